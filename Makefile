@@ -1,0 +1,44 @@
+# Two commands for a new user: `make run` and `make test`.  Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint unit e2e bench install install-test node system-deps clean
+
+run: install node
+	$(PY) -m app --host $(HOST) --port $(PORT)
+
+test: install-test node system-deps lint
+	$(PY) -m pytest -q tests
+
+lint: install-test
+	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff format --check app tests bench
+
+# The virtual environment is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/.package-lock.json
+
+system-deps:
+	bash scripts/system-deps.sh chromium
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache test-artifacts

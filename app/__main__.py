@@ -1,0 +1,44 @@
+"""Start the server: `python -m app` or `backprop-explainer`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import webbrowser
+
+import uvicorn
+
+from app.settings import get_settings
+
+
+def _has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name == "nt"
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="backprop-explainer", description=__doc__)
+    parser.add_argument("--host", default=settings.host, help="address to listen on (default %(default)s)")
+    parser.add_argument("--port", type=int, default=settings.port, help="port (default %(default)s)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    args = parser.parse_args(argv)
+
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+    print(f"Backprop Explainer at {url}", flush=True)
+    if not args.no_browser and _has_display():
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(
+        "app.main:app",
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        loop="uvloop",
+        http="httptools",
+        ws="websockets-sansio",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Assembles the app: routers, static files, error handlers, the session store."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.responses import HANDLERS
+from app.routes import meta, pages, sessions
+from app.routes.pages import ROOT
+from app.sessions import SessionStore
+from app.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Backprop Explainer", version="0.1.0")
+    app.state.settings = settings
+    app.state.store = SessionStore(settings.max_sessions, settings.session_idle_seconds)
+    for exc, handler in HANDLERS.items():
+        app.add_exception_handler(exc, handler)
+    app.include_router(meta.router)
+    app.include_router(sessions.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    return app
+
+
+app = create_app()

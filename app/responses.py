@@ -1,0 +1,89 @@
+"""JSON straight from NumPy arrays with orjson, and the app's error answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+
+from app.schemas import InputError
+from app.sessions import Diverged, SessionNotFound
+
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+
+
+class FastJSON(Response):
+    """orjson encodes float64 arrays directly: microseconds instead of FastAPI's generic encoder."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=_OPTIONS)
+
+
+def _field(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def _message(err: dict) -> str:
+    msg = str(err.get("msg", "invalid value"))
+    # Errors raised as InputError already start with their field.
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, InputError):
+        return ctx_error.args[0]
+    return f"{_field(err.get('loc', ()))}: {msg}"
+
+
+def _detail(field: str, message: str, kind: str) -> dict:
+    return {"field": field, "msg": message, "type": kind}
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    details = []
+    for err in exc.errors():
+        ctx_error = (err.get("ctx") or {}).get("error")
+        field = ctx_error.field if isinstance(ctx_error, InputError) else _field(err.get("loc", ()))
+        details.append(_detail(field, _message(err), str(err.get("type", "value_error"))))
+    # The submitted input is not echoed back: it may be megabytes.
+    return FastJSON({"message": details[0]["msg"], "detail": details[:20]}, status_code=422)
+
+
+async def input_error(request: Request, exc: InputError) -> Response:
+    return FastJSON(
+        {"message": exc.args[0], "detail": [_detail(exc.field, exc.args[0], "value_error")]},
+        status_code=422,
+    )
+
+
+async def not_found(request: Request, exc: SessionNotFound) -> Response:
+    return FastJSON(
+        {"message": "no session with this id: it never existed, was deleted, or expired"},
+        status_code=404,
+    )
+
+
+async def diverged(request: Request, exc: Diverged) -> Response:
+    s = exc.session
+    return FastJSON(
+        {
+            "message": f"step {exc.at_step} would have produced a non-finite or exploding value, "
+            "so it was not taken: the weights are as they were before this request",
+            "diverged": True,
+            "advice": f"lower the step sizes (alpha_A = {s.net.alpha_A:g}, alpha_B = {s.net.alpha_B:g}), "
+            "then reset or keep stepping",
+            "state": s.state(),
+        },
+        status_code=409,
+    )
+
+
+HANDLERS = {
+    RequestValidationError: validation_error,
+    InputError: input_error,
+    SessionNotFound: not_found,
+    Diverged: diverged,
+}

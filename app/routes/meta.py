@@ -1,0 +1,20 @@
+"""Health and the built-in data sets."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.datasets import DATASETS
+from app.responses import FastJSON
+
+router = APIRouter(default_response_class=FastJSON)
+
+
+@router.get("/healthz", tags=["meta"])
+async def healthz() -> FastJSON:
+    return FastJSON({"status": "ok"})
+
+
+@router.get("/api/datasets", tags=["meta"])
+async def datasets() -> FastJSON:
+    return FastJSON([d.summary() for d in DATASETS.values()])

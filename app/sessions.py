@@ -1,0 +1,278 @@
+"""Sessions: one model, its data and its run, kept in memory under a secret id.
+
+The store is bounded in number (least recently used evicted first) and in idle
+time.  Each session has its own asyncio lock; the routes hold it around every
+change, so concurrent steps on one session are serialized and none is lost.
+A change is computed first and committed only if it succeeded: a request that
+fails leaves its session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import secrets
+import time
+from collections import OrderedDict, deque
+from dataclasses import replace
+
+import numpy as np
+
+from app import core
+from app.datasets import DATASETS
+from app.schemas import (
+    MAX_CALL_WORK,
+    MAX_HIDDEN,
+    MAX_INPUTS,
+    MAX_OUTPUTS,
+    MAX_WEIGHTS,
+    ConfigIn,
+    InputError,
+)
+
+HISTORY = 10_000  # per-step losses kept per session, and at most returned by one step call
+GRADCHECK_MAX_WEIGHTS = 5_000
+
+
+class Diverged(Exception):
+    def __init__(self, session: Session, at_step: int) -> None:
+        super().__init__("diverged")
+        self.session = session
+        self.at_step = at_step
+
+
+class SessionNotFound(KeyError):
+    pass
+
+
+class Session:
+    def __init__(self, sid: str, config: ConfigIn) -> None:
+        self.id = sid
+        self.lock = asyncio.Lock()
+        self.last_used = time.monotonic()
+        if config.data is None and config.dataset is None:
+            config = config.model_copy(update={"dataset": "xor"})
+        self.config = config
+        self.net = core.Net(
+            f_A=config.f_A, f_B=config.f_B, loss=config.loss, alpha_A=config.alpha_A,
+            alpha_B=config.alpha_B, bias=config.bias, update_order=config.update_order,
+        )  # fmt: skip
+        self.s_raw, self.Y = _data_of(config)
+        self.S = core.with_bias(self.s_raw, config.bias)  # s as the network sees it
+        n_s, n_y = self.s_raw.shape[1], self.Y.shape[1]
+        n_weights = (n_s + config.bias) * config.hidden + (config.hidden + config.bias) * n_y
+        if n_weights > MAX_WEIGHTS:
+            raise InputError(
+                "hidden", f"A and B would hold {n_weights} weights; the limit is {MAX_WEIGHTS}"
+            )
+        self.n_weights = n_weights
+        self.A0 = _matrix(config.A, "A", (self.S.shape[1], config.hidden))
+        self.B0 = _matrix(config.B, "B", (config.hidden + config.bias, n_y))
+        self.reset(config.seed)
+
+    # ------------------------------------------------------------ state
+
+    def reset(self, seed: int) -> None:
+        """Fresh weights from the seed (or the given initial A and B), step 0."""
+        rng = np.random.default_rng(seed)
+        # Weights are always drawn, even when given, so that the shuffle order
+        # that follows depends on the seed alone.
+        A, B = core.init_weights(rng, self.s_raw.shape[1], self.config.hidden, self.Y.shape[1], self.net)
+        self.A = self.A0.copy() if self.A0 is not None else A
+        self.B = self.B0.copy() if self.B0 is not None else B
+        self.rng = rng
+        self.perm: np.ndarray | None = None
+        self.perm_epoch = -1
+        self.step = 0
+        self.diverged = False
+        self.history: deque[float] = deque(maxlen=HISTORY)
+        self.last_trace: dict | None = None
+        self.config = self.config.model_copy(update={"seed": seed})
+        self.dataset_loss = core.dataset_loss(self.S, self.Y, self.A, self.B, self.net)
+
+    def state(self, weights: bool = True) -> dict:
+        out = {
+            "step": self.step,
+            "epoch": self.step // len(self.S),
+            "dataset_loss": self.dataset_loss,
+            "diverged": self.diverged,
+            "next_index": int(self._order(1, peek=True)[0]),
+        }
+        if weights:
+            out["A"] = self.A
+            out["B"] = self.B
+        return out
+
+    def public(self) -> dict:
+        return {"id": self.id, "config": self.config_out(), "state": self.state()}
+
+    def config_out(self) -> dict:
+        out = self.config.model_dump(exclude={"A", "B", "data"})
+        if self.config.data is not None:
+            out["data"] = {"s": self.s_raw, "y": self.Y}
+        if self.A0 is not None:
+            out["A"] = self.A0
+        if self.B0 is not None:
+            out["B"] = self.B0
+        out["n_s"], out["n_y"] = self.s_raw.shape[1], self.Y.shape[1]
+        return out
+
+    # ------------------------------------------------------------ changes
+
+    def _order(self, n: int, peek: bool = False) -> np.ndarray:
+        """Indices into D of the next n samples.  Shuffle draws a permutation per epoch."""
+        N = len(self.S)
+        t = self.step + np.arange(n)
+        if self.config.order == "cycle":
+            return t % N
+        rng = self.rng if not peek else copy.deepcopy(self.rng)
+        perm, perm_epoch = self.perm, self.perm_epoch
+        out = np.empty(n, dtype=np.intp)
+        pos = 0
+        while pos < n:
+            epoch = (self.step + pos) // N
+            if epoch != perm_epoch:
+                perm, perm_epoch = rng.permutation(N), epoch
+            start = (self.step + pos) % N
+            take = min(N - start, n - pos)
+            out[pos : pos + take] = perm[start : start + take]
+            pos += take
+        if not peek:
+            self.perm, self.perm_epoch = perm, perm_epoch
+        return out
+
+    def max_steps(self) -> int:
+        return max(1, MAX_CALL_WORK // self.n_weights)
+
+    def take_steps(self, n: int) -> tuple[dict, np.ndarray]:
+        """n SGD steps, all or nothing: on divergence nothing changes and Diverged is raised."""
+        if n > self.max_steps():
+            raise InputError(
+                "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
+            )
+        saved = (copy.deepcopy(self.rng), self.perm, self.perm_epoch)
+        order = self._order(n)
+        A, B, losses, trace = core.run(self.S, self.Y, order, self.A, self.B, self.net)
+        if len(losses) < n:
+            self.rng, self.perm, self.perm_epoch = saved
+            self.diverged = True
+            raise Diverged(self, self.step + len(losses) + 1)
+        with np.errstate(all="ignore"):
+            dataset_loss = core.dataset_loss(self.S, self.Y, A, B, self.net)
+        if not np.isfinite(dataset_loss):
+            self.rng, self.perm, self.perm_epoch = saved
+            self.diverged = True
+            raise Diverged(self, self.step + n)
+        self.A, self.B, self.dataset_loss = A, B, dataset_loss
+        self.step += n
+        self.diverged = False
+        self.history.extend(losses[-HISTORY:].tolist())
+        self.last_trace = trace
+        return trace, losses[-HISTORY:]
+
+    def set_weights(self, A: list | None, B: list | None) -> None:
+        new_A = _matrix(A, "A", self.A.shape) if A is not None else self.A
+        new_B = _matrix(B, "B", self.B.shape) if B is not None else self.B
+        self.dataset_loss = core.dataset_loss(self.S, self.Y, new_A, new_B, self.net)
+        self.A, self.B = new_A, new_B
+        self.diverged = False
+
+    def predict(self, s: list[list[float]]) -> np.ndarray:
+        s = np.asarray(s, dtype=np.float64)
+        if s.shape[1] != self.s_raw.shape[1]:
+            raise InputError("s", f"each row must have n_s = {self.s_raw.shape[1]} values, not {s.shape[1]}")
+        return core.forward(core.with_bias(s, self.net.bias), self.A, self.B, self.net)["y_hat"]
+
+    def gradcheck(self) -> dict:
+        """Backprop against central differences, at the current weights, for the next sample."""
+        if self.n_weights > GRADCHECK_MAX_WEIGHTS:
+            raise InputError(
+                "hidden",
+                f"gradcheck works on networks of at most {GRADCHECK_MAX_WEIGHTS} weights; "
+                f"this one has {self.n_weights}",
+            )
+        i = int(self._order(1, peek=True)[0])
+        # The true gradient: every delta from the weights before any update.
+        net = replace(self.net, update_order="backprop")
+        trace = core.step(self.S[i], self.Y[i], self.A, self.B, net)
+        num_A, num_B = core.numerical_gradients(self.S[i], self.Y[i], self.A, self.B, net)
+        return {
+            "index": i, "s": self.S[i], "y": self.Y[i], "h": 1e-6,
+            "grad_A": trace["grad_A"], "grad_B": trace["grad_B"],
+            "numeric_grad_A": num_A, "numeric_grad_B": num_B,
+            "max_rel_error": max(
+                core.relative_error(trace["grad_A"], num_A), core.relative_error(trace["grad_B"], num_B)
+            ),
+        }  # fmt: skip
+
+
+def _data_of(config: ConfigIn) -> tuple[np.ndarray, np.ndarray]:
+    if config.data is not None:
+        s = np.asarray(config.data.s, dtype=np.float64)
+        y = np.asarray(config.data.y, dtype=np.float64)
+    else:
+        name = config.dataset or "xor"
+        if name not in DATASETS:
+            raise InputError("dataset", f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+        s, y = DATASETS[name].s, DATASETS[name].y
+    if s.shape[1] > MAX_INPUTS:
+        raise InputError("data.s", f"at most {MAX_INPUTS} inputs per row")
+    if y.shape[1] > MAX_OUTPUTS:
+        raise InputError("data.y", f"at most {MAX_OUTPUTS} outputs per row")
+    assert config.hidden <= MAX_HIDDEN
+    return s, y
+
+
+def _matrix(m: list | None, field: str, shape: tuple[int, int]) -> np.ndarray | None:
+    if m is None:
+        return None
+    a = np.asarray(m, dtype=np.float64)
+    if a.shape != shape:
+        raise InputError(
+            field,
+            f"must be {shape[0]} x {shape[1]} (bias row included when bias is on), "
+            f"not {a.shape[0]} x {a.shape[1]}",
+        )
+    return a
+
+
+class SessionStore:
+    """Sessions by id: bounded in number (LRU eviction) and in idle time."""
+
+    def __init__(self, max_sessions: int, idle_seconds: float) -> None:
+        self.max_sessions = max_sessions
+        self.idle_seconds = idle_seconds
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def create(self, config: ConfigIn) -> Session:
+        session = Session(secrets.token_urlsafe(24), config)  # 192 random bits
+        self._expire()
+        while len(self._sessions) >= self.max_sessions:
+            self._sessions.popitem(last=False)
+        self._sessions[session.id] = session
+        return session
+
+    def get(self, sid: str) -> Session:
+        session = self._sessions.get(sid)
+        now = time.monotonic()
+        if session is None or now - session.last_used > self.idle_seconds:
+            self._sessions.pop(sid, None)
+            raise SessionNotFound(sid)
+        session.last_used = now
+        self._sessions.move_to_end(sid)
+        return session
+
+    def delete(self, sid: str) -> None:
+        self.get(sid)
+        del self._sessions[sid]
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        while self._sessions:
+            oldest = next(iter(self._sessions.values()))
+            if now - oldest.last_used <= self.idle_seconds:
+                break
+            self._sessions.popitem(last=False)

@@ -1,0 +1,29 @@
+"""Server settings, read once from environment variables; every one has a default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: str = Field("info", pattern="^(critical|error|warning|info|debug|trace)$")
+    access_log: bool = False
+    # Sessions live in this process's memory: how many, and for how long unused.
+    max_sessions: int = Field(500, ge=1, le=100_000)
+    session_idle_seconds: float = Field(3600.0, gt=0)
+    # Request bodies larger than this are refused with 413 before they are read in full.
+    max_body_bytes: int = Field(2_000_000, ge=1024)
+    # Comma-separated origins allowed by CORS; empty means no CORS headers at all.
+    cors_origins: str = ""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
