@@ -14,8 +14,8 @@ test: install-test node system-deps lint
 	$(PY) -m pytest -q tests
 
 lint: install-test
-	$(VENV)/bin/ruff check app tests bench
-	$(VENV)/bin/ruff format --check app tests bench
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff format --check app tests
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

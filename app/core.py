@@ -318,24 +318,30 @@ def _run_checked(S, Y, order, A, B, net: Net):
 
 
 def numerical_gradients(
-    s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net, h: float = 1e-6
+    s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net, h: float = 1e-3
 ) -> tuple[np.ndarray, np.ndarray]:
-    """dL/dA and dL/dB by central differences, (L(w + h) - L(w - h)) / 2h, one weight at a time."""
+    """dL/dA and dL/dB by central differences, one weight at a time, independent of backprop.
+
+    The fourth-order central stencil  (8[L(w+h) - L(w-h)] - [L(w+2h) - L(w-2h)]) / 12h
+    has error O(h^4) instead of O(h^2), so with h = 1e-3 both its truncation and its
+    rounding error stay near 1e-12, where the plain (L(w+h) - L(w-h)) / 2h needs a tiny h
+    and loses digits to rounding.
+    """
     L = LOSSES[net.loss][0]
 
-    def loss_at(A_: np.ndarray, B_: np.ndarray) -> float:
+    def loss_with(W: np.ndarray, idx: tuple, dw: float, is_A: bool) -> float:
+        W = W.copy()
+        W[idx] += dw
+        A_, B_ = (W, B) if is_A else (A, W)
         return L(forward(s, A_, B_, net)["y_hat"], y)
 
     grads = []
     for W, is_A in ((A, True), (B, False)):
         G = np.empty_like(W)
         for idx in np.ndindex(W.shape):
-            Wp, Wm = W.copy(), W.copy()
-            Wp[idx] += h
-            Wm[idx] -= h
-            lp = loss_at(Wp, B) if is_A else loss_at(A, Wp)
-            lm = loss_at(Wm, B) if is_A else loss_at(A, Wm)
-            G[idx] = (lp - lm) / (2 * h)
+            d1 = loss_with(W, idx, h, is_A) - loss_with(W, idx, -h, is_A)
+            d2 = loss_with(W, idx, 2 * h, is_A) - loss_with(W, idx, -2 * h, is_A)
+            G[idx] = (8 * d1 - d2) / (12 * h)
         grads.append(G)
     return grads[0], grads[1]
 

@@ -62,9 +62,7 @@ class Session:
         n_s, n_y = self.s_raw.shape[1], self.Y.shape[1]
         n_weights = (n_s + config.bias) * config.hidden + (config.hidden + config.bias) * n_y
         if n_weights > MAX_WEIGHTS:
-            raise InputError(
-                "hidden", f"A and B would hold {n_weights} weights; the limit is {MAX_WEIGHTS}"
-            )
+            raise InputError("hidden", f"A and B would hold {n_weights} weights; the limit is {MAX_WEIGHTS}")
         self.n_weights = n_weights
         self.A0 = _matrix(config.A, "A", (self.S.shape[1], config.hidden))
         self.B0 = _matrix(config.B, "B", (config.hidden + config.bias, n_y))
@@ -197,7 +195,7 @@ class Session:
         trace = core.step(self.S[i], self.Y[i], self.A, self.B, net)
         num_A, num_B = core.numerical_gradients(self.S[i], self.Y[i], self.A, self.B, net)
         return {
-            "index": i, "s": self.S[i], "y": self.Y[i], "h": 1e-6,
+            "index": i, "s": self.S[i], "y": self.Y[i], "h": 1e-3,
             "grad_A": trace["grad_A"], "grad_B": trace["grad_B"],
             "numeric_grad_A": num_A, "numeric_grad_B": num_B,
             "max_rel_error": max(
