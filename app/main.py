@@ -23,6 +23,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sessions.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    # Front-end libraries, installed from package-lock.json, served by the app itself.
+    for package in ("katex", "uplot"):
+        directory = ROOT / "node_modules" / package / "dist"
+        app.mount(f"/vendor/{package}", StaticFiles(directory=directory, check_dir=False), name=package)
     return app
 
 
