@@ -26,6 +26,8 @@ class Dataset:
             "n_s": n_s,
             "n_y": self.y.shape[1],
             "size": rows,
+            "s": self.s,
+            "y": self.y,
         }
 
 

@@ -1,0 +1,81 @@
+/**
+ * @fileoverview Every request the page makes goes through here.  Views never
+ * fetch.  Errors come back as ApiError with the server's status and body.
+ */
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `the server answered ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function request(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, { message: 'the server cannot be reached; is it still running?' });
+  }
+  if (response.status === 204) return null;
+  let json = null;
+  try {
+    json = await response.json();
+  } catch (err) {
+    json = null;
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+export const api = {
+  datasets: () => request('GET', '/api/datasets'),
+  create: (config) => request('POST', '/api/sessions', config),
+  read: (id) => request('GET', `/api/sessions/${id}`),
+  remove: (id) => request('DELETE', `/api/sessions/${id}`),
+  step: (id, n) => request('POST', `/api/sessions/${id}/step`, { n }),
+  reset: (id, seed) => request('POST', `/api/sessions/${id}/reset`, seed === undefined ? {} : { seed }),
+};
+
+/**
+ * Play mode: the server steps on its own clock and pushes frames.
+ * `onFrame(frame)` gets {type: 'frame', state, trace, losses};
+ * `onStop(reason)` gets {type: 'diverged'|'error'|'closed', ...}.
+ */
+export class Player {
+  constructor(sessionId, { rate, stepsPerFrame }, onFrame, onStop) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.socket = new WebSocket(`${scheme}://${location.host}/api/sessions/${sessionId}/play`);
+    this.closedByUs = false;
+    this.socket.addEventListener('open', () => {
+      this.send({ rate, steps_per_frame: stepsPerFrame, paused: false });
+    });
+    this.socket.addEventListener('message', (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.type === 'frame') onFrame(msg);
+      else onStop(msg);
+    });
+    this.socket.addEventListener('close', (event) => {
+      if (!this.closedByUs) onStop({ type: 'closed', code: event.code, message: event.reason });
+    });
+  }
+
+  send(message) {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  setSpeed(rate, stepsPerFrame) {
+    this.send({ rate, steps_per_frame: stepsPerFrame });
+  }
+
+  close() {
+    this.closedByUs = true;
+    this.socket.close(1000, 'paused');
+  }
+}

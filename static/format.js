@@ -1,0 +1,56 @@
+/**
+ * @fileoverview How numbers are shown: one precision everywhere, so what the
+ * diagram, the equations and the tests read is the same text.
+ */
+
+/** Digits after the point in fixed notation. */
+export const DECIMALS = 4;
+
+/**
+ * A number as the page shows it: whole numbers as they are, others with 4
+ * decimals, or with 3 significant digits in scientific notation when very
+ * small or very large.  Never "NaN".
+ * @param {number} v
+ * @returns {string}
+ */
+export function fmt(v) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e5) return String(v);
+  if (a >= 1e5 || a < 5e-4) return v.toExponential(2).replace('e+', 'e');
+  const s = v.toFixed(DECIMALS);
+  return s === '-0.0000' ? '0.0000' : s;
+}
+
+/** A number inside a KaTeX expression: exponents as ×10^n, negatives in parentheses. */
+export function tex(v, paren = false) {
+  const s = fmt(v);
+  let out = s;
+  const m = /^(-?[\d.]+)e(-?\d+)$/.exec(s);
+  if (m) out = `${m[1]}\\times 10^{${m[2]}}`;
+  if (paren && v < 0) return `(${out})`;
+  return out;
+}
+
+/** The subscript used on the page: 1-based, as on a blackboard. */
+export function sub(i) {
+  return String(i + 1);
+}
+
+/**
+ * Put text into an element, turning `^{…}` and `_{…}` into superscripts and
+ * subscripts, so that δ^{A}_{j} reads as on the slides without relying on
+ * rare Unicode letters a projector's font may lack.
+ */
+export function richText(element, text) {
+  element.replaceChildren();
+  const parts = text.split(/([_^])\{([^}]*)\}/);
+  for (let i = 0; i < parts.length; i += 3) {
+    if (parts[i]) element.appendChild(document.createTextNode(parts[i]));
+    if (i + 2 < parts.length) {
+      const tag = document.createElement(parts[i + 1] === '^' ? 'sup' : 'sub');
+      tag.textContent = parts[i + 2];
+      element.appendChild(tag);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * @fileoverview The loss against the step: each step's sample loss and the mean
+ * loss over D, drawn with uPlot, on a linear or a log scale.
+ */
+
+import uPlot from '/vendor/uplot/uPlot.esm.js';
+
+const MAX_POINTS = 8000; // past this the history is thinned to every other point
+
+/** Append one call's losses to the chart series in `chart` (part of the state). */
+export function appendLosses(chart, lastStep, losses, meanLoss) {
+  const first = lastStep - losses.length + 1;
+  losses.forEach((loss, n) => {
+    chart.step.push(first + n);
+    chart.sample.push(loss);
+    chart.mean.push(n === losses.length - 1 ? meanLoss : null);
+  });
+  if (chart.step.length > MAX_POINTS) {
+    // Thin the older half, keeping every point that carries a mean loss.
+    const keep = (i) => i % 2 === 0 || chart.mean[i] !== null || i >= chart.step.length / 2;
+    for (const key of ['step', 'sample', 'mean']) chart[key] = chart[key].filter((_, i) => keep(i));
+  }
+}
+
+/** Start the series over (a new session or a reset), with the mean loss at step 0. */
+export function clearLosses(chart, meanLoss) {
+  chart.step = [0];
+  chart.sample = [null];
+  chart.mean = [meanLoss];
+}
+
+export class LossChart {
+  /** @param {HTMLElement} container */
+  init(container) {
+    if (!container) throw new Error('LossChart needs a container');
+    this.container = container;
+    this.plot = null;
+    this.log = null;
+    this.drawn = -1;
+    new ResizeObserver(() => this._resize()).observe(container);
+    return this;
+  }
+
+  _size() {
+    return { width: Math.max(320, this.container.clientWidth), height: 220 };
+  }
+
+  _resize() {
+    if (this.plot) this.plot.setSize(this._size());
+  }
+
+  _create(log) {
+    if (this.plot) this.plot.destroy();
+    const positive = (v) => (v === null || (log && v <= 0) ? null : v);
+    this.positive = positive;
+    const opts = {
+      ...this._size(),
+      title: '',
+      scales: { x: { time: false }, y: log ? { distr: 3 } : { auto: true } },
+      axes: [
+        { label: 'step', stroke: '#222', grid: { stroke: '#ddd' } },
+        { label: log ? 'loss (log scale)' : 'loss', stroke: '#222', grid: { stroke: '#ddd' }, size: 70 },
+      ],
+      series: [
+        { label: 'step' },
+        { label: 'sample loss L', stroke: '#0072B2', width: 1.5, points: { show: false } },
+        {
+          label: 'mean loss over D',
+          stroke: '#D55E00',
+          width: 2.5,
+          dash: [8, 4],
+          spanGaps: true,
+          points: { show: true, size: 5, fill: '#D55E00' },
+        },
+      ],
+      legend: { live: true },
+    };
+    this.plot = new uPlot(opts, [[], [], []], this.container);
+    this.log = log;
+  }
+
+  render(state) {
+    const c = state.chart;
+    if (this.log !== c.log) {
+      this._create(c.log);
+      this.drawn = -1;
+    }
+    const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}`;
+    if (version === this.drawn) return;
+    this.drawn = version;
+    this.plot.setData([c.step, c.sample.map(this.positive), c.mean.map(this.positive)]);
+    this.container.dataset.points = String(c.sample.filter((v) => v !== null).length);
+  }
+}
