@@ -67,15 +67,16 @@ async def not_found(request: Request, exc: SessionNotFound) -> Response:
 
 
 async def diverged(request: Request, exc: Diverged) -> Response:
-    s = exc.session
+    net = exc.session.net
+    suggest = f"{max(net.alpha_A, net.alpha_B) / 10:g}"
     return FastJSON(
         {
-            "message": f"step {exc.at_step} would have produced a non-finite or exploding value, "
-            "so it was not taken: the weights are as they were before this request",
+            "message": f"Step {exc.at_step} would have made the numbers overflow (a non-finite or "
+            "exploding value), so it was not taken: the weights are as they were before this request.",
             "diverged": True,
-            "advice": f"lower the step sizes (alpha_A = {s.net.alpha_A:g}, alpha_B = {s.net.alpha_B:g}), "
-            "then reset or keep stepping",
-            "state": s.state(),
+            "advice": f"Lower the step sizes alpha_A (now {net.alpha_A:g}) and alpha_B "
+            f"(now {net.alpha_B:g}), for example to {suggest}, then reset or keep stepping.",
+            "state": exc.session.state(),
         },
         status_code=409,
     )

@@ -63,7 +63,7 @@ export class LossChart {
       ],
       series: [
         { label: 'step' },
-        { label: 'sample loss L', stroke: '#0072B2', width: 1.5, points: { show: false } },
+        { label: 'sample loss L', stroke: '#0072B2', width: 1.5 },
         {
           label: 'mean loss over D',
           stroke: '#D55E00',

@@ -32,6 +32,7 @@ function render() {
 }
 
 function renderStatus() {
+  if (state.session) document.body.dataset.session = state.session.id;
   const c = state.counters;
   $('step-count').textContent = String(c.step);
   $('epoch-count').textContent = String(c.epoch);
@@ -88,6 +89,7 @@ async function createSession(config) {
 async function guarded(action) {
   if (busy) return;
   busy = true;
+  document.body.dataset.busy = 'true';
   try {
     state.notice = null;
     await action();
@@ -95,6 +97,7 @@ async function guarded(action) {
     await handleError(err);
   } finally {
     busy = false;
+    document.body.dataset.busy = 'false';
     render();
   }
 }

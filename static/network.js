@@ -8,9 +8,9 @@ import { fmt, sub } from './format.js';
 import { PHASES, currentSample, reached, shownWeights } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 760;
-const COL = { input: 80, hidden: 390, output: 660 };
-const BOX = { input: [110, 44], hidden: [150, 84], output: [150, 104] };
+const WIDTH = 700;
+const COL = { input: 66, hidden: 350, output: 614 };
+const BOX = { input: [118, 46], hidden: [164, 90], output: [164, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 
 // For each phase: what is being computed, and what it is computed from.
@@ -76,11 +76,11 @@ export class NetworkView {
       Array.from({ length: count }, (_, i) => 40 + ((i + 0.5) * (height - 80)) / count);
     this.pos = { input: ys(rows.input), hidden: ys(rows.hidden), output: ys(rows.output) };
     const heads = [
-      ['input', 's', 'inputs s'],
-      ['hidden', 'x', 'hidden  ψ = sA,  x = f_A(ψ)'],
-      ['output', 'y', 'outputs  θ = xB,  ŷ = f_B(θ)'],
+      ['input', 'inputs s'],
+      ['hidden', 'hidden: ψ = sA, x = f(ψ)'],
+      ['output', 'outputs: θ = xB, ŷ'],
     ];
-    for (const [col, , label] of heads) {
+    for (const [col, label] of heads) {
       el('text', { x: COL[col], y: 22, class: 'col-head', 'text-anchor': 'middle' }, svg).textContent =
         label;
     }
@@ -137,7 +137,7 @@ export class NetworkView {
     const names = isBias ? ['bias'] : { input: ['s'], hidden: ['psi', 'x', 'delta_A'], output: ['theta', 'y_hat', 'y', 'delta_B'] }[col];
     const shown = this.compact ? names.slice(0, 1) : names;
     shown.forEach((name, n) => {
-      const y = cy - ((shown.length - 1) * 21) / 2 + n * 21 + 6;
+      const y = cy - ((shown.length - 1) * 24) / 2 + n * 24 + 7;
       const t = el('text', { x: cx, y, 'text-anchor': 'middle', class: `val val-${name}`, id: `val-${name}-${sub(index)}` }, g);
       lines.push({ name, t });
     });
