@@ -174,11 +174,16 @@ def test_readable_without_overlaps(browser, server_url, artifacts, size):
     page.screenshot(path=artifacts / f"page-{size[0]}x{size[1]}.png")
     boxes = page.eval_on_selector_all(
         ".panel, .node rect, .controls button",
-        "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.className.baseVal ?? e.className, r.x, r.y, r.width, r.height]; })",
+        """els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            return [e.className.baseVal ?? e.className, r.x, r.y, r.width, r.height];
+        })""",
     )
 
     def overlap(a, b):
-        return a[1] < b[1] + b[3] - 1 and b[1] < a[1] + a[3] - 1 and a[2] < b[2] + b[4] - 1 and b[2] < a[2] + a[4] - 1
+        _, ax, ay, aw, ah = a
+        _, bx, by, bw, bh = b
+        return ax < bx + bw - 1 and bx < ax + aw - 1 and ay < by + bh - 1 and by < ay + ah - 1
 
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
@@ -199,8 +204,8 @@ def test_every_control_has_a_name_and_a_key(watch):
     unnamed = page.eval_on_selector_all(
         "button, select, input",
         """els => els.filter(e => {
-            const name = e.getAttribute('aria-label') || (e.labels && e.labels.length && e.labels[0].textContent.trim())
-              || e.textContent.trim();
+            const label = e.labels && e.labels.length && e.labels[0].textContent.trim();
+            const name = e.getAttribute('aria-label') || label || e.textContent.trim();
             return !name;
         }).map(e => e.outerHTML)""",
     )
