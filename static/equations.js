@@ -8,6 +8,7 @@ import katex from '/vendor/katex/katex.mjs';
 import { richText, sub, tex } from './format.js';
 import { PHASES } from './state.js';
 
+const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
 
 const F_TEX = {
@@ -18,12 +19,10 @@ const F_TEX = {
 };
 
 // The derivative of each activation, written in terms of its input z and its output f.
-// `rule(f, z)` is the derivative written with the output symbol f and the input symbol z.
+// `rule(f, z)` is the derivative written with the output symbol f and the input symbol z;
+// `at(z, f)` is it with numbers (f_B only: f_A's derivative is shown by value).
 const DF_TEX = {
-  relu: {
-    rule: (f, z) => `\\begin{cases}1 & ${z} > 0\\\\ 0 & \\text{otherwise}\\end{cases}`,
-    at: (z) => (z > 0 ? '1' : '0'),
-  },
+  relu: { rule: (f, z) => `\\begin{cases}1 & ${z} > 0\\\\ 0 & \\text{otherwise}\\end{cases}` },
   sigmoid: { rule: (f) => `${f}(1-${f})`, at: (z, f) => `${tex(f)}\\,(1-${tex(f)})` },
   tanh: { rule: (f) => `1-${f}^2`, at: (z, f) => `1-${tex(f, true)}^2` },
   linear: { rule: () => '1', at: () => '1' },
@@ -38,7 +37,21 @@ function more(count) {
 }
 
 function rows(count, line) {
-  return Array.from({ length: Math.min(count, MAX_LINES) }, (_, i) => ({ tex: line(i) }));
+  return Array.from({ length: Math.min(count, MAX_LINES) }, (_, i) => {
+    const out = line(i);
+    return typeof out === 'string' ? { tex: out } : out;
+  });
+}
+
+/**
+ * "lhs = a = b = c" on one line, with a second form that puts one "= …" per
+ * line; the view uses the second when the first would run off the panel.
+ */
+function chain(lhs, ...parts) {
+  return {
+    tex: `${lhs} = ${parts.join(' = ')}`,
+    wrapped: `\\begin{aligned}${lhs} &= ${parts.join(' \\\\ &= ')}\\end{aligned}`,
+  };
 }
 
 function sumOf(terms) {
@@ -56,7 +69,7 @@ const PHASE_LINES = {
     { tex: '\\psi_j = \\sum_i s_i A_{ij} \\qquad \\psi \\doteq \\mathbf{s}\\mathbf{A}' },
     ...rows(t.psi.length, (j) => {
       const terms = t.s.map((s, i) => `${tex(s)} \\times ${tex(t.A_before[i][j], true)}`);
-      return `\\psi_{${sub(j)}} = ${sumOf(terms)} = ${tex(t.psi[j])}`;
+      return chain(`\\psi_{${sub(j)}}`, sumOf(terms), tex(t.psi[j]));
     }),
     ...more(t.psi.length),
   ],
@@ -70,7 +83,7 @@ const PHASE_LINES = {
     { tex: '\\theta_k = \\sum_j x_j B_{jk} \\qquad \\theta \\doteq \\mathbf{x}\\mathbf{B}' },
     ...rows(t.theta.length, (k) => {
       const terms = t.x.map((x, j) => `${tex(x)} \\times ${tex(t.B_before[j][k], true)}`);
-      return `\\theta_{${sub(k)}} = ${sumOf(terms)} = ${tex(t.theta[k])}`;
+      return chain(`\\theta_{${sub(k)}}`, sumOf(terms), tex(t.theta[k]));
     }),
     ...more(t.theta.length),
   ],
@@ -96,7 +109,7 @@ const PHASE_LINES = {
       { tex: '\\delta^B_k = \\frac{\\partial L(\\hat{y}_k, y_k)}{\\partial \\hat{y}_k}\\,\\frac{\\partial f_B(\\theta_k)}{\\partial \\theta_k}' },
       { tex: `\\frac{\\partial L}{\\partial \\hat{y}_k} = ${dL}, \\qquad f_B'(\\theta_k) = ${df.rule('\\hat{y}_k', '\\theta_k')}` },
       ...rows(t.delta_B.length, (k) =>
-        `\\delta^B_{${sub(k)}} = ${dLnum(k)} \\times ${c.f_B === 'linear' ? '1' : `(${df.at(t.theta[k], t.y_hat[k])})`} = ${tex(t.dL_dy_hat[k])} \\times ${tex(t.df_B[k])} = ${tex(t.delta_B[k])}`),
+        chain(`\\delta^B_{${sub(k)}}`, `${dLnum(k)} \\times ${c.f_B === 'linear' ? '1' : `(${df.at(t.theta[k], t.y_hat[k])})`}`, `${tex(t.dL_dy_hat[k])} \\times ${tex(t.df_B[k], true)}`, tex(t.delta_B[k]))),
       ...more(t.delta_B.length),
       { text: 'One slide writes δ^{B}_{k} = (ŷ_{k} − y_{k}) x_{j}: the x_{j} belongs to ∇_{B}, the next line.' },
     ];
@@ -119,14 +132,16 @@ const PHASE_LINES = {
     const slides = c.update_order === 'slides';
     const Bused = slides ? t.B : t.B_before;
     const Bother = slides ? t.B_before : t.B;
-    const df = DF_TEX[c.f_A];
     const nx = t.delta_A.length;
     const lines = [
       { tex: "\\delta^A_j = \\Big(\\sum_k B_{jk}\\, \\delta^B_k\\Big)\\, f_A'(\\psi_j)" },
-      { tex: `f_A'(\\psi_j) = ${df.rule('x_j', '\\psi_j')} \\qquad (f_A = \\text{${c.f_A}})` },
+      { tex: `f_A'(\\psi_j) = ${DF_TEX[c.f_A].rule('x_j', '\\psi_j')} \\qquad (f_A = \\text{${c.f_A}})` },
+      {
+        tex: `f_A'(\\psi) = (${t.df_A.slice(0, 8).map((v) => tex(v)).join(',\\ ')}${nx > 8 ? ',\\ \\dots' : ''})`,
+      },
       ...rows(nx, (j) => {
         const terms = t.delta_B.map((d, k) => `${tex(Bused[j][k])} \\times ${tex(d, true)}`);
-        return `\\delta^A_{${sub(j)}} = (${sumOf(terms)}) \\times ${df.at(t.psi[j], t.x[j])} = ${tex(t.delta_A[j])}`;
+        return chain(`\\delta^A_{${sub(j)}}`, `(${sumOf(terms)}) \\times ${tex(t.df_A[j], true)}`, tex(t.delta_A[j]));
       }),
       ...more(nx),
     ];
@@ -189,14 +204,16 @@ export class EquationsView {
     this.container.dataset.phase = phase.id;
     for (const line of PHASE_LINES[phase.id](t, state.session.config)) {
       const div = document.createElement('div');
+      this.container.appendChild(div);
       if (line.tex) {
         div.className = 'eq';
-        katex.render(line.tex, div, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' });
+        katex.render(line.tex, div, KATEX_OPTIONS);
+        // Measured after layout: too wide for the panel, so one "= …" per line.
+        if (line.wrapped && div.scrollWidth > div.clientWidth + 1) katex.render(line.wrapped, div, KATEX_OPTIONS);
       } else {
         div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
         richText(div, line.text);
       }
-      this.container.appendChild(div);
     }
   }
 }

@@ -8,9 +8,9 @@ import { fmt, sub } from './format.js';
 import { PHASES, currentSample, reached, shownWeights } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 700;
-const COL = { input: 66, hidden: 350, output: 614 };
-const BOX = { input: [118, 46], hidden: [164, 90], output: [164, 112] };
+const WIDTH = 740;
+const COL = { input: 60, hidden: 322, output: 656 };
+const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 
 // For each phase: what is being computed, and what it is computed from.
@@ -108,7 +108,7 @@ export class NetworkView {
         const y2 = this.pos[to][b];
         el('line', { x1, y1, x2, y2, class: 'hit' }, g);
         const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
-        const t = 0.3; // labels near the source, where edges of a fan are apart
+        const t = 0.35; // labels nearer the source, where the edges of a fan are apart
         const label = el('text', { x: x1 + t * (x2 - x1), y: y1 + t * (y2 - y1) - 4, class: 'edge-label', 'text-anchor': 'middle' }, g);
         const cell = { g, line, label, name, a, b };
         g.addEventListener('mouseenter', (e) => this._showTip(cell, e.clientX, e.clientY));
@@ -199,7 +199,11 @@ export class NetworkView {
     this.lossText.textContent = on('loss') ? `L = ${fmt(t.loss)}` : '';
     this.lossText.classList.toggle('computing', focus.computing.includes('loss'));
 
-    const showGrad = { A: on('grad_A'), B: on('grad_B') };
+    // A gradient's label shows while it is computed and applied, then gives way.
+    const showGrad = {
+      A: phase === 'grad_A' || phase === 'update_A',
+      B: phase === 'grad_B' || phase === 'update_B',
+    };
     const weights = { A, B };
     for (const name of ['A', 'B']) {
       const W = weights[name];
@@ -217,7 +221,7 @@ export class NetworkView {
           cell.g.classList.toggle('source', focus.source.includes(name) && !focus.computing.includes(name));
           cell.g.classList.toggle('faded', phase !== null && !focus.computing.includes(name) && !focus.source.includes(name));
           cell.label.textContent = showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '';
-          cell.g.setAttribute('aria-label', this._describe(cell, w, grad && showGrad[name] ? grad[cell.a][cell.b] : null));
+          cell.g.setAttribute('aria-label', this._describe(cell, w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null));
         }
       }
       this.maxWeight = { ...(this.maxWeight || {}), [name]: max };
