@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from app.middleware import Guard
 from app.responses import HANDLERS
 from app.routes import meta, pages, sessions
 from app.routes.pages import ROOT
@@ -19,6 +21,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = SessionStore(settings.max_sessions, settings.session_idle_seconds)
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)
+    app.add_middleware(Guard, max_body=settings.max_body_bytes)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:  # no CORS headers at all unless origins are configured
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(pages.router)

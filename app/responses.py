@@ -82,7 +82,13 @@ async def diverged(request: Request, exc: Diverged) -> Response:
     )
 
 
+async def internal_error(request: Request, exc: Exception) -> Response:
+    # Nothing of the exception reaches the client: no trace, no message.
+    return FastJSON({"message": "internal error: the request was not completed"}, status_code=500)
+
+
 HANDLERS = {
+    Exception: internal_error,
     RequestValidationError: validation_error,
     InputError: input_error,
     SessionNotFound: not_found,

@@ -12,6 +12,8 @@ const WIDTH = 740;
 const COL = { input: 60, hidden: 322, output: 656 };
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
+// Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
+const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
 
 // For each phase: what is being computed, and what it is computed from.
 // Keys name groups of elements: 'in', 'hid', 'out', 'A', 'B', 'loss'.
@@ -191,7 +193,8 @@ export class NetworkView {
         }
         node.title.textContent = node.isBias ? 'bias unit: always 1' : tip.join(', ');
         node.g.classList.toggle('computing', focus.computing.includes(group) && !node.isBias);
-        node.g.classList.toggle('source', focus.source.includes(group) && !focus.computing.includes(group));
+        const source = focus.source.includes(group) && !focus.computing.includes(group);
+        node.g.classList.toggle('source', source && (!node.isBias || BIAS_READ.has(phase)));
         const dead = group === 'hid' && !node.isBias && on('psi') && cfg.f_A === 'relu' && t.psi[node.index] <= 0;
         node.g.classList.toggle('dead', Boolean(dead));
       }
