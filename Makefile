@@ -16,6 +16,7 @@ test: install-test node system-deps lint
 lint: install-test
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/hadolint --failure-threshold warning Dockerfile
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -38,7 +39,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 node: node_modules/.package-lock.json
 
 system-deps:
-	bash scripts/system-deps.sh chromium
+	bash scripts/system-deps.sh chromium podman buildah runc debootstrap
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
