@@ -7,7 +7,8 @@ from typing import Any
 import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from app.schemas import InputError
 from app.sessions import Diverged, SessionNotFound
@@ -15,10 +16,11 @@ from app.sessions import Diverged, SessionNotFound
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
 
-class FastJSON(Response):
-    """orjson encodes float64 arrays directly: microseconds instead of FastAPI's generic encoder."""
+class FastJSON(JSONResponse):
+    """orjson encodes float64 arrays directly: microseconds instead of FastAPI's generic encoder.
 
-    media_type = "application/json"
+    A JSONResponse, so that the OpenAPI schema describes its answers as JSON.
+    """
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=_OPTIONS)
@@ -82,6 +84,14 @@ async def diverged(request: Request, exc: Diverged) -> Response:
     )
 
 
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    # A body that is not JSON at all is bad input like any other: 422, in the same form.
+    if exc.status_code == 400:
+        message = f"body: not valid JSON ({exc.detail})"
+        return FastJSON({"message": message, "detail": [_detail("body", message, "json_invalid")]}, 422)
+    return FastJSON({"message": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+
 async def internal_error(request: Request, exc: Exception) -> Response:
     # Nothing of the exception reaches the client: no trace, no message.
     return FastJSON({"message": "internal error: the request was not completed"}, status_code=500)
@@ -89,6 +99,7 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 HANDLERS = {
     Exception: internal_error,
+    HTTPException: http_error,
     RequestValidationError: validation_error,
     InputError: input_error,
     SessionNotFound: not_found,

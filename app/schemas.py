@@ -126,3 +126,135 @@ class PredictIn(Strict):
     def _rect(self) -> PredictIn:
         check_rectangular(self.s, "s")
         return self
+
+
+# ---------------------------------------------------------------- answers
+# These describe the answers in the OpenAPI schema (and so to schemathesis); the
+# routes build the JSON with orjson straight from the arrays, not through these.
+# Every number is a plain float: a NaN that became null would break the schema.
+
+FloatMatrix = list[list[float]]
+
+
+class StateOut(BaseModel):
+    step: int
+    epoch: int
+    dataset_loss: float
+    diverged: bool
+    next_index: int = Field(description="the sample of D the next step will use")
+    A: FloatMatrix
+    B: FloatMatrix
+
+
+class StepStateOut(BaseModel):
+    step: int
+    epoch: int
+    dataset_loss: float
+    diverged: bool
+    next_index: int
+
+
+class DataOut(BaseModel):
+    s: FloatMatrix
+    y: FloatMatrix
+
+
+class ConfigOut(BaseModel):
+    dataset: str | None
+    data: DataOut | None = None
+    hidden: int
+    f_A: str
+    f_B: str
+    loss: str
+    alpha_A: float
+    alpha_B: float
+    bias: bool
+    seed: int
+    order: str
+    update_order: str
+    A: FloatMatrix | None = None
+    B: FloatMatrix | None = None
+    n_s: int
+    n_y: int
+
+
+class SessionOut(BaseModel):
+    id: str
+    config: ConfigOut
+    state: StateOut
+
+
+class TraceOut(BaseModel):
+    index: int
+    s: list[float]
+    y: list[float]
+    psi: list[float]
+    x: list[float]
+    theta: list[float]
+    y_hat: list[float]
+    loss: float
+    dL_dy_hat: list[float]
+    df_B: list[float]
+    delta_B: list[float]
+    grad_B: FloatMatrix
+    df_A: list[float]
+    delta_A: list[float]
+    grad_A: FloatMatrix
+    A_before: FloatMatrix
+    B_before: FloatMatrix
+    A: FloatMatrix
+    B: FloatMatrix
+
+
+class StepOut(BaseModel):
+    state: StepStateOut
+    trace: TraceOut
+    losses: list[float] = Field(description="each step's sample loss, the last 10,000 at most")
+
+
+class PredictOut(BaseModel):
+    y_hat: FloatMatrix
+
+
+class GradcheckOut(BaseModel):
+    index: int
+    s: list[float]
+    y: list[float]
+    h: float
+    grad_A: FloatMatrix
+    grad_B: FloatMatrix
+    numeric_grad_A: FloatMatrix
+    numeric_grad_B: FloatMatrix
+    max_rel_error: float
+
+
+class DatasetOut(BaseModel):
+    name: str
+    description: str
+    n_s: int
+    n_y: int
+    size: int
+    s: FloatMatrix
+    y: FloatMatrix
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    message: str
+    detail: list[ErrorDetail] = []
+
+
+class DivergedOut(BaseModel):
+    message: str
+    diverged: bool
+    advice: str
+    state: StateOut
+
+
+class HealthOut(BaseModel):
+    status: str

@@ -6,15 +6,16 @@ from fastapi import APIRouter
 
 from app.datasets import DATASETS
 from app.responses import FastJSON
+from app.schemas import DatasetOut, HealthOut
 
 router = APIRouter(default_response_class=FastJSON)
 
 
-@router.get("/healthz", tags=["meta"])
+@router.get("/healthz", tags=["meta"], responses={200: {"model": HealthOut}})
 async def healthz() -> FastJSON:
     return FastJSON({"status": "ok"})
 
 
-@router.get("/api/datasets", tags=["meta"])
+@router.get("/api/datasets", tags=["meta"], responses={200: {"model": list[DatasetOut]}})
 async def datasets() -> FastJSON:
     return FastJSON([d.summary() for d in DATASETS.values()])

@@ -1,0 +1,87 @@
+"""Schemathesis against the app's own OpenAPI schema: no 5xx, no answer that breaks its schema.
+
+Per-session operations get a live session id most of the time, so that they are
+exercised past the 404; a fresh session is made for each example, so one example's
+changes cannot hide another's failure.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from app.main import create_app
+from app.settings import Settings
+
+app = create_app(Settings(max_sessions=200))
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+_client = TestClient(app)
+_pick = random.Random(0)
+_answers: Counter = Counter()  # (path, status class) -> count, to show sessions were live
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
+
+
+def _live_session() -> dict:
+    # Small networks, so that large step counts stay quick.
+    config = _pick.choice([{}, {"dataset": "hand", "f_A": "sigmoid", "f_B": "sigmoid"}, {"dataset": "sine"}])
+    return _client.post("/api/sessions", json=config).json()
+
+
+def _fit(rows, shape):
+    """The fuzzed numbers, cycled into a matrix of the session's shape."""
+    flat = [v for row in rows for v in row] or [0.0]
+    return [[flat[(i * shape[1] + j) % len(flat)] for j in range(shape[1])] for i in range(shape[0])]
+
+
+def _is_matrix(m) -> bool:
+    return isinstance(m, list) and bool(m) and all(isinstance(r, list) for r in m)
+
+
+def _shape(m):
+    return (len(m), len(m[0]))
+
+
+def _fit_body(case, session: dict) -> None:
+    """Half the time, give weights and predict bodies the session's shapes, so they get past 422."""
+    body = case.body
+    if not isinstance(body, dict) or _pick.random() < 0.5:
+        return
+    state, n_s = session["state"], session["config"]["n_s"]
+    if case.operation.path.endswith("/weights"):
+        for name in ("A", "B"):
+            if isinstance(body.get(name), list) and body[name] and isinstance(body[name][0], list):
+                body[name] = _fit(body[name], _shape(state[name]))
+    elif case.operation.path.endswith("/predict") and _is_matrix(body.get("s")):
+        body["s"] = _fit(body["s"], (len(body["s"]), n_s))
+
+
+@schema.parametrize()
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_every_operation_keeps_its_schema(case):
+    if case.path_parameters and "session_id" in case.path_parameters and _pick.random() < 0.85:
+        session = _live_session()
+        case.path_parameters["session_id"] = session["id"]
+        _fit_body(case, session)
+    response = case.call(session=None)
+    if case.method.upper() == case.operation.method.upper():
+        _answers[(f"{case.method.upper()} {case.operation.path}", response.status_code // 100)] += 1
+    case.validate_response(response, checks=CHECKS)
+    assert "NaN" not in response.text and "Infinity" not in response.text
+
+
+def test_per_session_operations_were_exercised_past_404():
+    per_session = {path for path, _ in _answers if "{session_id}" in path}
+    assert len(per_session) == 7, _answers
+    for path in per_session:
+        assert _answers[(path, 2)] >= 5, (path, _answers)
