@@ -21,43 +21,52 @@ import numpy as np
 # ---------------------------------------------------------------- activations
 # Each activation is a value and its derivative, side by side.  The derivative
 # takes psi (or theta) and the value already computed from it, so sigmoid and
-# tanh reuse their output instead of evaluating exp twice.
+# tanh reuse their output instead of evaluating exp twice.  `out`, when given,
+# is a buffer to write into: run() steps without allocating, step() allocates.
 
 
-def relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
+def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.maximum(z, 0.0, out=out)
 
 
-def relu_prime(z: np.ndarray, fz: np.ndarray) -> np.ndarray:
+def relu_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     # The slides' last page writes "psi if psi > 0": that is relu itself.
-    # Its derivative is 1 where psi > 0 and 0 elsewhere (0 at psi = 0 too).
-    return (z > 0.0).astype(np.float64)
+    # Its derivative is 1 where psi > 0 and 0 elsewhere (0 at psi = 0 too), which is
+    # the sign of relu(psi) = max(psi, 0): one cheap call instead of a compare and a cast.
+    return np.sign(fz, out=out)
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    # exp(-|z|) never overflows, so large |z| neither warns nor returns NaN.
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    # exp(-|z|) never overflows, so large |z| neither warns nor returns NaN:
+    # 1 / (1 + e) for z >= 0 and e / (1 + e) below.
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.divide(np.where(z >= 0.0, 1.0, e), 1.0 + e, out=out)
 
 
-def sigmoid_prime(z: np.ndarray, fz: np.ndarray) -> np.ndarray:
-    return fz * (1.0 - fz)
+def sigmoid_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.multiply(fz, 1.0 - fz, out=out)
 
 
-def tanh(z: np.ndarray) -> np.ndarray:
-    return np.tanh(z)
+def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.tanh(z, out=out)
 
 
-def tanh_prime(z: np.ndarray, fz: np.ndarray) -> np.ndarray:
-    return 1.0 - fz * fz
+def tanh_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.subtract(1.0, fz * fz, out=out)
 
 
-def linear(z: np.ndarray) -> np.ndarray:
-    return z.copy()
+def linear(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return z.copy()
+    out[...] = z
+    return out
 
 
-def linear_prime(z: np.ndarray, fz: np.ndarray) -> np.ndarray:
-    return np.ones_like(z)
+def linear_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return np.ones_like(z)
+    out.fill(1.0)
+    return out
 
 
 ACTIVATIONS = {
@@ -71,11 +80,13 @@ F_B_NAMES = ("linear", "sigmoid", "tanh")
 
 # ---------------------------------------------------------------- losses
 # Each loss is L(y_hat, y), summed over the outputs k, next to dL/dy_hat.
+# Both are c |y_hat - y|^2 and 2c (y_hat - y) with c = LOSS_SCALE[name]; run()
+# relies on that form to compute them from the same difference d.
 
 
 def half_squared(y_hat: np.ndarray, y: np.ndarray) -> float:
     d = y_hat - y
-    return 0.5 * float(d @ d)
+    return 0.5 * float(d.dot(d))
 
 
 def half_squared_prime(y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -84,7 +95,7 @@ def half_squared_prime(y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def squared(y_hat: np.ndarray, y: np.ndarray) -> float:
     d = y_hat - y
-    return float(d @ d)
+    return float(d.dot(d))
 
 
 def squared_prime(y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -95,6 +106,7 @@ LOSSES = {
     "half_squared": (half_squared, half_squared_prime),
     "squared": (squared, squared_prime),
 }
+LOSS_SCALE = {"half_squared": 0.5, "squared": 1.0}
 
 UPDATE_ORDERS = ("backprop", "slides")
 
@@ -179,6 +191,15 @@ def forward(s: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:
     return {"psi": psi, "x": x, "theta": theta, "y_hat": y_hat}
 
 
+def outer(u: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """u^T v for row vectors u and v, as the slides write grad_B = x^T delta_B.
+
+    A (n, 1) by (1, m) matrix product: at these sizes one BLAS call is about twice
+    as fast as np.outer, and step() and run() both use it, so they agree bit for bit.
+    """
+    return np.dot(u[:, None], v[None, :], out=out)
+
+
 def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:
     """One SGD step on one sample: forward, backward, update.
 
@@ -192,13 +213,13 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     n_x = A.shape[1]
 
     # forward
-    psi = s @ A
+    psi = np.dot(s, A)
     fx = f_A(psi)
     x = np.empty(n_x + 1) if net.bias else fx
     if net.bias:
         x[:n_x] = fx
         x[n_x] = 1.0
-    theta = x @ B
+    theta = np.dot(x, B)
     y_hat = f_B(theta)
     loss = L(y_hat, y)
 
@@ -206,7 +227,7 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     dL_dy_hat = L_prime(y_hat, y)
     df_B = f_B_prime(theta, y_hat)
     delta_B = dL_dy_hat * df_B
-    grad_B = np.outer(x, delta_B)
+    grad_B = outer(x, delta_B)
     B_new = B - net.alpha_B * grad_B
 
     # backward, hidden layer: delta_A = (B delta_B) * f_A'(psi); the bias row of B
@@ -214,8 +235,8 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     # The slides' pseudo-code updates B first and then uses it here.
     B_used = B_new if net.update_order == "slides" else B
     df_A = f_A_prime(psi, fx)
-    delta_A = (B_used[:n_x] @ delta_B) * df_A
-    grad_A = np.outer(s, delta_A)
+    delta_A = np.dot(B_used[:n_x], delta_B) * df_A
+    grad_A = outer(s, delta_A)
     A_new = A - net.alpha_A * grad_A
 
     return {
@@ -227,12 +248,13 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
 
 
 def is_finite_step(trace: dict) -> bool:
-    """False when the step produced inf/NaN anywhere or weights past WEIGHT_LIMIT."""
-    if not (np.isfinite(trace["loss"]) and np.isfinite(trace["grad_A"]).all()):
-        return False
-    if not (np.isfinite(trace["grad_B"]).all() and np.isfinite(trace["y_hat"]).all()):
-        return False
-    return _weights_ok(trace["A"], trace["B"])
+    """False when the step produced inf/NaN anywhere or weights past WEIGHT_LIMIT.
+
+    A finite loss means a finite y_hat, and a non-finite gradient always makes the
+    updated weights non-finite (even times alpha = 0, which gives NaN), so the loss
+    and the new weights are all there is to look at.
+    """
+    return bool(np.isfinite(trace["loss"])) and _weights_ok(trace["A"], trace["B"])
 
 
 def run(
@@ -249,56 +271,100 @@ def run(
     if len(order) == 0:
         return A, B, np.empty(0), None
     with np.errstate(all="ignore"):
-        A_run, B_run, losses = _run_untraced(S, Y, order[:-1], A, B, net)
-        healthy = np.isfinite(losses).all() and _weights_ok(A_run, B_run)
+        losses = np.empty(0)
+        if len(order) > 1:
+            A_run, B_run, losses = _run_untraced(S, Y, order[:-1], A, B, net)
+            healthy = np.isfinite(losses).all() and _weights_ok(A_run, B_run)
+        else:
+            A_run, B_run, healthy = A, B, True
         if healthy:
-            i = order[-1]
+            i = int(order[-1])
             trace = step(S[i], Y[i], A_run, B_run, net)
             if is_finite_step(trace):
-                trace["index"] = int(i)
-                return trace["A"], trace["B"], np.append(losses, trace["loss"]), trace
+                trace["index"] = i
+                losses = np.append(losses, trace["loss"]) if len(losses) else np.array([trace["loss"]])
+                return trace["A"], trace["B"], losses, trace
     return _run_checked(S, Y, order, A, B, net)
 
 
 def _weights_ok(A: np.ndarray, B: np.ndarray) -> bool:
+    # NaN compares False, so NaN weights are not ok either.
     return bool(np.abs(A).max() <= WEIGHT_LIMIT and np.abs(B).max() <= WEIGHT_LIMIT)
 
 
 def _run_untraced(S, Y, order, A, B, net: Net):
-    """The hot loop: preallocated buffers, in-place updates, no checks, no trace."""
+    """The hot loop: step()'s arithmetic, call for call, into buffers made once.
+
+    At these sizes a step costs the number of NumPy calls, not the flops, so
+    every call writes into a preallocated buffer (`out`) and calls that change
+    nothing are left out: y_hat = theta under a linear f_B, and
+    delta_B = y_hat - y when f_B is linear and the loss is half_squared (step()
+    multiplies by exactly 1.0 there).  A and B are views of one flat W, and
+    grad_A, grad_B of one flat G, so in the backprop order one multiply by the
+    step sizes and one subtraction update both layers.
+    """
     f_A, f_A_prime = ACTIVATIONS[net.f_A]
     f_B, f_B_prime = ACTIVATIONS[net.f_B]
-    L_prime = LOSSES[net.loss][1]
-    scale = 0.5 if net.loss == "half_squared" else 1.0
-    alpha_A, alpha_B = net.alpha_A, net.alpha_B
     slides = net.update_order == "slides"
-    A = A.copy()
-    B = B.copy()
-    n_x = A.shape[1]
-    x = np.ones(n_x + 1) if net.bias else np.empty(n_x)
-    psi = np.empty(n_x)
-    grad_A = np.empty_like(A)
-    grad_B = np.empty_like(B)
-    B_hidden = B[:n_x]  # a view: the rows of B that carry delta_B back
+    linear_B = net.f_B == "linear"
+    n_x, n_y, n_A = A.shape[1], B.shape[1], A.size
+
+    W = np.concatenate([A.ravel(), B.ravel()])
+    A, B = W[:n_A].reshape(A.shape), W[n_A:].reshape(B.shape)
+    G = np.empty_like(W)
+    grad_A, grad_B = G[:n_A].reshape(A.shape), G[n_A:].reshape(B.shape)
+    alphas = np.concatenate([np.full(n_A, net.alpha_A), np.full(B.size, net.alpha_B)])
+    alpha_A, alpha_B = alphas[:n_A].reshape(A.shape), alphas[n_A:].reshape(B.shape)
+    B_hidden = B[:n_x]  # the rows of B that carry delta_B back
+
+    x = np.ones(n_x + 1) if net.bias else np.empty(n_x)  # the bias 1 is written once
+    fx, psi, df_A, delta_A = x[:n_x], np.empty(n_x), np.empty(n_x), np.empty(n_x)
+    theta, y_hat, d = np.empty(n_y), np.empty(n_y), np.empty(n_y)
+    dL_dy_hat, df_B, delta_B = np.empty(n_y), np.empty(n_y), np.empty(n_y)
+    if linear_B:
+        y_hat = theta
+    if net.loss == "half_squared":
+        dL_dy_hat = d
+        if linear_B:
+            delta_B = d
+    # outer(u, v) is np.dot(u[:, None], v[None, :]): its views, made once
+    x_col, delta_A_row, delta_B_row = x[:, None], delta_A[None, :], delta_B[None, :]
+    rows = [(s, s[:, None], y) for s, y in zip(S, Y, strict=True)]
     losses = np.empty(len(order))
-    for t, i in enumerate(order):
-        s, y = S[i], Y[i]
-        np.dot(s, A, out=psi)
-        fx = f_A(psi)
-        x[:n_x] = fx
-        theta = x @ B
-        y_hat = f_B(theta)
-        d = y_hat - y
-        losses[t] = scale * (d @ d)
-        delta_B = L_prime(y_hat, y) * f_B_prime(theta, y_hat)
-        np.multiply.outer(x, delta_B, out=grad_B)
+
+    for t, i in enumerate(order.tolist()):
+        s, s_col, y = rows[i]
+        # forward
+        np.dot(s, A, psi)
+        f_A(psi, out=fx)
+        np.dot(x, B, theta)
+        if not linear_B:
+            f_B(theta, out=y_hat)
+        np.subtract(y_hat, y, d)
+        losses[t] = d.dot(d)
+        # backward, output layer
+        if dL_dy_hat is not d:
+            np.multiply(2.0, d, dL_dy_hat)
+        if delta_B is not d:
+            f_B_prime(theta, y_hat, out=df_B)
+            np.multiply(dL_dy_hat, df_B, delta_B)
+        np.dot(x_col, delta_B_row, grad_B)
         if slides:
-            B -= alpha_B * grad_B
-        delta_A = (B_hidden @ delta_B) * f_A_prime(psi, fx)
-        if not slides:
-            B -= alpha_B * grad_B
-        np.multiply.outer(s, delta_A, out=grad_A)
-        A -= alpha_A * grad_A
+            np.multiply(alpha_B, grad_B, grad_B)
+            np.subtract(B, grad_B, B)
+        # backward, hidden layer
+        np.dot(B_hidden, delta_B, delta_A)
+        f_A_prime(psi, fx, out=df_A)
+        np.multiply(delta_A, df_A, delta_A)
+        np.dot(s_col, delta_A_row, grad_A)
+        # update
+        if slides:
+            np.multiply(alpha_A, grad_A, grad_A)
+            np.subtract(A, grad_A, A)
+        else:
+            np.multiply(alphas, G, G)
+            np.subtract(W, G, W)
+    losses *= LOSS_SCALE[net.loss]
     return A, B, losses
 
 
@@ -347,11 +413,18 @@ def numerical_gradients(
 
 
 def dataset_loss(S: np.ndarray, Y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> float:
-    """Mean over the samples of D of the per-sample loss L."""
-    y_hat = forward(S, A, B, net)["y_hat"]
-    d = y_hat - Y
-    per = (d * d).sum(axis=1)
-    return float(per.mean() * (0.5 if net.loss == "half_squared" else 1.0))
+    """Mean over the samples of D of the per-sample loss L.
+
+    Computed after every call that steps, so it skips forward()'s bias column:
+    the bias unit's 1 times B's last row is that row added to every theta.
+    """
+    f_A = ACTIVATIONS[net.f_A][0]
+    f_B = ACTIVATIONS[net.f_B][0]
+    n_x = A.shape[1]
+    x = f_A(np.dot(S, A))
+    theta = np.dot(x, B[:n_x]) + B[n_x] if net.bias else np.dot(x, B)
+    d = f_B(theta, out=theta) - Y
+    return LOSS_SCALE[net.loss] * float(np.vdot(d, d)) / len(S)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> float:

@@ -10,7 +10,6 @@ fails leaves its session exactly as it was.
 from __future__ import annotations
 
 import asyncio
-import copy
 import secrets
 import time
 from collections import OrderedDict, deque
@@ -94,7 +93,7 @@ class Session:
             "epoch": self.step // len(self.S),
             "dataset_loss": self.dataset_loss,
             "diverged": self.diverged,
-            "next_index": int(self._order(1, peek=True)[0]),
+            "next_index": self.next_index(),
         }
         if weights:
             out["A"] = self.A
@@ -117,27 +116,34 @@ class Session:
 
     # ------------------------------------------------------------ changes
 
-    def _order(self, n: int, peek: bool = False) -> np.ndarray:
+    def _order(self, n: int) -> np.ndarray:
         """Indices into D of the next n samples.  Shuffle draws a permutation per epoch."""
         N = len(self.S)
-        t = self.step + np.arange(n)
         if self.config.order == "cycle":
-            return t % N
-        rng = self.rng if not peek else copy.deepcopy(self.rng)
-        perm, perm_epoch = self.perm, self.perm_epoch
+            return (self.step + np.arange(n)) % N
         out = np.empty(n, dtype=np.intp)
         pos = 0
         while pos < n:
-            epoch = (self.step + pos) // N
-            if epoch != perm_epoch:
-                perm, perm_epoch = rng.permutation(N), epoch
             start = (self.step + pos) % N
             take = min(N - start, n - pos)
-            out[pos : pos + take] = perm[start : start + take]
+            out[pos : pos + take] = self._perm((self.step + pos) // N)[start : start + take]
             pos += take
-        if not peek:
-            self.perm, self.perm_epoch = perm, perm_epoch
         return out
+
+    def _perm(self, epoch: int) -> np.ndarray:
+        """The shuffle of D for an epoch.  Epochs are asked for in order, the current
+        one or the next, and each draws one permutation from rng: the one an epoch
+        gets does not depend on when it is first asked for (a peek or a step)."""
+        if epoch != self.perm_epoch:
+            self.perm, self.perm_epoch = self.rng.permutation(len(self.S)), epoch
+        return self.perm
+
+    def next_index(self) -> int:
+        """Which sample of D the next step takes."""
+        N = len(self.S)
+        if self.config.order == "cycle":
+            return self.step % N
+        return int(self._perm(self.step // N)[self.step % N])
 
     def max_steps(self) -> int:
         return max(1, MAX_CALL_WORK // self.n_weights)
@@ -148,25 +154,32 @@ class Session:
             raise InputError(
                 "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
             )
-        saved = (copy.deepcopy(self.rng), self.perm, self.perm_epoch)
+        # Only a step into a new epoch draws from rng; copy its state just then.
+        draws = self.config.order == "shuffle" and (self.step + n - 1) // len(self.S) != self.perm_epoch
+        saved = (self.rng.bit_generator.state if draws else None, self.perm, self.perm_epoch)
         order = self._order(n)
         A, B, losses, trace = core.run(self.S, self.Y, order, self.A, self.B, self.net)
         if len(losses) < n:
-            self.rng, self.perm, self.perm_epoch = saved
-            self.diverged = True
+            self._restore(saved)
             raise Diverged(self, self.step + len(losses) + 1)
         with np.errstate(all="ignore"):
             dataset_loss = core.dataset_loss(self.S, self.Y, A, B, self.net)
         if not np.isfinite(dataset_loss):
-            self.rng, self.perm, self.perm_epoch = saved
-            self.diverged = True
+            self._restore(saved)
             raise Diverged(self, self.step + n)
         self.A, self.B, self.dataset_loss = A, B, dataset_loss
         self.step += n
         self.diverged = False
-        self.history.extend(losses[-HISTORY:].tolist())
+        losses = losses[-HISTORY:]
+        self.history.extend(losses.tolist())
         self.last_trace = trace
-        return trace, losses[-HISTORY:]
+        return trace, losses
+
+    def _restore(self, saved: tuple) -> None:
+        state, self.perm, self.perm_epoch = saved
+        if state is not None:
+            self.rng.bit_generator.state = state
+        self.diverged = True
 
     def set_weights(self, A: list | None, B: list | None) -> None:
         new_A = _matrix(A, "A", self.A.shape) if A is not None else self.A
@@ -189,7 +202,7 @@ class Session:
                 f"gradcheck works on networks of at most {GRADCHECK_MAX_WEIGHTS} weights; "
                 f"this one has {self.n_weights}",
             )
-        i = int(self._order(1, peek=True)[0])
+        i = self.next_index()
         # The true gradient: every delta from the weights before any update.
         net = replace(self.net, update_order="backprop")
         trace = core.step(self.S[i], self.Y[i], self.A, self.B, net)
