@@ -232,3 +232,27 @@ def test_session_lost_on_the_server_is_restarted(watch, server_url):
     assert new_sid != sid
     with urllib.request.urlopen(f"{server_url}/api/sessions/{new_sid}") as r:
         assert json.load(r)["config"]["dataset"] == "xor"
+
+
+def test_after_a_server_restart_the_page_starts_a_fresh_session_with_the_same_settings(browser):
+    from tests.live_server import free_port, live_server
+
+    port = free_port()
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    with live_server(port=port) as (url, _):
+        page.goto(url + "/")
+        page.wait_for_selector("body[data-ready=true]")
+        with page.expect_response(re.compile(r"/api/sessions$")):
+            page.select_option("select[name=dataset]", "sine")
+        old = page.evaluate("document.body.dataset.session")
+    with live_server(port=port) as (url, _):  # the same address, a new process with no sessions
+        page.click("#step")
+        notice = page.locator("#notice")
+        notice.wait_for(state="visible")
+        assert "fresh one" in notice.text_content()
+        new = page.evaluate("document.body.dataset.session")
+        assert new != old
+        with urllib.request.urlopen(f"{url}/api/sessions/{new}") as r:
+            assert json.load(r)["config"]["dataset"] == "sine"
+    context.close()
