@@ -31,6 +31,9 @@ from app.schemas import (
 
 HISTORY = 10_000  # per-step losses kept per session, and at most returned by one step call
 GRADCHECK_MAX_WEIGHTS = 5_000
+# Work above this many weight-steps (steps x weights) leaves the event loop, so
+# other learners' small steps are not held up behind one long fast-forward.
+THREAD_WORK = 200_000
 
 
 class Diverged(Exception):
