@@ -83,11 +83,13 @@ rootfs_tarball() { # RECIPE
     local root
     root=$(mktemp -d "$cache/rootfs.XXXXXX")
     # shellcheck disable=SC2064  # expanded now: the trap runs after this function returns
-    trap "rm -rf '$root' '$root.log' '$tarball.tmp'" EXIT
+    trap "rm -rf --one-file-system '$root' '$root.log' '$tarball.tmp'" EXIT
     "build_$1" "$root"
     rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
     tar --numeric-owner -C "$root" -czf "$tarball.tmp" .
     mv "$tarball.tmp" "$tarball"
+    # Tarballs of earlier recipes are of no further use.
+    find "$cache" -maxdepth 1 -name "$1-$suite-*.tar.gz" ! -name "${tarball##*/}" -delete
   fi
   echo "$tarball"
 }
@@ -121,6 +123,8 @@ main() {
   # Two runs at once would bootstrap the same tarball twice.
   exec 9>"$cache/.lock"
   flock 9
+  # Left behind by a run that was killed; --one-file-system spares anything still mounted there.
+  rm -rf --one-file-system "$cache"/rootfs.* 2>/dev/null || true
   local image recipe
   for image in $(base_images); do
     recipe=$(recipe_for "$image")
