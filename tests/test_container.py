@@ -46,9 +46,11 @@ def why_podman_cannot_run() -> str | None:
     if os.geteuid() != 0:
         return "the stand-in base images need root (debootstrap and rootful podman)"
     system_path = f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin"
-    for tool in ("podman", "runc", "debootstrap", "npm"):
+    for tool in ("podman", "runc", "debootstrap"):
         if not shutil.which(tool, path=system_path):
-            return f"{tool} is not installed (`make system-deps` installs the Debian packages)"
+            return f"{tool} is not installed (`make system-deps` installs it)"
+    if not shutil.which("npm"):
+        return "npm is not installed (the stand-in node image takes npm from the npm registry)"
     info = subprocess.run(["podman", "info"], capture_output=True, text=True, timeout=60)
     if info.returncode != 0:
         return f"`podman info` fails: {info.stderr.strip()[-500:]}"
@@ -79,6 +81,7 @@ def registry_access(workdir: Path) -> list[str]:
     The host may reach them through a TLS-inspecting gateway or a mirror; the build
     then needs the same CA bundle and addresses. They go in as the Dockerfile's
     optional build secrets, mounted for the install steps only and never stored.
+    Proxy variables (HTTPS_PROXY and the like) podman build passes on by itself.
     """
     pip, npm = pip_config(), npm_config()
     # Certificates added to this machine's trust store are in Debian's system bundle.
@@ -100,8 +103,13 @@ def registry_access(workdir: Path) -> list[str]:
         if pip.get(key):
             pip_lines.append(f"{key} = {pip[key]}")
     for key in ("registry", "proxy", "https-proxy", "noproxy", "strict-ssl"):
-        if npm.get(key) not in (None, "", []):
-            npm_lines.append(f"{key}={npm[key]}")
+        value = npm.get(key)
+        if isinstance(value, list):
+            value = ",".join(item for item in value if item)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        if value:
+            npm_lines.append(f"{key}={value}")
 
     (workdir / "pip.conf").write_text("\n".join(pip_lines) + "\n")
     (workdir / "npmrc").write_text("\n".join(npm_lines) + "\n")
