@@ -54,14 +54,17 @@ CurrentSession = Annotated[Session, Depends(get_session)]
 
 
 # The route a class presses most, so it comes first (routes are matched in order)
-# and parses its body itself: FastAPI's dependency and body machinery costs more
-# than the step.
-_STEP_BODY = {"content": {"application/json": {"schema": StepIn.model_json_schema()}}}
+# and reads its path and body itself: FastAPI's parameter, dependency and body
+# machinery costs more than the step.  The schema still describes both.
+_STEP_OPENAPI = {
+    "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "requestBody": {"content": {"application/json": {"schema": StepIn.model_json_schema()}}},
+}
 
 
 @router.post(
     "/{session_id}/step",
-    openapi_extra={"requestBody": _STEP_BODY},
+    openapi_extra=_STEP_OPENAPI,
     **_answers(StepOut, extra={409: {"model": DivergedOut, "description": "diverged"}}),
 )
 async def step(request: Request) -> FastJSON:
