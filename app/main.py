@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.middleware import Guard
 from app.responses import HANDLERS
-from app.routes import meta, pages, sessions
+from app.routes import meta, pages, play, sessions
 from app.routes.pages import ROOT
 from app.sessions import SessionStore
 from app.settings import Settings, get_settings
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     app.include_router(meta.router)
     app.include_router(sessions.router)
+    app.include_router(play.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     # Front-end libraries, installed from package-lock.json, served by the app itself.

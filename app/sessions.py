@@ -257,6 +257,7 @@ class SessionStore:
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
         self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self.playing: dict[str, int] = {}  # live play streams per session id
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -290,3 +291,15 @@ class SessionStore:
             if now - oldest.last_used <= self.idle_seconds:
                 break
             self._sessions.popitem(last=False)
+
+    def join_play(self, sid: str, per_session: int, total: int) -> bool:
+        """Counts one more play stream on a session, unless that would pass a limit."""
+        if self.playing.get(sid, 0) >= per_session or sum(self.playing.values()) >= total:
+            return False
+        self.playing[sid] = self.playing.get(sid, 0) + 1
+        return True
+
+    def leave_play(self, sid: str) -> None:
+        left = self.playing.pop(sid) - 1
+        if left:
+            self.playing[sid] = left

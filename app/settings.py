@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(2_000_000, ge=1024)
     # Comma-separated origins allowed by CORS; empty means no CORS headers at all.
     cors_origins: str = ""
+    # Play mode's WebSockets: how many may stream one session and how many in all
+    # (each costs a share of the one core that steps), and what one may send.
+    play_per_session: int = Field(4, ge=1, le=1000)
+    play_total: int = Field(200, ge=1, le=100_000)
+    play_message_bytes: int = Field(1024, ge=64, le=65_536)
+    play_messages_per_second: float = Field(50.0, gt=0, le=10_000)
 
 
 @lru_cache
