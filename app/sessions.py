@@ -123,7 +123,7 @@ class Session:
         """Indices into D of the next n samples.  Shuffle draws a permutation per epoch."""
         N = len(self.S)
         if self.config.order == "cycle":
-            return (self.step + np.arange(n)) % N
+            return np.arange(self.step, self.step + n) % N
         out = np.empty(n, dtype=np.intp)
         pos = 0
         while pos < n:
@@ -167,7 +167,7 @@ class Session:
             raise Diverged(self, self.step + len(losses) + 1)
         with np.errstate(all="ignore"):
             dataset_loss = core.dataset_loss(self.S, self.Y, A, B, self.net)
-        if not np.isfinite(dataset_loss):
+        if not abs(dataset_loss) < np.inf:  # NaN < inf is False
             self._restore(saved)
             raise Diverged(self, self.step + n)
         self.A, self.B, self.dataset_loss = A, B, dataset_loss
