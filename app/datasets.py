@@ -40,7 +40,7 @@ def _grid(n: int) -> np.ndarray:
 
 def _make() -> dict[str, Dataset]:
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    sine_s = np.linspace(-np.pi, np.pi, 24)[:, None]
+    sine_s = np.linspace(-1.0, 1.0, 24)[:, None]
     plane = _grid(5)
     circle = _grid(7)
     sets = [
@@ -59,9 +59,10 @@ def _make() -> dict[str, Dataset]:
         ),
         Dataset(
             "sine",
-            "1-D regression: y = sin(s) at 24 evenly spaced points in [-pi, pi].",
+            "1-D regression: y = sin(pi s) at 24 evenly spaced points s in [-1, 1]. "
+            "Needs several hidden units and many epochs.",
             sine_s,
-            np.sin(sine_s),
+            np.sin(np.pi * sine_s),
         ),
         Dataset(
             "linear",

@@ -119,6 +119,14 @@ class WeightsIn(Strict):
         return self
 
 
+class SampleIn(Strict):
+    """One sample of D, replaced: its index, its inputs s and its targets y."""
+
+    index: int = Field(ge=0, lt=MAX_ROWS)
+    s: Row
+    y: Annotated[list[Value], Field(min_length=1, max_length=MAX_OUTPUTS)]
+
+
 class PredictIn(Strict):
     s: Annotated[list[Row], Field(min_length=1, max_length=MAX_ROWS)]
 
@@ -258,3 +266,11 @@ class DivergedOut(BaseModel):
 
 class HealthOut(BaseModel):
     status: str
+
+
+class SourceOut(BaseModel):
+    file: str
+    function: str
+    first_line: int
+    lines: list[str]
+    phases: dict[str, list[int]] = Field(description="for each phase of a step, the indexes into lines")

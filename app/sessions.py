@@ -26,6 +26,7 @@ from app.schemas import (
     MAX_OUTPUTS,
     MAX_WEIGHTS,
     ConfigIn,
+    DataIn,
     InputError,
 )
 
@@ -191,6 +192,24 @@ class Session:
         self.A, self.B = new_A, new_B
         self.diverged = False
 
+    def set_sample(self, index: int, s: list[float], y: list[float]) -> None:
+        """Replace one sample of D.  D becomes the session's own data (config.data)."""
+        N, n_s, n_y = len(self.S), self.s_raw.shape[1], self.Y.shape[1]
+        if index >= N:
+            raise InputError("index", f"D has {N} samples: index must be at most {N - 1}")
+        if len(s) != n_s:
+            raise InputError("s", f"must have n_s = {n_s} values, not {len(s)}")
+        if len(y) != n_y:
+            raise InputError("y", f"must have n_y = {n_y} values, not {len(y)}")
+        s_raw, Y = self.s_raw.copy(), self.Y.copy()
+        s_raw[index], Y[index] = s, y
+        dataset_loss = core.dataset_loss(core.with_bias(s_raw, self.net.bias), Y, self.A, self.B, self.net)
+        data = DataIn(s=s_raw.tolist(), y=Y.tolist())
+        self.s_raw, self.Y = s_raw, Y
+        self.S = core.with_bias(s_raw, self.net.bias)
+        self.config = self.config.model_copy(update={"dataset": None, "data": data})
+        self.dataset_loss = dataset_loss
+
     def predict(self, s: list[list[float]]) -> np.ndarray:
         s = np.asarray(s, dtype=np.float64)
         if s.shape[1] != self.s_raw.shape[1]:
@@ -262,8 +281,15 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_urlsafe(24)  # 192 random bits
+
     def create(self, config: ConfigIn) -> Session:
-        session = Session(secrets.token_urlsafe(24), config)  # 192 random bits
+        return self.add(Session(self.new_id(), config))
+
+    def add(self, session: Session) -> Session:
+        """Keep a session made elsewhere (an imported one), evicting as create does."""
         self._expire()
         while len(self._sessions) >= self.max_sessions:
             self._sessions.popitem(last=False)

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from app.documents import SessionDocument, export_document, import_document
 from app.responses import FastJSON
 from app.schemas import (
     ConfigIn,
@@ -18,6 +19,7 @@ from app.schemas import (
     PredictIn,
     PredictOut,
     ResetIn,
+    SampleIn,
     SessionOut,
     StepIn,
     StepOut,
@@ -128,3 +130,22 @@ async def predict(session: CurrentSession, body: Annotated[PredictIn, Body()]) -
 async def gradcheck(session: CurrentSession) -> FastJSON:
     async with session.lock:
         return FastJSON(await run_in_threadpool(session.gradcheck))
+
+
+@router.put("/{session_id}/sample", **_answers(SessionOut))
+async def put_sample(session: CurrentSession, body: Annotated[SampleIn, Body()]) -> FastJSON:
+    async with session.lock:
+        session.set_sample(body.index, body.s, body.y)
+        return FastJSON(session.public())
+
+
+@router.get("/{session_id}/export", **_answers(SessionDocument))
+async def export_session(session: CurrentSession) -> FastJSON:
+    async with session.lock:
+        return FastJSON(export_document(session))
+
+
+@router.post("/import", status_code=201, **_answers(SessionOut, 201))
+async def import_session(store: Store, doc: Annotated[SessionDocument, Body()]) -> FastJSON:
+    session = store.add(import_document(doc, store.new_id()))
+    return FastJSON(session.public(), status_code=201)
