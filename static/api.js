@@ -41,6 +41,13 @@ export const api = {
   remove: (id) => request('DELETE', `/api/sessions/${id}`),
   step: (id, n) => request('POST', `/api/sessions/${id}/step`, { n }),
   reset: (id, seed) => request('POST', `/api/sessions/${id}/reset`, seed === undefined ? {} : { seed }),
+  setWeights: (id, weights) => request('PUT', `/api/sessions/${id}/weights`, weights),
+  setSample: (id, sample) => request('PUT', `/api/sessions/${id}/sample`, sample),
+  predict: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s }),
+  gradcheck: (id) => request('GET', `/api/sessions/${id}/gradcheck`),
+  exportSession: (id) => request('GET', `/api/sessions/${id}/export`),
+  importSession: (doc) => request('POST', '/api/sessions/import', doc),
+  source: () => request('GET', '/api/source'),
 };
 
 /**

@@ -4,25 +4,51 @@
  */
 
 import { ApiError, Player, api } from './api.js';
+import { CodeView } from './codepanel.js';
+import { WeightEditor, SampleEditor } from './editors.js';
 import { EquationsView } from './equations.js';
+import { canvasToPng, download, downloadJSON, lossCSV, svgDocument, svgToPng } from './exports.js';
+import { FitView, fitGrid } from './fitview.js';
 import { fmt } from './format.js';
+import { GradcheckView } from './gradcheck.js';
 import { LossChart, appendLosses, clearLosses } from './losschart.js';
+import { MeterView } from './meter.js';
 import { NetworkView } from './network.js';
 import { PseudoCodeView } from './pseudocode.js';
+import { QuizView, questionFor } from './quiz.js';
 import { SettingsView } from './settings.js';
+import { linkFor, readLink } from './share.js';
 import { LAST_PHASE, completeTrace, currentSample, initialState } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 const state = initialState();
 
+// The hand-check preset: one sample, 2-2-2 sigmoid, fixed weights (bias rows last),
+// a step small enough to work out on the board.
+const HAND_PRESET = {
+  dataset: 'hand', hidden: 2, f_A: 'sigmoid', f_B: 'sigmoid', loss: 'half_squared',
+  alpha_A: 0.5, alpha_B: 0.5, bias: true, seed: 0, order: 'cycle', update_order: 'backprop',
+  A: [[0.15, 0.25], [0.2, 0.3], [0.35, 0.35]],
+  B: [[0.4, 0.5], [0.45, 0.55], [0.6, 0.6]],
+};
+
+const weightEditor = new WeightEditor().init($('weight-editor'), (name, a, b, value) => setWeight(name, a, b, value));
+const network = new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch));
+const chart = new LossChart().init($('loss-chart'));
+const settings = new SettingsView().init($('settings'), $('dataset-description'));
 const views = [
-  new NetworkView().init($('network'), $('tooltip')),
+  network,
   new EquationsView().init($('equations'), $('equations-heading')),
   new PseudoCodeView().init($('pseudocode')),
-  new LossChart().init($('loss-chart')),
+  chart,
+  settings,
+  new QuizView().init($('quiz'), (guess) => actions.reveal(guess)),
+  new FitView().init($('fit-canvas'), $('fit-caption')),
+  new GradcheckView().init($('gradcheck'), $('gradcheck-summary')),
+  new MeterView().init($('meter')),
+  new SampleEditor().init($('sample-editor'), (index, s, y) => setSample(index, s, y)),
+  new CodeView().init($('code'), $('code-caption')),
 ];
-const settings = new SettingsView().init($('settings'), $('dataset-description'));
-views.push(settings);
 let player = null;
 let busy = false;
 
@@ -44,18 +70,31 @@ function renderStatus() {
     $('sample-y').textContent = `(${sample.y.map(fmt).join(', ')})`;
   }
   $('sample-when').textContent = state.trace ? 'this step' : 'next step';
-  const banner = $('diverged');
-  banner.hidden = !state.diverged;
+  $('diverged').hidden = !state.diverged;
   if (state.diverged) {
     $('diverged-message').textContent = state.diverged.message;
     $('diverged-advice').textContent = state.diverged.advice;
   }
-  const notice = $('notice');
-  notice.hidden = !state.notice;
-  notice.textContent = state.notice || '';
+  $('notice').hidden = !state.notice;
+  $('notice').textContent = state.notice || '';
   $('play').textContent = state.play.playing ? 'Pause (P)' : 'Play (P)';
   $('play').setAttribute('aria-pressed', String(state.play.playing));
+  $('quiz-toggle').setAttribute('aria-pressed', String(state.quizMode));
+  $('presenter-toggle').setAttribute('aria-pressed', String(state.presenter));
+  document.body.classList.toggle('presenter', state.presenter);
   $('log-scale').checked = state.chart.log;
+  renderDeadNote();
+  if (state.session) $('share-link').value = linkFor(state.session.config, state.counters.step);
+}
+
+function renderDeadNote() {
+  const t = state.trace;
+  const cfg = state.session && state.session.config;
+  const dead = t && cfg && cfg.f_A === 'relu' ? t.psi.map((p, j) => (p <= 0 ? j + 1 : 0)).filter(Boolean) : [];
+  $('dead-note').hidden = dead.length === 0;
+  $('dead-note').textContent = dead.length
+    ? `Dead ReLU unit${dead.length > 1 ? 's' : ''} ${dead.join(', ')}: ψ ≤ 0 here, so f_A′(ψ) = 0, δᴬ = 0, and the weights into ${dead.length > 1 ? 'them' : 'it'} do not move on this sample.`
+    : '';
 }
 
 // ------------------------------------------------------------------ session
@@ -66,12 +105,17 @@ function adopt(body) {
   state.B = body.state.B;
   state.trace = null;
   state.phase = -1;
+  state.quiz = null;
   state.diverged = null;
+  state.gradcheck = null;
   setCounters(body.state);
   const cfg = body.config;
   const ds = state.datasets.find((d) => d.name === cfg.dataset);
   state.data = cfg.data || (ds ? { s: ds.s, y: ds.y } : null);
+  state.dataVersion = (state.dataVersion || 0) + 1;
   clearLosses(state.chart, body.state.dataset_loss);
+  settings.fill(cfg);
+  refreshFit();
 }
 
 function setCounters(s) {
@@ -110,8 +154,7 @@ async function handleError(err) {
     stopPlaying();
   } else if (err.status === 404 && state.session) {
     stopPlaying();
-    const { config } = state.session;
-    await createSession(sessionConfig(config));
+    await createSession(sessionConfig(state.session.config));
     state.notice = 'The server no longer had this session (it may have restarted or expired), so a fresh one was started with the same settings.';
   } else {
     state.notice = err.message;
@@ -127,6 +170,37 @@ function sessionConfig(config) {
   return out;
 }
 
+// The fit view asks the server for ŷ on a grid; one request at a time, the
+// latest state wins, so playing never queues up predictions.
+let fitInFlight = false;
+let fitDirty = false;
+async function refreshFit() {
+  if (!state.session) return;
+  const grid = fitGrid(state.data);
+  if (!grid) {
+    state.fit = null;
+    return;
+  }
+  if (fitInFlight) {
+    fitDirty = true;
+    return;
+  }
+  fitInFlight = true;
+  try {
+    const { y_hat } = await api.predict(state.session.id, grid.s);
+    state.fit = { grid, y_hat, version: (state.fit ? state.fit.version : 0) + 1 };
+    render();
+  } catch (err) {
+    // a failed prediction leaves the last picture; the next change tries again
+  } finally {
+    fitInFlight = false;
+    if (fitDirty) {
+      fitDirty = false;
+      refreshFit();
+    }
+  }
+}
+
 // ------------------------------------------------------------------ actions
 
 function takeTrace(body) {
@@ -134,8 +208,24 @@ function takeTrace(body) {
   state.A = body.trace.A;
   state.B = body.trace.B;
   state.diverged = null;
+  state.gradcheck = null;
   setCounters(body.state);
   appendLosses(state.chart, body.state.step, body.losses, body.state.dataset_loss);
+  refreshFit();
+}
+
+/** Move to the next phase; in quiz mode, ask first when that phase reveals a number. */
+function advancePhase() {
+  const next = state.phase + 1;
+  if (state.quizMode && (!state.quiz || state.quiz.phaseIndex !== next)) {
+    const q = questionFor(next, state.trace, state.counters.step);
+    if (q) {
+      state.quiz = q;
+      return;
+    }
+  }
+  if (state.quiz && state.quiz.phaseIndex === next && state.quiz.guess === null) return; // waiting
+  state.phase = next;
 }
 
 const actions = {
@@ -143,36 +233,55 @@ const actions = {
     guarded(async () => {
       stopPlaying();
       if (state.trace && state.phase < LAST_PHASE) {
-        state.phase += 1;
+        advancePhase();
         return;
       }
       takeTrace(await api.step(state.session.id, 1));
-      state.phase = 0;
+      state.phase = -1;
+      state.quiz = null;
+      advancePhase();
     }),
+  reveal: (text) => {
+    const guess = Number(String(text).trim());
+    if (!state.quiz || String(text).trim() === '' || !Number.isFinite(guess)) return;
+    state.quiz.guess = guess;
+    state.phase = state.quiz.phaseIndex;
+    render();
+    $('next-phase').focus();
+  },
   step: () =>
     guarded(async () => {
       stopPlaying();
       takeTrace(await api.step(state.session.id, 1));
       state.phase = LAST_PHASE;
+      state.quiz = null;
     }),
   epoch: () =>
     guarded(async () => {
       stopPlaying();
       const size = state.data.s.length;
-      const n = size - (state.counters.step % size);
-      takeTrace(await api.step(state.session.id, n));
+      takeTrace(await api.step(state.session.id, size - (state.counters.step % size)));
       state.phase = LAST_PHASE;
+      state.quiz = null;
     }),
   reset: (newSeed) =>
     guarded(async () => {
       stopPlaying();
       const seed = newSeed ? Math.floor(Math.random() * 2 ** 31) : undefined;
       adopt(await api.reset(state.session.id, seed));
-      settings.fill({ seed: state.session.config.seed });
     }),
   togglePlay: () => (state.play.playing ? stopPlaying() : startPlaying()),
   toggleLog: () => {
     state.chart.log = !state.chart.log;
+    render();
+  },
+  toggleQuiz: () => {
+    state.quizMode = !state.quizMode;
+    state.quiz = null;
+    render();
+  },
+  togglePresenter: () => {
+    state.presenter = !state.presenter;
     render();
   },
   speed: (delta) => {
@@ -180,7 +289,58 @@ const actions = {
     const i = Math.max(0, Math.min(rates.length - 1, rates.indexOf(state.play.rate) + delta));
     setSpeed(rates[i], state.play.stepsPerFrame);
   },
+  gradcheck: () =>
+    guarded(async () => {
+      state.gradcheck = await api.gradcheck(state.session.id);
+    }),
+  handPreset: () =>
+    guarded(async () => {
+      stopPlaying();
+      await createSession(HAND_PRESET);
+    }),
 };
+
+async function setWeight(name, a, b, value) {
+  const W = (name === 'A' ? state.A : state.B).map((row) => row.slice());
+  W[a][b] = value;
+  try {
+    adoptWeights(await api.setWeights(state.session.id, { [name]: W }));
+    return null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422) return err.message;
+    await handleError(err);
+    render();
+    return null;
+  }
+}
+
+/** New weights from the server: the run goes on from them, at the same step. */
+function adoptWeights(body) {
+  state.A = body.state.A;
+  state.B = body.state.B;
+  state.trace = null;
+  state.phase = -1;
+  state.gradcheck = null;
+  setCounters(body.state);
+  refreshFit();
+  render();
+}
+
+async function setSample(index, s, y) {
+  try {
+    const body = await api.setSample(state.session.id, { index, s, y });
+    state.data = body.config.data;
+    state.session.config = body.config;
+    state.dataVersion += 1;
+    adoptWeights(body);
+    return null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422) return err.message;
+    await handleError(err);
+    render();
+    return null;
+  }
+}
 
 function setSpeed(rate, stepsPerFrame) {
   state.play.rate = rate;
@@ -195,6 +355,7 @@ function startPlaying() {
   if (!state.session || player) return;
   state.play.playing = true;
   state.diverged = null;
+  state.quiz = null;
   player = new Player(
     state.session.id,
     state.play,
@@ -247,6 +408,50 @@ async function applySettings(changed) {
   render();
 }
 
+// ------------------------------------------------------------------ share and export
+
+const exporters = {
+  link: async () => {
+    const weights = $('link-weights').checked ? { A: state.A, B: state.B } : null;
+    const link = linkFor(state.session.config, state.counters.step, weights);
+    $('share-link').value = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      state.notice = 'Link copied: opening it reproduces this run.';
+    } catch (err) {
+      $('share-link').select();
+      state.notice = 'Copy the selected link (the browser did not allow copying here).';
+    }
+    render();
+  },
+  session: () =>
+    guarded(async () => {
+      downloadJSON(`backprop-session-step${state.counters.step}.json`, await api.exportSession(state.session.id));
+    }),
+  importFile: (file) =>
+    guarded(async () => {
+      let doc;
+      try {
+        doc = JSON.parse(await file.text());
+      } catch (err) {
+        throw new ApiError(422, { message: `${file.name} is not a JSON document` });
+      }
+      stopPlaying();
+      const body = await api.importSession(doc);
+      if (state.session) api.remove(state.session.id).catch(() => {});
+      adopt(body);
+      state.notice = `Opened ${file.name}: the run continues from step ${body.state.step}.`;
+    }),
+  csv: () => download('loss-history.csv', new Blob([lossCSV(state.chart)], { type: 'text/csv' })),
+  svg: () => download('network.svg', new Blob([svgDocument($('network-svg'))], { type: 'image/svg+xml' })),
+  png: async () => {
+    const svg = $('network-svg');
+    const box = svg.viewBox.baseVal;
+    download('network.png', await svgToPng(svgDocument(svg), box.width, box.height));
+  },
+  chart: async () => download('loss-chart.png', await canvasToPng($('loss-chart').querySelector('canvas'))),
+};
+
 // ------------------------------------------------------------------ wiring
 
 const KEYS = {
@@ -258,6 +463,9 @@ const KEYS = {
   r: () => actions.reset(false),
   R: () => actions.reset(true),
   l: actions.toggleLog,
+  q: actions.toggleQuiz,
+  f: actions.togglePresenter,
+  g: actions.gradcheck,
   '[': () => actions.speed(-1),
   ']': () => actions.speed(1),
 };
@@ -275,12 +483,29 @@ function onKey(event) {
 }
 
 function wire() {
-  $('next-phase').addEventListener('click', actions.nextPhase);
-  $('step').addEventListener('click', actions.step);
-  $('epoch').addEventListener('click', actions.epoch);
-  $('play').addEventListener('click', actions.togglePlay);
-  $('reset').addEventListener('click', () => actions.reset(false));
-  $('reset-seed').addEventListener('click', () => actions.reset(true));
+  const click = {
+    'next-phase': actions.nextPhase,
+    step: actions.step,
+    epoch: actions.epoch,
+    play: actions.togglePlay,
+    reset: () => actions.reset(false),
+    'reset-seed': () => actions.reset(true),
+    'quiz-toggle': actions.toggleQuiz,
+    'presenter-toggle': actions.togglePresenter,
+    'gradcheck-run': actions.gradcheck,
+    'hand-preset': actions.handPreset,
+    'copy-link': exporters.link,
+    'export-session': exporters.session,
+    'export-csv': exporters.csv,
+    'export-svg': exporters.svg,
+    'export-png': exporters.png,
+    'export-chart': exporters.chart,
+  };
+  for (const [id, handler] of Object.entries(click)) $(id).addEventListener('click', handler);
+  $('import-session').addEventListener('change', (e) => {
+    if (e.target.files.length) exporters.importFile(e.target.files[0]);
+    e.target.value = '';
+  });
   $('log-scale').addEventListener('change', actions.toggleLog);
   $('rate').addEventListener('change', (e) => setSpeed(Number(e.target.value), state.play.stepsPerFrame));
   $('steps-per-frame').addEventListener('change', (e) => setSpeed(state.play.rate, Number(e.target.value)));
@@ -293,13 +518,33 @@ function wire() {
   window.addEventListener('pagehide', stopPlaying);
 }
 
+/** Open the run a link describes: create its session, then replay its steps. */
+async function openLink(link) {
+  await createSession(link.config);
+  if (link.step > 0) takeTrace(await api.step(state.session.id, link.step));
+  if (link.step > 0) state.phase = LAST_PHASE;
+}
+
 async function boot() {
   wire();
   try {
     state.datasets = await api.datasets();
     settings.setDatasets(state.datasets);
-    const { config } = settings.read();
-    await createSession(config);
+    api.source().then((source) => {
+      state.source = source;
+      render();
+    }, () => {});
+    let link = null;
+    try {
+      link = readLink(location.search);
+    } catch (err) {
+      state.notice = `This link cannot be opened: ${err.message}.`;
+    }
+    if (link) await openLink(link).catch(async (err) => {
+      state.notice = `This link cannot be opened: ${err.message}`;
+      await createSession(settings.read().config);
+    });
+    else await createSession(settings.read().config);
   } catch (err) {
     state.notice = err.message;
   }

@@ -49,11 +49,15 @@ function setLabel(text, symbol, sup, index, value) {
 }
 
 export class NetworkView {
-  /** @param {HTMLElement} container  @param {HTMLElement} tooltip */
-  init(container, tooltip) {
+  /**
+   * @param {HTMLElement} container  @param {HTMLElement} tooltip
+   * @param {(cell, firstChar?) => void} onEdit  called when an edge is clicked or typed on
+   */
+  init(container, tooltip, onEdit = () => {}) {
     if (!container || !tooltip) throw new Error('NetworkView needs a container and a tooltip element');
     this.container = container;
     this.tooltip = tooltip;
+    this.onEdit = onEdit;
     this.shapeKey = null;
     return this;
   }
@@ -103,7 +107,7 @@ export class NetworkView {
     for (let a = 0; a < nFrom; a++) {
       const row = [];
       for (let b = 0; b < nTo; b++) {
-        const g = el('g', { class: `edge edge-${name}`, tabindex: 0, id: `edge-${name}-${a}-${b}` }, parent);
+        const g = el('g', { class: `edge edge-${name}`, tabindex: 0, role: 'button', id: `edge-${name}-${a}-${b}` }, parent);
         const x1 = COL[from] + wf / 2;
         const y1 = this.pos[from][a];
         const x2 = COL[to] - wt / 2;
@@ -121,6 +125,14 @@ export class NetworkView {
           this._showTip(cell, r.left + r.width * t, r.top + r.height * t);
         });
         g.addEventListener('blur', () => this._hideTip());
+        g.addEventListener('click', () => this.onEdit(cell));
+        g.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter') this.onEdit(cell);
+          else if (/^[-\d.]$/.test(e.key)) this.onEdit(cell, e.key);
+          else return;
+          e.preventDefault();
+          e.stopPropagation();
+        });
         row.push(cell);
       }
       this.edges[name].push(row);

@@ -40,6 +40,13 @@ export function initialState() {
     fieldErrors: {}, // settings field -> the server's message
     chart: { step: [], sample: [], mean: [], meanStep: [], log: false },
     play: { playing: false, rate: 20, stepsPerFrame: 1 },
+    quizMode: false,
+    quiz: null, // the question waiting for a guess, or answered: {phaseIndex, label, value, guess}
+    presenter: false,
+    fit: null, // {grid, y_hat, version}: ŷ over the input space, from predict
+    gradcheck: null, // the server's last gradient check
+    source: null, // the core's source for one step, with the lines of each phase
+    dataVersion: 0, // bumped whenever D changes (a new session, an edited sample)
   };
 }
 

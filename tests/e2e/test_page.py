@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from tests.e2e.conftest import PageWatch
+
 PHASE_IDS = ["psi", "x", "theta", "y_hat", "loss", "delta_B", "grad_B", "update_B", "delta_A", "grad_A",
              "update_A"]  # fmt: skip
 
@@ -38,6 +40,26 @@ def step_once(page, key="s"):
         page.keyboard.press(key)
     page.wait_for_function("document.body.dataset.busy !== 'true'")
     return info.value.json()
+
+
+def test_page_works_under_its_content_security_policy(browser, server_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    w = PageWatch(page, server_url)
+    page.goto(server_url + "/")
+    page.locator("body[data-ready=true]").wait_for()
+    page.click("#step")
+    page.locator("#step-count", has_text="1").wait_for()
+    page.click("#next-phase")
+    page.locator("#equations[data-phase=psi]").wait_for()
+    page.click("#play")
+    page.locator("#step-count", has_text="5").wait_for()
+    page.click("#play")
+    page.locator(".katex").first.wait_for()
+    page.wait_for_timeout(300)
+    assert w.errors == [], w.errors  # a CSP violation is reported as a console error
+    assert w.outside == []
+    context.close()
 
 
 def test_page_loads_offline_without_errors(watch, artifacts):
@@ -138,7 +160,7 @@ def test_rejected_setting_shows_the_server_message_and_keeps_the_session(watch):
     assert error.text_content() == message and "256" in message
     with page.expect_response(re.compile(r"/step$")):
         page.click("#step")  # the old session still works
-    assert page.locator("#step-count").text_content() == "1"
+    page.locator("#step-count", has_text="1").wait_for()
 
 
 def test_divergence_is_explained_never_nan(watch, artifacts):
