@@ -2,8 +2,8 @@
 
 A frame goes out up to 60 times a second to every playing page, so it carries
 only what the page cannot derive (grad_A, grad_B, A_before and B_before follow
-from the rest) and its numbers are rounded to DIGITS significant digits: the
-page shows four, and each digit not sent is a byte saved per number.
+from the rest), and its numbers go out as float32: about seven significant
+digits where the page shows four, printed in their shortest form.
 """
 
 from __future__ import annotations
@@ -14,43 +14,51 @@ import orjson
 DIGITS = 6
 # The trace's arrays that a frame carries, in the order they are sent.
 ARRAYS = ("s", "y", "psi", "x", "theta", "y_hat", "dL_dy_hat", "df_B", "delta_B", "df_A", "delta_A", "A", "B")
-
-
-def round_significant(a: np.ndarray, digits: int = DIGITS) -> np.ndarray:
-    """a with each value rounded to `digits` significant digits, or to a whole number
-    when it has more digits than that before the decimal point.
-
-    A value is multiplied by the power of ten that brings its last kept digit to
-    the units, rounded to a whole number and divided back.  Powers of ten up to
-    1e22 are exact doubles, so for every value from 1e-17 up the result is the
-    double nearest the rounded decimal, and JSON prints that decimal:
-    0.1234567 becomes 0.123457, not 0.12345700000000001.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        exponent = np.floor(np.log10(np.abs(a) + 1e-300))  # 1e-300: log10(0) is finite
-        scale = 10.0 ** np.maximum((digits - 1) - exponent, 0.0)
-        return np.rint(a * scale) / scale
+_NUMPY = orjson.OPT_SERIALIZE_NUMPY
 
 
 def frame(state: dict, trace: dict, losses: np.ndarray) -> bytes:
     """The JSON text of one frame: {"type": "frame", "state", "trace", "losses"}.
 
-    All numbers are rounded in one pass over one flat vector: per array, the
-    NumPy calls would cost more than the rounding.
+    float32 costs one cast per array; a value beyond float32's range (1e38, only
+    near divergence) would print as null, and then the frame is made again with
+    each value rounded to DIGITS significant digits in float64 instead.
     """
-    arrays = [trace[name] for name in ARRAYS]
-    scalars = np.array([trace["loss"], state["dataset_loss"]])
-    flat = round_significant(np.concatenate([a.ravel() for a in arrays] + [losses, scalars]))
+    with np.errstate(over="ignore"):
+        data = _frame(state, trace, losses, lambda a: a.astype(np.float32), np.float32)
+    if b"null" in data:
+        data = _frame(state, trace, losses, round_significant, _round_scalar)
+    return data
+
+
+def _frame(state: dict, trace: dict, losses: np.ndarray, rounded, rounded_scalar) -> bytes:
     compact: dict = {"index": trace["index"]}
-    start = 0
-    for name, a in zip(ARRAYS, arrays, strict=True):
-        compact[name] = flat[start : start + a.size].reshape(a.shape)
-        start += a.size
-    compact["loss"] = float(flat[-2])
+    for name in ARRAYS:
+        compact[name] = rounded(trace[name])
+    compact["loss"] = rounded_scalar(trace["loss"])
     body = {
         "type": "frame",
-        "state": {**state, "dataset_loss": float(flat[-1])},
+        "state": {**state, "dataset_loss": rounded_scalar(state["dataset_loss"])},
         "trace": compact,
-        "losses": flat[start : start + len(losses)],
+        "losses": rounded(losses),
     }
-    return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
+    return orjson.dumps(body, option=_NUMPY)
+
+
+def _round_scalar(value: float) -> float:
+    return round_significant(np.array(value)).item()
+
+
+def round_significant(a: np.ndarray, digits: int = DIGITS) -> np.ndarray:
+    """a with each value rounded to `digits` significant digits.
+
+    A value is scaled by the power of ten that brings its last kept digit to the
+    units, rounded to a whole number and scaled back.  Powers of ten up to 1e22
+    are exact doubles, so for values between 1e-17 and 1e27 the result is the
+    double nearest the rounded decimal, and JSON prints that decimal:
+    0.1234567 becomes 0.123457, not 0.12345700000000001.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = np.floor(np.log10(np.abs(a) + 1e-300)) - (digits - 1)  # 1e-300: log10(0) is finite
+        scale = 10.0 ** np.abs(p)
+        return np.where(p < 0, np.rint(a * scale) / scale, np.rint(a / scale) * scale)

@@ -6,11 +6,13 @@ import asyncio
 import time
 
 import numpy as np
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from app.frames import round_significant
+from app.frames import ARRAYS
+from app.frames import frame as make_frame
 from app.main import create_app
 from app.routes.play import TICKER_NAME
 from app.settings import Settings
@@ -58,6 +60,11 @@ def test_frames_arrive_and_the_step_advances(client, make_session):
     assert second["trace"]["index"] == first["state"]["next_index"]
 
 
+def _as_sent(values) -> np.ndarray:
+    """Numbers as a frame carries them: float32, so about seven significant digits."""
+    return np.asarray(values, dtype=np.float64).astype(np.float32)
+
+
 def test_frame_equals_what_the_http_api_returns(client, make_session):
     config = {"dataset": "circle", "order": "shuffle", "f_A": "tanh", "hidden": 5, "seed": 4}
     played, stepped = make_session(**config)["id"], make_session(**config)["id"]
@@ -65,26 +72,35 @@ def test_frame_equals_what_the_http_api_returns(client, make_session):
         ws.send_json({"steps_per_frame": 7})
         frame = next(f for f in iter(lambda: _next(ws), None) if len(f["losses"]) == 7)
     body = client.post(f"/api/sessions/{stepped}/step", json={"n": frame["state"]["step"]}).json()
-    for name in COMPACT - {"index", "loss"}:
-        expect = round_significant(np.asarray(body["trace"][name], dtype=float))
-        np.testing.assert_array_equal(frame["trace"][name], expect, err_msg=name)
+    for name in COMPACT - {"index"}:
+        np.testing.assert_array_equal(_as_sent(frame["trace"][name]), _as_sent(body["trace"][name]), name)
     assert frame["trace"]["index"] == body["trace"]["index"]
-    assert frame["losses"] == round_significant(np.array(body["losses"][-7:])).tolist()
+    np.testing.assert_array_equal(_as_sent(frame["losses"]), _as_sent(body["losses"][-7:]))
     state = body["state"]
-    assert frame["state"]["dataset_loss"] == round_significant(np.array([state["dataset_loss"]]))[0]
+    assert _as_sent(frame["state"]["dataset_loss"]) == _as_sent(state["dataset_loss"])
     assert {k: v for k, v in frame["state"].items() if k != "dataset_loss"} == {
         k: v for k, v in state.items() if k != "dataset_loss"
     }
 
 
-def test_numbers_are_rounded_to_six_significant_digits(client, make_session):
+def test_numbers_are_sent_short(client, make_session):
     sid = make_session(dataset="sine", f_A="sigmoid", hidden=16)["id"]
     with _play(client, sid) as ws:
         frame = _next(ws)
     values = np.concatenate([np.ravel(frame["trace"][k]) for k in ("psi", "x", "delta_A", "A", "B")])
     for v in values:
         digits = repr(abs(float(v))).split("e")[0].replace(".", "").strip("0")  # shortest form
-        assert len(digits) <= 6, v
+        assert len(digits) <= 9, v  # float32 needs at most nine
+
+
+def test_values_beyond_float32_are_rounded_in_float64():
+    trace = {name: np.array([0.5]) for name in ARRAYS} | {"index": 0, "loss": 1.2345678e70}
+    trace["delta_A"] = np.array([-1.2345678e45, 0.1234567])
+    state = {"step": 1, "epoch": 0, "dataset_loss": 3.0, "diverged": False, "next_index": 0}
+    frame = orjson.loads(make_frame(state, trace, np.array([1.2345678e70])))
+    assert frame["trace"]["delta_A"] == [pytest.approx(-1.23457e45, rel=1e-12), 0.123457]
+    assert frame["trace"]["loss"] == frame["losses"][0] == pytest.approx(1.23457e70, rel=1e-12)
+    assert frame["trace"]["psi"] == [0.5] and frame["state"]["dataset_loss"] == 3.0
 
 
 def test_pause_stops_frames_and_play_resumes(client, make_session):
