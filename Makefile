@@ -14,8 +14,8 @@ test: install-test node system-deps lint
 	$(PY) -m pytest -q tests
 
 lint: install-test
-	$(VENV)/bin/ruff check app tests
-	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff format --check app tests bench
 	$(VENV)/bin/hadolint --failure-threshold warning Dockerfile
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
@@ -37,6 +37,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 node: node_modules/.package-lock.json
+
+# Measures the core, the step endpoint and play mode in one run and rewrites BENCHMARKS.md
+# (about three minutes).  OPENBLAS_CORETYPE, set on some machines for old OpenBLAS builds,
+# slows this NumPy's OpenBLAS, so it is unset for this command alone.
+bench: install
+	$(PY) -m pip install --quiet -e ".[bench]"
+	bash scripts/system-deps.sh wrk
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(PY) -m bench --out BENCHMARKS.md
 
 system-deps:
 	bash scripts/system-deps.sh chromium podman buildah runc debootstrap

@@ -1,0 +1,80 @@
+"""`python -m bench`: measure (a)-(e) in one run and write BENCHMARKS.md.
+
+    python -m bench                 # the full run, about three minutes
+    python -m bench --smoke --out - # seconds: checks that every part still runs, times mean nothing
+
+A benchmark never fails on a timing: targets missed are reported, not raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import core_bench, http_bench, play_bench, report
+from bench.server import running_server
+from bench.stats import machine
+
+
+@dataclass(frozen=True)
+class Plan:
+    single_rounds: int = 9
+    single_steps: int = 3000
+    ff_rounds: int = 5
+    ff_steps: int = 100_000
+    http_rounds: int = 3
+    http_seconds: int = 10
+    http_connections: int = 50
+    play_rounds: int = 3
+    play_clients: int = 100
+    play_rate: int = 60
+    play_seconds: float = 10.0
+
+
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: check that everything runs")
+    parser.add_argument("--out", default="BENCHMARKS.md", help="where to write the report ('-': stdout)")
+    args = parser.parse_args(argv)
+    plan = SMOKE if args.smoke else Plan()
+
+    before = machine()
+    print("(a) one step with its trace ...", flush=True)
+    single = core_bench.single_step(plan.single_rounds, plan.single_steps)
+    print("(b) fast-forward ...", flush=True)
+    ff = core_bench.fast_forward(plan.ff_rounds, plan.ff_steps)
+    http = None
+    if http_bench.wrk_available():
+        print("(c) HTTP step endpoint under wrk ...", flush=True)
+        with running_server() as server:
+            http = http_bench.step_vs_healthz(
+                server, plan.http_rounds, plan.http_seconds, plan.http_connections
+            )
+    else:
+        print("(c) skipped: wrk is not installed (bash scripts/system-deps.sh wrk)", flush=True)
+    print("(d) play mode for a lecture hall ...", flush=True)
+    play = []
+    for _ in range(plan.play_rounds):
+        with running_server() as server:
+            play.append(play_bench.lecture_hall(server, plan.play_clients, plan.play_rate, plan.play_seconds))
+    print("(e) bytes per frame ...", flush=True)
+    sizes = play_bench.frame_bytes(core_bench.SIZES)
+    after = machine()
+
+    text = report.markdown(before, after, plan, single, ff, http, play, sizes, smoke=args.smoke)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text)
+        print(f"wrote {args.out}")
+    print(report.summary(single, ff, http, play))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""BENCHMARKS.md: the targets as ratios from one run, then the measurements behind them."""
+
+from __future__ import annotations
+
+from bench.stats import median
+
+HEADLINE = (2, 16, 1)
+
+
+def _size(size: tuple) -> str:
+    return "(" + ",".join(map(str, size)) + ")"
+
+
+def _yes(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**yes**" if ok else "**no**")
+
+
+def targets(single, ff, http, play) -> list[tuple[str, str, str, bool | None]]:
+    """(what, measured, target, met) for every target, from this run's medians."""
+    rows = []
+    for r in single:
+        if r["torch"] is not None:
+            x = r["torch"] / r["core"]
+            rows.append(
+                (f"(a) step {_size(r['size'])}: PyTorch autograd / core", f"{x:.1f}×", "≥ 8×", x >= 8)
+            )
+    for r in single:
+        x = r["core"] / r["minimal"]
+        rows.append((f"(a) step {_size(r['size'])}: core / minimal loop", f"{x:.2f}×", "≤ 1.3×", x <= 1.3))
+    for r in ff:
+        x = r["minimal"] / r["core"]
+        rows.append((f"(b) fast-forward {_size(r['size'])}: minimal / core", f"{x:.2f}×", "≥ 1.4×", x >= 1.4))
+    if http is None:
+        rows.append(("(c) step endpoint vs /healthz", "not measured (no wrk)", "≥ 0.65", None))
+    else:
+        x = http["step"]["rps"] / http["healthz"]["rps"]
+        rows.append(("(c) step endpoint / `/healthz` throughput", f"{x:.2f}", "≥ 0.65", x >= 0.65))
+        p99 = http["step"]["p99_ms"]
+        rows.append(("(c) step endpoint p99 latency, 50 connections", f"{p99:.1f} ms", "≤ 25 ms", p99 <= 25))
+    fps = median([p["fps_median"] for p in play])
+    gap = median([p["gap_p99_ms"] for p in play])
+    cpu = median([p["server_cpu"] for p in play])
+    rows.append(("(d) frames per client per second", f"{fps:.1f}", "≥ 59", fps >= 59))
+    rows.append(("(d) gap between frames, p99", f"{gap:.1f} ms", "≤ 25 ms", gap <= 25))
+    rows.append(("(d) server CPU, share of one core", f"{cpu:.0%}", "< 50%", cpu < 0.5))
+    size = median([p["bytes_median"] for p in play])
+    rows.append(
+        (
+            f"(e) bytes per frame {_size(HEADLINE)}, 1 step per frame",
+            f"{size:.0f} B",
+            "≤ 2,500 B",
+            size <= 2500,
+        )
+    )
+    return rows
+
+
+def markdown(before, after, plan, single, ff, http, play, sizes, smoke: bool) -> str:
+    lines = ["# Benchmarks", ""]
+    if smoke:
+        lines += ["**Smoke run: sizes and durations are tiny; these numbers mean nothing.**", ""]
+    lines += [
+        f"Measured {before['date']} on {before['cpu']} ({before['cores']} cores), "
+        f"Python {before['python']}, NumPy {before['numpy']} ({before['blas']}), PyTorch {before['torch']}. "
+        f"Load average before and after the run: {before['load']} / {after['load']}.",
+        "",
+        "Rerun with `make bench` (about three minutes); it rewrites this file. The machine is shared",
+        "and noisy, so each figure is the median over rounds in which the contenders take turns,",
+        "and each target is a ratio within this one run.",
+        "",
+        "| target | this run | wanted | met |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {what} | {got} | {want} | {_yes(ok)} |" for what, got, want, ok in targets(single, ff, http, play)
+    ]
+    lines += _details(plan, single, ff, http, play, sizes)
+    return "\n".join(lines) + "\n"
+
+
+def _details(plan, single, ff, http, play, sizes) -> list[str]:
+    lines = [
+        "",
+        "## (a) One SGD step with its trace, µs",
+        "",
+        f"relu / linear / half_squared with bias; median of {plan.single_rounds} rounds of "
+        f"{plan.single_steps} steps. *core* is `app.core.step` (every trace array fresh); *minimal*",
+        "is the straightforward NumPy step in `bench/core_bench.py` (no trace kept); *PyTorch* is the",
+        "same step with autograd, float64, one thread.",
+        "",
+        "| size (n_s, n_x, n_y) | core | minimal NumPy | PyTorch autograd |",
+        "|---|---|---|---|",
+    ]
+    for r in single:
+        torch = "–" if r["torch"] is None else f"{r['torch']:.1f}"
+        lines.append(f"| {_size(r['size'])} | {r['core']:.2f} | {r['minimal']:.2f} | {torch} |")
+    lines += [
+        "",
+        f"## (b) Fast-forward, µs per step over {plan.ff_steps:,} steps",
+        "",
+        f"`app.core.run` (no per-step trace; the losses and the last trace) against the minimal loop"
+        f" collecting its losses; median of {plan.ff_rounds} rounds. Both end on the same weights.",
+        "",
+        "| size | core.run | minimal loop | speed-up |",
+        "|---|---|---|---|",
+    ]
+    for r in ff:
+        lines.append(
+            f"| {_size(r['size'])} | {r['core']:.2f} | {r['minimal']:.2f} | {r['minimal'] / r['core']:.2f}× |"
+        )
+    lines += ["", '## (c) HTTP: `POST /api/sessions/{id}/step` `{"n": 1}` against `GET /healthz`', ""]
+    if http is None:
+        lines.append("Not measured: wrk is not installed (`bash scripts/system-deps.sh wrk`).")
+    else:
+        lines += [
+            f"wrk, 1 thread, {plan.http_connections} connections, {plan.http_seconds} s a run, "
+            f"{plan.http_rounds} alternating runs each, against `python -m app` on 127.0.0.1",
+            "(one process: uvloop, httptools, no access log); session of size (2,16,1).",
+            "",
+            "| endpoint | requests/s | p50 | p99 | requests/s of each run | failed answers |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, label in (("healthz", "`/healthz`"), ("step", "step")):
+            h = http[name]
+            runs = ", ".join(f"{x:,.0f}" for x in h["rounds"])
+            latency = f"{h['p50_ms']:.2f} ms | {h['p99_ms']:.2f} ms"
+            lines.append(f"| {label} | {h['rps']:,.0f} | {latency} | {runs} | {h['failed']} |")
+        ratio = http["step"]["rps"] / http["healthz"]["rps"]
+        lines += ["", f"Throughput ratio step / healthz: **{ratio:.2f}**."]
+    lines += [
+        "",
+        "## (d) Play mode: a lecture hall pressing Play",
+        "",
+        f"{plan.play_clients} WebSocket clients (Python, asyncio, `websockets`), each on its own",
+        f"(2,16,1) session, asking for {plan.play_rate} frames/s of one step; measured over",
+        f"{plan.play_seconds:g} s after a 1 s warm-up. Server CPU is user + system time of the server",
+        "process from `/proc/<pid>/stat`, as a share of one core. One row per round, each against a",
+        "fresh server.",
+        "",
+        "| round | frames/s per client (median, min) | gap p50 | gap p99 | server CPU | client CPU |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, p in enumerate(play, 1):
+        lines.append(
+            f"| {i} | {p['fps_median']:.1f}, {p['fps_min']:.1f} | {p['gap_p50_ms']:.1f} ms | "
+            f"{p['gap_p99_ms']:.1f} ms | {p['server_cpu']:.0%} | {p['client_cpu']:.0%} |"
+        )
+    lines += [
+        "",
+        "## (e) Bytes per frame",
+        "",
+        "JSON text: the state, the compact trace (no grad_A, grad_B, A_before, B_before, which the page",
+        "derives) and the new losses, numbers as float32 in their shortest form.",
+        f"Live in (d): median {median([p['bytes_median'] for p in play]):.0f} B, "
+        f"largest {max(p['bytes_max'] for p in play)} B. After 1,000 steps of training, per size:",
+        "",
+        "| size | 1 step per frame | 10 steps per frame |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {_size(r['size'])} | {r[1]:,} B | {r[10]:,} B |" for r in sizes]
+    return lines
+
+
+def summary(single, ff, http, play) -> str:
+    rows = targets(single, ff, http, play)
+    return "\n".join(
+        f"{'met ' if ok else 'MISS' if ok is False else 'n/a '} {what}: {got} (wanted {want})"
+        for what, got, want, ok in rows
+    )
