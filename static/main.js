@@ -50,7 +50,6 @@ const views = [
   new CodeView().init($('code'), $('code-caption')),
 ];
 let player = null;
-let busy = false;
 
 function render() {
   for (const view of views) view.render(state);
@@ -84,7 +83,7 @@ function renderStatus() {
   document.body.classList.toggle('presenter', state.presenter);
   $('log-scale').checked = state.chart.log;
   renderDeadNote();
-  if (state.session) $('share-link').value = linkFor(state.session.config, state.counters.step);
+  if (state.session) $('share-link').value = currentLink();
 }
 
 function renderDeadNote() {
@@ -129,21 +128,37 @@ async function createSession(config) {
   state.fieldErrors = {};
 }
 
-/** Run an API action; a vanished session is re-created with the same settings. */
-async function guarded(action) {
-  if (busy) return;
-  busy = true;
+/**
+ * Run an API action after those already asked for, one at a time, so that quick
+ * presses are taken in order and none acts on a session being replaced.  A few
+ * may wait; more are dropped (a held-down key must not pile up requests).  A
+ * vanished session is re-created with the same settings.
+ */
+const MAX_WAITING = 4;
+let queue = Promise.resolve();
+let waiting = 0;
+function guarded(action) {
+  if (waiting >= MAX_WAITING) return queue;
+  waiting += 1;
   document.body.dataset.busy = 'true';
-  try {
-    state.notice = null;
-    await action();
-  } catch (err) {
-    await handleError(err);
-  } finally {
-    busy = false;
-    document.body.dataset.busy = 'false';
-    render();
-  }
+  queue = queue.then(async () => {
+    try {
+      state.notice = null;
+      await action();
+    } catch (err) {
+      try {
+        await handleError(err);
+      } catch (unexpected) {
+        // keep the queue alive: the next action must still run
+        state.notice = `Something went wrong: ${unexpected.message || unexpected}`;
+      }
+    } finally {
+      waiting -= 1;
+      document.body.dataset.busy = String(waiting > 0);
+      render();
+    }
+  });
+  return queue;
 }
 
 async function handleError(err) {
@@ -392,28 +407,30 @@ async function applySettings(changed) {
   state.fieldErrors = errors;
   if (Object.keys(errors).length) return render();
   stopPlaying();
-  try {
-    await createSession(config);
-    state.notice = null;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 422) {
+  await guarded(async () => {
+    try {
+      await createSession(config);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 422) throw err;
       // The old session keeps working; the message goes beside the field.
       const field = (err.body.detail && err.body.detail[0] && err.body.detail[0].field) || changed;
       const key = field.split('.')[0];
       state.fieldErrors = { [settings.form.elements.namedItem(key) ? key : changed]: err.message };
-    } else {
-      await handleError(err);
     }
-  }
-  render();
+  });
 }
 
 // ------------------------------------------------------------------ share and export
 
+/** The link to this run: its settings and step, or its current weights when asked. */
+function currentLink() {
+  const weights = $('link-weights').checked ? { A: state.A, B: state.B } : null;
+  return linkFor(state.session.config, state.counters.step, weights);
+}
+
 const exporters = {
   link: async () => {
-    const weights = $('link-weights').checked ? { A: state.A, B: state.B } : null;
-    const link = linkFor(state.session.config, state.counters.step, weights);
+    const link = currentLink();
     $('share-link').value = link;
     try {
       await navigator.clipboard.writeText(link);
@@ -507,6 +524,7 @@ function wire() {
     e.target.value = '';
   });
   $('log-scale').addEventListener('change', actions.toggleLog);
+  $('link-weights').addEventListener('change', render);
   $('rate').addEventListener('change', (e) => setSpeed(Number(e.target.value), state.play.stepsPerFrame));
   $('steps-per-frame').addEventListener('change', (e) => setSpeed(state.play.rate, Number(e.target.value)));
   settings.form.addEventListener('change', (e) => applySettings(e.target.name));
