@@ -6,7 +6,8 @@ import json
 import re
 import urllib.request
 
-PHASES = ["psi", "x", "theta", "y_hat", "loss", "delta_B", "grad_B", "update_B", "delta_A", "grad_A", "update_A"]
+PHASES = ["psi", "x", "theta", "y_hat", "loss", "delta_B", "grad_B", "update_B", "delta_A", "grad_A",
+          "update_A"]  # fmt: skip
 
 
 def api(url: str, method: str = "GET", body=None):
@@ -148,10 +149,13 @@ def test_fit_view_curve_and_heat_map_update_while_playing(watch):
     page.click("#play")
     # the drawing is not blank: many distinct colours on the canvas
     colours = page.evaluate(
-        """() => { const c = document.querySelector('#fit-canvas');
-                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                   const seen = new Set(); for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
-                   return seen.size; }"""
+        """() => {
+            const c = document.querySelector('#fit-canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const seen = new Set();
+            for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
+            return seen.size;
+        }"""
     )
     assert colours > 3
 
