@@ -16,7 +16,9 @@ from app.settings import Settings, get_settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Backprop Explainer", version="0.1.0")
+    # No /docs or /redoc: FastAPI's pages for them load scripts from a CDN, and
+    # everything here works offline.  The schema itself is at /openapi.json.
+    app = FastAPI(title="Backprop Explainer", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = SessionStore(settings.max_sessions, settings.session_idle_seconds)
     for exc, handler in HANDLERS.items():

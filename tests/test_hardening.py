@@ -97,3 +97,10 @@ def test_session_ids_are_unguessable_and_unrelated(client):
     # a near miss of a real id finds nothing
     near = ids[0][:-1] + ("A" if ids[0][-1] != "A" else "B")
     assert client.get(f"/api/sessions/{near}").status_code == 404
+
+
+def test_no_page_that_loads_from_a_cdn(client):
+    # FastAPI's /docs and /redoc pages fetch their scripts from the internet.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
