@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> None:
         loop="uvloop",
         http="httptools",
         ws="websockets-sansio",
+        # Play frames are a couple of kilobytes: deflating each one would cost more
+        # server CPU than the bandwidth is worth.  Settings messages are tiny.
+        ws_per_message_deflate=False,
+        ws_max_size=65_536,
     )
 
 

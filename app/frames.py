@@ -25,20 +25,22 @@ def frame(state: dict, trace: dict, losses: np.ndarray) -> bytes:
     each value rounded to DIGITS significant digits in float64 instead.
     """
     with np.errstate(over="ignore"):
-        data = _frame(state, trace, losses, lambda a: a.astype(np.float32), np.float32)
+        data = _frame(state, trace, losses, _to_float32, np.float32)
     if b"null" in data:
         data = _frame(state, trace, losses, round_significant, _round_scalar)
     return data
 
 
+def _to_float32(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float32)
+
+
 def _frame(state: dict, trace: dict, losses: np.ndarray, rounded, rounded_scalar) -> bytes:
-    compact: dict = {"index": trace["index"]}
-    for name in ARRAYS:
-        compact[name] = rounded(trace[name])
+    compact = {"index": trace["index"]} | {name: rounded(trace[name]) for name in ARRAYS}
     compact["loss"] = rounded_scalar(trace["loss"])
     body = {
         "type": "frame",
-        "state": {**state, "dataset_loss": rounded_scalar(state["dataset_loss"])},
+        "state": state | {"dataset_loss": rounded_scalar(state["dataset_loss"])},
         "trace": compact,
         "losses": rounded(losses),
     }

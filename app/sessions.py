@@ -123,6 +123,8 @@ class Session:
     def _order(self, n: int) -> np.ndarray:
         """Indices into D of the next n samples.  Shuffle draws a permutation per epoch."""
         N = len(self.S)
+        if n == 1:  # a single step, the most common call, without the vector arithmetic
+            return np.array([self.next_index()])
         if self.config.order == "cycle":
             return np.arange(self.step, self.step + n) % N
         out = np.empty(n, dtype=np.intp)
@@ -166,8 +168,9 @@ class Session:
         if len(losses) < n:
             self._restore(saved)
             raise Diverged(self, self.step + len(losses) + 1)
-        with np.errstate(all="ignore"):
-            dataset_loss = core.dataset_loss(self.S, self.Y, A, B, self.net)
+        # Weights within core.WEIGHT_LIMIT keep every forward pass finite, so this
+        # check is a last guard that the HTTP answer can never carry NaN.
+        dataset_loss = core.dataset_loss(self.S, self.Y, A, B, self.net)
         if not abs(dataset_loss) < np.inf:  # NaN < inf is False
             self._restore(saved)
             raise Diverged(self, self.step + n)

@@ -22,10 +22,12 @@ from bench.server import Server
 from bench.stats import median, percentile, process_cpu_seconds
 
 WARM_UP = 1.0
+# Offer permessage-deflate as browsers do (the server declines it).
+COMPRESSION = "deflate"
 
 
 async def _client(url: str, rate: int, start: float, end: float, record: dict) -> None:
-    async with connect(url, max_queue=None, compression=None) as ws:
+    async with connect(url, max_queue=None, compression=COMPRESSION) as ws:
         await ws.send(orjson.dumps({"rate": rate, "steps_per_frame": 1}).decode())
         while True:
             message = await ws.recv()
