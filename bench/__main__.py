@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     print("(b) fast-forward ...", flush=True)
     ff = core_bench.fast_forward(plan.ff_rounds, plan.ff_steps)
     http = None
+    print("(c) where a step request's time goes, inside the app ...", flush=True)
+    inside = http_bench.in_process(plan.single_rounds, plan.single_steps // 3)
     if http_bench.wrk_available():
         print("(c) HTTP step endpoint under wrk ...", flush=True)
         with running_server() as server:
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = play_bench.frame_bytes(core_bench.SIZES)
     after = machine()
 
-    text = report.markdown(before, after, plan, single, ff, http, play, sizes, smoke=args.smoke)
+    text = report.markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke=args.smoke)
     if args.out == "-":
         sys.stdout.write(text)
     else:

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from bench.server import Server
@@ -71,3 +72,68 @@ def step_vs_healthz(server: Server, rounds: int, seconds: int, connections: int)
             "rounds": [r["rps"] for r in results],
         }
     return out
+
+
+# ---------------------------------------------------------------- where a request's time goes
+
+
+async def _call(app, method: str, path: str, body: bytes = b"") -> list[dict]:
+    """One request straight into the ASGI app, with no server or socket around it."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80), "state": {},
+        "headers": [(b"host", b"bench"), (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode())],
+    }  # fmt: skip
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return messages.pop() if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
+def in_process(rounds: int, calls: int) -> dict:
+    """CPU µs per request inside the app (no HTTP server): /healthz, the step, and the step's parts."""
+    import asyncio
+
+    import orjson
+
+    from app.main import create_app
+    from app.responses import FastJSON
+
+    app = create_app()
+    config = b'{"dataset": "xor", "hidden": 16, "alpha_A": 0.01, "alpha_B": 0.01}'
+
+    async def measure() -> dict[str, list[float]]:
+        created = await _call(app, "POST", "/api/sessions", config)
+        sid = orjson.loads(created[1]["body"])["id"]
+        session = app.state.store.get(sid)
+        times: dict[str, list[float]] = {"healthz": [], "step": [], "take_steps": [], "encode": []}
+        for _ in range(rounds):
+            start = time.process_time()
+            for _ in range(calls):
+                await _call(app, "GET", "/healthz")
+            times["healthz"].append(time.process_time() - start)
+            start = time.process_time()
+            for _ in range(calls):
+                await _call(app, "POST", f"/api/sessions/{sid}/step", b'{"n": 1}')
+            times["step"].append(time.process_time() - start)
+            start = time.process_time()
+            for _ in range(calls):
+                trace, losses = session.take_steps(1)
+            times["take_steps"].append(time.process_time() - start)
+            start = time.process_time()
+            for _ in range(calls):
+                FastJSON({"state": session.state(weights=False), "trace": trace, "losses": losses})
+            times["encode"].append(time.process_time() - start)
+        return times
+
+    times = asyncio.run(measure())
+    return {name: median(t) / calls * 1e6 for name, t in times.items()}
