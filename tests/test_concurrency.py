@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import httpx
 
@@ -26,4 +27,17 @@ def test_concurrent_steps_on_one_session_lose_none():
             final = (await c.get(f"/api/sessions/{sid}")).json()["state"]["step"]
             assert final == sum(sizes) == steps[-1]
 
-    asyncio.run(main())
+    # A loop of its own, in a thread of its own: another test's browser driver may
+    # already run an event loop in this thread.
+    errors = []
+    thread = threading.Thread(target=lambda: _run(main, errors))
+    thread.start()
+    thread.join()
+    assert not errors, errors[0]
+
+
+def _run(main, errors) -> None:
+    try:
+        asyncio.run(main())
+    except BaseException as e:  # reported by the test, in its own thread
+        errors.append(e)
