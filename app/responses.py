@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from app.schemas import InputError
 from app.sessions import Diverged, SessionNotFound
@@ -92,6 +93,12 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return FastJSON({"message": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
 
+async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+    # The client hung up before its body arrived: nobody is there to answer, and
+    # it is not the server's fault, so nothing is logged as an error.
+    return Response(status_code=400)
+
+
 async def internal_error(request: Request, exc: Exception) -> Response:
     # Nothing of the exception reaches the client: no trace, no message.
     return FastJSON({"message": "internal error: the request was not completed"}, status_code=500)
@@ -100,6 +107,7 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 HANDLERS = {
     Exception: internal_error,
     HTTPException: http_error,
+    ClientDisconnect: client_gone,
     RequestValidationError: validation_error,
     InputError: input_error,
     SessionNotFound: not_found,

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, log, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -31,8 +32,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"the server did not start:\n{out}") from None
+                log.seek(0)
+                raise RuntimeError(f"the server did not start:\n{log.read().decode()}") from None
             time.sleep(0.1)
 
 
@@ -40,23 +41,26 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
 def live_server(port: int | None = None, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """Yields (base url, process); the process is stopped on exit."""
     port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "warning", **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url, proc
-    finally:
-        proc.terminate()
+    # The server's output goes to a file, not a pipe: a pipe nobody reads fills up
+    # and then blocks the server the moment it logs a little more than usual.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env={**os.environ, "LOG_LEVEL": "warning", **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            wait_healthy(url, proc, log)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def rss_bytes(pid: int) -> int:
