@@ -15,6 +15,7 @@ DIGITS = 6
 # The trace's arrays that a frame carries, in the order they are sent.
 ARRAYS = ("s", "y", "psi", "x", "theta", "y_hat", "dL_dy_hat", "df_B", "delta_B", "df_A", "delta_A", "A", "B")
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
+MOMENTS = ("m_A", "v_A", "m_B", "v_B")  # Adam's, when it is the optimizer: the page shows its update
 
 
 def frame(state: dict, trace: dict, losses: np.ndarray) -> bytes:
@@ -38,13 +39,38 @@ def _to_float32(a: np.ndarray) -> np.ndarray:
 def _frame(state: dict, trace: dict, losses: np.ndarray, rounded, rounded_scalar) -> bytes:
     compact = {"index": trace["index"]} | {name: rounded(trace[name]) for name in ARRAYS}
     compact["loss"] = rounded_scalar(trace["loss"])
+    if "transition" in trace:
+        compact |= _td_parts(trace, rounded, rounded_scalar)
+    if "adam" in trace:
+        adam = trace["adam"]
+        compact["adam"] = {"t": adam["t"]} | {name: rounded(adam[name]) for name in MOMENTS}
     body = {
         "type": "frame",
-        "state": state | {"dataset_loss": rounded_scalar(state["dataset_loss"])},
+        "state": _state(state, rounded_scalar),
         "trace": compact,
         "losses": rounded(losses),
     }
     return orjson.dumps(body, option=_NUMPY)
+
+
+def _td_parts(trace: dict, rounded, rounded_scalar) -> dict:
+    """TD mode's additions to the trace: the move, S' and the parts of the target."""
+    out = {"transition": trace["transition"], "s_next": rounded(trace["s_next"])}
+    if "v_next" in trace:
+        out["v_next"] = rounded_scalar(trace["v_next"])
+    if "episode" in trace:
+        out["episode"] = trace["episode"]
+    return out
+
+
+def _state(state: dict, rounded_scalar) -> dict:
+    out = state | {"dataset_loss": rounded_scalar(state["dataset_loss"])}
+    if "rmsve" in state:
+        out["rmsve"] = rounded_scalar(state["rmsve"])
+        # No episode under way is left out, not sent as null: a null means an overflow above.
+        if out.get("episode", 0) is None:
+            del out["episode"]
+    return out
 
 
 def _round_scalar(value: float) -> float:

@@ -21,6 +21,7 @@ MAX_STEPS = 100_000  # SGD steps in one call
 MAX_WEIGHTS = 100_000  # entries of A and B together
 MAX_SEED = 2**32 - 1
 MAX_CALL_WORK = 20_000_000  # steps x weights in one call, so that no call blocks for long
+MAX_STATES = 1000  # states of TD mode's random walk
 
 Value = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
 Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_INPUTS)]
@@ -67,6 +68,28 @@ class DataIn(Strict):
         return self
 
 
+class EnvironmentIn(Strict):
+    """TD mode's random walk.  Defaults as in the README."""
+
+    name: Literal["random_walk"] = "random_walk"
+    states: int = Field(19, ge=1, le=MAX_STATES, description="non-terminal states in a row")
+    jump: int = Field(1, ge=1, le=MAX_STATES, description="the largest move, to either side")
+    gamma: float = Field(1.0, ge=0.0, le=1.0, allow_inf_nan=False, description="the discount")
+    target: Literal["td", "mc"] = "td"
+    features: Literal["one_hot", "aggregate"] = "one_hot"
+    groups: int = Field(10, ge=1, le=MAX_STATES, description="groups of states, for features 'aggregate'")
+
+    @model_validator(mode="after")
+    def _fits(self) -> EnvironmentIn:
+        if self.jump > self.states:
+            raise InputError("environment.jump", f"must be at most states ({self.states}), not {self.jump}")
+        if self.features == "aggregate" and self.groups > self.states:
+            raise InputError(
+                "environment.groups", f"must be at most states ({self.states}), not {self.groups}"
+            )
+        return self
+
+
 class ConfigIn(Strict):
     """A session's configuration.  Defaults as in the README."""
 
@@ -84,11 +107,20 @@ class ConfigIn(Strict):
     update_order: Literal["backprop", "slides"] = "backprop"
     A: Matrix | None = None
     B: Matrix | None = None
+    environment: EnvironmentIn | None = Field(None, description="TD mode: learn this walk's values")
+    optimizer: Literal["sgd", "adam"] = "sgd"
+    epsilon: float = Field(1e-8, gt=0.0, le=1.0, allow_inf_nan=False, description="Adam's epsilon")
 
     @model_validator(mode="after")
     def _one_source(self) -> ConfigIn:
         if self.dataset is not None and self.data is not None:
             raise InputError("data", "give either dataset or data, not both")
+        if self.environment is not None and (self.dataset is not None or self.data is not None):
+            raise InputError("environment", "give either environment (TD mode) or dataset/data, not both")
+        if self.optimizer == "adam" and self.update_order == "slides":
+            raise InputError(
+                "update_order", "Adam updates after the whole backward pass: use 'backprop' with 'adam'"
+            )
         for name in ("A", "B"):
             m = getattr(self, name)
             if m is not None:
@@ -98,6 +130,7 @@ class ConfigIn(Strict):
 
 class StepIn(Strict):
     n: int = Field(1, ge=1, le=MAX_STEPS)
+    to_episode_end: bool = Field(False, description="TD mode: stop after the step that ends an episode")
 
 
 class ResetIn(Strict):
@@ -144,14 +177,22 @@ class PredictIn(Strict):
 FloatMatrix = list[list[float]]
 
 
+class EpisodeOut(BaseModel):
+    t: int = Field(description="the step of the episode: S_t")
+    length: int = Field(description="T, the episode's number of moves")
+    final_reward: float = Field(description="R_T")
+
+
 class StateOut(BaseModel):
     step: int
-    epoch: int
+    epoch: int = Field(description="passes over D; in TD mode, episodes finished")
     dataset_loss: float
     diverged: bool
-    next_index: int = Field(description="the sample of D the next step will use")
+    next_index: int = Field(description="the sample of D the next step will use; in TD mode, the state")
     A: FloatMatrix
     B: FloatMatrix
+    rmsve: float | None = Field(None, description="TD mode: the RMS value error over the states")
+    episode: EpisodeOut | None = Field(None, description="TD mode, target 'mc': the episode in progress")
 
 
 class StepStateOut(BaseModel):
@@ -160,11 +201,23 @@ class StepStateOut(BaseModel):
     dataset_loss: float
     diverged: bool
     next_index: int
+    rmsve: float | None = None
+    episode: EpisodeOut | None = None
 
 
 class DataOut(BaseModel):
     s: FloatMatrix
     y: FloatMatrix
+
+
+class EnvironmentOut(BaseModel):
+    name: str
+    states: int
+    jump: int
+    gamma: float
+    target: str
+    features: str
+    groups: int
 
 
 class ConfigOut(BaseModel):
@@ -182,6 +235,9 @@ class ConfigOut(BaseModel):
     update_order: str
     A: FloatMatrix | None = None
     B: FloatMatrix | None = None
+    environment: EnvironmentOut | None = None
+    optimizer: str = "sgd"
+    epsilon: float = 1e-8
     n_s: int
     n_y: int
 
@@ -190,6 +246,21 @@ class SessionOut(BaseModel):
     id: str
     config: ConfigOut
     state: StateOut
+
+
+class TransitionOut(BaseModel):
+    state: int = Field(description="S")
+    reward: float = Field(description="R")
+    next_state: int = Field(description="S'; -1 and states are the left and right ends")
+    terminal: bool
+
+
+class AdamOut(BaseModel):
+    t: int = Field(description="Adam's updates so far, this one included")
+    m_A: FloatMatrix
+    v_A: FloatMatrix
+    m_B: FloatMatrix
+    v_B: FloatMatrix
 
 
 class TraceOut(BaseModel):
@@ -212,12 +283,23 @@ class TraceOut(BaseModel):
     B_before: FloatMatrix
     A: FloatMatrix
     B: FloatMatrix
+    transition: TransitionOut | None = Field(None, description="TD mode: the move (S, R, S')")
+    s_next: list[float] | None = Field(None, description="TD mode: the features of S' (zeros when terminal)")
+    v_next: float | None = Field(None, description="TD target: v_hat(S') with the weights before the update")
+    episode: EpisodeOut | None = Field(None, description="MC target: where this step is in its episode")
+    adam: AdamOut | None = Field(None, description="optimizer 'adam': the moments after this update")
 
 
 class StepOut(BaseModel):
     state: StepStateOut
     trace: TraceOut
     losses: list[float] = Field(description="each step's sample loss, the last 10,000 at most")
+
+
+class ValuesOut(BaseModel):
+    v_hat: list[float] = Field(description="the network's value of every state")
+    v_true: list[float] = Field(description="the true value of every state")
+    rmsve: float = Field(description="sqrt of the mean over the states of (v_hat - v_true)^2")
 
 
 class PredictOut(BaseModel):

@@ -53,23 +53,31 @@ class Session:
         self.id = sid
         self.lock = asyncio.Lock()
         self.last_used = time.monotonic()
-        if config.data is None and config.dataset is None:
+        if config.data is None and config.dataset is None and config.environment is None:
             config = config.model_copy(update={"dataset": "xor"})
         self.config = config
         self.net = core.Net(
             f_A=config.f_A, f_B=config.f_B, loss=config.loss, alpha_A=config.alpha_A,
             alpha_B=config.alpha_B, bias=config.bias, update_order=config.update_order,
         )  # fmt: skip
-        self.s_raw, self.Y = _data_of(config)
-        self.S = core.with_bias(self.s_raw, config.bias)  # s as the network sees it
-        n_s, n_y = self.s_raw.shape[1], self.Y.shape[1]
+        n_s, n_y = self.n_s, self.n_y = self._inputs(config)
         n_weights = (n_s + config.bias) * config.hidden + (config.hidden + config.bias) * n_y
         if n_weights > MAX_WEIGHTS:
             raise InputError("hidden", f"A and B would hold {n_weights} weights; the limit is {MAX_WEIGHTS}")
         self.n_weights = n_weights
-        self.A0 = _matrix(config.A, "A", (self.S.shape[1], config.hidden))
+        self.A0 = _matrix(config.A, "A", (n_s + config.bias, config.hidden))
         self.B0 = _matrix(config.B, "B", (config.hidden + config.bias, n_y))
         self.reset(config.seed)
+
+    def _inputs(self, config: ConfigIn) -> tuple[int, int]:
+        """Loads D (TD sessions load their walk instead); returns n_s and n_y."""
+        self.s_raw, self.Y = _data_of(config)
+        self.S = core.with_bias(self.s_raw, config.bias)  # s as the network sees it
+        return self.s_raw.shape[1], self.Y.shape[1]
+
+    def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
+        """The loss the state reports for weights A and B: here the mean over D."""
+        return core.dataset_loss(self.S, self.Y, A, B, self.net)
 
     # ------------------------------------------------------------ state
 
@@ -78,7 +86,7 @@ class Session:
         rng = np.random.default_rng(seed)
         # Weights are always drawn, even when given, so that the shuffle order
         # that follows depends on the seed alone.
-        A, B = core.init_weights(rng, self.s_raw.shape[1], self.config.hidden, self.Y.shape[1], self.net)
+        A, B = core.init_weights(rng, self.n_s, self.config.hidden, self.n_y, self.net)
         self.A = self.A0.copy() if self.A0 is not None else A
         self.B = self.B0.copy() if self.B0 is not None else B
         self.rng = rng
@@ -89,7 +97,9 @@ class Session:
         self.history: deque[float] = deque(maxlen=HISTORY)
         self.last_trace: dict | None = None
         self.config = self.config.model_copy(update={"seed": seed})
-        self.dataset_loss = core.dataset_loss(self.S, self.Y, self.A, self.B, self.net)
+        # Adam's moments (None under SGD) start at zero with every fresh run.
+        self.moments = core.adam_moments(self.A, self.B) if self.config.optimizer == "adam" else None
+        self.dataset_loss = self._mean_loss(self.A, self.B)
 
     def state(self, weights: bool = True) -> dict:
         out = {
@@ -115,7 +125,7 @@ class Session:
             out["A"] = self.A0
         if self.B0 is not None:
             out["B"] = self.B0
-        out["n_s"], out["n_y"] = self.s_raw.shape[1], self.Y.shape[1]
+        out["n_s"], out["n_y"] = self.n_s, self.n_y
         return out
 
     # ------------------------------------------------------------ changes
@@ -154,8 +164,10 @@ class Session:
     def max_steps(self) -> int:
         return max(1, MAX_CALL_WORK // self.n_weights)
 
-    def take_steps(self, n: int) -> tuple[dict, np.ndarray]:
+    def take_steps(self, n: int, to_episode_end: bool = False) -> tuple[dict, np.ndarray]:
         """n SGD steps, all or nothing: on divergence nothing changes and Diverged is raised."""
+        if to_episode_end:
+            raise InputError("to_episode_end", "only TD sessions (an environment) have episodes")
         if n > self.max_steps():
             raise InputError(
                 "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
@@ -164,17 +176,23 @@ class Session:
         draws = self.config.order == "shuffle" and (self.step + n - 1) // len(self.S) != self.perm_epoch
         saved = (self.rng.bit_generator.state if draws else None, self.perm, self.perm_epoch)
         order = self._order(n)
-        A, B, losses, trace = core.run(self.S, self.Y, order, self.A, self.B, self.net)
+        if self.moments is None:
+            A, B, losses, trace = core.run(self.S, self.Y, order, self.A, self.B, self.net)
+            moments = None
+        else:
+            A, B, losses, trace, moments = core.run_adam(
+                self.S, self.Y, order, self.A, self.B, self.net, self.moments, self.config.epsilon
+            )
         if len(losses) < n:
             self._restore(saved)
             raise Diverged(self, self.step + len(losses) + 1)
         # Weights within core.WEIGHT_LIMIT keep every forward pass finite, so this
         # check is a last guard that the HTTP answer can never carry NaN.
-        dataset_loss = core.dataset_loss(self.S, self.Y, A, B, self.net)
+        dataset_loss = self._mean_loss(A, B)
         if not abs(dataset_loss) < np.inf:  # NaN < inf is False
             self._restore(saved)
             raise Diverged(self, self.step + n)
-        self.A, self.B, self.dataset_loss = A, B, dataset_loss
+        self.A, self.B, self.dataset_loss, self.moments = A, B, dataset_loss, moments
         self.step += n
         self.diverged = False
         losses = losses[-HISTORY:]
@@ -191,7 +209,7 @@ class Session:
     def set_weights(self, A: list | None, B: list | None) -> None:
         new_A = _matrix(A, "A", self.A.shape) if A is not None else self.A
         new_B = _matrix(B, "B", self.B.shape) if B is not None else self.B
-        self.dataset_loss = core.dataset_loss(self.S, self.Y, new_A, new_B, self.net)
+        self.dataset_loss = self._mean_loss(new_A, new_B)
         self.A, self.B = new_A, new_B
         self.diverged = False
 
@@ -215,8 +233,8 @@ class Session:
 
     def predict(self, s: list[list[float]]) -> np.ndarray:
         s = np.asarray(s, dtype=np.float64)
-        if s.shape[1] != self.s_raw.shape[1]:
-            raise InputError("s", f"each row must have n_s = {self.s_raw.shape[1]} values, not {s.shape[1]}")
+        if s.shape[1] != self.n_s:
+            raise InputError("s", f"each row must have n_s = {self.n_s} values, not {s.shape[1]}")
         return core.forward(core.with_bias(s, self.net.bias), self.A, self.B, self.net)["y_hat"]
 
     def gradcheck(self) -> dict:
@@ -227,19 +245,33 @@ class Session:
                 f"gradcheck works on networks of at most {GRADCHECK_MAX_WEIGHTS} weights; "
                 f"this one has {self.n_weights}",
             )
-        i = self.next_index()
+        i, s, y = self._next_sample()
         # The true gradient: every delta from the weights before any update.
         net = replace(self.net, update_order="backprop")
-        trace = core.step(self.S[i], self.Y[i], self.A, self.B, net)
-        num_A, num_B = core.numerical_gradients(self.S[i], self.Y[i], self.A, self.B, net)
+        trace = core.step(s, y, self.A, self.B, net)
+        num_A, num_B = core.numerical_gradients(s, y, self.A, self.B, net)
         return {
-            "index": i, "s": self.S[i], "y": self.Y[i], "h": 1e-3,
+            "index": i, "s": s, "y": y, "h": 1e-3,
             "grad_A": trace["grad_A"], "grad_B": trace["grad_B"],
             "numeric_grad_A": num_A, "numeric_grad_B": num_B,
             "max_rel_error": max(
                 core.relative_error(trace["grad_A"], num_A), core.relative_error(trace["grad_B"], num_B)
             ),
         }  # fmt: skip
+
+    def _next_sample(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """The index, s and y that the next step will use."""
+        i = self.next_index()
+        return i, self.S[i], self.Y[i]
+
+
+def new_session(sid: str, config: ConfigIn) -> Session:
+    """A session for a config: on a data set, or on an environment (TD mode)."""
+    if config.environment is not None:
+        from app.tdsession import TDSession  # a subclass of Session, so imported once this module exists
+
+        return TDSession(sid, config)
+    return Session(sid, config)
 
 
 def _data_of(config: ConfigIn) -> tuple[np.ndarray, np.ndarray]:
@@ -289,7 +321,7 @@ class SessionStore:
         return secrets.token_urlsafe(24)  # 192 random bits
 
     def create(self, config: ConfigIn) -> Session:
-        return self.add(Session(self.new_id(), config))
+        return self.add(new_session(self.new_id(), config))
 
     def add(self, session: Session) -> Session:
         """Keep a session made elsewhere (an imported one), evicting as create does."""

@@ -35,7 +35,15 @@ CHECKS = [
 
 def _live_session() -> dict:
     # Small networks, so that large step counts stay quick.
-    config = _pick.choice([{}, {"dataset": "hand", "f_A": "sigmoid", "f_B": "sigmoid"}, {"dataset": "sine"}])
+    config = _pick.choice(
+        [
+            {},
+            {"dataset": "hand", "f_A": "sigmoid", "f_B": "sigmoid"},
+            {"dataset": "sine"},
+            {"environment": {"states": 7}},  # TD mode, whose values endpoint needs a TD session
+            {"environment": {"states": 5, "target": "mc"}, "optimizer": "adam"},
+        ]
+    )
     return _client.post("/api/sessions", json=config).json()
 
 

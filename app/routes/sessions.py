@@ -16,6 +16,7 @@ from app.schemas import (
     DivergedOut,
     ErrorOut,
     GradcheckOut,
+    InputError,
     PredictIn,
     PredictOut,
     ResetIn,
@@ -23,9 +24,11 @@ from app.schemas import (
     SessionOut,
     StepIn,
     StepOut,
+    ValuesOut,
     WeightsIn,
 )
 from app.sessions import THREAD_WORK, Session, SessionStore
+from app.tdsession import TDSession
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], default_response_class=FastJSON)
 
@@ -71,20 +74,21 @@ _STEP_OPENAPI = {
 )
 async def step(request: Request) -> FastJSON:
     session = request.app.state.store.get(request.path_params["session_id"])
-    n = _steps_asked(await request.body())
+    asked = _steps_asked(await request.body())
+    n, to_end = asked.n, asked.to_episode_end
     async with session.lock:
         if n * session.n_weights > THREAD_WORK:
-            trace, losses = await run_in_threadpool(session.take_steps, n)
+            trace, losses = await run_in_threadpool(session.take_steps, n, to_end)
         else:
-            trace, losses = session.take_steps(n)
+            trace, losses = session.take_steps(n, to_end)
         return FastJSON({"state": session.state(weights=False), "trace": trace, "losses": losses})
 
 
-def _steps_asked(body: bytes) -> int:
+def _steps_asked(body: bytes) -> StepIn:
     if not body.strip() or body.strip() == b"null":
-        return 1
+        return StepIn()
     try:
-        return StepIn.model_validate_json(body).n
+        return StepIn.model_validate_json(body)
     except ValidationError as e:
         raise RequestValidationError(e.errors(include_url=False)) from None
 
@@ -124,6 +128,14 @@ async def put_weights(session: CurrentSession, body: Annotated[WeightsIn, Body()
 @router.post("/{session_id}/predict", **_answers(PredictOut))
 async def predict(session: CurrentSession, body: Annotated[PredictIn, Body()]) -> FastJSON:
     return FastJSON({"y_hat": session.predict(body.s)})
+
+
+@router.get("/{session_id}/values", **_answers(ValuesOut))
+async def values(session: CurrentSession) -> FastJSON:
+    """TD mode: the network's value of every state, the true values and the RMS value error."""
+    if not isinstance(session, TDSession):
+        raise InputError("environment", "values are for TD sessions; this one learns from a data set")
+    return FastJSON(session.values())
 
 
 @router.get("/{session_id}/gradcheck", **_answers(GradcheckOut))
