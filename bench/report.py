@@ -60,7 +60,8 @@ def markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke: 
     if smoke:
         lines += ["**Smoke run: sizes and durations are tiny; these numbers mean nothing.**", ""]
     lines += [
-        f"Measured {before['date']} on {before['cpu']} ({before['cores']} cores), "
+        f"Measured {before['date']}, commit {before['commit']}, "
+        f"on {before['cpu']} ({before['cores']} cores), "
         f"Python {before['python']}, NumPy {before['numpy']} ({before['blas']}), PyTorch {before['torch']}. "
         f"Load average before and after the run: {before['load']} / {after['load']}.",
         "",

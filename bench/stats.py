@@ -7,6 +7,7 @@ import platform
 import statistics
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -49,6 +50,23 @@ def blas_kernel() -> str:
     return "unknown"
 
 
+def commit() -> str:
+    """The commit measured, marked when the work tree differs from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def machine() -> dict:
     import numpy
 
@@ -60,6 +78,7 @@ def machine() -> dict:
         torch_version = "not installed"
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit(),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
