@@ -130,7 +130,9 @@ class ConfigIn(Strict):
 
 class StepIn(Strict):
     n: int = Field(1, ge=1, le=MAX_STEPS)
-    to_episode_end: bool = Field(False, description="TD mode: stop after the step that ends an episode")
+    to_episode_end: bool = Field(
+        False, description="TD mode: stop after the step that ends an episode; n is then an upper bound"
+    )
 
 
 class ResetIn(Strict):
@@ -297,6 +299,7 @@ class StepOut(BaseModel):
 
 
 class ValuesOut(BaseModel):
+    step: int = Field(description="the steps taken, for which these are the values")
     v_hat: list[float] = Field(description="the network's value of every state")
     v_true: list[float] = Field(description="the true value of every state")
     rmsve: float = Field(description="sqrt of the mean over the states of (v_hat - v_true)^2")

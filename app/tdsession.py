@@ -82,7 +82,8 @@ class TDSession(Session):
 
     def values(self) -> dict:
         v_hat = td.values(self.walk, self.A, self.B, self.net)
-        return {"v_hat": v_hat, "v_true": self.v_true, "rmsve": td.rmsve(v_hat, self.v_true)}
+        rmsve = td.rmsve(v_hat, self.v_true)
+        return {"step": self.step, "v_hat": v_hat, "v_true": self.v_true, "rmsve": rmsve}
 
     def max_steps(self) -> int:
         return max(1, super().max_steps() // TD_STEP_COST)
@@ -90,8 +91,11 @@ class TDSession(Session):
     # ------------------------------------------------------------ steps
 
     def take_steps(self, n: int, to_episode_end: bool = False) -> tuple[dict, np.ndarray]:
-        """n steps, one transition each, all or nothing; with to_episode_end, fewer
-        when an episode ends first (its last step is the last one taken)."""
+        """n steps, one transition each, all or nothing.  With to_episode_end, the steps
+        stop after the one that ends an episode, and n is only an upper bound: more than
+        one call allows is cut to that, so a page can ask for "the rest of the episode"."""
+        if to_episode_end:
+            n = min(n, self.max_steps())
         if n > self.max_steps():
             raise InputError(
                 "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"

@@ -7,6 +7,7 @@
 import katex from '/vendor/katex/katex.mjs';
 import { richText, sub, tex } from './format.js';
 import { PHASES } from './state.js';
+import { adjustLines } from './tdequations.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
@@ -202,7 +203,8 @@ export class EquationsView {
     }
     richText(this.heading, `Phase ${state.phase + 1} of ${PHASES.length}: ${phase.title}`);
     this.container.dataset.phase = phase.id;
-    for (const line of PHASE_LINES[phase.id](t, state.session.config)) {
+    const config = state.session.config;
+    for (const line of adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config))) {
       const div = document.createElement('div');
       this.container.appendChild(div);
       if (line.tex) {

@@ -4,6 +4,7 @@
  */
 
 import uPlot from '/vendor/uplot/uPlot.esm.js';
+import { isTD } from './tdstate.js';
 
 const MAX_POINTS = 8000; // past this the history is thinned to every other point
 
@@ -49,7 +50,7 @@ export class LossChart {
     if (this.plot) this.plot.setSize(this._size());
   }
 
-  _create(log) {
+  _create(log, td) {
     if (this.plot) this.plot.destroy();
     const positive = (v) => (v === null || (log && v <= 0) ? null : v);
     this.positive = positive;
@@ -59,13 +60,14 @@ export class LossChart {
       scales: { x: { time: false }, y: log ? { distr: 3 } : { auto: true } },
       axes: [
         { label: 'step', stroke: '#222', grid: { stroke: '#ddd' } },
-        { label: log ? 'loss (log scale)' : 'loss', stroke: '#222', grid: { stroke: '#ddd' }, size: 70 },
+        { label: `${td ? 'loss, RMSVE' : 'loss'}${log ? ' (log scale)' : ''}`, stroke: '#222', grid: { stroke: '#ddd' }, size: 70 },
       ],
       series: [
         { label: 'step' },
         { label: 'sample loss L', stroke: '#0072B2', width: 1.5 },
         {
-          label: 'mean loss over D',
+          // In TD mode the second line is the RMS value error over all states, against the true values.
+          label: td ? 'RMS value error' : 'mean loss over D',
           stroke: '#D55E00',
           width: 2.5,
           dash: [8, 4],
@@ -77,12 +79,14 @@ export class LossChart {
     };
     this.plot = new uPlot(opts, [[], [], []], this.container);
     this.log = log;
+    this.td = td;
   }
 
   render(state) {
     const c = state.chart;
-    if (this.log !== c.log) {
-      this._create(c.log);
+    const td = isTD(state.session && state.session.config);
+    if (this.log !== c.log || this.td !== td) {
+      this._create(c.log, td);
       this.drawn = -1;
     }
     const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}`;

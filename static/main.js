@@ -19,6 +19,9 @@ import { QuizView, questionFor } from './quiz.js';
 import { SettingsView } from './settings.js';
 import { linkFor, readLink } from './share.js';
 import { LAST_PHASE, completeTrace, currentSample, initialState } from './state.js';
+import { chartValue, isTD, sampleText } from './tdstate.js';
+import { TDView } from './tdview.js';
+import { ValuePlot } from './valueplot.js';
 
 const $ = (id) => document.getElementById(id);
 const state = initialState();
@@ -48,6 +51,8 @@ const views = [
   new MeterView().init($('meter')),
   new SampleEditor().init($('sample-editor'), (index, s, y) => setSample(index, s, y)),
   new CodeView().init($('code'), $('code-caption')),
+  new TDView().init($('td-walk'), $('td-caption')),
+  new ValuePlot().init($('value-plot'), $('value-caption')),
 ];
 let player = null;
 
@@ -61,12 +66,21 @@ function renderStatus() {
   const c = state.counters;
   $('step-count').textContent = String(c.step);
   $('epoch-count').textContent = String(c.epoch);
-  $('mean-loss').textContent = c.datasetLoss === null ? '—' : fmt(c.datasetLoss);
+  // TD mode: the state's features in words, episodes for epochs, the RMS value error for the mean loss.
+  const td = isTD(state.session && state.session.config);
+  document.body.classList.toggle('td-mode', td);
+  $('epoch-label').textContent = td ? 'episodes' : 'epoch';
+  $('mean-loss-label').textContent = td ? 'RMS value error' : 'mean loss over D';
+  $('epoch').textContent = td ? 'Episode (E)' : 'Epoch (E)';
+  $('mean-loss').textContent = c.datasetLoss === null ? '—' : fmt(td ? c.rmsve : c.datasetLoss);
   const sample = currentSample(state);
   if (sample) {
-    $('sample-index').textContent = `#${sample.index + 1}`;
-    $('sample-s').textContent = `(${sample.s.map(fmt).join(', ')})`;
-    $('sample-y').textContent = `(${sample.y.map(fmt).join(', ')})`;
+    const text = td
+      ? sampleText(state.session.config, sample)
+      : { index: `#${sample.index + 1}`, s: `(${sample.s.map(fmt).join(', ')})`, y: `(${sample.y.map(fmt).join(', ')})` };
+    $('sample-index').textContent = text.index;
+    $('sample-s').textContent = text.s;
+    $('sample-y').textContent = text.y;
   }
   $('sample-when').textContent = state.trace ? 'this step' : 'next step';
   $('diverged').hidden = !state.diverged;
@@ -112,13 +126,17 @@ function adopt(body) {
   const ds = state.datasets.find((d) => d.name === cfg.dataset);
   state.data = cfg.data || (ds ? { s: ds.s, y: ds.y } : null);
   state.dataVersion = (state.dataVersion || 0) + 1;
-  clearLosses(state.chart, body.state.dataset_loss);
+  clearLosses(state.chart, chartValue(body.state));
   settings.fill(cfg);
   refreshFit();
+  state.values = null;
+  refreshValues();
 }
 
 function setCounters(s) {
-  state.counters = { step: s.step, epoch: s.epoch, datasetLoss: s.dataset_loss, nextIndex: s.next_index };
+  state.counters = {
+    step: s.step, epoch: s.epoch, datasetLoss: s.dataset_loss, nextIndex: s.next_index, rmsve: s.rmsve ?? null,
+  };
 }
 
 async function createSession(config) {
@@ -216,6 +234,34 @@ async function refreshFit() {
   }
 }
 
+// TD mode's values of every state, fetched the same way: one request at a time, the latest wins.
+let valuesInFlight = false;
+let valuesDirty = false;
+async function refreshValues() {
+  if (!state.session || !isTD(state.session.config)) return;
+  if (valuesInFlight) {
+    valuesDirty = true;
+    return;
+  }
+  valuesInFlight = true;
+  const id = state.session.id;
+  try {
+    const values = await api.values(id);
+    if (state.session && state.session.id === id) {
+      state.values = { ...values, version: (state.values ? state.values.version : 0) + 1 };
+      render();
+    }
+  } catch (err) {
+    // a failed request leaves the last plot; the next step asks again
+  } finally {
+    valuesInFlight = false;
+    if (valuesDirty) {
+      valuesDirty = false;
+      refreshValues();
+    }
+  }
+}
+
 // ------------------------------------------------------------------ actions
 
 function takeTrace(body) {
@@ -225,8 +271,9 @@ function takeTrace(body) {
   state.diverged = null;
   state.gradcheck = null;
   setCounters(body.state);
-  appendLosses(state.chart, body.state.step, body.losses, body.state.dataset_loss);
+  appendLosses(state.chart, body.state.step, body.losses, chartValue(body.state));
   refreshFit();
+  refreshValues();
 }
 
 /** Move to the next phase; in quiz mode, ask first when that phase reveals a number. */
@@ -274,8 +321,12 @@ const actions = {
   epoch: () =>
     guarded(async () => {
       stopPlaying();
-      const size = state.data.s.length;
-      takeTrace(await api.step(state.session.id, size - (state.counters.step % size)));
+      if (isTD(state.session.config)) {
+        takeTrace(await api.stepToEpisodeEnd(state.session.id)); // TD mode: E plays out the episode
+      } else {
+        const size = state.data.s.length;
+        takeTrace(await api.step(state.session.id, size - (state.counters.step % size)));
+      }
       state.phase = LAST_PHASE;
       state.quiz = null;
     }),
@@ -338,6 +389,7 @@ function adoptWeights(body) {
   state.gradcheck = null;
   setCounters(body.state);
   refreshFit();
+  refreshValues();
   render();
 }
 
@@ -414,8 +466,9 @@ async function applySettings(changed) {
       if (!(err instanceof ApiError) || err.status !== 422) throw err;
       // The old session keeps working; the message goes beside the field.
       const field = (err.body.detail && err.body.detail[0] && err.body.detail[0].field) || changed;
-      const key = field.split('.')[0];
-      state.fieldErrors = { [settings.form.elements.namedItem(key) ? key : changed]: err.message };
+      const parts = field.split('.'); // "environment.states" goes beside the walk's "states"
+      const key = [parts[0], parts[parts.length - 1]].find((k) => settings.form.elements.namedItem(k));
+      state.fieldErrors = { [key || changed]: err.message };
     }
   });
 }

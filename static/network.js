@@ -5,6 +5,7 @@
  */
 
 import { fmt, sub } from './format.js';
+import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { PHASES, currentSample, reached, shownWeights } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -64,9 +65,11 @@ export class NetworkView {
 
   build(n_s, n_x, n_y, bias) {
     const rows = { input: n_s + bias, hidden: n_x + bias, output: n_y };
-    const compact = rows.hidden > 9 || rows.input > 9;
+    const strip = n_s > STRIP_INPUTS; // many inputs: a strip of cells, not a node each
+    const compact = rows.hidden > 9 || (!strip && rows.input > 9);
     const pitch = compact ? 40 : 104;
-    const height = Math.max(380, Math.max(rows.input, rows.hidden, rows.output) * pitch + 80);
+    const tallest = strip ? Math.max(rows.hidden, rows.output, 3) : Math.max(rows.input, rows.hidden, rows.output);
+    const height = Math.max(380, tallest * pitch + 80);
     this.container.replaceChildren();
     const svg = el('svg', {
       viewBox: `0 0 ${WIDTH} ${height}`,
@@ -81,6 +84,8 @@ export class NetworkView {
     const ys = (count) =>
       Array.from({ length: count }, (_, i) => 40 + ((i + 0.5) * (height - 80)) / count);
     this.pos = { input: ys(rows.input), hidden: ys(rows.hidden), output: ys(rows.output) };
+    this.strip = strip ? new InputStrip().build(svg, COL.input + 38, 44, height - 120, n_s) : null;
+    if (strip) this.pos.input = [...Array(n_s).keys()].map((i) => this.strip.y(i)).concat(bias ? [height - 70] : []);
     const heads = [
       ['input', 'inputs s'],
       ['hidden', 'hidden: ψ = sA, x = f(ψ)'],
@@ -92,19 +97,22 @@ export class NetworkView {
     }
     const edges = el('g', { class: 'edges' }, svg);
     this.edges = { A: [], B: [] };
-    this._edges(edges, 'A', 'input', 'hidden', rows.input, n_x);
-    this._edges(edges, 'B', 'hidden', 'output', rows.hidden, n_y);
+    const all = (count) => [...Array(count).keys()];
+    // With the strip, A's edges start from the active input (row 0 until the first render moves it) and the bias.
+    this._edges(edges, 'A', 'input', 'hidden', strip ? [0, ...(bias ? [n_s] : [])] : all(rows.input), n_x);
+    this._edges(edges, 'B', 'hidden', 'output', all(rows.hidden), n_y);
+    if (strip) for (const cell of this.edges.A[0]) cell.g.id = `edge-A-active-${cell.b}`;
     this.nodes = { in: [], hid: [], out: [] };
-    for (let i = 0; i < rows.input; i++) this.nodes.in.push(this._node('input', i, i === n_s));
+    for (let i = strip ? n_s : 0; i < rows.input; i++) this.nodes.in.push(this._node('input', i, i === n_s));
     for (let j = 0; j < rows.hidden; j++) this.nodes.hid.push(this._node('hidden', j, j === n_x));
     for (let k = 0; k < rows.output; k++) this.nodes.out.push(this._node('output', k, false));
     this.lossText = el('text', { x: COL.output, y: height - 14, 'text-anchor': 'middle', id: 'val-loss', class: 'loss-text' }, svg);
   }
 
-  _edges(parent, name, from, to, nFrom, nTo) {
+  _edges(parent, name, from, to, fromRows, nTo) {
     const [wf] = BOX[from];
     const [wt] = BOX[to];
-    for (let a = 0; a < nFrom; a++) {
+    for (const a of fromRows) {
       const row = [];
       for (let b = 0; b < nTo; b++) {
         const g = el('g', { class: `edge edge-${name}`, tabindex: 0, role: 'button', id: `edge-${name}-${a}-${b}` }, parent);
@@ -112,11 +120,11 @@ export class NetworkView {
         const y1 = this.pos[from][a];
         const x2 = COL[to] - wt / 2;
         const y2 = this.pos[to][b];
-        el('line', { x1, y1, x2, y2, class: 'hit' }, g);
+        const hit = el('line', { x1, y1, x2, y2, class: 'hit' }, g);
         const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
         const t = 0.35; // labels nearer the source, where the edges of a fan are apart
         const label = el('text', { x: x1 + t * (x2 - x1), y: y1 + t * (y2 - y1) - 4, class: 'edge-label', 'text-anchor': 'middle' }, g);
-        const cell = { g, line, label, name, a, b };
+        const cell = { g, hit, line, label, name, a, b };
         g.addEventListener('mouseenter', (e) => this._showTip(cell, e.clientX, e.clientY));
         g.addEventListener('mousemove', (e) => this._showTip(cell, e.clientX, e.clientY));
         g.addEventListener('mouseleave', () => this._hideTip());
@@ -174,6 +182,7 @@ export class NetworkView {
     const phase = state.phase >= 0 && t ? PHASES[state.phase].id : null;
     const focus = (phase && FOCUS[phase]) || { computing: [], source: [] };
     const on = (id) => reached(state, id);
+    if (this.strip) this._moveActiveRow(this.strip.render(sample ? sample.s : null, focus.source.includes('in')));
 
     const values = {
       s: (i) => sample && sample.s[i],
@@ -240,6 +249,18 @@ export class NetworkView {
         }
       }
       this.maxWeight = { ...(this.maxWeight || {}), [name]: max };
+    }
+  }
+
+  /** With the input strip: A's first row of edges follows the active input. */
+  _moveActiveRow(a) {
+    for (const cell of this.edges.A[0]) {
+      if (cell.a === a) continue;
+      cell.a = a;
+      const y1 = this.pos.input[a];
+      for (const line of [cell.hit, cell.line]) line.setAttribute('y1', String(y1));
+      const y2 = Number(cell.line.getAttribute('y2'));
+      cell.label.setAttribute('y', String(y1 + 0.35 * (y2 - y1) - 4));
     }
   }
 

@@ -4,8 +4,10 @@
  * message when it refuses a value.
  */
 
-const NUMBER_FIELDS = { hidden: 'int', alpha_A: 'float', alpha_B: 'float', seed: 'int' };
-const CHOICE_FIELDS = ['dataset', 'f_A', 'f_B', 'loss', 'order', 'update_order'];
+import { fillEnvironment, readEnvironment, showMode } from './tdsettings.js';
+
+const NUMBER_FIELDS = { hidden: 'int', alpha_A: 'float', alpha_B: 'float', seed: 'int', epsilon: 'float' };
+const CHOICE_FIELDS = ['dataset', 'f_A', 'f_B', 'loss', 'order', 'update_order', 'optimizer'];
 
 export class SettingsView {
   /** @param {HTMLFormElement} form  @param {HTMLElement} description */
@@ -35,10 +37,11 @@ export class SettingsView {
   fill(config) {
     for (const [name, value] of Object.entries(config)) {
       const input = this.form.elements.namedItem(name);
-      if (!input) continue;
+      if (!input || value === null) continue; // no data set (own data, or a walk): keep the list's choice
       if (input.type === 'checkbox') input.checked = Boolean(value);
       else input.value = String(value);
     }
+    fillEnvironment(this.form, config);
   }
 
   /**
@@ -61,10 +64,12 @@ export class SettingsView {
         config[name] = value;
       }
     }
+    readEnvironment(this.form, config, errors);
     return { config, errors };
   }
 
   render(state) {
+    showMode(this.form);
     for (const el of this.form.querySelectorAll('.field-error')) {
       const message = state.fieldErrors[el.dataset.for] || '';
       el.textContent = message;

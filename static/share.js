@@ -18,7 +18,11 @@ const PROPERTIES = {
   seed: Number,
   order: String,
   update_order: String,
+  optimizer: String,
+  epsilon: Number,
 };
+// Settings that travel as JSON: a data set of one's own, TD mode's walk, initial weights.
+const JSON_PROPERTIES = ['data', 'environment', 'A', 'B'];
 
 /**
  * The link for a session.  With `weights`, A and B travel as the initial
@@ -31,6 +35,7 @@ export function linkFor(config, step, weights = null) {
     if (config[name] !== undefined && config[name] !== null) params.set(name, String(config[name]));
   }
   if (config.data) params.set('data', JSON.stringify(config.data));
+  if (config.environment) params.set('environment', JSON.stringify(config.environment));
   if (weights) {
     params.set('A', JSON.stringify(weights.A));
     params.set('B', JSON.stringify(weights.B));
@@ -48,12 +53,12 @@ export function linkFor(config, step, weights = null) {
  */
 export function readLink(search) {
   const params = new URLSearchParams(search);
-  if (![...params.keys()].some((k) => k in PROPERTIES || k === 'data')) return null;
+  if (![...params.keys()].some((k) => k in PROPERTIES || k === 'data' || k === 'environment')) return null;
   const config = {};
   for (const [name, parse] of Object.entries(PROPERTIES)) {
     if (params.has(name)) config[name] = parse(params.get(name));
   }
-  for (const name of ['data', 'A', 'B']) {
+  for (const name of JSON_PROPERTIES) {
     if (!params.has(name)) continue;
     try {
       config[name] = JSON.parse(params.get(name));
@@ -61,7 +66,7 @@ export function readLink(search) {
       throw new Error(`the link's ${name} is not valid JSON`);
     }
   }
-  if (config.data) delete config.dataset;
+  if (config.data || config.environment) delete config.dataset;
   const step = Number(params.get('step') || 0);
   return { config, step: Number.isInteger(step) && step > 0 ? step : 0 };
 }

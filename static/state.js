@@ -3,6 +3,8 @@
  * helpers that read the trace.  Every view renders from `state` alone.
  */
 
+import { adamBefore, isTD, nextTDSample } from './tdstate.js';
+
 /**
  * The phases of one SGD step, in the slides' order.  `line` is the line of
  * the slides' pseudo-code that the phase belongs to.
@@ -47,6 +49,7 @@ export function initialState() {
     gradcheck: null, // the server's last gradient check
     source: null, // the core's source for one step, with the lines of each phase
     dataVersion: 0, // bumped whenever D changes (a new session, an edited sample)
+    values: null, // TD mode: {v_hat, v_true, rmsve, step} of every state, from the values endpoint
   };
 }
 
@@ -76,8 +79,13 @@ export function completeTrace(trace, config) {
   const t = { ...trace };
   if (!t.grad_B) t.grad_B = outer(t.x, t.delta_B);
   if (!t.grad_A) t.grad_A = outer(t.s, t.delta_A);
-  if (!t.B_before) t.B_before = addScaled(t.B, config.alpha_B, t.grad_B);
-  if (!t.A_before) t.A_before = addScaled(t.A, config.alpha_A, t.grad_A);
+  const a = t.adam;
+  if (!t.B_before) {
+    t.B_before = a ? adamBefore(t.B, a.m_B, a.v_B, a.t, config.alpha_B, config.epsilon) : addScaled(t.B, config.alpha_B, t.grad_B);
+  }
+  if (!t.A_before) {
+    t.A_before = a ? adamBefore(t.A, a.m_A, a.v_A, a.t, config.alpha_A, config.epsilon) : addScaled(t.A, config.alpha_A, t.grad_A);
+  }
   return t;
 }
 
@@ -94,6 +102,7 @@ export function shownWeights(state) {
 /** The sample (s, y) on show: the trace's, or the next one before any step. */
 export function currentSample(state) {
   if (state.trace) return { index: state.trace.index, s: state.trace.s, y: state.trace.y };
+  if (state.session && isTD(state.session.config)) return nextTDSample(state);
   if (!state.data) return null;
   const i = state.counters.nextIndex;
   const s = state.data.s[i].slice();

@@ -41,7 +41,7 @@ def test_values_endpoint(client, make_session):
     client.post(f"/api/sessions/{sid}/step", json={"n": 50})
     v = client.get(f"/api/sessions/{sid}/values").json()
     assert v["v_true"] == pytest.approx([-2 / 3, -1 / 3, 0, 1 / 3, 2 / 3])
-    assert len(v["v_hat"]) == 5
+    assert len(v["v_hat"]) == 5 and v["step"] == 50
     assert v["v_hat"][0] == v["v_hat"][1] and v["v_hat"][3] == v["v_hat"][4]  # groups {0,1,2}, {3,4}
     assert v["v_hat"][0] == v["v_hat"][2]
     d = np.array(v["v_hat"]) - v["v_true"]
@@ -224,3 +224,9 @@ def test_a_frame_between_episodes_has_no_null(make_session, client):
     assert body["state"]["episode"] is None
     data = frames.frame(session.state(weights=False), session.last_trace, np.array(body["losses"]))
     assert b"null" not in data and "episode" not in orjson.loads(data)["state"]
+
+
+def test_to_episode_end_asks_for_at_most_one_calls_worth(client, make_session):
+    sid = make_session(environment={"states": 1000}, hidden=20)["id"]  # 20,041 weights: 124 steps a call
+    body = client.post(f"/api/sessions/{sid}/step", json={"n": 100_000, "to_episode_end": True}).json()
+    assert body["state"]["step"] == 124 and body["state"]["epoch"] == 0

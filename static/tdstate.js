@@ -1,0 +1,54 @@
+/**
+ * @fileoverview TD mode's helpers over the state: is this session a walk, a
+ * state's features, the sample before the first step, and the weights before
+ * an Adam update (a play frame leaves them out, as it does for SGD).
+ */
+
+import { fmt } from './format.js';
+
+export const ADAM_BETA_1 = 0.9;
+export const ADAM_BETA_2 = 0.999;
+
+/** Does this session learn a walk's values (TD mode)? */
+export function isTD(config) {
+  return Boolean(config && config.environment);
+}
+
+/** The one feature that is 1 for a state: the state itself, or its group. */
+export function featureIndex(env, state) {
+  return env.features === 'aggregate' ? Math.floor((state * env.groups) / env.states) : state;
+}
+
+/** s for a state as the network sees it, the bias 1 last when bias is on. */
+export function featuresOf(config, state) {
+  const s = new Array(config.n_s).fill(0);
+  s[featureIndex(config.environment, state)] = 1;
+  if (config.bias) s.push(1);
+  return s;
+}
+
+/** The next step's sample before it is taken: s is known, y is not (the move is not drawn yet). */
+export function nextTDSample(state) {
+  const i = state.counters.nextIndex;
+  return { index: i, s: featuresOf(state.session.config, i), y: [NaN] };
+}
+
+/** W before Adam's update, from W after it and the moments: W + α m̂ / (√v̂ + ε). */
+export function adamBefore(W, m, v, t, alpha, epsilon) {
+  const c1 = 1 - ADAM_BETA_1 ** t;
+  const c2 = 1 - ADAM_BETA_2 ** t;
+  return W.map((row, i) => row.map((w, j) => w + (alpha * (m[i][j] / c1)) / (Math.sqrt(v[i][j] / c2) + epsilon)));
+}
+
+/** The number the loss chart plots for a state: the RMS value error in TD mode, else the mean loss over D. */
+export function chartValue(serverState) {
+  return serverState.rmsve !== undefined && serverState.rmsve !== null ? serverState.rmsve : serverState.dataset_loss;
+}
+
+/** The top bar's sample in TD mode: the state S, its features in words, the target y. */
+export function sampleText(config, sample) {
+  const env = config.environment;
+  const k = featureIndex(env, sample.index);
+  const s = env.features === 'aggregate' ? `one-hot of group ${k + 1} of ${env.groups}` : `one-hot of state ${sample.index + 1}`;
+  return { index: `S = ${sample.index + 1}`, s: `(${s}${config.bias ? ', 1' : ''})`, y: `(${fmt(sample.y[0])})` };
+}
