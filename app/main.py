@@ -27,6 +27,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:  # no CORS headers at all unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
+    # Added, not included: an included router costs every request that passes
+    # through it, and the step is the request a class makes most.
+    app.router.routes.extend(sessions.step_router.routes)
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(play.router)

@@ -58,16 +58,19 @@ async def get_session(session_id: str, store: Store) -> Session:
 CurrentSession = Annotated[Session, Depends(get_session)]
 
 
-# The route a class presses most, so it comes first (routes are matched in order)
-# and reads its path and body itself: FastAPI's parameter, dependency and body
-# machinery costs more than the step.  The schema still describes both.
+# The route a class presses most.  It has a router of its own, whose routes the app
+# adds first and directly (see app/main.py): a request then reaches it without
+# passing through the included routers.  It reads its path and body itself:
+# FastAPI's parameter, dependency and body machinery costs more than the step.
+# The schema still describes both.
+step_router = APIRouter(prefix="/api/sessions", tags=["sessions"], default_response_class=FastJSON)
 _STEP_OPENAPI = {
     "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}],
     "requestBody": {"content": {"application/json": {"schema": StepIn.model_json_schema()}}},
 }
 
 
-@router.post(
+@step_router.post(
     "/{session_id}/step",
     openapi_extra=_STEP_OPENAPI,
     **_answers(StepOut, extra={409: {"model": DivergedOut, "description": "diverged"}}),
