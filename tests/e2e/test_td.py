@@ -177,3 +177,27 @@ def test_back_to_a_data_set(watch):
     assert page.locator("#mean-loss-label").text_content() == "mean loss over D"
     step(page)
     assert watch.errors == [], watch.errors
+
+
+def test_a_link_reproduces_a_td_run(watch, browser):
+    page = watch.page
+    td_mode(page, states="11", target="mc")
+    for _ in range(5):
+        step(page)
+    page.click("#copy-link")
+    link = page.locator("#share-link").input_value()
+    assert "environment=" in link and "step=5" in link and "dataset=" not in link
+    other = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True).new_page()
+    other.goto(link)
+    other.wait_for_selector("body[data-ready=true]")
+    assert other.locator("#step-count").text_content() == "5"
+    assert other.locator("select[name=mode]").input_value() == "td"
+    assert other.locator("select[name=target]").input_value() == "mc"
+    for p in (page, other):
+        p.click("#step")
+        p.wait_for_function("document.querySelector('#step-count').textContent === '6'")
+    move = page.locator("#td-walk-svg").get_attribute("data-move")
+    assert move == other.locator("#td-walk-svg").get_attribute("data-move")
+    assert page.locator("#td-caption").text_content() == other.locator("#td-caption").text_content()
+    other.context.close()
+    assert watch.errors == [], watch.errors
