@@ -38,7 +38,7 @@ function targetLines(t, c) {
     const k = ep.length - 1 - ep.t;
     return [
       { tex: 'y = G_t = R_{t+1} + \\gamma R_{t+2} + \\dots + \\gamma^{T-t-1} R_T' },
-      { tex: `y = \\gamma^{${k}} R_T = ${tex(env.gamma)}^{${k}} \\times ${tex(ep.final_reward, true)} = ${tex(t.y[0])}` },
+      chain('y', `\\gamma^{${k}} R_T`, `${tex(env.gamma)}^{${k}} \\times ${tex(ep.final_reward, true)}`, tex(t.y[0])),
       {
         text: `Monte Carlo target: the episode ended after T = ${ep.length} moves with R_{T} = ${fmt(ep.final_reward)} ` +
           `and every earlier reward 0; this step learns from its state at t = ${ep.t}.`,
@@ -53,7 +53,7 @@ function targetLines(t, c) {
   }
   return [
     { tex: "y = R + \\gamma\\, \\hat{v}(S')" },
-    { tex: `y = ${tex(tr.reward)} + ${tex(env.gamma)} \\times ${tex(t.v_next, true)} = ${tex(t.y[0])}` },
+    chain('y', `${tex(tr.reward)} + ${tex(env.gamma)} \\times ${tex(t.v_next, true)}`, tex(t.y[0])),
     {
       text: 'Semi-gradient TD: v̂(S′) is computed with the weights before this step’s update and then held ' +
         'fixed, so no gradient flows through the target. ŷ is v̂(S).',
@@ -73,7 +73,7 @@ function sparsePsi(t, nonzero) {
   const shown = Math.min(t.psi.length, 4);
   for (let j = 0; j < shown; j++) {
     const terms = nonzero.map((i) => `${tex(t.s[i])} \\times ${tex(t.A_before[i][j], true)}`).join(' + ');
-    lines.push({ tex: `\\psi_{${sub(j)}} = ${terms} = ${tex(t.psi[j])}` });
+    lines.push(chain(`\\psi_{${sub(j)}}`, terms, tex(t.psi[j])));
   }
   return lines;
 }
@@ -81,9 +81,8 @@ function sparsePsi(t, nonzero) {
 function sparseGradA(t, nonzero) {
   return [
     { tex: '\\nabla_A^{ij} = \\delta^A_j\\, s_i' },
-    ...nonzero.slice(0, 4).map((i) => ({
-      tex: `\\nabla_A^{${pair(i, 0)}} = ${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)} = ${tex(t.grad_A[i][0])}`,
-    })),
+    ...nonzero.slice(0, 4).map((i) =>
+      chain(`\\nabla_A^{${pair(i, 0)}}`, `${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)}`, tex(t.grad_A[i][0]))),
     { text: 'Every other row of ∇_{A} is 0 (its s_{i} is 0): this step changes only these rows of A.' },
   ];
 }
@@ -91,9 +90,8 @@ function sparseGradA(t, nonzero) {
 function sparseUpdateA(t, c, nonzero) {
   return [
     { tex: '\\mathbf{A} \\leftarrow \\mathbf{A} - \\alpha_A \\nabla_A' },
-    ...nonzero.slice(0, 4).map((i) => ({
-      tex: `A_{${pair(i, 0)}} = ${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)} = ${tex(t.A[i][0])}`,
-    })),
+    ...nonzero.slice(0, 4).map((i) =>
+      chain(`A_{${pair(i, 0)}}`, `${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)}`, tex(t.A[i][0]))),
     { text: 'The rows of the inputs that are 0 keep their weights.' },
   ];
 }
