@@ -32,6 +32,7 @@ from app.schemas import (
 
 HISTORY = 10_000  # per-step losses kept per session, and at most returned by one step call
 GRADCHECK_MAX_WEIGHTS = 5_000
+ADAM_STEP_COST = 4  # an Adam step (traced) against an untraced SGD step, roughly
 # Work above this many weight-steps (steps x weights) leaves the event loop, so
 # other learners' small steps are not held up behind one long fast-forward.
 THREAD_WORK = 200_000
@@ -162,7 +163,10 @@ class Session:
         return int(self._perm(self.step // N)[self.step % N])
 
     def max_steps(self) -> int:
-        return max(1, MAX_CALL_WORK // self.n_weights)
+        # Adam has no untraced loop: each of its steps is a traced one, several times
+        # the cost, so fewer fit in the time one call may take.
+        cost = ADAM_STEP_COST if self.config.optimizer == "adam" else 1
+        return max(1, MAX_CALL_WORK // (self.n_weights * cost))
 
     def take_steps(self, n: int, to_episode_end: bool = False) -> tuple[dict, np.ndarray]:
         """n SGD steps, all or nothing: on divergence nothing changes and Diverged is raised."""

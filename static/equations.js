@@ -5,7 +5,7 @@
  */
 
 import katex from '/vendor/katex/katex.mjs';
-import { richText, sub, tex } from './format.js';
+import { ij, richText, sub, tex } from './format.js';
 import { PHASES } from './state.js';
 import { adjustLines } from './tdequations.js';
 
@@ -118,14 +118,14 @@ const PHASE_LINES = {
   grad_B: (t) => [
     { tex: '\\nabla_B^{jk} = \\delta^B_k\\, x_j' },
     ...rows(t.x.length, (j) =>
-      `\\nabla_B^{${sub(j)}${sub(0)}} = ${tex(t.delta_B[0])} \\times ${tex(t.x[j], true)} = ${tex(t.grad_B[j][0])}`),
+      `\\nabla_B^{${ij(j, 0)}} = ${tex(t.delta_B[0])} \\times ${tex(t.x[j], true)} = ${tex(t.grad_B[j][0])}`),
     ...more(t.x.length),
     ...(t.x.length * t.delta_B.length <= 24 ? [{ tex: `\\nabla_B = ${matrixTex(t.grad_B)}` }] : []),
   ],
   update_B: (t, c) => [
     { tex: '\\mathbf{B} \\leftarrow \\mathbf{B} - \\alpha_B \\nabla_B' },
     ...rows(t.B.length, (j) =>
-      `B_{${sub(j)}${sub(0)}} = ${tex(t.B_before[j][0])} - ${tex(c.alpha_B)} \\times ${tex(t.grad_B[j][0], true)} = ${tex(t.B[j][0])}`),
+      `B_{${ij(j, 0)}} = ${tex(t.B_before[j][0])} - ${tex(c.alpha_B)} \\times ${tex(t.grad_B[j][0], true)} = ${tex(t.B[j][0])}`),
     ...more(t.B.length),
     ...(t.B.length * t.B[0].length <= 24 ? [{ tex: `\\mathbf{B} = ${matrixTex(t.B)}` }] : []),
   ],
@@ -163,14 +163,14 @@ const PHASE_LINES = {
   grad_A: (t) => [
     { tex: '\\nabla_A^{ij} = \\delta^A_j\\, s_i' },
     ...rows(t.s.length, (i) =>
-      `\\nabla_A^{${sub(i)}${sub(0)}} = ${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)} = ${tex(t.grad_A[i][0])}`),
+      `\\nabla_A^{${ij(i, 0)}} = ${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)} = ${tex(t.grad_A[i][0])}`),
     ...more(t.s.length),
     ...(t.s.length * t.delta_A.length <= 24 ? [{ tex: `\\nabla_A = ${matrixTex(t.grad_A)}` }] : []),
   ],
   update_A: (t, c) => [
     { tex: '\\mathbf{A} \\leftarrow \\mathbf{A} - \\alpha_A \\nabla_A' },
     ...rows(t.A.length, (i) =>
-      `A_{${sub(i)}${sub(0)}} = ${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)} = ${tex(t.A[i][0])}`),
+      `A_{${ij(i, 0)}} = ${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)} = ${tex(t.A[i][0])}`),
     ...more(t.A.length),
     ...(t.A.length * t.A[0].length <= 24 ? [{ tex: `\\mathbf{A} = ${matrixTex(t.A)}` }] : []),
   ],

@@ -37,6 +37,11 @@ export function sub(i) {
   return String(i + 1);
 }
 
+/** A double subscript ij: "12" while both are one digit, "10,1" beyond, so it reads one way. */
+export function ij(i, j) {
+  return i < 9 && j < 9 ? `${sub(i)}${sub(j)}` : `${sub(i)},${sub(j)}`;
+}
+
 /**
  * Put text into an element, turning `^{…}` and `_{…}` into superscripts and
  * subscripts, so that δ^{A}_{j} reads as on the slides without relying on

@@ -4,7 +4,7 @@
  * and says how close the guess was.
  */
 
-import { fmt, richText, sub } from './format.js';
+import { fmt, ij, richText, sub } from './format.js';
 import { PHASES } from './state.js';
 
 /** The quantity each quizzed phase asks for, given the trace and the step. */
@@ -13,12 +13,12 @@ const QUESTIONS = {
   delta_B: (t, j) => ({ label: `δ^{B}_{${sub(j % t.delta_B.length)}}`, value: t.delta_B[j % t.delta_B.length] }),
   update_B: (t, j) => {
     const r = j % t.B.length;
-    return { label: `the new B_{${sub(r)}1}`, value: t.B[r][0] };
+    return { label: `the new B_{${ij(r, 0)}}`, value: t.B[r][0] };
   },
   delta_A: (t, j) => ({ label: `δ^{A}_{${sub(j % t.delta_A.length)}}`, value: t.delta_A[j % t.delta_A.length] }),
   update_A: (t, j) => {
     const r = j % t.A.length;
-    return { label: `the new A_{${sub(r)}1}`, value: t.A[r][0] };
+    return { label: `the new A_{${ij(r, 0)}}`, value: t.A[r][0] };
   },
 };
 
