@@ -203,64 +203,57 @@ function sessionConfig(config) {
   return out;
 }
 
-// The fit view asks the server for ŷ on a grid; one request at a time, the
-// latest state wins, so playing never queues up predictions.
-let fitInFlight = false;
-let fitDirty = false;
-async function refreshFit() {
-  if (!state.session) return;
-  const grid = fitGrid(state.data);
+/**
+ * A refresh that keeps one request in flight: asked again meanwhile, it runs once
+ * more when that one ends.  While playing, the latest state wins and requests never
+ * queue up.  A failed request leaves the last picture; the next change tries again.
+ */
+function latestOnly(refresh) {
+  let inFlight = false;
+  let again = false;
+  const run = async () => {
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
+    try {
+      await refresh();
+    } catch (err) {
+      // keep the last picture
+    } finally {
+      inFlight = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    }
+  };
+  return run;
+}
+
+// The fit view: ŷ on a grid over the input space, from predict.
+const refreshFit = latestOnly(async () => {
+  const grid = state.session ? fitGrid(state.data) : null;
   if (!grid) {
     state.fit = null;
     return;
   }
-  if (fitInFlight) {
-    fitDirty = true;
-    return;
-  }
-  fitInFlight = true;
-  try {
-    const { y_hat } = await api.predict(state.session.id, grid.s);
-    state.fit = { grid, y_hat, version: (state.fit ? state.fit.version : 0) + 1 };
-    render();
-  } catch (err) {
-    // a failed prediction leaves the last picture; the next change tries again
-  } finally {
-    fitInFlight = false;
-    if (fitDirty) {
-      fitDirty = false;
-      refreshFit();
-    }
-  }
-}
+  const { y_hat } = await api.predict(state.session.id, grid.s);
+  state.fit = { grid, y_hat, version: (state.fit ? state.fit.version : 0) + 1 };
+  render();
+});
 
-// TD mode's values of every state, fetched the same way: one request at a time, the latest wins.
-let valuesInFlight = false;
-let valuesDirty = false;
-async function refreshValues() {
+// TD mode's values of every state.
+const refreshValues = latestOnly(async () => {
   if (!state.session || !isTD(state.session.config)) return;
-  if (valuesInFlight) {
-    valuesDirty = true;
-    return;
-  }
-  valuesInFlight = true;
   const id = state.session.id;
-  try {
-    const values = await api.values(id);
-    if (state.session && state.session.id === id) {
-      state.values = { ...values, version: (state.values ? state.values.version : 0) + 1 };
-      render();
-    }
-  } catch (err) {
-    // a failed request leaves the last plot; the next step asks again
-  } finally {
-    valuesInFlight = false;
-    if (valuesDirty) {
-      valuesDirty = false;
-      refreshValues();
-    }
+  const values = await api.values(id);
+  if (state.session && state.session.id === id) {
+    state.values = { ...values, version: (state.values ? state.values.version : 0) + 1 };
+    render();
   }
-}
+});
 
 // ------------------------------------------------------------------ actions
 

@@ -69,7 +69,7 @@ def _fit_body(case, session: dict) -> None:
     state, n_s = session["state"], session["config"]["n_s"]
     if case.operation.path.endswith("/weights"):
         for name in ("A", "B"):
-            if isinstance(body.get(name), list) and body[name] and isinstance(body[name][0], list):
+            if _is_matrix(body.get(name)):
                 body[name] = _fit(body[name], _shape(state[name]))
     elif case.operation.path.endswith("/predict") and _is_matrix(body.get("s")):
         body["s"] = _fit(body["s"], (len(body["s"]), n_s))
@@ -82,7 +82,10 @@ def _fit_body(case, session: dict) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# derandomize: the same examples on every run, so CI does not pass or fail by luck.
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 def test_every_operation_keeps_its_schema(case):
     if case.path_parameters and "session_id" in case.path_parameters and _pick.random() < 0.85:
         session = _live_session()
