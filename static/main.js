@@ -359,11 +359,14 @@ const actions = {
     }),
 };
 
-async function setWeight(name, a, b, value) {
-  const W = (name === 'A' ? state.A : state.B).map((row) => row.slice());
-  W[a][b] = value;
+/**
+ * An edit by hand: the server's 422 message comes back for the editor to show
+ * beside what was typed (null when it went through); other errors are handled
+ * as for any action.
+ */
+async function edit(change) {
   try {
-    adoptWeights(await api.setWeights(state.session.id, { [name]: W }));
+    await change();
     return null;
   } catch (err) {
     if (err instanceof ApiError && err.status === 422) return err.message;
@@ -371,6 +374,22 @@ async function setWeight(name, a, b, value) {
     render();
     return null;
   }
+}
+
+function setWeight(name, a, b, value) {
+  const W = (name === 'A' ? state.A : state.B).map((row) => row.slice());
+  W[a][b] = value;
+  return edit(async () => adoptWeights(await api.setWeights(state.session.id, { [name]: W })));
+}
+
+function setSample(index, s, y) {
+  return edit(async () => {
+    const body = await api.setSample(state.session.id, { index, s, y });
+    state.data = body.config.data;
+    state.session.config = body.config;
+    state.dataVersion += 1;
+    adoptWeights(body);
+  });
 }
 
 /** New weights from the server: the run goes on from them, at the same step. */
@@ -384,22 +403,6 @@ function adoptWeights(body) {
   refreshFit();
   refreshValues();
   render();
-}
-
-async function setSample(index, s, y) {
-  try {
-    const body = await api.setSample(state.session.id, { index, s, y });
-    state.data = body.config.data;
-    state.session.config = body.config;
-    state.dataVersion += 1;
-    adoptWeights(body);
-    return null;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 422) return err.message;
-    await handleError(err);
-    render();
-    return null;
-  }
 }
 
 function setSpeed(rate, stepsPerFrame) {
