@@ -27,8 +27,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:  # no CORS headers at all unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
-    # Added, not included: an included router costs every request that passes
-    # through it, and the step is the request a class makes most.
+    # The step, the request a class makes most, first and as a plain route (see
+    # app/routes/sessions.py); its FastAPI route follows, for the schema only.
+    app.router.routes.append(sessions.step_route)
     app.router.routes.extend(sessions.step_router.routes)
     app.include_router(meta.router)
     app.include_router(sessions.router)
