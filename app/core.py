@@ -62,8 +62,9 @@ def tanh_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> 
 
 
 def linear(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    if out is None:
-        return z.copy()
+    # f(z) = z: z itself, no copy (nothing writes into a value once computed).
+    if out is None or out is z:
+        return z
     out[...] = z
     return out
 
