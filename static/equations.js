@@ -189,7 +189,9 @@ export class EquationsView {
   render(state) {
     const t = state.trace;
     const phase = t && state.phase >= 0 ? PHASES[state.phase] : null;
-    const key = phase ? `${state.counters.step}/${phase.id}/${state.session.id}` : `none/${state.session && state.session.id}`;
+    // Presenter mode changes the type size, so lines are measured (and wrapped) again.
+    const where = `${state.session && state.session.id}/${state.presenter}`;
+    const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
     if (key === this.key) return;
     this.key = key;
     this.container.replaceChildren();

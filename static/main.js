@@ -57,6 +57,8 @@ const views = [
 let player = null;
 
 function render() {
+  // First, so that views measuring themselves (the equations) see the right type size.
+  document.body.classList.toggle('presenter', state.presenter);
   for (const view of views) view.render(state);
   renderStatus();
 }
@@ -94,7 +96,6 @@ function renderStatus() {
   $('play').setAttribute('aria-pressed', String(state.play.playing));
   $('quiz-toggle').setAttribute('aria-pressed', String(state.quizMode));
   $('presenter-toggle').setAttribute('aria-pressed', String(state.presenter));
-  document.body.classList.toggle('presenter', state.presenter);
   $('log-scale').checked = state.chart.log;
   renderDeadNote();
   if (state.session) $('share-link').value = currentLink();
