@@ -172,10 +172,7 @@ class Session:
         """n SGD steps, all or nothing: on divergence nothing changes and Diverged is raised."""
         if to_episode_end:
             raise InputError("to_episode_end", "only TD sessions (an environment) have episodes")
-        if n > self.max_steps():
-            raise InputError(
-                "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
-            )
+        self._check_steps(n)
         # Only a step into a new epoch draws from rng; copy its state just then.
         draws = self.config.order == "shuffle" and (self.step + n - 1) // len(self.S) != self.perm_epoch
         saved = (self.rng.bit_generator.state if draws else None, self.perm, self.perm_epoch)
@@ -190,14 +187,27 @@ class Session:
         if len(losses) < n:
             self._restore(saved)
             raise Diverged(self, self.step + len(losses) + 1)
+        return self._commit(A, B, moments, trace, losses, saved)
+
+    def _check_steps(self, n: int) -> None:
+        if n > self.max_steps():
+            raise InputError(
+                "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
+            )
+
+    def _commit(
+        self, A, B, moments, trace: dict, losses: np.ndarray, saved: tuple
+    ) -> tuple[dict, np.ndarray]:
+        """Keep the outcome of len(losses) good steps; undo them (Diverged) if the mean loss is not finite."""
         # Weights within core.WEIGHT_LIMIT keep every forward pass finite, so this
         # check is a last guard that the HTTP answer can never carry NaN.
-        dataset_loss = self._mean_loss(A, B)
+        with np.errstate(all="ignore"):
+            dataset_loss = self._mean_loss(A, B)
         if not abs(dataset_loss) < np.inf:  # NaN < inf is False
             self._restore(saved)
-            raise Diverged(self, self.step + n)
+            raise Diverged(self, self.step + len(losses))
         self.A, self.B, self.dataset_loss, self.moments = A, B, dataset_loss, moments
-        self.step += n
+        self.step += len(losses)
         self.diverged = False
         losses = losses[-HISTORY:]
         self.history.extend(losses.tolist())
@@ -205,6 +215,7 @@ class Session:
         return trace, losses
 
     def _restore(self, saved: tuple) -> None:
+        """A step went wrong: the generator and the shuffle back as saved, and the diverged flag."""
         state, self.perm, self.perm_epoch = saved
         if state is not None:
             self.rng.bit_generator.state = state

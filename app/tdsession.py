@@ -20,7 +20,7 @@ import numpy as np
 
 from app import core, td
 from app.schemas import ConfigIn, InputError
-from app.sessions import HISTORY, Diverged, Session
+from app.sessions import Diverged, Session
 
 # A TD step is a traced step plus v_hat(S') and the features: about 8 times the work
 # of a data set step in the fast-forward loop, which the per-call limit is made for.
@@ -96,10 +96,7 @@ class TDSession(Session):
         one call allows is cut to that, so a page can ask for "the rest of the episode"."""
         if to_episode_end:
             n = min(n, self.max_steps())
-        if n > self.max_steps():
-            raise InputError(
-                "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
-            )
+        self._check_steps(n)
         saved = self._save()
         A, B, moments = self.A, self.B, self.moments
         ok = core.is_finite_step if moments is None else core.adam_step_ok
@@ -109,22 +106,12 @@ class TDSession(Session):
             while taken < n and not (to_episode_end and ends):
                 t, ends = self._one_step(A, B, moments)
                 if not ok(t):
-                    self._fail(saved)
+                    self._restore(saved)
                     raise Diverged(self, self.step + taken + 1)
                 trace, A, B, moments = t, t["A"], t["B"], t.get("adam")
                 losses[taken] = t["loss"]
                 taken += 1
-            dataset_loss = self._mean_loss(A, B)
-        if not abs(dataset_loss) < np.inf:  # NaN < inf is False
-            self._fail(saved)
-            raise Diverged(self, self.step + taken)
-        self.A, self.B, self.moments, self.dataset_loss = A, B, moments, dataset_loss
-        self.step += taken
-        self.diverged = False
-        losses = losses[:taken][-HISTORY:]
-        self.history.extend(losses.tolist())
-        self.last_trace = trace
-        return trace, losses
+        return self._commit(A, B, moments, trace, losses[:taken], saved)
 
     def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None) -> tuple[dict, bool]:
         """One transition and the core's step on it; moves the walk on.
@@ -184,7 +171,7 @@ class TDSession(Session):
         ep_saved = None if ep is None else {**ep, "replay": ep["replay"].bit_generator.state}
         return self.rng.bit_generator.state, self.position, self.episodes, ep_saved
 
-    def _fail(self, saved: tuple) -> None:
+    def _restore(self, saved: tuple) -> None:
         """A step went wrong: nothing changes but the diverged flag."""
         self._load(saved)
         self.diverged = True
