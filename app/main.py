@@ -6,11 +6,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app.middleware import Guard
-from app.responses import HANDLERS
-from app.routes import meta, pages, play, sessions
-from app.routes.pages import ROOT
-from app.sessions import SessionStore
+from app.api.errors import HANDLERS
+from app.api.middleware import Guard
+from app.api.routes import meta, pages, play, sessions, step
+from app.api.routes.pages import ROOT
+from app.sessions import MemoryStore
 from app.settings import Settings, get_settings
 
 
@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # everything here works offline.  The schema itself is at /openapi.json.
     app = FastAPI(title="Backprop Explainer", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.store = SessionStore(settings.max_sessions, settings.session_idle_seconds)
+    app.state.store = MemoryStore(settings.max_sessions, settings.session_idle_seconds)
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)
     app.add_middleware(Guard, max_body=settings.max_body_bytes)
@@ -28,9 +28,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if origins:  # no CORS headers at all unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     # The step, the request a class makes most, first and as a plain route (see
-    # app/routes/sessions.py); its FastAPI route follows, for the schema only.
-    app.router.routes.append(sessions.step_route)
-    app.router.routes.extend(sessions.step_router.routes)
+    # app/api/routes/step.py); its FastAPI route follows, for the schema only.
+    app.router.routes.append(step.route)
+    app.router.routes.extend(step.router.routes)
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(play.router)

@@ -7,6 +7,8 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app import limits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
@@ -16,18 +18,18 @@ class Settings(BaseSettings):
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug|trace)$")
     access_log: bool = False
     # Sessions live in this process's memory: how many, and for how long unused.
-    max_sessions: int = Field(500, ge=1, le=100_000)
-    session_idle_seconds: float = Field(3600.0, gt=0)
+    max_sessions: int = Field(limits.MAX_SESSIONS, ge=1, le=100_000)
+    session_idle_seconds: float = Field(limits.SESSION_IDLE_SECONDS, gt=0)
     # Request bodies larger than this are refused with 413 before they are read in full.
-    max_body_bytes: int = Field(2_000_000, ge=1024)
+    max_body_bytes: int = Field(limits.MAX_BODY_BYTES, ge=1024)
     # Comma-separated origins allowed by CORS; empty means no CORS headers at all.
     cors_origins: str = ""
     # Play mode's WebSockets: how many may stream one session and how many in all
     # (each costs a share of the one core that steps), and what one may send.
-    play_per_session: int = Field(4, ge=1, le=1000)
-    play_total: int = Field(200, ge=1, le=100_000)
-    play_message_bytes: int = Field(1024, ge=64, le=65_536)
-    play_messages_per_second: float = Field(50.0, gt=0, le=10_000)
+    play_per_session: int = Field(limits.PLAY_PER_SESSION, ge=1, le=1000)
+    play_total: int = Field(limits.PLAY_TOTAL, ge=1, le=100_000)
+    play_message_bytes: int = Field(limits.PLAY_MESSAGE_BYTES, ge=64, le=65_536)
+    play_messages_per_second: float = Field(limits.PLAY_MESSAGES_PER_SECOND, gt=0, le=10_000)
 
 
 @lru_cache

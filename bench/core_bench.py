@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app import core
+from app import model
 from bench.stats import median, seconds
 
 SIZES = [(2, 4, 1), (2, 16, 1), (8, 64, 4)]
@@ -19,11 +19,11 @@ N_SAMPLES = 64
 
 
 def problem(n_s: int, n_x: int, n_y: int, seed: int = 0):
-    net = core.Net(alpha_A=ALPHA, alpha_B=ALPHA)
+    net = model.Net(alpha_A=ALPHA, alpha_B=ALPHA)
     rng = np.random.default_rng(seed)
-    S = core.with_bias(rng.uniform(-1, 1, (N_SAMPLES, n_s)), True)
+    S = model.with_bias(rng.uniform(-1, 1, (N_SAMPLES, n_s)), True)
     Y = rng.uniform(-1, 1, (N_SAMPLES, n_y))
-    A, B = core.init_weights(rng, n_s, n_x, n_y, net)
+    A, B = model.init_weights(rng, n_s, n_x, n_y, net)
     return net, S, Y, A, B
 
 
@@ -94,7 +94,7 @@ def torch_available() -> bool:
 
 def _core_steps(rows, A, B, net) -> None:
     for s, y in rows:
-        trace = core.step(s, y, A, B, net)
+        trace = model.step(s, y, A, B, net)
         A, B = trace["A"], trace["B"]
 
 
@@ -109,7 +109,7 @@ def _torch_steps(step, count: int) -> None:
 
 
 def single_step(rounds: int, steps: int) -> list[dict]:
-    """(a): µs per step with its trace: core.step, the minimal loop, PyTorch autograd."""
+    """(a): µs per step with its trace: model.step, the minimal loop, PyTorch autograd."""
     results = []
     for size in SIZES:
         net, S, Y, A, B = problem(*size)
@@ -126,19 +126,19 @@ def single_step(rounds: int, steps: int) -> list[dict]:
 
 
 def fast_forward(rounds: int, steps: int) -> list[dict]:
-    """(b): µs per step over `steps` steps: core.run against the minimal loop."""
+    """(b): µs per step over `steps` steps: model.run against the minimal loop."""
     results = []
     for size in SIZES:
         net, S, Y, A, B = problem(*size)
         order = np.arange(steps) % N_SAMPLES
-        A_run, _, losses, _ = core.run(S, Y, order, A, B, net)
+        A_run, _, losses, *_ = model.run(S, Y, order, A, B, net)
         A_min, _, losses_min = minimal_run(S, Y, order, A, B, ALPHA, ALPHA)
         # Both loops do the same arithmetic: a benchmark of different work would mean nothing.
         assert len(losses) == steps and np.allclose(losses, losses_min, rtol=1e-9, atol=1e-12)
         assert np.allclose(A_run, A_min, rtol=1e-9, atol=1e-12)
         times: dict[str, list[float]] = {"core": [], "minimal": []}
         for _ in range(rounds):
-            times["core"].append(seconds(core.run, S, Y, order, A, B, net) * 1e6 / steps)
+            times["core"].append(seconds(model.run, S, Y, order, A, B, net) * 1e6 / steps)
             times["minimal"].append(seconds(minimal_run, S, Y, order, A, B, ALPHA, ALPHA) * 1e6 / steps)
         results.append({"size": size, **{k: median(v) for k, v in times.items()}})
     return results

@@ -105,8 +105,8 @@ def in_process(rounds: int, calls: int) -> dict:
 
     import orjson
 
+    from app.api.json import FastJSON
     from app.main import create_app
-    from app.responses import FastJSON
 
     app = create_app()
     config = b'{"dataset": "xor", "hidden": 16, "alpha_A": 0.01, "alpha_B": 0.01}'

@@ -15,9 +15,8 @@ import numpy as np
 import orjson
 from websockets.asyncio.client import connect
 
-from app import frames
-from app.schemas import ConfigIn
-from app.sessions import Session
+from app.api import frames
+from app.sessions import ConfigIn, new_session
 from bench.server import Server
 from bench.stats import median, percentile, process_cpu_seconds
 
@@ -89,7 +88,7 @@ def frame_bytes(sizes: list[tuple[int, int, int]]) -> list[dict]:
     for n_s, n_x, n_y in sizes:
         rng = np.random.default_rng(0)
         data = {"s": rng.uniform(-1, 1, (64, n_s)).tolist(), "y": rng.uniform(-1, 1, (64, n_y)).tolist()}
-        session = Session("bench", ConfigIn(data=data, hidden=n_x, alpha_A=0.01, alpha_B=0.01))
+        session = new_session("bench", ConfigIn(data=data, hidden=n_x, alpha_A=0.01, alpha_B=0.01))
         session.take_steps(1000)
         row = {"size": (n_s, n_x, n_y)}
         for n in (1, 10):

@@ -105,7 +105,7 @@ def _details(plan, single, ff, http, inside, play, sizes) -> list[str]:
         "## (a) One SGD step with its trace, µs",
         "",
         f"relu / linear / half_squared with bias; median of {plan.single_rounds} rounds of "
-        f"{plan.single_steps} steps. *core* is `app.core.step` (every trace array fresh); *minimal*",
+        f"{plan.single_steps} steps. *core* is `app.model.step` (every trace array fresh); *minimal*",
         "is the straightforward NumPy step in `bench/core_bench.py` (no trace kept); *PyTorch* is the",
         "same step with autograd, float64, one thread.",
         "",
@@ -119,10 +119,10 @@ def _details(plan, single, ff, http, inside, play, sizes) -> list[str]:
         "",
         f"## (b) Fast-forward, µs per step over {plan.ff_steps:,} steps",
         "",
-        f"`app.core.run` (no per-step trace; the losses and the last trace) against the minimal loop"
+        f"`app.model.run` (no per-step trace; the losses and the last trace) against the minimal loop"
         f" collecting its losses; median of {plan.ff_rounds} rounds. Both end on the same weights.",
         "",
-        "| size | core.run | minimal loop | speed-up |",
+        "| size | model.run | minimal loop | speed-up |",
         "|---|---|---|---|",
     ]
     for r in ff:

@@ -1,0 +1,28 @@
+"""Health and the built-in data sets."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api.json import FastJSON
+from app.api.schemas import DatasetOut, HealthOut, SourceOut
+from app.api.source import step_source
+from app.model import DATASETS
+
+router = APIRouter(default_response_class=FastJSON)
+
+
+@router.get("/healthz", tags=["meta"], responses={200: {"model": HealthOut}})
+async def healthz() -> FastJSON:
+    return FastJSON({"status": "ok"})
+
+
+@router.get("/api/datasets", tags=["meta"], responses={200: {"model": list[DatasetOut]}})
+async def datasets() -> FastJSON:
+    return FastJSON([d.summary() for d in DATASETS.values()])
+
+
+@router.get("/api/source", tags=["meta"], responses={200: {"model": SourceOut}})
+async def source() -> FastJSON:
+    """The model's NumPy for one step, read from the running module, with each phase's lines."""
+    return FastJSON(step_source())

@@ -1,0 +1,303 @@
+"""Play mode: the page opens a WebSocket, and the server steps on its own clock.
+
+    WS /api/sessions/{id}/play
+
+The page sends JSON text with any of {"rate": frames per second, 1..60,
+"steps_per_frame": 1..1000, "paused": true | false}, merged into the settings it
+sent before (at first: rate 30, steps_per_frame 1, not paused).  The server
+answers with
+    {"type": "frame", "state": {...}, "trace": {...}, "losses": [...]}   at the rate,
+    {"type": "error", "message": "<field>: <what is wrong and the limit>"}   for a bad message,
+    {"type": "diverged", "message", "advice", "state"}   and pauses itself.
+Close codes: 4404 no such session, 1013 too many players, 1008 a message too
+large or too many messages, 1011 a failure on the server.
+
+The clock skips the ticks it misses (a slow frame is followed by the next tick
+on the schedule, never by a burst of catch-up frames), and a settings message
+takes effect at once: it wakes the ticker, which then looks at the new settings
+and sends on the next tick of the new rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+
+import orjson
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from app.api import frames
+from app.api.schemas import PlaySettingsIn
+from app.limits import MAX_RATE, MAX_STEPS_PER_FRAME
+from app.sessions import Diverged, InputError, MemoryStore, SessionNotFound
+from app.settings import Settings
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+TICKER_NAME = "play-ticker"
+
+
+@router.websocket("/api/sessions/{session_id}/play")
+async def play(websocket: WebSocket, session_id: str) -> None:
+    store: MemoryStore = websocket.app.state.store
+    settings: Settings = websocket.app.state.settings
+    await websocket.accept()
+    try:
+        session = store.get(session_id)
+    except SessionNotFound:
+        await websocket.close(4404, SessionNotFound.MESSAGE)
+        return
+    if not store.join_play(session_id, settings.play_per_session, settings.play_total):
+        await websocket.close(1013, "too many pages are playing right now; try again later")
+        return
+    player = Player(websocket, store, session_id, session.max_steps(), settings)
+    ticker = asyncio.create_task(player.tick(), name=TICKER_NAME)
+    try:
+        await player.listen()
+    finally:
+        player.stop()
+        store.leave_play(session_id)
+        await _finish(ticker)
+
+
+async def _finish(ticker: asyncio.Task) -> None:
+    """Lets a stopped ticker end the frame it may be in, then makes sure it is gone.
+
+    Mid-frame it holds the session's lock, perhaps around a step in a worker
+    thread, so it is given time to finish; it is cancelled only when that takes
+    too long (a send that hangs on a connection nobody reads) or when this
+    handler is itself cancelled, as at shutdown.
+    """
+    try:
+        await asyncio.wait_for(asyncio.shield(ticker), timeout=5.0)
+    except TimeoutError:
+        ticker.cancel()
+    except asyncio.CancelledError:
+        ticker.cancel()
+        raise
+
+
+class Player:
+    """One WebSocket's play settings, its listener and its ticker."""
+
+    def __init__(
+        self, websocket: WebSocket, store: MemoryStore, session_id: str, max_steps: int, settings: Settings
+    ) -> None:
+        self.websocket = websocket
+        self.store = store
+        self.session_id = session_id
+        self.max_steps = min(MAX_STEPS_PER_FRAME, max_steps)
+        self.limits = settings
+        self.rate = 30.0
+        self.steps_per_frame = 1
+        self.paused = False
+        self.stopped = False
+        self._changed = True  # the ticker must (re)compute when the next frame is due
+        self._wake: asyncio.Future | None = None
+        self._budget = Budget(settings.play_messages_per_second, 2 * settings.play_messages_per_second)
+
+    # ------------------------------------------------------------ messages in
+
+    async def listen(self) -> None:
+        """Reads settings messages until the page goes away or breaks the rules."""
+        while not self.stopped:
+            try:
+                message = await self.websocket.receive()
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            size = len(text.encode()) if text is not None else len(message.get("bytes") or b"")
+            if size > self.limits.play_message_bytes:
+                await self._close(1008, f"messages are limited to {self.limits.play_message_bytes} bytes")
+                return
+            if not self._budget.take():
+                limit = self.limits.play_messages_per_second
+                await self._close(1008, f"more than {limit:g} messages a second")
+                return
+            try:
+                changes = parse_settings(text, self.max_steps)
+            except InputError as e:
+                await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
+                continue
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self._changed = True
+            self._wake_up()
+
+    # ------------------------------------------------------------ frames out
+
+    async def tick(self) -> None:
+        """Sends a frame at every tick of a clock at `rate` ticks a second, until stopped."""
+        loop = asyncio.get_running_loop()
+        last_sent = -math.inf
+        due = loop.time()
+        try:
+            while not self.stopped:
+                if self.paused:
+                    await self._sleep(None)
+                    continue
+                period = 1.0 / self.rate
+                now = loop.time()
+                if self._changed:  # new settings count from the last frame sent
+                    self._changed = False
+                    due = _on_grid(max(last_sent + period, now), period)
+                if now < due:
+                    await self._sleep(due)
+                    continue
+                last_sent = now
+                await self._frame()
+                # The next tick on the schedule that is still ahead: ticks missed
+                # while this frame was late are dropped, not sent in a burst.
+                due += period * max(1, math.floor((loop.time() - due) / period) + 1)
+        except Exception:  # a bug must not leave a silent stream behind
+            log.exception("play ticker failed")
+            await self._close(1011, "the server failed to make a frame")
+
+    async def _frame(self) -> None:
+        try:
+            session = self.store.get(self.session_id)  # also keeps a playing session from expiring
+        except SessionNotFound:
+            await self._close(4404, "the session was deleted or expired")
+            return
+        n = self.steps_per_frame
+        async with session.lock:
+            try:
+                if session.leaves_loop(n):
+                    trace, losses = await run_in_threadpool(session.take_steps, n)
+                else:
+                    trace, losses = session.take_steps(n)
+            except Diverged as e:
+                self.paused = True
+                await self._send(orjson.dumps(diverged_message(e), option=orjson.OPT_SERIALIZE_NUMPY))
+                return
+            state = session.state(weights=False)
+        # Encoded outside the lock: a step makes new arrays and changes none it returned.
+        await self._send(frames.frame(state, trace, losses))
+
+    # ------------------------------------------------------------ plumbing
+
+    async def _sleep(self, until: float | None) -> None:
+        """Sleeps until the loop time `until` (forever when None) or until woken."""
+        loop = asyncio.get_running_loop()
+        self._wake = loop.create_future()
+        timer = loop.call_at(until, _resolve, self._wake) if until is not None else None
+        try:
+            await self._wake
+        finally:
+            if timer is not None:
+                timer.cancel()
+            self._wake = None
+
+    def _wake_up(self) -> None:
+        if self._wake is not None:
+            _resolve(self._wake)
+
+    def stop(self) -> None:
+        self.stopped = True
+        self._wake_up()
+
+    async def _send(self, data: bytes) -> None:
+        if self.stopped:
+            return
+        try:
+            await self.websocket.send_text(data.decode())
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.stop()  # the page went away; the listener sees it too
+
+    async def _close(self, code: int, reason: str) -> None:
+        self.stop()
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await self.websocket.close(code, reason)
+
+
+def _on_grid(t: float, period: float) -> float:
+    """The first tick at or after t of a clock that every player at this rate shares.
+
+    Players at one rate then tick together: the event loop wakes once for all of
+    them instead of once for each, and their frames are made back to back while
+    code and data are in cache.  For a hall of players that is about half the
+    server's CPU per frame (BENCHMARKS.md, play mode).
+    """
+    return math.ceil(t / period - 1e-9) * period
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class Budget:
+    """A token bucket: `rate` messages a second on average, `burst` at once."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = burst
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+def parse_settings(text: str | None, max_steps: int) -> dict:
+    """The settings in one message, all checked (by PlaySettingsIn) before any is used:
+    the fields it sends, with their values."""
+    if text is None:
+        raise InputError("message", 'send settings as JSON text, such as {"rate": 30}')
+    try:
+        message = PlaySettingsIn.model_validate_json(text)
+    except ValidationError as e:
+        raise _settings_error(e.errors(include_url=False)[0]) from None
+    changes = {name: getattr(message, name) for name in message.model_fields_set}
+    if changes.get("steps_per_frame", 1) > max_steps:
+        raise _whole_error(changes["steps_per_frame"], max_steps)
+    return changes
+
+
+def _settings_error(err: dict) -> InputError:
+    """A settings message's first error, in words a page can show."""
+    field = str(err["loc"][0]) if err.get("loc") else ""
+    value = err.get("input")
+    if err["type"] == "json_invalid":
+        return InputError("message", 'not valid JSON; send an object such as {"rate": 30}')
+    if not field:
+        return InputError("message", 'must be a JSON object such as {"rate": 30}')
+    if err["type"] == "extra_forbidden":
+        return InputError(_show(field), "unknown setting; the settings are rate, steps_per_frame, paused")
+    if field == "rate":
+        return InputError(
+            "rate", f"must be a number of frames per second from 1 to {MAX_RATE}, not {_show(value)}"
+        )
+    if field == "steps_per_frame":
+        return _whole_error(value, MAX_STEPS_PER_FRAME)
+    return InputError(field, f"must be true or false, not {_show(value)}")
+
+
+def _whole_error(value, max_steps: int) -> InputError:
+    why = "" if max_steps == MAX_STEPS_PER_FRAME else " for a network this large"
+    return InputError(
+        "steps_per_frame", f"must be a whole number from 1 to {max_steps}{why}, not {_show(value)}"
+    )
+
+
+def _show(value, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def diverged_message(exc: Diverged) -> dict:
+    return {"type": "diverged", **exc.explain("play"), "state": exc.session.state(weights=False)}

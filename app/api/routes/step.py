@@ -1,0 +1,58 @@
+"""The step: the request a class makes most, served by a plain Starlette route.
+
+Its endpoint reads its own path and body and makes its own Response, so FastAPI's
+request handling (parameters, dependencies, body, response) would do nothing for it
+but cost a third of the request.  app/main.py puts `route` first in the app, so it
+is the one matched; `router`'s FastAPI route of the same path, behind it, only
+describes the step in the OpenAPI schema, with StepIn as its body.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
+
+from app.api.json import FastJSON
+from app.api.routes.common import answers
+from app.api.schemas import DivergedOut, StepIn, StepOut
+
+PATH = "/api/sessions/{session_id}/step"
+
+
+async def step(request: Request) -> FastJSON:
+    session = request.app.state.store.get(request.path_params["session_id"])
+    asked = _steps_asked(await request.body())
+    n, to_end = asked.n, asked.to_episode_end
+    async with session.lock:
+        if session.leaves_loop(n):
+            trace, losses = await run_in_threadpool(session.take_steps, n, to_end)
+        else:
+            trace, losses = session.take_steps(n, to_end)
+        return FastJSON({"state": session.state(weights=False), "trace": trace, "losses": losses})
+
+
+def _steps_asked(body: bytes) -> StepIn:
+    if not body.strip() or body.strip() == b"null":
+        return StepIn()
+    try:
+        return StepIn.model_validate_json(body)
+    except ValidationError as e:
+        raise RequestValidationError(e.errors(include_url=False)) from None
+
+
+route = Route(PATH, step, methods=["POST"])
+
+router = APIRouter(tags=["sessions"], default_response_class=FastJSON)
+router.add_api_route(
+    PATH,
+    step,
+    methods=["POST"],
+    openapi_extra={
+        "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": StepIn.model_json_schema()}}},
+    },
+    **answers(StepOut, extra={409: {"model": DivergedOut, "description": "diverged"}}),
+)

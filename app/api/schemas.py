@@ -1,0 +1,262 @@
+"""Request bodies with their bounds, and the answers as the OpenAPI schema describes them.
+
+A session's config (ConfigIn) is the sessions package's own model; the bodies here
+are those of the other calls.  Checks that need the session (shapes of A and B, n_s
+of predict's s) are made by the session and reported the same way, as an InputError
+naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.limits import HISTORY, MAX_OUTPUTS, MAX_RATE, MAX_ROWS, MAX_STEPS, MAX_STEPS_PER_FRAME
+from app.sessions.config import ConfigIn, Matrix, Row, Seed, Strict, Value, check_rectangular
+from app.sessions.errors import InputError
+
+__all__ = ["ConfigIn"]
+
+
+class StepIn(Strict):
+    n: int = Field(1, ge=1, le=MAX_STEPS)
+    to_episode_end: bool = Field(
+        False, description="TD mode: stop after the step that ends an episode; n is then an upper bound"
+    )
+
+
+class PlaySettingsIn(Strict):
+    """A play stream's settings message: any of its fields, at any time; those sent
+    replace the ones sent before.  The defaults are a stream's settings at first."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    rate: float = Field(30.0, ge=1, le=MAX_RATE, allow_inf_nan=False, description="frames per second")
+    steps_per_frame: int = Field(1, ge=1, le=MAX_STEPS_PER_FRAME, description="steps in each frame")
+    paused: bool = False
+
+
+class ResetIn(Strict):
+    seed: Seed | None = None
+
+
+class WeightsIn(Strict):
+    A: Matrix | None = None
+    B: Matrix | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> WeightsIn:
+        if self.A is None and self.B is None:
+            raise InputError("A", "give A, B or both")
+        for name in ("A", "B"):
+            m = getattr(self, name)
+            if m is not None:
+                check_rectangular(m, name)
+        return self
+
+
+class SampleIn(Strict):
+    """One sample of D, replaced: its index, its inputs s and its targets y."""
+
+    index: int = Field(ge=0, lt=MAX_ROWS)
+    s: Row
+    y: Annotated[list[Value], Field(min_length=1, max_length=MAX_OUTPUTS)]
+
+
+class PredictIn(Strict):
+    s: Annotated[list[Row], Field(min_length=1, max_length=MAX_ROWS)]
+
+    @model_validator(mode="after")
+    def _rect(self) -> PredictIn:
+        check_rectangular(self.s, "s")
+        return self
+
+
+# ---------------------------------------------------------------- answers
+# These describe the answers in the OpenAPI schema (and so to schemathesis); the
+# routes build the JSON with orjson straight from the arrays, not through these.
+# Every number is a plain float: a NaN that became null would break the schema.
+
+FloatMatrix = list[list[float]]
+
+
+class EpisodeOut(BaseModel):
+    t: int = Field(description="the step of the episode: S_t")
+    length: int = Field(description="T, the episode's number of moves")
+    final_reward: float = Field(description="R_T")
+
+
+class StateOut(BaseModel):
+    step: int
+    epoch: int = Field(description="passes over D; in TD mode, episodes finished")
+    dataset_loss: float
+    diverged: bool
+    next_index: int = Field(description="the sample of D the next step will use; in TD mode, the state")
+    A: FloatMatrix
+    B: FloatMatrix
+    rmsve: float | None = Field(None, description="TD mode: the RMS value error over the states")
+    episode: EpisodeOut | None = Field(None, description="TD mode, target 'mc': the episode in progress")
+
+
+class StepStateOut(BaseModel):
+    step: int
+    epoch: int
+    dataset_loss: float
+    diverged: bool
+    next_index: int
+    rmsve: float | None = None
+    episode: EpisodeOut | None = None
+
+
+class DataOut(BaseModel):
+    s: FloatMatrix
+    y: FloatMatrix
+
+
+class EnvironmentOut(BaseModel):
+    name: str
+    states: int
+    jump: int
+    gamma: float
+    target: str
+    features: str
+    groups: int
+
+
+class ConfigOut(BaseModel):
+    dataset: str | None
+    data: DataOut | None = None
+    hidden: int
+    f_A: str
+    f_B: str
+    loss: str
+    alpha_A: float
+    alpha_B: float
+    bias: bool
+    seed: int
+    order: str
+    update_order: str
+    A: FloatMatrix | None = None
+    B: FloatMatrix | None = None
+    environment: EnvironmentOut | None = None
+    optimizer: str = "sgd"
+    epsilon: float = 1e-8
+    n_s: int
+    n_y: int
+
+
+class SessionOut(BaseModel):
+    id: str
+    config: ConfigOut
+    state: StateOut
+
+
+class TransitionOut(BaseModel):
+    state: int = Field(description="S")
+    reward: float = Field(description="R")
+    next_state: int = Field(description="S'; -1 and states are the left and right ends")
+    terminal: bool
+
+
+class AdamOut(BaseModel):
+    t: int = Field(description="Adam's updates so far, this one included")
+    m_A: FloatMatrix
+    v_A: FloatMatrix
+    m_B: FloatMatrix
+    v_B: FloatMatrix
+
+
+class TraceOut(BaseModel):
+    index: int
+    s: list[float]
+    y: list[float]
+    psi: list[float]
+    x: list[float]
+    theta: list[float]
+    y_hat: list[float]
+    loss: float
+    dL_dy_hat: list[float]
+    df_B: list[float]
+    delta_B: list[float]
+    grad_B: FloatMatrix
+    df_A: list[float]
+    delta_A: list[float]
+    grad_A: FloatMatrix
+    A_before: FloatMatrix
+    B_before: FloatMatrix
+    A: FloatMatrix
+    B: FloatMatrix
+    transition: TransitionOut | None = Field(None, description="TD mode: the move (S, R, S')")
+    s_next: list[float] | None = Field(None, description="TD mode: the features of S' (zeros when terminal)")
+    v_next: float | None = Field(None, description="TD target: v_hat(S') with the weights before the update")
+    episode: EpisodeOut | None = Field(None, description="MC target: where this step is in its episode")
+    adam: AdamOut | None = Field(None, description="optimizer 'adam': the moments after this update")
+
+
+class StepOut(BaseModel):
+    state: StepStateOut
+    trace: TraceOut
+    losses: list[float] = Field(description=f"each step's sample loss, the last {HISTORY:,} at most")
+
+
+class ValuesOut(BaseModel):
+    step: int = Field(description="the steps taken, for which these are the values")
+    v_hat: list[float] = Field(description="the network's value of every state")
+    v_true: list[float] = Field(description="the true value of every state")
+    rmsve: float = Field(description="sqrt of the mean over the states of (v_hat - v_true)^2")
+
+
+class PredictOut(BaseModel):
+    y_hat: FloatMatrix
+
+
+class GradcheckOut(BaseModel):
+    index: int
+    s: list[float]
+    y: list[float]
+    h: float
+    grad_A: FloatMatrix
+    grad_B: FloatMatrix
+    numeric_grad_A: FloatMatrix
+    numeric_grad_B: FloatMatrix
+    max_rel_error: float
+
+
+class DatasetOut(BaseModel):
+    name: str
+    description: str
+    n_s: int
+    n_y: int
+    size: int
+    s: FloatMatrix
+    y: FloatMatrix
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    message: str
+    detail: list[ErrorDetail] = []
+
+
+class DivergedOut(BaseModel):
+    message: str
+    diverged: bool
+    advice: str
+    state: StateOut
+
+
+class HealthOut(BaseModel):
+    status: str
+
+
+class SourceOut(BaseModel):
+    file: str
+    function: str
+    first_line: int
+    lines: list[str]
+    phases: dict[str, list[int]] = Field(description="for each phase of a step, the indexes into lines")

@@ -1,0 +1,40 @@
+"""Every limit of the app, one line each on what it protects.
+
+Plain constants with no imports, so that every layer (the NumPy model included) can
+read them.  Limits a deployment may change are settings (app/settings.py), whose
+defaults are named here too.
+"""
+
+# ---------------------------------------------------------------- a network and its data
+MAX_HIDDEN = 256  # hidden units: a diagram a page can draw, a step that stays microseconds
+MAX_INPUTS = 1024  # n_s: room for one-hot features of long random walks, no more
+MAX_OUTPUTS = 32  # n_y: outputs a page can draw and a loss that stays readable
+MAX_ROWS = 2000  # samples in D and rows in one predict call: memory and time per call
+MAX_VALUE = 1e6  # |value| of a data point, an input or a given weight: float64 stays far from overflow
+MAX_ALPHA = 10.0  # step sizes: large enough to show divergence, not so large as to be noise
+MAX_WEIGHTS = 100_000  # entries of A and B together: memory per session and time per step
+MAX_SEED = 2**32 - 1  # seeds a share link can carry exactly
+MAX_STATES = 1000  # states of TD mode's random walk: its true values stay one linear solve
+
+# ---------------------------------------------------------------- training
+MAX_STEPS = 100_000  # steps asked for in one call
+MAX_CALL_WORK = 20_000_000  # steps x weights x step cost in one call: no call blocks for long
+THREAD_WORK = 200_000  # work above this leaves the event loop, so small steps are not held up
+HISTORY = 10_000  # per-step losses kept per session, and at most returned by one call
+WEIGHT_LIMIT = 1e12  # a weight beyond this is divergence: later forward passes stay finite
+MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call
+GRADCHECK_MAX_WEIGHTS = 5_000  # weights one finite-difference check visits, four passes each
+MAX_STEP = 10**12  # the step count a document may carry: any run that could really happen
+
+# ---------------------------------------------------------------- play mode
+MAX_RATE = 60  # frames per second a page may ask for: what a display shows
+MAX_STEPS_PER_FRAME = 1000  # steps in one frame, before the per-call work limit
+PLAY_PER_SESSION = 4  # default: play streams on one session (settings.play_per_session)
+PLAY_TOTAL = 200  # default: play streams in all, each a share of the one core (settings.play_total)
+PLAY_MESSAGE_BYTES = 1024  # default: the largest settings message a page may send
+PLAY_MESSAGES_PER_SECOND = 50.0  # default: settings messages a second, on average
+
+# ---------------------------------------------------------------- the server
+MAX_SESSIONS = 500  # default: sessions kept in memory, least recently used dropped first
+SESSION_IDLE_SECONDS = 3600.0  # default: a session unused this long expires
+MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) before they are read

@@ -1,0 +1,197 @@
+"""Many steps in one call: the checked loop every kind of step shares, and SGD's fast path.
+
+A run stops just before the first step that goes wrong (a non-finite number, or a
+weight beyond WEIGHT_LIMIT), so a caller can keep the good steps or undo them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from app.limits import WEIGHT_LIMIT
+from app.model.activations import ACTIVATIONS
+from app.model.backprop import step
+from app.model.losses import LOSS_SCALE
+from app.model.net import Net
+
+
+class Steps(NamedTuple):
+    """What a run did: the weights after its last good step, each good step's loss,
+    the last good step's trace (None when the first step went wrong), Adam's moments
+    after it (None under SGD), and whether it stopped at a step that went wrong."""
+
+    A: np.ndarray
+    B: np.ndarray
+    losses: np.ndarray
+    trace: dict | None
+    moments: dict | None
+    failed: bool
+
+
+def is_finite_step(trace: dict) -> bool:
+    """False when the step produced inf/NaN anywhere or weights past WEIGHT_LIMIT.
+
+    A finite loss means a finite y_hat, and a non-finite gradient always makes the
+    updated weights non-finite (even times alpha = 0, which gives NaN), so the loss
+    and the new weights are all there is to look at; under Adam, its squared-gradient
+    moments too (a huge finite gradient can overflow them).
+    """
+    ok = abs(trace["loss"]) < np.inf and weights_ok(trace["A"], trace["B"])  # NaN < inf is False
+    a = trace.get("adam")
+    return ok and (a is None or bool(abs(a["v_A"]).max() < np.inf and abs(a["v_B"]).max() < np.inf))
+
+
+def weights_ok(A: np.ndarray, B: np.ndarray) -> bool:
+    # NaN compares False, so NaN weights are not ok either.
+    return bool(np.abs(A).max() <= WEIGHT_LIMIT and np.abs(B).max() <= WEIGHT_LIMIT)
+
+
+OneStep = Callable[[int, np.ndarray, np.ndarray, "dict | None"], dict]
+
+
+def run_checked(
+    n: int,
+    one_step: OneStep,
+    A: np.ndarray,
+    B: np.ndarray,
+    moments: dict | None = None,
+    last: Callable[[dict], bool] | None = None,
+) -> Steps:
+    """Up to n traced steps, the t-th being one_step(t, A, B, moments) -> its trace.
+
+    Stops before the first step that goes wrong, or after a step for which last(trace)
+    is true.  SGD, Adam and TD all step through this loop; only SGD on a data set
+    also has the untraced fast path below.
+    """
+    losses = np.empty(n)
+    trace = None
+    taken = 0
+    with np.errstate(all="ignore"):
+        while taken < n:
+            t = one_step(taken, A, B, moments)
+            if not is_finite_step(t):
+                return Steps(A, B, losses[:taken], trace, moments, True)
+            trace, A, B, moments = t, t["A"], t["B"], t.get("adam")
+            losses[taken] = t["loss"]
+            taken += 1
+            if last is not None and last(t):
+                break
+    return Steps(A, B, losses[:taken], trace, moments, False)
+
+
+def run(S: np.ndarray, Y: np.ndarray, order: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> Steps:
+    """SGD through the samples S[order[0]], S[order[1]], ... building no per-step trace.
+
+    The same arithmetic as step(), bit for bit, done in place on copies of A and B.
+    Only the last step is taken with step(), so the page can show its trace.  When
+    the run goes wrong it is taken again through run_checked, to stop just before
+    the step that went wrong.
+    """
+    if len(order) == 0:
+        return Steps(A, B, np.empty(0), None, None, False)
+    with np.errstate(all="ignore"):
+        losses = np.empty(0)
+        if len(order) > 1:
+            A_run, B_run, losses = _run_untraced(S, Y, order[:-1], A, B, net)
+            healthy = np.isfinite(losses).all() and weights_ok(A_run, B_run)
+        else:
+            A_run, B_run, healthy = A, B, True
+        if healthy:
+            i = int(order[-1])
+            trace = step(S[i], Y[i], A_run, B_run, net)
+            if is_finite_step(trace):
+                trace["index"] = i
+                losses = np.append(losses, trace["loss"]) if len(losses) else np.array([trace["loss"]])
+                return Steps(trace["A"], trace["B"], losses, trace, None, False)
+    return run_checked(len(order), traced_sgd(S, Y, order, net), A, B)
+
+
+def traced_sgd(S: np.ndarray, Y: np.ndarray, order: np.ndarray, net: Net) -> OneStep:
+    """run_checked's step for SGD on D: the slides' step on sample order[t]."""
+
+    def one_step(t: int, A: np.ndarray, B: np.ndarray, moments: dict | None) -> dict:
+        i = int(order[t])
+        trace = step(S[i], Y[i], A, B, net)
+        trace["index"] = i
+        return trace
+
+    return one_step
+
+
+def _run_untraced(S, Y, order, A, B, net: Net):
+    """The hot loop: step()'s arithmetic, call for call, into buffers made once.
+
+    At these sizes a step costs the number of NumPy calls, not the flops, so
+    every call writes into a preallocated buffer (`out`) and calls that change
+    nothing are left out: y_hat = theta under a linear f_B, and
+    delta_B = y_hat - y when f_B is linear and the loss is half_squared (step()
+    multiplies by exactly 1.0 there).  A and B are views of one flat W, and
+    grad_A, grad_B of one flat G, so in the backprop order one multiply by the
+    step sizes and one subtraction update both layers.
+    """
+    f_A, f_A_prime = ACTIVATIONS[net.f_A]
+    f_B, f_B_prime = ACTIVATIONS[net.f_B]
+    slides = net.update_order == "slides"
+    linear_B = net.f_B == "linear"
+    n_x, n_y, n_A = A.shape[1], B.shape[1], A.size
+
+    W = np.concatenate([A.ravel(), B.ravel()])
+    A, B = W[:n_A].reshape(A.shape), W[n_A:].reshape(B.shape)
+    G = np.empty_like(W)
+    grad_A, grad_B = G[:n_A].reshape(A.shape), G[n_A:].reshape(B.shape)
+    alphas = np.concatenate([np.full(n_A, net.alpha_A), np.full(B.size, net.alpha_B)])
+    alpha_A, alpha_B = alphas[:n_A].reshape(A.shape), alphas[n_A:].reshape(B.shape)
+    B_hidden = B[:n_x]  # the rows of B that carry delta_B back
+
+    x = np.ones(n_x + 1) if net.bias else np.empty(n_x)  # the bias 1 is written once
+    fx, psi, df_A, delta_A = x[:n_x], np.empty(n_x), np.empty(n_x), np.empty(n_x)
+    theta, y_hat, d = np.empty(n_y), np.empty(n_y), np.empty(n_y)
+    dL_dy_hat, df_B, delta_B = np.empty(n_y), np.empty(n_y), np.empty(n_y)
+    if linear_B:
+        y_hat = theta
+    if net.loss == "half_squared":
+        dL_dy_hat = d
+        if linear_B:
+            delta_B = d
+    # outer(u, v) is u[:, None].dot(v[None, :]): its views, made once
+    x_col, delta_A_row, delta_B_row = x[:, None], delta_A[None, :], delta_B[None, :]
+    rows = [(s, s[:, None], y) for s, y in zip(S, Y, strict=True)]
+    losses = np.empty(len(order))
+
+    for t, i in enumerate(order.tolist()):
+        s, s_col, y = rows[i]
+        # forward
+        s.dot(A, psi)
+        f_A(psi, out=fx)
+        x.dot(B, theta)
+        if not linear_B:
+            f_B(theta, out=y_hat)
+        np.subtract(y_hat, y, d)
+        losses[t] = d.dot(d)
+        # backward, output layer
+        if dL_dy_hat is not d:
+            np.multiply(2.0, d, dL_dy_hat)
+        if delta_B is not d:
+            f_B_prime(theta, y_hat, out=df_B)
+            np.multiply(dL_dy_hat, df_B, delta_B)
+        x_col.dot(delta_B_row, grad_B)
+        if slides:
+            np.multiply(alpha_B, grad_B, grad_B)
+            np.subtract(B, grad_B, B)
+        # backward, hidden layer
+        B_hidden.dot(delta_B, delta_A)
+        f_A_prime(psi, fx, out=df_A)
+        np.multiply(delta_A, df_A, delta_A)
+        s_col.dot(delta_A_row, grad_A)
+        # update
+        if slides:
+            np.multiply(alpha_A, grad_A, grad_A)
+            np.subtract(A, grad_A, A)
+        else:
+            np.multiply(alphas, G, G)
+            np.subtract(W, G, W)
+    losses *= LOSS_SCALE[net.loss]
+    return A, B, losses

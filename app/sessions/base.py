@@ -1,0 +1,260 @@
+"""What every kind of session has: a config, a network, its weights, its generator and its run.
+
+A session learns from a data set D (app/sessions/dataset.py) or from TD mode's random
+walk (app/sessions/td.py).  The two are siblings: each says where its samples come
+from and what its run keeps beside the weights; this base does the rest the same way
+for both.  A change is computed first and committed only if it succeeded: a call that
+fails leaves its session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from abc import ABC, abstractmethod
+from collections import deque
+from dataclasses import replace
+
+import numpy as np
+
+from app import model
+from app.limits import GRADCHECK_MAX_WEIGHTS, HISTORY, MAX_WEIGHTS, THREAD_WORK
+from app.sessions import budget
+from app.sessions.config import ConfigIn
+from app.sessions.errors import Diverged, InputError
+
+
+class Session(ABC):
+    """One learner's run, kept under a secret id; its lock serializes every change."""
+
+    def __init__(self, sid: str, config: ConfigIn) -> None:
+        self.id = sid
+        self.lock = asyncio.Lock()
+        self.last_used = time.monotonic()
+        self.config = config
+        self.net = model.Net(
+            f_A=config.f_A, f_B=config.f_B, loss=config.loss, alpha_A=config.alpha_A,
+            alpha_B=config.alpha_B, bias=config.bias, update_order=config.update_order,
+        )  # fmt: skip
+        self.n_s, self.n_y = self._load_inputs(config)
+        n_s, n_y = self.n_s, self.n_y
+        n_weights = (n_s + config.bias) * config.hidden + (config.hidden + config.bias) * n_y
+        if n_weights > MAX_WEIGHTS:
+            raise InputError("hidden", f"A and B would hold {n_weights} weights; the limit is {MAX_WEIGHTS}")
+        self.n_weights = n_weights
+        self.A0 = matrix(config.A, "A", (n_s + config.bias, config.hidden))
+        self.B0 = matrix(config.B, "B", (config.hidden + config.bias, n_y))
+        self.reset(config.seed)
+
+    # ------------------------------------------------------------ what each kind says
+
+    @abstractmethod
+    def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
+        """Loads where the samples come from; returns n_s and n_y."""
+
+    @abstractmethod
+    def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
+        """The loss the state reports for weights A and B."""
+
+    @abstractmethod
+    def _fresh_run(self) -> None:
+        """The kind's own part of a run at step 0 (a shuffle, a walk's position)."""
+
+    @abstractmethod
+    def epoch(self) -> int:
+        """Passes over D, or episodes finished."""
+
+    @abstractmethod
+    def next_index(self) -> int:
+        """Which sample of D, or which state, the next step takes."""
+
+    @abstractmethod
+    def _state_extras(self) -> dict:
+        """The kind's own entries of the state."""
+
+    @abstractmethod
+    def step_cost(self) -> int:
+        """A step of this session against an untraced SGD step on a data set."""
+
+    @abstractmethod
+    def _steps_for(self, n: int, to_episode_end: bool) -> int:
+        """The number of steps a call asking for n will take."""
+
+    @abstractmethod
+    def _run(self, n: int, to_episode_end: bool) -> model.Steps:
+        """n steps from the current weights, through the model's checked loop."""
+
+    @abstractmethod
+    def _save(self, n: int) -> object:
+        """What n steps may change besides the weights, to put back if they fail."""
+
+    @abstractmethod
+    def _load(self, saved: object) -> None:
+        """Puts back what _save kept."""
+
+    @abstractmethod
+    def _next_sample(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """The index, s and y that the next step will use, changing nothing."""
+
+    @abstractmethod
+    def set_sample(self, index: int, s: list[float], y: list[float]) -> None:
+        """Replaces one sample of D, or says why this session has none."""
+
+    @abstractmethod
+    def values(self) -> dict:
+        """TD mode's v_hat and v for every state, or says why this session has none."""
+
+    @abstractmethod
+    def _config_extras(self) -> dict:
+        """The kind's own entries of config_out()."""
+
+    @abstractmethod
+    def document_config(self) -> dict:
+        """The config as a document carries it: nothing that depends on this server."""
+
+    @abstractmethod
+    def document_run(self) -> dict:
+        """The kind's own part of a document's run."""
+
+    @abstractmethod
+    def load_document_run(self, run) -> None:
+        """The kind's own part of an imported run; InputError names what does not fit."""
+
+    # ------------------------------------------------------------ state
+
+    def reset(self, seed: int) -> None:
+        """Fresh weights from the seed (or the given initial A and B), step 0."""
+        rng = np.random.default_rng(seed)
+        # Weights are always drawn, even when given, so that what the generator
+        # draws next depends on the seed alone.
+        A, B = model.init_weights(rng, self.n_s, self.config.hidden, self.n_y, self.net)
+        self.A = self.A0.copy() if self.A0 is not None else A
+        self.B = self.B0.copy() if self.B0 is not None else B
+        self.rng = rng
+        self.step = 0
+        self.diverged = False
+        self.history: deque[float] = deque(maxlen=HISTORY)
+        self.config = self.config.model_copy(update={"seed": seed})
+        # Adam's moments (None under SGD) start at zero with every fresh run.
+        self.moments = model.adam_moments(self.A, self.B) if self.config.optimizer == "adam" else None
+        self._fresh_run()
+        self.dataset_loss = self._mean_loss(self.A, self.B)
+
+    def state(self, weights: bool = True) -> dict:
+        out = {
+            "step": self.step,
+            "epoch": self.epoch(),
+            "dataset_loss": self.dataset_loss,
+            "diverged": self.diverged,
+            "next_index": self.next_index(),
+            **self._state_extras(),
+        }
+        if weights:
+            out["A"] = self.A
+            out["B"] = self.B
+        return out
+
+    def public(self) -> dict:
+        return {"id": self.id, "config": self.config_out(), "state": self.state()}
+
+    def config_out(self) -> dict:
+        out = self.config.model_dump(exclude={"A", "B", "data"}) | self._config_extras()
+        if self.A0 is not None:
+            out["A"] = self.A0
+        if self.B0 is not None:
+            out["B"] = self.B0
+        out["n_s"], out["n_y"] = self.n_s, self.n_y
+        return out
+
+    def max_steps(self) -> int:
+        return budget.max_steps(self.n_weights, self.step_cost())
+
+    def leaves_loop(self, n: int) -> bool:
+        """Whether n steps are enough work to take them in a worker thread, off the event loop."""
+        return n * self.n_weights > THREAD_WORK
+
+    # ------------------------------------------------------------ changes
+
+    def take_steps(self, n: int, to_episode_end: bool = False) -> tuple[dict, np.ndarray]:
+        """n steps, all or nothing: on divergence nothing changes and Diverged is raised."""
+        n = self._steps_for(n, to_episode_end)
+        if n > self.max_steps():
+            raise InputError(
+                "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
+            )
+        saved = self._save(n)
+        run = self._run(n, to_episode_end)
+        if run.failed:
+            self._restore(saved)
+            raise Diverged(self, self.step + len(run.losses) + 1)
+        return self._commit(run, saved)
+
+    def _commit(self, run: model.Steps, saved: object) -> tuple[dict, np.ndarray]:
+        """Keeps the outcome of a run's good steps; undoes them (Diverged) if the mean loss is not finite."""
+        # Weights within WEIGHT_LIMIT keep every forward pass finite, so this check
+        # is a last guard that an answer can never carry NaN.
+        with np.errstate(all="ignore"):
+            dataset_loss = self._mean_loss(run.A, run.B)
+        if not abs(dataset_loss) < np.inf:  # NaN < inf is False
+            self._restore(saved)
+            raise Diverged(self, self.step + len(run.losses))
+        self.A, self.B, self.dataset_loss, self.moments = run.A, run.B, dataset_loss, run.moments
+        self.step += len(run.losses)
+        self.diverged = False
+        losses = run.losses[-HISTORY:]
+        self.history.extend(losses.tolist())
+        return run.trace, losses
+
+    def _restore(self, saved: object) -> None:
+        """A step went wrong: everything back as saved, and the diverged flag set."""
+        self._load(saved)
+        self.diverged = True
+
+    def set_weights(self, A: list | np.ndarray | None, B: list | np.ndarray | None) -> None:
+        new_A = matrix(A, "A", self.A.shape) if A is not None else self.A
+        new_B = matrix(B, "B", self.B.shape) if B is not None else self.B
+        self.dataset_loss = self._mean_loss(new_A, new_B)
+        self.A, self.B = new_A, new_B
+        self.diverged = False
+
+    def predict(self, s: list[list[float]]) -> np.ndarray:
+        s = np.asarray(s, dtype=np.float64)
+        if s.shape[1] != self.n_s:
+            raise InputError("s", f"each row must have n_s = {self.n_s} values, not {s.shape[1]}")
+        return model.forward(model.with_bias(s, self.net.bias), self.A, self.B, self.net)["y_hat"]
+
+    def gradcheck(self) -> dict:
+        """Backprop against central differences, at the current weights, for the next sample."""
+        if self.n_weights > GRADCHECK_MAX_WEIGHTS:
+            raise InputError(
+                "hidden",
+                f"gradcheck works on networks of at most {GRADCHECK_MAX_WEIGHTS} weights; "
+                f"this one has {self.n_weights}",
+            )
+        i, s, y = self._next_sample()
+        # The true gradient: every delta from the weights before any update.
+        net = replace(self.net, update_order="backprop")
+        trace = model.step(s, y, self.A, self.B, net)
+        num_A, num_B = model.numerical_gradients(s, y, self.A, self.B, net)
+        return {
+            "index": i, "s": s, "y": y, "h": 1e-3,
+            "grad_A": trace["grad_A"], "grad_B": trace["grad_B"],
+            "numeric_grad_A": num_A, "numeric_grad_B": num_B,
+            "max_rel_error": max(
+                model.relative_error(trace["grad_A"], num_A), model.relative_error(trace["grad_B"], num_B)
+            ),
+        }  # fmt: skip
+
+
+def matrix(m: list | np.ndarray | None, field: str, shape: tuple[int, int]) -> np.ndarray | None:
+    """m as a float64 array of the given shape, or an InputError naming the field."""
+    if m is None:
+        return None
+    a = np.asarray(m, dtype=np.float64)
+    if a.shape != shape:
+        raise InputError(
+            field,
+            f"must be {shape[0]} x {shape[1]} (bias row included when bias is on), "
+            f"not {a.shape[0]} x {a.shape[1]}",
+        )
+    return a

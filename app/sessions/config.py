@@ -1,0 +1,121 @@
+"""A session's configuration: the server's one list of its fields, their defaults and bounds.
+
+A session keeps its validated ConfigIn; the API takes it as the body that creates a
+session and a document carries it.  Names of activations, losses and the like come
+from the model's own tables, so a choice the model lacks cannot be offered.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.limits import (
+    MAX_ALPHA,
+    MAX_HIDDEN,
+    MAX_INPUTS,
+    MAX_OUTPUTS,
+    MAX_ROWS,
+    MAX_SEED,
+    MAX_STATES,
+    MAX_VALUE,
+)
+from app.model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
+from app.model.walk import FEATURES, TARGETS
+from app.sessions.errors import InputError
+
+Value = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
+Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_INPUTS)]
+Matrix = Annotated[list[Row], Field(min_length=1, max_length=MAX_INPUTS + 1)]
+Alpha = Annotated[float, Field(ge=0.0, le=MAX_ALPHA, allow_inf_nan=False)]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+
+
+def check_rectangular(rows: list[list[float]], field: str) -> None:
+    width = len(rows[0])
+    for r, row in enumerate(rows):
+        if len(row) != width:
+            raise InputError(
+                field, f"every row must have the same length: row 0 has {width}, row {r} has {len(row)}"
+            )
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DataIn(Strict):
+    s: Annotated[list[Row], Field(min_length=1, max_length=MAX_ROWS)]
+    y: Annotated[
+        list[Annotated[list[Value], Field(min_length=1, max_length=MAX_OUTPUTS)]],
+        Field(min_length=1, max_length=MAX_ROWS),
+    ]
+
+    @model_validator(mode="after")
+    def _shapes(self) -> DataIn:
+        check_rectangular(self.s, "data.s")
+        check_rectangular(self.y, "data.y")
+        if len(self.s) != len(self.y):
+            raise InputError("data.y", f"data.s has {len(self.s)} rows but data.y has {len(self.y)}")
+        return self
+
+
+class EnvironmentIn(Strict):
+    """TD mode's random walk.  Defaults as in the README."""
+
+    name: Literal["random_walk"] = "random_walk"
+    states: int = Field(19, ge=1, le=MAX_STATES, description="non-terminal states in a row")
+    jump: int = Field(1, ge=1, le=MAX_STATES, description="the largest move, to either side")
+    gamma: float = Field(1.0, ge=0.0, le=1.0, allow_inf_nan=False, description="the discount")
+    target: Literal[TARGETS] = "td"
+    features: Literal[FEATURES] = "one_hot"
+    groups: int = Field(10, ge=1, le=MAX_STATES, description="groups of states, for features 'aggregate'")
+
+    @model_validator(mode="after")
+    def _fits(self) -> EnvironmentIn:
+        if self.jump > self.states:
+            raise InputError("environment.jump", f"must be at most states ({self.states}), not {self.jump}")
+        if self.features == "aggregate" and self.groups > self.states:
+            raise InputError(
+                "environment.groups", f"must be at most states ({self.states}), not {self.groups}"
+            )
+        return self
+
+
+class ConfigIn(Strict):
+    """A session's configuration.  Defaults as in the README."""
+
+    dataset: str | None = Field(None, max_length=40, description="a built-in data set's name")
+    data: DataIn | None = None
+    hidden: int = Field(4, ge=1, le=MAX_HIDDEN)
+    f_A: Literal[F_A_NAMES] = "relu"
+    f_B: Literal[F_B_NAMES] = "linear"
+    loss: Literal[LOSS_NAMES] = "half_squared"
+    alpha_A: Alpha = 0.1
+    alpha_B: Alpha = 0.1
+    bias: bool = True
+    seed: Seed = 0
+    order: Literal["cycle", "shuffle"] = "cycle"
+    update_order: Literal[UPDATE_ORDERS] = "backprop"
+    A: Matrix | None = None
+    B: Matrix | None = None
+    environment: EnvironmentIn | None = Field(None, description="TD mode: learn this walk's values")
+    optimizer: Literal[OPTIMIZERS] = "sgd"
+    epsilon: float = Field(1e-8, gt=0.0, le=1.0, allow_inf_nan=False, description="Adam's epsilon")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ConfigIn:
+        if self.dataset is not None and self.data is not None:
+            raise InputError("data", "give either dataset or data, not both")
+        if self.environment is not None and (self.dataset is not None or self.data is not None):
+            raise InputError("environment", "give either environment (TD mode) or dataset/data, not both")
+        if self.optimizer == "adam" and self.update_order == "slides":
+            raise InputError(
+                "update_order", "Adam updates after the whole backward pass: use 'backprop' with 'adam'"
+            )
+        for name in ("A", "B"):
+            m = getattr(self, name)
+            if m is not None:
+                check_rectangular(m, name)
+        return self

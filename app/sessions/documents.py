@@ -1,0 +1,164 @@
+"""A session as a JSON document that continues the very same run, and back.
+
+The document holds the configuration with the data written out, the weights,
+the step, the random generator's exact state and the current epoch's shuffle,
+and the loss history; Adam's moments when Adam is the optimizer; in TD mode the
+walk's position and the Monte Carlo episode under way.  Importing it gives a new
+session whose next steps are bit for bit those the exported one would have taken.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.limits import HISTORY, MAX_EPISODE, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from app.sessions.base import Session
+from app.sessions.config import ConfigIn, Matrix, check_rectangular
+from app.sessions.errors import InputError
+from app.sessions.kinds import new_session
+from app.sessions.rngstate import rng_in, rng_out
+
+FORMAT = "backprop-explainer/session"
+UINT128 = r"^[0-9]{1,39}$"  # PCG64's state and increment, as decimal strings
+
+
+class PCG64State(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Annotated[str, Field(pattern=UINT128)]
+    inc: Annotated[str, Field(pattern=UINT128)]
+
+
+class RngState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bit_generator: Literal["PCG64"]
+    state: PCG64State
+    has_uint32: Annotated[int, Field(ge=0, le=1)]
+    uinteger: Annotated[int, Field(ge=0, le=2**32 - 1)]
+
+
+# Adam's moments are not bounded like weights (v holds squared gradients), only finite.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+MomentMatrix = Annotated[
+    list[Annotated[list[Finite], Field(min_length=1, max_length=MAX_INPUTS)]],
+    Field(min_length=1, max_length=MAX_INPUTS + 1),
+]
+
+
+class AdamState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    t: Annotated[int, Field(ge=0, le=MAX_STEP)]
+    m_A: MomentMatrix
+    v_A: MomentMatrix
+    m_B: MomentMatrix
+    v_B: MomentMatrix
+
+
+class EpisodeState(BaseModel):
+    """The Monte Carlo episode being learned: its replaying generator and how far it has got."""
+
+    model_config = ConfigDict(extra="forbid")
+    t: Annotated[int, Field(ge=0, lt=MAX_EPISODE)]
+    length: Annotated[int, Field(ge=1, le=MAX_EPISODE)]
+    final_reward: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+    rng: RngState
+
+
+class WalkState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    position: Annotated[int, Field(ge=0, lt=MAX_STATES)]
+    episodes: Annotated[int, Field(ge=0, le=MAX_STEP)]
+    episode: EpisodeState | None = None
+
+
+class RunState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    step: Annotated[int, Field(ge=0, le=MAX_STEP)]
+    A: Matrix
+    B: Matrix
+    diverged: bool = False
+    # The shuffle of the epoch under way (order "shuffle"), or null.
+    perm: Annotated[list[Annotated[int, Field(ge=0)]], Field(max_length=MAX_ROWS)] | None = None
+    perm_epoch: Annotated[int, Field(ge=-1, le=MAX_STEP)] = -1
+    moments: AdamState | None = None  # optimizer "adam"
+    walk: WalkState | None = None  # TD mode
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> RunState:
+        check_rectangular(self.A, "run.A")
+        check_rectangular(self.B, "run.B")
+        for name in ("m_A", "v_A", "m_B", "v_B") if self.moments is not None else ():
+            check_rectangular(getattr(self.moments, name), f"run.moments.{name}")
+        return self
+
+
+class SessionDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["backprop-explainer/session"]
+    version: Literal[1]
+    config: ConfigIn
+    run: RunState
+    rng: RngState
+    history: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=HISTORY)] = []
+
+
+def export_document(session: Session) -> dict:
+    run = {
+        "step": session.step,
+        "A": session.A,
+        "B": session.B,
+        "diverged": session.diverged,
+        "perm": None,
+        "perm_epoch": -1,
+    }
+    if session.moments is not None:
+        run["moments"] = session.moments
+    run |= session.document_run()
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "config": session.document_config(),
+        "run": run,
+        "rng": rng_out(session.rng.bit_generator.state),
+        "history": list(session.history),
+    }
+
+
+def import_document(doc: SessionDocument, session_id: str) -> Session:
+    """A new session that continues the document's run; InputError names what does not fit."""
+    session = new_session(session_id, doc.config)
+    run = doc.run
+    A = np.asarray(run.A, dtype=np.float64)
+    B = np.asarray(run.B, dtype=np.float64)
+    for name, have, want in (("run.A", A, session.A), ("run.B", B, session.B)):
+        if have.shape != want.shape:
+            raise InputError(
+                name, f"must be {want.shape[0]} x {want.shape[1]}, not {have.shape[0]} x {have.shape[1]}"
+            )
+    _load_moments(session, run)
+    session.load_document_run(run)
+    session.rng.bit_generator.state = rng_in(doc.rng, "rng.state")
+    session.set_weights(A, B)  # also the loss the state reports for them
+    session.step = run.step
+    session.diverged = run.diverged
+    session.history.extend(doc.history)
+    return session
+
+
+def _load_moments(session: Session, run: RunState) -> None:
+    """Adam's moments, where the config calls for them and only there."""
+    if (run.moments is None) != (session.moments is None):
+        raise InputError("run.moments", "Adam's moments go with optimizer 'adam', and only with it")
+    if run.moments is None:
+        return
+    moments = {"t": run.moments.t}
+    for name, like in (("m_A", session.A), ("v_A", session.A), ("m_B", session.B), ("v_B", session.B)):
+        m = np.asarray(getattr(run.moments, name), dtype=np.float64)
+        if m.shape != like.shape:
+            raise InputError(f"run.moments.{name}", f"must be {like.shape[0]} x {like.shape[1]}")
+        if name[0] == "v" and (m < 0).any():
+            raise InputError(f"run.moments.{name}", "a mean of squares is never negative")
+        moments[name] = m
+    session.moments = moments

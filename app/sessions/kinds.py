@@ -1,0 +1,17 @@
+"""The one place that picks a session's kind from its config."""
+
+from __future__ import annotations
+
+from app.sessions.base import Session
+from app.sessions.config import ConfigIn
+from app.sessions.dataset import DatasetSession
+from app.sessions.td import TDSession
+
+
+def new_session(sid: str, config: ConfigIn) -> Session:
+    """A session for a config: on an environment (TD mode), or on a data set (xor unless named)."""
+    if config.environment is not None:
+        return TDSession(sid, config)
+    if config.data is None and config.dataset is None:
+        config = config.model_copy(update={"dataset": "xor"})
+    return DatasetSession(sid, config)

@@ -1,0 +1,20 @@
+"""The benchmarks' smoke run: every part of `make bench` still runs.  No timing is checked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_smoke_run_writes_a_report(tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    command = [sys.executable, "-m", "bench", "--smoke", "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    text = out.read_text()
+    assert "| target | this run | wanted | met |" in text
+    for part in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)"):
+        assert part in text
