@@ -13,6 +13,10 @@ run: install node
 test: install-test node system-deps lint
 	$(PY) -m pytest -q tests
 
+# Every test that needs neither a browser nor the container image: a minute or two.
+unit: install-test node lint
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/system/test_container.py
+
 lint: install-test
 	$(VENV)/bin/ruff check app tests bench
 	$(VENV)/bin/ruff format --check app tests bench

@@ -175,7 +175,7 @@ def _details(plan, single, ff, http, inside, play, sizes) -> list[str]:
         f"{plan.play_seconds:g} s after a 1 s warm-up. Server CPU is user + system time of the server",
         "process from `/proc/<pid>/stat`, as a share of one core. One row per round, each against a",
         "fresh server. Players at one rate tick on a clock they share, so the server makes each",
-        "tick's frames back to back (`app/routes/play.py`).",
+        "tick's frames back to back (`app/api/routes/play.py`).",
         "",
         "| round | frames/s per client (median, min) | gap p50 | gap p99 | server CPU | client CPU |",
         "|---|---|---|---|---|---|",

@@ -157,11 +157,18 @@ def test_saturating_activations_are_quiet_for_huge_inputs(name):
 def test_backward_overwrites_nothing_accumulates():
     net = model.Net(f_A="sigmoid")
     s, y, A, B = _random_problem(np.random.default_rng(5), 2, 3, 1, net)
+    inputs = {"s": s, "y": y, "A": A, "B": B}
+    copies = {name: a.copy() for name, a in inputs.items()}
     first = model.step(s, y, A, B, net)
     again = model.step(s, y, A, B, net)
     np.testing.assert_array_equal(first["grad_A"], again["grad_A"])
     np.testing.assert_array_equal(first["grad_B"], again["grad_B"])
-    np.testing.assert_array_equal(A, first["A_before"])  # the inputs are not changed
+    # The inputs are as they were before either call, and the trace's "before" is them.
+    for name, a in inputs.items():
+        np.testing.assert_array_equal(a, copies[name], err_msg=name)
+    np.testing.assert_array_equal(first["A_before"], copies["A"])
+    np.testing.assert_array_equal(first["B_before"], copies["B"])
+    assert not np.array_equal(first["A"], copies["A"]) and not np.array_equal(first["B"], copies["B"])
 
 
 @pytest.mark.parametrize("update_order", model.UPDATE_ORDERS)
@@ -200,6 +207,28 @@ def test_run_stops_before_the_step_that_diverges():
     np.testing.assert_array_equal(trace["A"], A_run)
 
 
+@pytest.mark.parametrize("f_A", ["relu", "tanh"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_initial_weights_follow_the_documented_rule(f_A, bias):
+    """README: default_rng(seed) draws A, then B, each entry uniform in [-r, r] with
+    r = sqrt(6 / (fan_in + fan_out)), fan_in counting the bias input; bias rows then 0,
+    except the hidden biases under relu, which are 0.1."""
+    n_s, n_x, n_y, seed = 3, 40, 2, 123
+    A, B = model.init_weights(np.random.default_rng(seed), n_s, n_x, n_y, model.Net(f_A=f_A, bias=bias))
+    rows_A, rows_B = n_s + bias, n_x + bias
+    r_A, r_B = math.sqrt(6 / (rows_A + n_x)), math.sqrt(6 / (rows_B + n_y))
+    assert A.shape == (rows_A, n_x) and B.shape == (rows_B, n_y)
+    rng = np.random.default_rng(seed)
+    draws_A = rng.random((rows_A, n_x))  # uniform in [0, 1): A's entries come first, row by row
+    draws_B = rng.random((rows_B, n_y))
+    np.testing.assert_allclose(A[:n_s], (2 * draws_A[:n_s] - 1) * r_A, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(B[:n_x], (2 * draws_B[:n_x] - 1) * r_B, rtol=0, atol=1e-15)
+    assert np.abs(A[:n_s]).max() <= r_A and np.abs(A[:n_s]).max() > 0.9 * r_A
+    if bias:
+        assert A[-1].tolist() == [0.1 if f_A == "relu" else 0.0] * n_x
+        assert B[-1].tolist() == [0.0] * n_y
+
+
 def test_same_seed_same_weights_different_seed_different():
     net = model.Net()
     A1, B1 = model.init_weights(np.random.default_rng(7), 2, 4, 1, net)
@@ -208,4 +237,3 @@ def test_same_seed_same_weights_different_seed_different():
     np.testing.assert_array_equal(A1, A2)
     np.testing.assert_array_equal(B1, B2)
     assert not np.array_equal(A1, A3)
-    assert A1.shape == (3, 4) and B1.shape == (5, 1)
