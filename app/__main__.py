@@ -9,6 +9,7 @@ import webbrowser
 
 import uvicorn
 
+from app.limits import WS_MAX_BYTES
 from app.settings import get_settings
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         # Play frames are a couple of kilobytes: deflating each one would cost more
         # server CPU than the bandwidth is worth.  Settings messages are tiny.
         ws_per_message_deflate=False,
-        ws_max_size=65_536,
+        ws_max_size=WS_MAX_BYTES,
     )
 
 

@@ -15,6 +15,7 @@ MAX_ALPHA = 10.0  # step sizes: large enough to show divergence, not so large as
 MAX_WEIGHTS = 100_000  # entries of A and B together: memory per session and time per step
 MAX_SEED = 2**32 - 1  # seeds a share link can carry exactly
 MAX_STATES = 1000  # states of TD mode's random walk: its true values stay one linear solve
+MAX_NAME = 40  # characters of a data set's name: names are short, and an answer echoes it
 
 # ---------------------------------------------------------------- training
 MAX_STEPS = 100_000  # steps asked for in one call
@@ -33,8 +34,10 @@ PLAY_PER_SESSION = 4  # default: play streams on one session (settings.play_per_
 PLAY_TOTAL = 200  # default: play streams in all, each a share of the one core (settings.play_total)
 PLAY_MESSAGE_BYTES = 1024  # default: the largest settings message a page may send
 PLAY_MESSAGES_PER_SECOND = 50.0  # default: settings messages a second, on average
+WS_MAX_BYTES = 65_536  # the largest WebSocket message the transport takes at all
 
 # ---------------------------------------------------------------- the server
 MAX_SESSIONS = 500  # default: sessions kept in memory, least recently used dropped first
 SESSION_IDLE_SECONDS = 3600.0  # default: a session unused this long expires
 MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) before they are read
+MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from app.api.json import FastJSON
+from app.limits import MAX_ERRORS_LISTED
 from app.sessions.errors import Diverged, InputError, SessionNotFound
 
 
@@ -37,7 +38,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
         field = ctx_error.field if isinstance(ctx_error, InputError) else _field(err.get("loc", ()))
         details.append(_detail(field, _message(err), str(err.get("type", "value_error"))))
     # The submitted input is not echoed back: it may be megabytes.
-    return FastJSON({"message": details[0]["msg"], "detail": details[:20]}, status_code=422)
+    return FastJSON({"message": details[0]["msg"], "detail": details[:MAX_ERRORS_LISTED]}, status_code=422)
 
 
 async def input_error(request: Request, exc: InputError) -> Response:

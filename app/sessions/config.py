@@ -15,6 +15,7 @@ from app.limits import (
     MAX_ALPHA,
     MAX_HIDDEN,
     MAX_INPUTS,
+    MAX_NAME,
     MAX_OUTPUTS,
     MAX_ROWS,
     MAX_SEED,
@@ -86,7 +87,7 @@ class EnvironmentIn(Strict):
 class ConfigIn(Strict):
     """A session's configuration.  Defaults as in the README."""
 
-    dataset: str | None = Field(None, max_length=40, description="a built-in data set's name")
+    dataset: str | None = Field(None, max_length=MAX_NAME, description="a built-in data set's name")
     data: DataIn | None = None
     hidden: int = Field(4, ge=1, le=MAX_HIDDEN)
     f_A: Literal[F_A_NAMES] = "relu"

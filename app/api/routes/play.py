@@ -94,9 +94,10 @@ class Player:
         self.session_id = session_id
         self.max_steps = min(MAX_STEPS_PER_FRAME, max_steps)
         self.limits = settings
-        self.rate = 30.0
-        self.steps_per_frame = 1
-        self.paused = False
+        first = PlaySettingsIn()
+        self.rate = first.rate
+        self.steps_per_frame = first.steps_per_frame
+        self.paused = first.paused
         self.stopped = False
         self._changed = True  # the ticker must (re)compute when the next frame is due
         self._wake: asyncio.Future | None = None
