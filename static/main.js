@@ -4,24 +4,24 @@
  */
 
 import { ApiError, Player, api } from './api.js';
-import { CodeView } from './codepanel.js';
-import { WeightEditor, SampleEditor } from './editors.js';
-import { EquationsView } from './equations.js';
-import { canvasToPng, download, downloadJSON, lossCSV, svgDocument, svgToPng } from './exports.js';
-import { FitView, fitGrid } from './fitview.js';
-import { fmt } from './format.js';
-import { GradcheckView } from './gradcheck.js';
-import { LossChart, appendLosses, clearLosses } from './losschart.js';
-import { MeterView } from './meter.js';
-import { NetworkView } from './network.js';
-import { PseudoCodeView } from './pseudocode.js';
-import { QuizView, questionFor } from './quiz.js';
-import { SettingsView } from './settings.js';
-import { linkFor, readLink } from './share.js';
-import { LAST_PHASE, completeTrace, currentSample, initialState } from './state.js';
-import { chartValue, isTD, sampleText } from './tdstate.js';
-import { TDView } from './tdview.js';
-import { ValuePlot } from './valueplot.js';
+import { CodeView } from './views/codepanel.js';
+import { WeightEditor, SampleEditor } from './views/editors.js';
+import { EquationsView } from './views/equations.js';
+import { canvasToPng, download, downloadJSON, lossCSV, svgDocument, svgToPng } from './control/files.js';
+import { FitView, fitGrid } from './views/fitview.js';
+import { fmt } from './lib/format.js';
+import { GradcheckView } from './views/gradcheck.js';
+import { LossChart, appendLosses, clearLosses } from './views/losschart.js';
+import { MeterView } from './views/meter.js';
+import { NetworkView } from './views/network.js';
+import { PseudoCodeView } from './views/pseudocode.js';
+import { QuizView, questionFor } from './views/quiz.js';
+import { SettingsView } from './views/settings.js';
+import { linkFor, readLink } from './state/link.js';
+import { LAST_PHASE, completeTrace, currentSample, initialState } from './state/state.js';
+import { chartValue, isTD, sampleText } from './state/td.js';
+import { TDView } from './views/tdview.js';
+import { ValuePlot } from './views/valueplot.js';
 
 const $ = (id) => document.getElementById(id);
 const state = initialState();

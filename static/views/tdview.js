@@ -5,8 +5,8 @@
  * Built once per walk length with stable ids, then only restyled.
  */
 
-import { fmt, richText, sub } from './format.js';
-import { isTD } from './tdstate.js';
+import { fmt, richText, sub } from '../lib/format.js';
+import { isTD } from '../state/td.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 1000;

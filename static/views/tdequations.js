@@ -6,8 +6,8 @@
  * panel would show and returns the lines to show instead.
  */
 
-import { fmt, sub, tex } from './format.js';
-import { ADAM_BETA_1, ADAM_BETA_2, isTD } from './tdstate.js';
+import { fmt, sub, tex } from '../lib/format.js';
+import { ADAM_BETA_1, ADAM_BETA_2, isTD } from '../state/td.js';
 
 const SPARSE = 8; // more inputs than this: sums over i list only the s_i that are not 0
 

@@ -5,8 +5,8 @@
  */
 
 import katex from '/vendor/katex/katex.mjs';
-import { ij, richText, sub, tex } from './format.js';
-import { PHASES } from './state.js';
+import { ij, richText, sub, tex } from '../lib/format.js';
+import { PHASES } from '../state/state.js';
 import { adjustLines } from './tdequations.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };

@@ -4,9 +4,9 @@
  * numbers change.
  */
 
-import { fmt, sub } from './format.js';
+import { fmt, sub } from '../lib/format.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
-import { PHASES, currentSample, reached, shownWeights } from './state.js';
+import { PHASES, currentSample, reached, shownWeights } from '../state/state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 740;

@@ -4,7 +4,7 @@
  */
 
 import uPlot from '/vendor/uplot/uPlot.esm.js';
-import { isTD } from './tdstate.js';
+import { isTD } from '../state/td.js';
 
 const MAX_POINTS = 8000; // past this the history is thinned to every other point
 

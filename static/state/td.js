@@ -4,7 +4,7 @@
  * an Adam update (a play frame leaves them out, as it does for SGD).
  */
 
-import { fmt } from './format.js';
+import { fmt } from '../lib/format.js';
 
 export const ADAM_BETA_1 = 0.9;
 export const ADAM_BETA_2 = 0.999;

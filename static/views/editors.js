@@ -4,7 +4,7 @@
  * value to its callback; the server has the last word on every value.
  */
 
-import { shownWeights } from './state.js';
+import { shownWeights } from '../state/state.js';
 
 /** A typed number, or an Error naming what is wrong with it. */
 function parseNumber(text, name) {

@@ -4,8 +4,8 @@
  */
 
 import katex from '/vendor/katex/katex.mjs';
-import { richText } from './format.js';
-import { PHASES } from './state.js';
+import { richText } from '../lib/format.js';
+import { PHASES } from '../state/state.js';
 
 const LINES = [
   { id: 'loop', tex: '\\textbf{for each } (\\mathbf{s}, \\mathbf{y}) \\textbf{ in } D:' },

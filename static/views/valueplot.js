@@ -5,8 +5,8 @@
  */
 
 import uPlot from '/vendor/uplot/uPlot.esm.js';
-import { fmt } from './format.js';
-import { isTD } from './tdstate.js';
+import { fmt } from '../lib/format.js';
+import { isTD } from '../state/td.js';
 
 const MARK_ALL = 60; // up to this many states, each v̂ gets a point
 

@@ -3,7 +3,7 @@
  * the server's finite-difference estimates, for the sample the next step uses.
  */
 
-import { fmt, sub } from './format.js';
+import { fmt, sub } from '../lib/format.js';
 
 const MAX_ROWS = 40; // entries listed; the largest error is over all of them
 

@@ -3,7 +3,7 @@
  * it from the module that runs, with the lines of the current phase marked.
  */
 
-import { PHASES } from './state.js';
+import { PHASES } from '../state/state.js';
 
 export class CodeView {
   /** @param {HTMLElement} container  a <pre>  @param {HTMLElement} caption */

@@ -6,7 +6,7 @@
  * the only row of A (besides the bias) that this step reads or changes.
  */
 
-import { fmt, sub } from './format.js';
+import { fmt, sub } from '../lib/format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const STRIP_INPUTS = 24; // more inputs than this: the strip instead of nodes

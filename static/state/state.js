@@ -3,7 +3,7 @@
  * helpers that read the trace.  Every view renders from `state` alone.
  */
 
-import { adamBefore, isTD, nextTDSample } from './tdstate.js';
+import { adamBefore, isTD, nextTDSample } from './td.js';
 
 /**
  * The phases of one SGD step, in the slides' order.  `line` is the line of
