@@ -10,6 +10,7 @@ import { EquationsView } from './views/equations.js';
 import { canvasToPng, download, downloadJSON, lossCSV, svgDocument, svgToPng } from './control/files.js';
 import { FitView, fitGrid } from './views/fitview.js';
 import { fmt } from './lib/format.js';
+import { parseNumber } from './lib/parse.js';
 import { GradcheckView } from './views/gradcheck.js';
 import { LossChart, appendLosses, clearLosses } from './views/losschart.js';
 import { MeterView } from './views/meter.js';
@@ -298,8 +299,8 @@ const actions = {
       advancePhase();
     }),
   reveal: (text) => {
-    const guess = Number(String(text).trim());
-    if (!state.quiz || String(text).trim() === '' || !Number.isFinite(guess)) return;
+    const guess = parseNumber(text, 'your guess');
+    if (!state.quiz || guess instanceof Error) return;
     state.quiz.guess = guess;
     state.phase = state.quiz.phaseIndex;
     render();

@@ -22,16 +22,6 @@ export function fmt(v) {
   return s === '-0.0000' ? '0.0000' : s;
 }
 
-/** A number inside a KaTeX expression: exponents as ×10^n, negatives in parentheses. */
-export function tex(v, paren = false) {
-  const s = fmt(v);
-  let out = s;
-  const m = /^(-?[\d.]+)e(-?\d+)$/.exec(s);
-  if (m) out = `${m[1]}\\times 10^{${m[2]}}`;
-  if (paren && v < 0) return `(${out})`;
-  return out;
-}
-
 /** The subscript used on the page: 1-based, as on a blackboard. */
 export function sub(i) {
   return String(i + 1);
@@ -40,22 +30,4 @@ export function sub(i) {
 /** A double subscript ij: "12" while both are one digit, "10,1" beyond, so it reads one way. */
 export function ij(i, j) {
   return i < 9 && j < 9 ? `${sub(i)}${sub(j)}` : `${sub(i)},${sub(j)}`;
-}
-
-/**
- * Put text into an element, turning `^{…}` and `_{…}` into superscripts and
- * subscripts, so that δ^{A}_{j} reads as on the slides without relying on
- * rare Unicode letters a projector's font may lack.
- */
-export function richText(element, text) {
-  element.replaceChildren();
-  const parts = text.split(/([_^])\{([^}]*)\}/);
-  for (let i = 0; i < parts.length; i += 3) {
-    if (parts[i]) element.appendChild(document.createTextNode(parts[i]));
-    if (i + 2 < parts.length) {
-      const tag = document.createElement(parts[i + 1] === '^' ? 'sup' : 'sub');
-      tag.textContent = parts[i + 2];
-      element.appendChild(tag);
-    }
-  }
 }

@@ -4,16 +4,8 @@
  * value to its callback; the server has the last word on every value.
  */
 
+import { parseNumber } from '../lib/parse.js';
 import { shownWeights } from '../state/state.js';
-
-/** A typed number, or an Error naming what is wrong with it. */
-function parseNumber(text, name) {
-  const value = Number(String(text).trim());
-  if (String(text).trim() === '' || !Number.isFinite(value)) {
-    return new Error(`${name}: “${text}” is not a number`);
-  }
-  return value;
-}
 
 export class WeightEditor {
   /** @param {HTMLFormElement} form  @param {(name, a, b, value) => Promise<string|null>} onSet */

@@ -5,7 +5,9 @@
  */
 
 import katex from '/vendor/katex/katex.mjs';
-import { ij, richText, sub, tex } from '../lib/format.js';
+import { richText } from '../lib/dom.js';
+import { ij, sub } from '../lib/format.js';
+import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
 import { PHASES } from '../state/state.js';
 import { adjustLines } from './tdequations.js';
 
@@ -42,26 +44,6 @@ function rows(count, line) {
     const out = line(i);
     return typeof out === 'string' ? { tex: out } : out;
   });
-}
-
-/**
- * "lhs = a = b = c" on one line, with a second form that puts one "= …" per
- * line; the view uses the second when the first would run off the panel.
- */
-function chain(lhs, ...parts) {
-  return {
-    tex: `${lhs} = ${parts.join(' = ')}`,
-    wrapped: `\\begin{aligned}${lhs} &= ${parts.join(' \\\\ &= ')}\\end{aligned}`,
-  };
-}
-
-function sumOf(terms) {
-  return terms.join(' + ');
-}
-
-function matrixTex(M) {
-  const body = M.map((row) => row.map((v) => tex(v)).join(' & ')).join(' \\\\ ');
-  return `\\begin{bmatrix}${body}\\end{bmatrix}`;
 }
 
 /** Lines for each phase: {tex} for an equation, {text} for a sentence. */

@@ -6,17 +6,10 @@
  * the only row of A (besides the bias) that this step reads or changes.
  */
 
+import { svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 export const STRIP_INPUTS = 24; // more inputs than this: the strip instead of nodes
-
-function el(name, attrs = {}, parent = null) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 export class InputStrip {
   /**

@@ -4,7 +4,7 @@
  * its own chain-rule product without reusing δ.
  */
 
-import { richText } from '../lib/format.js';
+import { richText } from '../lib/dom.js';
 
 /**
  * Multiplications for one sample's gradient, for n_s inputs, n_x hidden units

@@ -4,11 +4,11 @@
  * numbers change.
  */
 
+import { svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { PHASES, currentSample, reached, shownWeights } from '../state/state.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 740;
 const COL = { input: 60, hidden: 322, output: 656 };
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
@@ -31,13 +31,6 @@ const FOCUS = {
   grad_A: { computing: ['A'], source: ['in', 'hid'] },
   update_A: { computing: ['A'], source: ['A'] },
 };
-
-function el(name, attrs = {}, parent = null) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 /** "δ^A_1 0.0123" as SVG text: symbol, raised letter, lowered index, value. */
 function setLabel(text, symbol, sup, index, value) {

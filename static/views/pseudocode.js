@@ -4,7 +4,7 @@
  */
 
 import katex from '/vendor/katex/katex.mjs';
-import { richText } from '../lib/format.js';
+import { richText } from '../lib/dom.js';
 import { PHASES } from '../state/state.js';
 
 const LINES = [

@@ -4,7 +4,8 @@
  * and says how close the guess was.
  */
 
-import { fmt, ij, richText, sub } from '../lib/format.js';
+import { richText } from '../lib/dom.js';
+import { fmt, ij, sub } from '../lib/format.js';
 import { PHASES } from '../state/state.js';
 
 /** The quantity each quizzed phase asks for, given the trace and the step. */

@@ -4,6 +4,7 @@
  * message when it refuses a value.
  */
 
+import { parseNumber } from '../lib/parse.js';
 import { fillEnvironment, readEnvironment, showMode } from './tdsettings.js';
 
 const NUMBER_FIELDS = { hidden: 'int', alpha_A: 'float', alpha_B: 'float', seed: 'int', epsilon: 'float' };
@@ -54,15 +55,9 @@ export class SettingsView {
     for (const name of CHOICE_FIELDS) config[name] = this.form.elements.namedItem(name).value;
     config.bias = this.form.elements.namedItem('bias').checked;
     for (const [name, kind] of Object.entries(NUMBER_FIELDS)) {
-      const raw = this.form.elements.namedItem(name).value.trim();
-      const value = Number(raw);
-      if (raw === '' || !Number.isFinite(value)) {
-        errors[name] = `${name}: “${raw}” is not a number`;
-      } else if (kind === 'int' && !Number.isInteger(value)) {
-        errors[name] = `${name}: must be a whole number`;
-      } else {
-        config[name] = value;
-      }
+      const value = parseNumber(this.form.elements.namedItem(name).value, name, { whole: kind === 'int' });
+      if (value instanceof Error) errors[name] = value.message;
+      else config[name] = value;
     }
     readEnvironment(this.form, config, errors);
     return { config, errors };

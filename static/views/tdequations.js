@@ -6,15 +6,11 @@
  * panel would show and returns the lines to show instead.
  */
 
-import { fmt, sub, tex } from '../lib/format.js';
+import { fmt, ij, sub } from '../lib/format.js';
+import { chain, tex } from '../lib/tex.js';
 import { ADAM_BETA_1, ADAM_BETA_2, isTD } from '../state/td.js';
 
 const SPARSE = 8; // more inputs than this: sums over i list only the s_i that are not 0
-
-/** "ij" as a matrix entry's subscript; "i,j" once an index has two digits, so 10,1 is not read as 1,01. */
-function pair(i, j) {
-  return i < 9 && j < 9 ? `${sub(i)}${sub(j)}` : `${sub(i)},${sub(j)}`;
-}
 
 /** The lines to show for a phase, given those the panel made for it. */
 export function adjustLines(phaseId, t, c, lines) {
@@ -82,7 +78,7 @@ function sparseGradA(t, nonzero) {
   return [
     { tex: '\\nabla_A^{ij} = \\delta^A_j\\, s_i' },
     ...nonzero.slice(0, 4).map((i) =>
-      chain(`\\nabla_A^{${pair(i, 0)}}`, `${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)}`, tex(t.grad_A[i][0]))),
+      chain(`\\nabla_A^{${ij(i, 0)}}`, `${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)}`, tex(t.grad_A[i][0]))),
     { text: 'Every other row of ∇_{A} is 0 (its s_{i} is 0): this step changes only these rows of A.' },
   ];
 }
@@ -91,7 +87,7 @@ function sparseUpdateA(t, c, nonzero) {
   return [
     { tex: '\\mathbf{A} \\leftarrow \\mathbf{A} - \\alpha_A \\nabla_A' },
     ...nonzero.slice(0, 4).map((i) =>
-      chain(`A_{${pair(i, 0)}}`, `${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)}`, tex(t.A[i][0]))),
+      chain(`A_{${ij(i, 0)}}`, `${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)}`, tex(t.A[i][0]))),
     { text: 'The rows of the inputs that are 0 keep their weights.' },
   ];
 }
@@ -111,14 +107,6 @@ function sig(v) {
   return m ? `${m[1]}\\times 10^{${Number(m[2])}}` : v.toPrecision(3);
 }
 
-/** "lhs = a = b" on one line, or one "= …" a line when that is too wide (as the panel's own chains). */
-function chain(lhs, ...parts) {
-  return {
-    tex: `${lhs} = ${parts.join(' = ')}`,
-    wrapped: `\\begin{aligned}${lhs} &= ${parts.join(' \\\\ &= ')}\\end{aligned}`,
-  };
-}
-
 function adamLines(name, t, c) {
   const a = t.adam;
   const alpha = name === 'A' ? c.alpha_A : c.alpha_B;
@@ -127,7 +115,7 @@ function adamLines(name, t, c) {
   const v = a[`v_${name}`][i][j];
   const mh = m / (1 - ADAM_BETA_1 ** a.t);
   const vh = v / (1 - ADAM_BETA_2 ** a.t);
-  const idx = pair(i, j);
+  const idx = ij(i, j);
   const bold = (x) => `\\mathbf{${x}}_${name}`;
   return [
     { tex: `${bold('m')} \\leftarrow \\beta_1 ${bold('m')} + (1-\\beta_1)\\,\\nabla_${name}` },

@@ -4,6 +4,8 @@
  * judges the ranges, as for every other field); filled back from a config.
  */
 
+import { parseNumber } from '../lib/parse.js';
+
 const ENV_NUMBERS = { states: 'int', jump: 'int', gamma: 'float', groups: 'int' };
 const ENV_CHOICES = ['target', 'features'];
 
@@ -13,10 +15,8 @@ export function readEnvironment(form, config, errors) {
   const env = { name: 'random_walk' };
   for (const name of ENV_CHOICES) env[name] = form.elements.namedItem(name).value;
   for (const [name, kind] of Object.entries(ENV_NUMBERS)) {
-    const raw = form.elements.namedItem(name).value.trim();
-    const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value)) errors[name] = `${name}: “${raw}” is not a number`;
-    else if (kind === 'int' && !Number.isInteger(value)) errors[name] = `${name}: must be a whole number`;
+    const value = parseNumber(form.elements.namedItem(name).value, name, { whole: kind === 'int' });
+    if (value instanceof Error) errors[name] = value.message;
     else env[name] = value;
   }
   config.environment = env;

@@ -5,22 +5,15 @@
  * Built once per walk length with stable ids, then only restyled.
  */
 
-import { fmt, richText, sub } from '../lib/format.js';
+import { richText, svgEl as el } from '../lib/dom.js';
+import { fmt, sub } from '../lib/format.js';
 import { isTD } from '../state/td.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const W = 1000;
 const H = 150;
 const END = 74; // width of each terminal box
 const ROW = { left: 14 + END + 8, right: W - 14 - END - 8, top: 62, height: 46 };
 const LABEL_ALL = 40; // up to this many states, every state is numbered
-
-function el(name, attrs = {}, parent = null) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 /** v in [-1, 1] as blue (−1) through white (0) to vermillion (+1), like the fit view's scale. */
 export function valueColour(v) {
