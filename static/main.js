@@ -7,25 +7,29 @@ import { ApiError, Player, api } from './api.js';
 import { CodeView } from './views/codepanel.js';
 import { WeightEditor, SampleEditor } from './views/editors.js';
 import { EquationsView } from './views/equations.js';
-import { canvasToPng, download, downloadJSON, lossCSV, svgDocument, svgToPng } from './control/files.js';
-import { FitView, fitGrid } from './views/fitview.js';
+import { canvasToPng, download, downloadJSON, svgDocument, svgToPng } from './control/files.js';
+import { FitView } from './views/fitview.js';
 import { fmt } from './lib/format.js';
 import { parseNumber } from './lib/parse.js';
 import { GradcheckView } from './views/gradcheck.js';
-import { LossChart, appendLosses, clearLosses } from './views/losschart.js';
+import { LossChart } from './views/losschart.js';
 import { MeterView } from './views/meter.js';
 import { NetworkView } from './views/network.js';
 import { PseudoCodeView } from './views/pseudocode.js';
-import { QuizView, questionFor } from './views/quiz.js';
+import { QuizView } from './views/quiz.js';
 import { SettingsView } from './views/settings.js';
 import { linkFor, readLink } from './state/link.js';
-import { LAST_PHASE, completeTrace, currentSample, initialState } from './state/state.js';
+import { fitGrid } from './state/fitgrid.js';
+import { appendLosses, clearLosses, lossCSV } from './state/losses.js';
+import { LAST_PHASE } from './state/phases.js';
+import { questionFor } from './state/quiz.js';
+import { state } from './state/store.js';
+import { completeTrace, currentSample } from './state/trace.js';
 import { chartValue, isTD, sampleText } from './state/td.js';
 import { TDView } from './views/tdview.js';
 import { ValuePlot } from './views/valueplot.js';
 
 const $ = (id) => document.getElementById(id);
-const state = initialState();
 
 // The hand-check preset: one sample, 2-2-2 sigmoid, fixed weights (bias rows last),
 // a step small enough to work out on the board.

@@ -1,6 +1,6 @@
 /**
- * @fileoverview Files to take away: the loss history as CSV, the diagram as
- * SVG or PNG, the loss chart as PNG, and any JSON document.
+ * @fileoverview Files to take away: any blob or JSON document as a download,
+ * the diagram as a standalone SVG or a PNG, the loss chart's canvas as a PNG.
  */
 
 /** Offer `blob` as a download named `name`. */
@@ -17,16 +17,6 @@ export function download(name, blob) {
 
 export function downloadJSON(name, value) {
   download(name, new Blob([JSON.stringify(value, null, 1)], { type: 'application/json' }));
-}
-
-/** step, sample loss, mean loss over D: one row per step the chart holds. */
-export function lossCSV(chart) {
-  const rows = ['step,sample_loss,mean_loss'];
-  chart.step.forEach((step, i) => {
-    const cell = (v) => (v === null || v === undefined ? '' : String(v));
-    rows.push(`${step},${cell(chart.sample[i])},${cell(chart.mean[i])}`);
-  });
-  return `${rows.join('\n')}\n`;
 }
 
 // The properties the diagram's look depends on, copied from the stylesheet

@@ -1,13 +1,10 @@
 /**
  * @fileoverview TD mode's helpers over the state: is this session a walk, a
- * state's features, the sample before the first step, and the weights before
- * an Adam update (a play frame leaves them out, as it does for SGD).
+ * state's features, the sample before the first step, and the number the
+ * loss chart plots.
  */
 
 import { fmt } from '../lib/format.js';
-
-export const ADAM_BETA_1 = 0.9;
-export const ADAM_BETA_2 = 0.999;
 
 /** Does this session learn a walk's values (TD mode)? */
 export function isTD(config) {
@@ -31,13 +28,6 @@ export function featuresOf(config, state) {
 export function nextTDSample(state) {
   const i = state.counters.nextIndex;
   return { index: i, s: featuresOf(state.session.config, i), y: [NaN] };
-}
-
-/** W before Adam's update, from W after it and the moments: W + α m̂ / (√v̂ + ε). */
-export function adamBefore(W, m, v, t, alpha, epsilon) {
-  const c1 = 1 - ADAM_BETA_1 ** t;
-  const c2 = 1 - ADAM_BETA_2 ** t;
-  return W.map((row, i) => row.map((w, j) => w + (alpha * (m[i][j] / c1)) / (Math.sqrt(v[i][j] / c2) + epsilon)));
 }
 
 /** The number the loss chart plots for a state: the RMS value error in TD mode, else the mean loss over D. */

@@ -3,7 +3,7 @@
  * it from the module that runs, with the lines of the current phase marked.
  */
 
-import { PHASES } from '../state/state.js';
+import { shownPhase } from '../state/phases.js';
 
 export class CodeView {
   /** @param {HTMLElement} container  a <pre>  @param {HTMLElement} caption */
@@ -36,7 +36,7 @@ export class CodeView {
     const source = state.source;
     if (!source) return;
     if (this.built !== source) this.build(source);
-    const phase = state.trace && state.phase >= 0 ? PHASES[state.phase].id : null;
+    const phase = shownPhase(state);
     const marked = new Set(phase ? source.phases[phase] : []);
     let first = null;
     this.lines.forEach((line, i) => {

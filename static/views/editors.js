@@ -5,7 +5,7 @@
  */
 
 import { parseNumber } from '../lib/parse.js';
-import { shownWeights } from '../state/state.js';
+import { shownWeights } from '../state/trace.js';
 
 export class WeightEditor {
   /** @param {HTMLFormElement} form  @param {(name, a, b, value) => Promise<string|null>} onSet */

@@ -8,7 +8,7 @@ import katex from '/vendor/katex/katex.mjs';
 import { richText } from '../lib/dom.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
-import { PHASES } from '../state/state.js';
+import { PHASES, coversEveryPhase } from '../state/phases.js';
 import { adjustLines } from './tdequations.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
@@ -47,7 +47,7 @@ function rows(count, line) {
 }
 
 /** Lines for each phase: {tex} for an equation, {text} for a sentence. */
-const PHASE_LINES = {
+const PHASE_LINES = coversEveryPhase({
   psi: (t) => [
     { tex: '\\psi_j = \\sum_i s_i A_{ij} \\qquad \\psi \\doteq \\mathbf{s}\\mathbf{A}' },
     ...rows(t.psi.length, (j) => {
@@ -156,7 +156,7 @@ const PHASE_LINES = {
     ...more(t.A.length),
     ...(t.A.length * t.A[0].length <= 24 ? [{ tex: `\\mathbf{A} = ${matrixTex(t.A)}` }] : []),
   ],
-};
+}, 'the equations panel');
 
 export class EquationsView {
   /** @param {HTMLElement} container  @param {HTMLElement} heading */

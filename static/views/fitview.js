@@ -5,38 +5,9 @@
  * server's predict (the state's `fit`); this view only draws.
  */
 
-const GRID = 41; // points per axis of the 2-D heat map; curve points in 1-D
+import { span } from '../state/fitgrid.js';
+
 const SIZE = { width: 520, height: 300 };
-
-/** Evenly spaced points covering the data's range, padded by 10%. */
-function span(values) {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const pad = (hi - lo || 1) * 0.1;
-  return [lo - pad, hi + pad];
-}
-
-function linspace([lo, hi], n) {
-  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
-}
-
-/** The inputs at which to ask for ŷ, or null when the data is not 1-D or 2-D. */
-export function fitGrid(data) {
-  if (!data) return null;
-  const n_s = data.s[0].length;
-  if (n_s === 1) {
-    const xs = linspace(span(data.s.map((r) => r[0])), 2 * GRID);
-    return { dims: 1, xs, s: xs.map((v) => [v]) };
-  }
-  if (n_s === 2) {
-    const xs = linspace(span(data.s.map((r) => r[0])), GRID);
-    const ys = linspace(span(data.s.map((r) => r[1])), GRID);
-    const s = [];
-    for (const b of ys) for (const a of xs) s.push([a, b]);
-    return { dims: 2, xs, ys, s };
-  }
-  return null;
-}
 
 // Blue for low, white in the middle, vermillion for high: readable by
 // colour-blind viewers, and the points carry their value as a label shape too.

@@ -6,30 +6,6 @@
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { isTD } from '../state/td.js';
 
-const MAX_POINTS = 8000; // past this the history is thinned to every other point
-
-/** Append one call's losses to the chart series in `chart` (part of the state). */
-export function appendLosses(chart, lastStep, losses, meanLoss) {
-  const first = lastStep - losses.length + 1;
-  losses.forEach((loss, n) => {
-    chart.step.push(first + n);
-    chart.sample.push(loss);
-    chart.mean.push(n === losses.length - 1 ? meanLoss : null);
-  });
-  if (chart.step.length > MAX_POINTS) {
-    // Thin the older half, keeping every point that carries a mean loss.
-    const keep = (i) => i % 2 === 0 || chart.mean[i] !== null || i >= chart.step.length / 2;
-    for (const key of ['step', 'sample', 'mean']) chart[key] = chart[key].filter((_, i) => keep(i));
-  }
-}
-
-/** Start the series over (a new session or a reset), with the mean loss at step 0. */
-export function clearLosses(chart, meanLoss) {
-  chart.step = [0];
-  chart.sample = [null];
-  chart.mean = [meanLoss];
-}
-
 export class LossChart {
   /** @param {HTMLElement} container */
   init(container) {

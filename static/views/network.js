@@ -7,7 +7,8 @@
 import { svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
-import { PHASES, currentSample, reached, shownWeights } from '../state/state.js';
+import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
+import { currentSample, shownWeights } from '../state/trace.js';
 
 const WIDTH = 740;
 const COL = { input: 60, hidden: 322, output: 656 };
@@ -18,7 +19,7 @@ const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
 
 // For each phase: what is being computed, and what it is computed from.
 // Keys name groups of elements: 'in', 'hid', 'out', 'A', 'B', 'loss'.
-const FOCUS = {
+const FOCUS = coversEveryPhase({
   psi: { computing: ['hid'], source: ['in', 'A'] },
   x: { computing: ['hid'], source: ['hid'] },
   theta: { computing: ['out'], source: ['hid', 'B'] },
@@ -30,7 +31,7 @@ const FOCUS = {
   delta_A: { computing: ['hid'], source: ['B', 'out'] },
   grad_A: { computing: ['A'], source: ['in', 'hid'] },
   update_A: { computing: ['A'], source: ['A'] },
-};
+}, 'the diagram’s highlighting');
 
 /** "δ^A_1 0.0123" as SVG text: symbol, raised letter, lowered index, value. */
 function setLabel(text, symbol, sup, index, value) {
@@ -172,7 +173,7 @@ export class NetworkView {
     const t = state.trace;
     const sample = currentSample(state);
     const { A, B } = shownWeights(state);
-    const phase = state.phase >= 0 && t ? PHASES[state.phase].id : null;
+    const phase = shownPhase(state);
     const focus = (phase && FOCUS[phase]) || { computing: [], source: [] };
     const on = (id) => reached(state, id);
     if (this.strip) this._moveActiveRow(this.strip.render(sample ? sample.s : null, focus.source.includes('in')));

@@ -5,7 +5,7 @@
 
 import katex from '/vendor/katex/katex.mjs';
 import { richText } from '../lib/dom.js';
-import { PHASES } from '../state/state.js';
+import { PHASES } from '../state/phases.js';
 
 const LINES = [
   { id: 'loop', tex: '\\textbf{for each } (\\mathbf{s}, \\mathbf{y}) \\textbf{ in } D:' },
@@ -27,6 +27,10 @@ const LINES = [
   { id: 'grad_A', tex: '\\nabla_A^{ij} = \\delta^A_j\\, s_i' },
   { id: 'update_A', tex: '\\mathbf{A} = \\mathbf{A} - \\alpha_A \\nabla_A' },
 ];
+
+for (const phase of PHASES) {
+  if (!LINES.some((line) => line.id === phase.line)) throw new Error(`the slides’ algorithm has no line ${phase.line}`);
+}
 
 export class PseudoCodeView {
   /** @param {HTMLElement} container  an <ol> */

@@ -5,30 +5,7 @@
  */
 
 import { richText } from '../lib/dom.js';
-import { fmt, ij, sub } from '../lib/format.js';
-import { PHASES } from '../state/state.js';
-
-/** The quantity each quizzed phase asks for, given the trace and the step. */
-const QUESTIONS = {
-  y_hat: (t, j) => ({ label: `ŷ_{${sub(j % t.y_hat.length)}}`, value: t.y_hat[j % t.y_hat.length] }),
-  delta_B: (t, j) => ({ label: `δ^{B}_{${sub(j % t.delta_B.length)}}`, value: t.delta_B[j % t.delta_B.length] }),
-  update_B: (t, j) => {
-    const r = j % t.B.length;
-    return { label: `the new B_{${ij(r, 0)}}`, value: t.B[r][0] };
-  },
-  delta_A: (t, j) => ({ label: `δ^{A}_{${sub(j % t.delta_A.length)}}`, value: t.delta_A[j % t.delta_A.length] }),
-  update_A: (t, j) => {
-    const r = j % t.A.length;
-    return { label: `the new A_{${ij(r, 0)}}`, value: t.A[r][0] };
-  },
-};
-
-/** The question for a phase index, or null when that phase is not quizzed. */
-export function questionFor(phaseIndex, trace, step) {
-  const phase = PHASES[phaseIndex];
-  const ask = phase && QUESTIONS[phase.id];
-  return ask ? { phaseIndex, ...ask(trace, step), guess: null } : null;
-}
+import { fmt } from '../lib/format.js';
 
 /** How close a guess was, in words a student reads at a glance. */
 export function verdict(guess, value) {

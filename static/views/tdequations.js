@@ -8,7 +8,8 @@
 
 import { fmt, ij, sub } from '../lib/format.js';
 import { chain, tex } from '../lib/tex.js';
-import { ADAM_BETA_1, ADAM_BETA_2, isTD } from '../state/td.js';
+import { ADAM_BETA_1, ADAM_BETA_2 } from '../state/adam.js';
+import { isTD } from '../state/td.js';
 
 const SPARSE = 8; // more inputs than this: sums over i list only the s_i that are not 0
 
