@@ -18,7 +18,8 @@ import { NetworkView } from './views/network.js';
 import { PseudoCodeView } from './views/pseudocode.js';
 import { QuizView } from './views/quiz.js';
 import { SettingsView } from './views/settings.js';
-import { linkFor, readLink } from './state/link.js';
+import { HAND_PRESET, formFieldFor, recreatingConfig } from './state/config.js';
+import { linkToRun, readLink } from './state/link.js';
 import { fitGrid } from './state/fitgrid.js';
 import { appendLosses, clearLosses, lossCSV } from './state/losses.js';
 import { LAST_PHASE } from './state/phases.js';
@@ -31,19 +32,10 @@ import { ValuePlot } from './views/valueplot.js';
 
 const $ = (id) => document.getElementById(id);
 
-// The hand-check preset: one sample, 2-2-2 sigmoid, fixed weights (bias rows last),
-// a step small enough to work out on the board.
-const HAND_PRESET = {
-  dataset: 'hand', hidden: 2, f_A: 'sigmoid', f_B: 'sigmoid', loss: 'half_squared',
-  alpha_A: 0.5, alpha_B: 0.5, bias: true, seed: 0, order: 'cycle', update_order: 'backprop',
-  A: [[0.15, 0.25], [0.2, 0.3], [0.35, 0.35]],
-  B: [[0.4, 0.5], [0.45, 0.55], [0.6, 0.6]],
-};
-
 const weightEditor = new WeightEditor().init($('weight-editor'), (name, a, b, value) => setWeight(name, a, b, value));
 const network = new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch));
 const chart = new LossChart().init($('loss-chart'));
-const settings = new SettingsView().init($('settings'), $('dataset-description'));
+const settings = new SettingsView().init($('settings'), (changed) => applySettings(changed));
 const views = [
   network,
   new EquationsView().init($('equations'), $('equations-heading')),
@@ -133,7 +125,6 @@ function adopt(body) {
   state.data = cfg.data || (ds ? { s: ds.s, y: ds.y } : null);
   state.dataVersion = (state.dataVersion || 0) + 1;
   clearLosses(state.chart, chartValue(body.state));
-  settings.fill(cfg);
   refreshFit();
   state.values = null;
   refreshValues();
@@ -193,20 +184,11 @@ async function handleError(err) {
     stopPlaying();
   } else if (err.status === 404 && state.session) {
     stopPlaying();
-    await createSession(sessionConfig(state.session.config));
+    await createSession(recreatingConfig(state.session.config));
     state.notice = 'The server no longer had this session (it may have restarted or expired), so a fresh one was started with the same settings.';
   } else {
     state.notice = err.message;
   }
-}
-
-/** The part of a session's config that re-creates it. */
-function sessionConfig(config) {
-  const out = { ...config };
-  delete out.n_s;
-  delete out.n_y;
-  if (out.data) delete out.dataset;
-  return out;
 }
 
 /**
@@ -468,9 +450,7 @@ async function applySettings(changed) {
       if (!(err instanceof ApiError) || err.status !== 422) throw err;
       // The old session keeps working; the message goes beside the field.
       const field = (err.body.detail && err.body.detail[0] && err.body.detail[0].field) || changed;
-      const parts = field.split('.'); // "environment.states" goes beside the walk's "states"
-      const key = [parts[0], parts[parts.length - 1]].find((k) => settings.form.elements.namedItem(k));
-      state.fieldErrors = { [key || changed]: err.message };
+      state.fieldErrors = { [formFieldFor(field) || changed]: err.message };
     }
   });
 }
@@ -479,8 +459,7 @@ async function applySettings(changed) {
 
 /** The link to this run: its settings and step, or its current weights when asked. */
 function currentLink() {
-  const weights = $('link-weights').checked ? { A: state.A, B: state.B } : null;
-  return linkFor(state.session.config, state.counters.step, weights);
+  return linkToRun(`${location.origin}${location.pathname}`, state);
 }
 
 const exporters = {
@@ -579,14 +558,12 @@ function wire() {
     e.target.value = '';
   });
   $('log-scale').addEventListener('change', actions.toggleLog);
-  $('link-weights').addEventListener('change', render);
+  $('link-weights').addEventListener('change', (e) => {
+    state.linkWeights = e.target.checked;
+    render();
+  });
   $('rate').addEventListener('change', (e) => setSpeed(Number(e.target.value), state.play.stepsPerFrame));
   $('steps-per-frame').addEventListener('change', (e) => setSpeed(state.play.rate, Number(e.target.value)));
-  settings.form.addEventListener('change', (e) => applySettings(e.target.name));
-  settings.form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    applySettings('dataset');
-  });
   document.addEventListener('keydown', onKey);
   window.addEventListener('pagehide', stopPlaying);
 }
@@ -602,7 +579,7 @@ async function boot() {
   wire();
   try {
     state.datasets = await api.datasets();
-    settings.setDatasets(state.datasets);
+    render(); // the settings form lists the data sets before it is read
     api.source().then((source) => {
       state.source = source;
       render();
@@ -615,6 +592,7 @@ async function boot() {
     }
     if (link) await openLink(link).catch(async (err) => {
       state.notice = `This link cannot be opened: ${err.message}`;
+      render(); // the form shows what of the link was taken, and that is what starts
       await createSession(settings.read().config);
     });
     else await createSession(settings.read().config);

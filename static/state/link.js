@@ -1,67 +1,65 @@
 /**
- * @fileoverview The run as a link: every setting from one table of properties,
- * the step reached, and (on request) the current weights.  Opening the link
- * re-creates the session and replays the same steps, so the run is the same
- * step for step.
+ * @fileoverview The run as a link: every field of the config table, the step
+ * reached, and (on request) the current weights.  Opening the link re-creates
+ * the session and replays the same steps, so the run is the same step for step.
  */
 
-// name in the URL -> how to read it back.  The order is the order in the link.
-const PROPERTIES = {
-  dataset: String,
-  hidden: Number,
-  f_A: String,
-  f_B: String,
-  loss: String,
-  alpha_A: Number,
-  alpha_B: Number,
-  bias: (v) => v === 'true' || v === '1',
-  seed: Number,
-  order: String,
-  update_order: String,
-  optimizer: String,
-  epsilon: Number,
+import { CONFIG_FIELDS } from './config.js';
+
+// A field's text in the link read back.  Values are passed on as they are, not
+// judged: the server judges them like any input and says what is wrong.
+const FROM_TEXT = {
+  choice: String,
+  int: Number,
+  float: Number,
+  bool: (v) => v === 'true' || v === '1',
 };
-// Settings that travel as JSON: a data set of one's own, TD mode's walk, initial weights.
-const JSON_PROPERTIES = ['data', 'environment', 'A', 'B'];
+const AS_JSON = new Set(['json', 'weights']);
 
 /**
- * The link for a session.  With `weights`, A and B travel as the initial
- * weights (and the step count starts again from 0); without, the link holds
- * the step reached, to be replayed from the seed.
+ * The link for a session, under `base` (the page's address without its
+ * query).  With `weights`, A and B travel as the initial weights (and the step
+ * count starts again from 0); without, the link holds the step reached, to be
+ * replayed from the seed.  Fields go in the table's order.
  */
-export function linkFor(config, step, weights = null) {
+export function linkFor(base, config, step, weights = null) {
   const params = new URLSearchParams();
-  for (const name of Object.keys(PROPERTIES)) {
-    if (config[name] !== undefined && config[name] !== null) params.set(name, String(config[name]));
+  for (const { name, kind } of CONFIG_FIELDS) {
+    const value = kind === 'weights' && weights ? weights[name] : config[name];
+    if (value === undefined || value === null) continue;
+    if (AS_JSON.has(kind)) {
+      if (value) params.set(name, JSON.stringify(value));
+    } else {
+      params.set(name, String(value));
+    }
   }
-  if (config.data) params.set('data', JSON.stringify(config.data));
-  if (config.environment) params.set('environment', JSON.stringify(config.environment));
-  if (weights) {
-    params.set('A', JSON.stringify(weights.A));
-    params.set('B', JSON.stringify(weights.B));
-  } else {
-    if (config.A) params.set('A', JSON.stringify(config.A));
-    if (config.B) params.set('B', JSON.stringify(config.B));
-    if (step > 0) params.set('step', String(step));
-  }
-  return `${location.origin}${location.pathname}?${params.toString()}`;
+  if (!weights && step > 0) params.set('step', String(step));
+  return `${base}?${params.toString()}`;
+}
+
+/** The link to the run in `state`, with its current weights when the learner asked for them. */
+export function linkToRun(base, state) {
+  const weights = state.linkWeights ? { A: state.A, B: state.B } : null;
+  return linkFor(base, state.session.config, state.counters.step, weights);
 }
 
 /**
- * What a link asks for: {config, step} or null when the URL holds no settings.
- * Values are passed on as they are; the server judges them like any input.
+ * What a link asks for: {config, step}, or null when the URL holds no settings
+ * (initial weights alone describe no run).  Throws when a JSON field is not JSON.
  */
 export function readLink(search) {
   const params = new URLSearchParams(search);
-  if (![...params.keys()].some((k) => k in PROPERTIES || k === 'data' || k === 'environment')) return null;
+  if (!CONFIG_FIELDS.some((f) => f.kind !== 'weights' && params.has(f.name))) return null;
   const config = {};
-  for (const [name, parse] of Object.entries(PROPERTIES)) {
-    if (params.has(name)) config[name] = parse(params.get(name));
-  }
-  for (const name of JSON_PROPERTIES) {
+  for (const { name, kind } of CONFIG_FIELDS) {
     if (!params.has(name)) continue;
+    const text = params.get(name);
+    if (!AS_JSON.has(kind)) {
+      config[name] = FROM_TEXT[kind](text);
+      continue;
+    }
     try {
-      config[name] = JSON.parse(params.get(name));
+      config[name] = JSON.parse(text);
     } catch (err) {
       throw new Error(`the link's ${name} is not valid JSON`);
     }

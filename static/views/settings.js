@@ -1,47 +1,61 @@
 /**
- * @fileoverview The settings form: reads a config from it (the one place where
- * the learner's input is parsed), and shows beside each field the server's
- * message when it refuses a value.
+ * @fileoverview The settings form, made from the config table: reads a config
+ * from it (every typed number through the page's one parser), shows beside
+ * each field the server's message when it refuses a value, and shows the
+ * config of each new session.
  */
 
-import { parseNumber } from '../lib/parse.js';
-import { fillEnvironment, readEnvironment, showMode } from './tdsettings.js';
+import { CONFIG_FIELDS, onForm } from '../state/config.js';
+import { appendField, fillField, readField } from './fields.js';
+import { buildEnvironment, fillEnvironment, readEnvironment, showMode } from './tdsettings.js';
 
-const NUMBER_FIELDS = { hidden: 'int', alpha_A: 'float', alpha_B: 'float', seed: 'int', epsilon: 'float' };
-const CHOICE_FIELDS = ['dataset', 'f_A', 'f_B', 'loss', 'order', 'update_order', 'optimizer'];
+const FORM_FIELDS = CONFIG_FIELDS.filter(onForm);
+const DATASET = CONFIG_FIELDS.find((f) => f.name === 'dataset');
 
 export class SettingsView {
-  /** @param {HTMLFormElement} form  @param {HTMLElement} description */
-  init(form, description) {
-    if (!form || !description) throw new Error('SettingsView needs the form and a description element');
+  /**
+   * @param {HTMLFormElement} form  empty; filled from the config table
+   * @param {(changed: string) => void} onChange  a field changed, or the form was submitted
+   */
+  init(form, onChange) {
+    if (!form || !onChange) throw new Error('SettingsView needs the form and a change handler');
     this.form = form;
-    this.description = description;
+    buildEnvironment(form);
+    for (const field of FORM_FIELDS) {
+      appendField(form, field);
+      if (field === DATASET) this.description = this._description();
+    }
+    form.addEventListener('change', (e) => onChange(e.target.name));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      onChange('dataset');
+    });
+    this.datasets = null;
+    this.filled = null;
     return this;
   }
 
+  _description() {
+    const p = document.createElement('p');
+    p.id = 'dataset-description';
+    p.className = 'description supervised-only';
+    this.form.appendChild(p);
+    return p;
+  }
+
   /** Fill the dataset list once the server has told us which there are. */
-  setDatasets(datasets) {
+  _setDatasets(datasets) {
     const select = this.form.elements.namedItem('dataset');
-    const current = select.value;
+    const want = select.value || DATASET.default;
     select.replaceChildren();
-    for (const d of datasets) {
-      const option = document.createElement('option');
-      option.value = d.name;
-      option.textContent = `${d.name} (${d.n_s} → ${d.n_y}, ${d.size} samples)`;
-      select.appendChild(option);
-    }
-    if (current) select.value = current;
+    for (const d of datasets) select.appendChild(new Option(`${d.name} (${d.n_s} → ${d.n_y}, ${d.size} samples)`, d.name));
+    if (datasets.some((d) => d.name === want)) select.value = want;
     this.datasets = datasets;
   }
 
   /** Put a config's values into the form. */
-  fill(config) {
-    for (const [name, value] of Object.entries(config)) {
-      const input = this.form.elements.namedItem(name);
-      if (!input || value === null) continue; // no data set (own data, or a walk): keep the list's choice
-      if (input.type === 'checkbox') input.checked = Boolean(value);
-      else input.value = String(value);
-    }
+  _fill(config) {
+    for (const field of FORM_FIELDS) fillField(this.form, field, config[field.name]);
     fillEnvironment(this.form, config);
   }
 
@@ -52,18 +66,21 @@ export class SettingsView {
   read() {
     const config = {};
     const errors = {};
-    for (const name of CHOICE_FIELDS) config[name] = this.form.elements.namedItem(name).value;
-    config.bias = this.form.elements.namedItem('bias').checked;
-    for (const [name, kind] of Object.entries(NUMBER_FIELDS)) {
-      const value = parseNumber(this.form.elements.namedItem(name).value, name, { whole: kind === 'int' });
-      if (value instanceof Error) errors[name] = value.message;
-      else config[name] = value;
+    for (const field of FORM_FIELDS) {
+      const value = readField(this.form, field);
+      if (value instanceof Error) errors[field.name] = value.message;
+      else config[field.name] = value;
     }
     readEnvironment(this.form, config, errors);
     return { config, errors };
   }
 
   render(state) {
+    if (state.datasets !== this.datasets) this._setDatasets(state.datasets);
+    // A new session (or a changed one) shows its config; a refused change keeps what was typed.
+    const config = state.session && state.session.config;
+    if (config && config !== this.filled) this._fill(config);
+    this.filled = config;
     showMode(this.form);
     for (const el of this.form.querySelectorAll('.field-error')) {
       const message = state.fieldErrors[el.dataset.for] || '';
