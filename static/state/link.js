@@ -37,10 +37,10 @@ export function linkFor(base, config, step, weights = null) {
   return `${base}?${params.toString()}`;
 }
 
-/** The link to the run in `state`, with its current weights when the learner asked for them. */
-export function linkToRun(base, state) {
+/** The link to the run in `state` from this page, with its current weights when the learner asked for them. */
+export function linkToRun(state) {
   const weights = state.linkWeights ? { A: state.A, B: state.B } : null;
-  return linkFor(base, state.session.config, state.counters.step, weights);
+  return linkFor(`${location.origin}${location.pathname}`, state.session.config, state.counters.step, weights);
 }
 
 /**

@@ -4,8 +4,6 @@
  * loss chart plots.
  */
 
-import { fmt } from '../lib/format.js';
-
 /** Does this session learn a walk's values (TD mode)? */
 export function isTD(config) {
   return Boolean(config && config.environment);
@@ -33,12 +31,4 @@ export function nextTDSample(state) {
 /** The number the loss chart plots for a state: the RMS value error in TD mode, else the mean loss over D. */
 export function chartValue(serverState) {
   return serverState.rmsve !== undefined && serverState.rmsve !== null ? serverState.rmsve : serverState.dataset_loss;
-}
-
-/** The top bar's sample in TD mode: the state S, its features in words, the target y. */
-export function sampleText(config, sample) {
-  const env = config.environment;
-  const k = featureIndex(env, sample.index);
-  const s = env.features === 'aggregate' ? `one-hot of group ${k + 1} of ${env.groups}` : `one-hot of state ${sample.index + 1}`;
-  return { index: `S = ${sample.index + 1}`, s: `(${s}${config.bias ? ', 1' : ''})`, y: `(${fmt(sample.y[0])})` };
 }
