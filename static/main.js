@@ -16,7 +16,7 @@ import { state } from './state/store.js';
 import { CodeView } from './views/codepanel.js';
 import { ControlsView } from './views/controls.js';
 import { DeadNoteView } from './views/deadnote.js';
-import { SampleEditor, WeightEditor } from './views/editors.js';
+import { SampleEditor } from './views/sampleeditor.js';
 import { EquationsView } from './views/equations.js';
 import { FitView } from './views/fitview.js';
 import { GradcheckView } from './views/gradcheck.js';
@@ -31,6 +31,7 @@ import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
 import { ValuePlot } from './views/valueplot.js';
+import { WeightEditor } from './views/weighteditor.js';
 
 const weightEditor = new WeightEditor().init($('weight-editor'), setWeight);
 const settings = new SettingsView().init($('settings'), (changed) => applySettings(settings.read(), changed));
