@@ -8,7 +8,7 @@ import { richText } from '../lib/dom.js';
 import { parseNumber } from '../lib/parse.js';
 import { choicePairs } from '../state/config.js';
 
-// Classes that show a field only in its mode or with its optimizer (see SettingsView.render).
+// Classes that show a field only in its mode or with its optimizer (see showMode in tdsettings.js).
 const ONLY_CLASS = { supervised: 'supervised-only', adam: 'adam-only' };
 
 /** A <select> named `name` with [value, label] options. */
@@ -20,7 +20,11 @@ export function selectOf(name, pairs) {
 }
 
 function controlOf(field) {
-  if (field.kind === 'choice') return selectOf(field.name, choicePairs(field));
+  if (field.kind === 'choice') {
+    const select = selectOf(field.name, choicePairs(field));
+    select.value = String(field.default);
+    return select;
+  }
   const input = document.createElement('input');
   input.name = field.name;
   if (field.kind === 'bool') {
@@ -40,15 +44,13 @@ export function appendField(parent, field) {
   const label = document.createElement('label');
   const only = ONLY_CLASS[field.only];
   if (only) label.className = only;
+  // The default optimizer is SGD, so Adam's fields start hidden.
   if (field.only === 'adam') label.hidden = true;
   const text = document.createElement('span');
   text.className = 'label-text';
   richText(text, field.label);
-  const control = controlOf(field);
-  if (field.kind === 'choice') control.value = String(field.default);
-  label.append(text, ' ', control);
+  label.append(text, ' ', controlOf(field));
   parent.append(label, errorSlot(field.name));
-  return control;
 }
 
 /** Where the server's message about field `name` goes. */
