@@ -1,0 +1,103 @@
+/**
+ * @fileoverview What the buttons and keys do: step through a phase, a step,
+ * an epoch; reset; the quiz's reveal; the toggles; the gradient check and the
+ * hand-check preset.  Each goes through the queue when it asks the server.
+ */
+
+import { api } from '../api.js';
+import { byId } from '../lib/dom.js';
+import { parseNumber } from '../lib/parse.js';
+import { HAND_PRESET } from '../state/config.js';
+import { LAST_PHASE } from '../state/phases.js';
+import { questionFor } from '../state/quiz.js';
+import { state } from '../state/store.js';
+import { isTD } from '../state/td.js';
+import { changeRate, togglePlay } from './play.js';
+import { stopPlaying } from './player.js';
+import { guarded } from './queue.js';
+import { render } from './render.js';
+import { adopt, createSession, takeTrace } from './session.js';
+
+/** Move to the next phase; in quiz mode, ask first when that phase reveals a number. */
+function advancePhase() {
+  const next = state.phase + 1;
+  if (state.quizMode && (!state.quiz || state.quiz.phaseIndex !== next)) {
+    const q = questionFor(next, state.trace, state.counters.step);
+    if (q) {
+      state.quiz = q;
+      return;
+    }
+  }
+  if (state.quiz && state.quiz.phaseIndex === next && state.quiz.guess === null) return; // waiting
+  state.phase = next;
+}
+
+/** Steps taken at once by `request` (called once play has stopped), shown at their last phase. */
+async function takeSteps(request) {
+  stopPlaying();
+  takeTrace(await request());
+  state.phase = LAST_PHASE;
+  state.quiz = null;
+}
+
+export const actions = {
+  nextPhase: () =>
+    guarded(async () => {
+      stopPlaying();
+      if (state.trace && state.phase < LAST_PHASE) {
+        advancePhase();
+        return;
+      }
+      takeTrace(await api.step(state.session.id, 1));
+      state.phase = -1;
+      state.quiz = null;
+      advancePhase();
+    }),
+  reveal: (text) => {
+    const guess = parseNumber(text, 'your guess');
+    if (!state.quiz || guess instanceof Error) return;
+    state.quiz.guess = guess;
+    state.phase = state.quiz.phaseIndex;
+    render();
+    byId('next-phase').focus();
+  },
+  step: () => guarded(() => takeSteps(() => api.step(state.session.id, 1))),
+  epoch: () =>
+    guarded(() =>
+      takeSteps(() => {
+        // TD mode: E plays out the episode under way; else the rest of the pass over D.
+        if (isTD(state.session.config)) return api.stepToEpisodeEnd(state.session.id);
+        const size = state.data.s.length;
+        return api.step(state.session.id, size - (state.counters.step % size));
+      })),
+  reset: (newSeed) =>
+    guarded(async () => {
+      stopPlaying();
+      const seed = newSeed ? Math.floor(Math.random() * 2 ** 31) : undefined;
+      adopt(await api.reset(state.session.id, seed));
+    }),
+  togglePlay,
+  toggleLog: () => {
+    state.chart.log = !state.chart.log;
+    render();
+  },
+  toggleQuiz: () => {
+    state.quizMode = !state.quizMode;
+    state.quiz = null;
+    render();
+  },
+  togglePresenter: () => {
+    state.presenter = !state.presenter;
+    render();
+  },
+  speed: changeRate,
+  gradcheck: () =>
+    guarded(async () => {
+      state.gradcheck = await api.gradcheck(state.session.id);
+    }),
+  handPreset: () =>
+    guarded(async () => {
+      stopPlaying();
+      await createSession(HAND_PRESET);
+    }),
+};

@@ -1,0 +1,47 @@
+/**
+ * @fileoverview The page's start: the data sets, the core's source for the
+ * code panel, then the first session, from a shared link when the address
+ * holds one, else from the settings form.
+ */
+
+import { api } from '../api.js';
+import { readLink } from '../state/link.js';
+import { LAST_PHASE } from '../state/phases.js';
+import { state } from '../state/store.js';
+import { render } from './render.js';
+import { createSession, takeTrace } from './session.js';
+
+/** Open the run a link describes: create its session, then replay its steps. */
+async function openLink(link) {
+  await createSession(link.config);
+  if (link.step > 0) takeTrace(await api.step(state.session.id, link.step));
+  if (link.step > 0) state.phase = LAST_PHASE;
+}
+
+/** Start the page; `readSettings()` is the config the settings form holds. */
+export async function boot(readSettings) {
+  try {
+    state.datasets = await api.datasets();
+    render(); // the settings form lists the data sets before it is read
+    api.source().then((source) => {
+      state.source = source;
+      render();
+    }, () => {});
+    let link = null;
+    try {
+      link = readLink(location.search);
+    } catch (err) {
+      state.notice = `This link cannot be opened: ${err.message}.`;
+    }
+    if (link) await openLink(link).catch(async (err) => {
+      state.notice = `This link cannot be opened: ${err.message}`;
+      render(); // the form shows what of the link was taken, and that is what starts
+      await createSession(readSettings());
+    });
+    else await createSession(readSettings());
+  } catch (err) {
+    state.notice = err.message;
+  }
+  document.body.dataset.ready = 'true';
+  render();
+}

@@ -1,0 +1,99 @@
+/**
+ * @fileoverview The server's answers taken into the state: a new session, a
+ * step's trace, new weights; and the pictures that need a request of their own
+ * afterwards (the fit view's ŷ, TD mode's values).
+ */
+
+import { api } from '../api.js';
+import { latestOnly } from '../lib/latest.js';
+import { fitGrid } from '../state/fitgrid.js';
+import { appendLosses, clearLosses } from '../state/losses.js';
+import { state } from '../state/store.js';
+import { chartValue, isTD } from '../state/td.js';
+import { completeTrace } from '../state/trace.js';
+import { render } from './render.js';
+
+/** A session as the server answered it ({id, config, state}) becomes the page's session, at its start. */
+export function adopt(body) {
+  state.session = { id: body.id, config: body.config };
+  state.A = body.state.A;
+  state.B = body.state.B;
+  state.trace = null;
+  state.phase = -1;
+  state.quiz = null;
+  state.diverged = null;
+  state.gradcheck = null;
+  setCounters(body.state);
+  const cfg = body.config;
+  const ds = state.datasets.find((d) => d.name === cfg.dataset);
+  state.data = cfg.data || (ds ? { s: ds.s, y: ds.y } : null);
+  state.dataVersion = (state.dataVersion || 0) + 1;
+  clearLosses(state.chart, chartValue(body.state));
+  refreshFit();
+  state.values = null;
+  refreshValues();
+}
+
+/** The top bar's counters from the server's state of the session. */
+export function setCounters(s) {
+  state.counters = {
+    step: s.step, epoch: s.epoch, datasetLoss: s.dataset_loss, nextIndex: s.next_index, rmsve: s.rmsve ?? null,
+  };
+}
+
+/** A new session from `config`, in place of the one the page had (which the server may then forget). */
+export async function createSession(config) {
+  const body = await api.create(config);
+  if (state.session) api.remove(state.session.id).catch(() => {});
+  adopt(body);
+  state.fieldErrors = {};
+}
+
+/** A step's answer (or a play frame) becomes the step on show. */
+export function takeTrace(body) {
+  state.trace = completeTrace(body.trace, state.session.config);
+  state.A = body.trace.A;
+  state.B = body.trace.B;
+  state.diverged = null;
+  state.gradcheck = null;
+  setCounters(body.state);
+  appendLosses(state.chart, body.state.step, body.losses, chartValue(body.state));
+  refreshFit();
+  refreshValues();
+}
+
+/** New weights from the server: the run goes on from them, at the same step. */
+export function adoptWeights(body) {
+  state.A = body.state.A;
+  state.B = body.state.B;
+  state.trace = null;
+  state.phase = -1;
+  state.gradcheck = null;
+  setCounters(body.state);
+  refreshFit();
+  refreshValues();
+  render();
+}
+
+// The fit view: ŷ on a grid over the input space, from predict.
+const refreshFit = latestOnly(async () => {
+  const grid = state.session ? fitGrid(state.data) : null;
+  if (!grid) {
+    state.fit = null;
+    return;
+  }
+  const { y_hat } = await api.predict(state.session.id, grid.s);
+  state.fit = { grid, y_hat, version: (state.fit ? state.fit.version : 0) + 1 };
+  render();
+});
+
+// TD mode's values of every state.
+const refreshValues = latestOnly(async () => {
+  if (!state.session || !isTD(state.session.config)) return;
+  const id = state.session.id;
+  const values = await api.values(id);
+  if (state.session && state.session.id === id) {
+    state.values = { ...values, version: (state.values ? state.values.version : 0) + 1 };
+    render();
+  }
+});

@@ -1,0 +1,117 @@
+/**
+ * @fileoverview A session's config as one table: every field the server's
+ * ConfigIn takes, with its default, its kind and its choices.  The settings
+ * form, the walk's settings, the share link and the presets are all made from
+ * this table, so a field added here appears everywhere at once.
+ */
+
+/**
+ * Kinds: 'choice' (a select; `choices` as values, or [value, label] pairs),
+ * 'int' and 'float' (typed numbers), 'bool' (a checkbox), 'json' (travels as
+ * JSON, not on the form), 'weights' (initial A or B, JSON too; weights alone do
+ * not describe a run), 'fixed' (always the default).  `label` is the form's
+ * text, with _{…} for a subscript; `only` names the mode or optimizer whose
+ * fields it sits among.  Fields without a label are not on the form.
+ */
+export const CONFIG_FIELDS = [
+  // The choices are the server's data sets, known once it has listed them.
+  { name: 'dataset', kind: 'choice', default: 'xor', label: 'data set', choices: [], only: 'supervised' },
+  { name: 'hidden', kind: 'int', default: 4, label: 'hidden units' },
+  { name: 'f_A', kind: 'choice', default: 'relu', label: 'f_{A}', choices: ['relu', 'sigmoid', 'tanh', 'linear'] },
+  { name: 'f_B', kind: 'choice', default: 'linear', label: 'f_{B}', choices: ['linear', 'sigmoid', 'tanh'] },
+  {
+    name: 'loss', kind: 'choice', default: 'half_squared', label: 'loss',
+    choices: [['half_squared', '½ Σ (ŷ − y)²'], ['squared', 'Σ (ŷ − y)²']],
+  },
+  { name: 'alpha_A', kind: 'float', default: 0.1, label: 'α_{A}' },
+  { name: 'alpha_B', kind: 'float', default: 0.1, label: 'α_{B}' },
+  { name: 'bias', kind: 'bool', default: true, label: 'bias' },
+  { name: 'seed', kind: 'int', default: 0, label: 'seed' },
+  { name: 'order', kind: 'choice', default: 'cycle', label: 'order', choices: ['cycle', 'shuffle'], only: 'supervised' },
+  {
+    name: 'update_order', kind: 'choice', default: 'backprop', label: 'update order',
+    choices: [
+      ['backprop', 'backprop (every gradient from the old weights)'],
+      ['slides', 'slides (B updated before δ^A is computed)'],
+    ],
+  },
+  { name: 'optimizer', kind: 'choice', default: 'sgd', label: 'optimizer', choices: [['sgd', 'SGD (the slides)'], ['adam', 'Adam']] },
+  { name: 'epsilon', kind: 'float', default: 1e-8, label: 'Adam’s ε', only: 'adam' },
+  { name: 'data', kind: 'json', default: null }, // a data set of one's own, in place of `dataset`
+  { name: 'environment', kind: 'json', default: null }, // TD mode's walk: ENVIRONMENT_FIELDS
+  { name: 'A', kind: 'weights', default: null },
+  { name: 'B', kind: 'weights', default: null },
+];
+
+/** TD mode's random walk, the config's `environment`, as the server's EnvironmentIn takes it. */
+export const ENVIRONMENT_FIELDS = [
+  { name: 'name', kind: 'fixed', default: 'random_walk' },
+  { name: 'states', kind: 'int', default: 19, label: 'states' },
+  { name: 'jump', kind: 'int', default: 1, label: 'largest move' },
+  { name: 'gamma', kind: 'float', default: 1, label: 'discount γ' },
+  {
+    name: 'target', kind: 'choice', default: 'td', label: 'target',
+    choices: [['td', 'TD: R + γ v̂(S′)'], ['mc', 'MC: the return G']],
+  },
+  {
+    name: 'features', kind: 'choice', default: 'one_hot', label: 'features',
+    choices: [['one_hot', 'one-hot'], ['aggregate', 'state aggregation']],
+  },
+  { name: 'groups', kind: 'int', default: 10, label: 'groups' },
+];
+
+/** A field's choices as [value, label] pairs. */
+export function choicePairs(field) {
+  return field.choices.map((c) => (Array.isArray(c) ? c : [c, c]));
+}
+
+/** Is the field one that the settings form shows? */
+export function onForm(field) {
+  return Boolean(field.label);
+}
+
+/** A preset: the form's defaults with `changes` on top (data sets, weights and walks given in full). */
+export function preset(changes) {
+  const config = {};
+  for (const field of CONFIG_FIELDS) if (onForm(field)) config[field.name] = field.default;
+  return { ...config, ...changes };
+}
+
+/** The walk with every field at its default. */
+export function defaultEnvironment() {
+  return Object.fromEntries(ENVIRONMENT_FIELDS.map((f) => [f.name, f.default]));
+}
+
+// The hand-check preset: one sample, 2-2-2 sigmoid, fixed weights (bias rows last),
+// a step small enough to work out on the board.
+export const HAND_PRESET = preset({
+  dataset: 'hand', hidden: 2, f_A: 'sigmoid', f_B: 'sigmoid', alpha_A: 0.5, alpha_B: 0.5,
+  A: [[0.15, 0.25], [0.2, 0.3], [0.35, 0.35]],
+  B: [[0.4, 0.5], [0.45, 0.55], [0.6, 0.6]],
+});
+
+/**
+ * The part of a session's config (as the server answers it) that re-creates
+ * the session: the table's fields, without the sizes the server adds, and
+ * without the data set's name when the data came with the config.
+ */
+export function recreatingConfig(config) {
+  const out = {};
+  for (const { name } of CONFIG_FIELDS) if (config[name] !== undefined) out[name] = config[name];
+  if (out.data) delete out.dataset;
+  return out;
+}
+
+/**
+ * The settings field beside which the server's message for `path` belongs
+ * ("hidden", or "environment.states" for the walk's "states"), or null when
+ * no field on the form is named by it.
+ */
+export function formFieldFor(path) {
+  const parts = String(path).split('.');
+  const onFormNamed = (list, name) => list.some((f) => f.name === name && onForm(f));
+  if (onFormNamed(CONFIG_FIELDS, parts[0])) return parts[0];
+  const last = parts[parts.length - 1];
+  if (parts[0] === 'environment' && onFormNamed(ENVIRONMENT_FIELDS, last)) return last;
+  return null;
+}

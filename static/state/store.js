@@ -1,0 +1,35 @@
+/**
+ * @fileoverview The page's one state object.  Every view renders from it
+ * alone; only the actions in control/ change it.
+ */
+
+/** A fresh state object. */
+export function initialState() {
+  return {
+    datasets: [],
+    data: null, // D of the session: {s: [[…]], y: [[…]]}
+    session: null, // {id, config} as the server answered
+    A: null, // current weights (after the last step)
+    B: null,
+    trace: null, // the last step's trace, completed by completeTrace
+    phase: -1, // index into PHASES of what is shown; -1 = before the first step
+    counters: { step: 0, epoch: 0, datasetLoss: null, nextIndex: 0 },
+    diverged: null, // {message, advice} after a refused step
+    notice: null, // a line of news for the learner (e.g. a restarted session)
+    fieldErrors: {}, // settings field -> the server's message
+    chart: { step: [], sample: [], mean: [], meanStep: [], log: false },
+    play: { playing: false, rate: 20, stepsPerFrame: 1 },
+    quizMode: false,
+    quiz: null, // the question waiting for a guess, or answered: {phaseIndex, label, value, guess}
+    presenter: false,
+    linkWeights: false, // does the share link carry the current weights?
+    fit: null, // {grid, y_hat, version}: ŷ over the input space, from predict
+    gradcheck: null, // the server's last gradient check
+    source: null, // the core's source for one step, with the lines of each phase
+    dataVersion: 0, // bumped whenever D changes (a new session, an edited sample)
+    values: null, // TD mode: {v_hat, v_true, rmsve, step} of every state, from the values endpoint
+  };
+}
+
+/** The state the page runs on. */
+export const state = initialState();

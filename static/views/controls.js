@@ -1,0 +1,41 @@
+/**
+ * @fileoverview The control bar as the state has it: Play or Pause, which
+ * toggles are on, Epoch or Episode, the log-scale box, and the speed menus,
+ * made from the speeds play mode offers.
+ */
+
+import { byId } from '../lib/dom.js';
+import { RATES, STEPS_PER_FRAME } from '../state/play.js';
+import { isTD } from '../state/td.js';
+
+function fillMenu(select, values, label) {
+  select.replaceChildren(...values.map((v) => new Option(label(v), String(v))));
+}
+
+export class ControlsView {
+  /** @param {(rate: number, stepsPerFrame: number) => void} onSpeed  a speed menu changed */
+  init(onSpeed) {
+    this.rate = byId('rate');
+    this.stepsPerFrame = byId('steps-per-frame');
+    if (!this.rate || !this.stepsPerFrame || !onSpeed) throw new Error('ControlsView needs the speed menus and a handler');
+    fillMenu(this.rate, RATES, (r) => `${r}/s`);
+    fillMenu(this.stepsPerFrame, STEPS_PER_FRAME, String);
+    // The menus hold the lists' own values, so the choice is read by position, not parsed.
+    const chosen = () => onSpeed(RATES[this.rate.selectedIndex], STEPS_PER_FRAME[this.stepsPerFrame.selectedIndex]);
+    this.rate.addEventListener('change', chosen);
+    this.stepsPerFrame.addEventListener('change', chosen);
+    return this;
+  }
+
+  render(state) {
+    const $ = byId;
+    $('play').textContent = state.play.playing ? 'Pause (P)' : 'Play (P)';
+    $('play').setAttribute('aria-pressed', String(state.play.playing));
+    $('epoch').textContent = isTD(state.session && state.session.config) ? 'Episode (E)' : 'Epoch (E)';
+    $('quiz-toggle').setAttribute('aria-pressed', String(state.quizMode));
+    $('presenter-toggle').setAttribute('aria-pressed', String(state.presenter));
+    $('log-scale').checked = state.chart.log;
+    this.rate.value = String(state.play.rate);
+    this.stepsPerFrame.value = String(state.play.stepsPerFrame);
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * @fileoverview The equation of the current phase, as the slides write it,
+ * then with this step's numbers substituted, rendered with KaTeX.  The results
+ * shown are the server's numbers; the page only substitutes them.
+ */
+
+import katex from '/vendor/katex/katex.mjs';
+import { richText } from '../lib/dom.js';
+import { ij, sub } from '../lib/format.js';
+import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
+import { PHASES, coversEveryPhase } from '../state/phases.js';
+import { adjustLines } from './tdequations.js';
+
+const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
+const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
+
+const F_TEX = {
+  relu: (z) => `\\max(0, ${z})`,
+  sigmoid: (z) => `\\sigma(${z})`,
+  tanh: (z) => `\\tanh(${z})`,
+  linear: (z) => z,
+};
+
+// The derivative of each activation, written in terms of its input z and its output f.
+// `rule(f, z)` is the derivative written with the output symbol f and the input symbol z;
+// `at(z, f)` is it with numbers (f_B only: f_A's derivative is shown by value).
+const DF_TEX = {
+  relu: { rule: (f, z) => `\\begin{cases}1 & ${z} > 0\\\\ 0 & \\text{otherwise}\\end{cases}` },
+  sigmoid: { rule: (f) => `${f}(1-${f})`, at: (z, f) => `${tex(f)}\\,(1-${tex(f)})` },
+  tanh: { rule: (f) => `1-${f}^2`, at: (z, f) => `1-${tex(f, true)}^2` },
+  linear: { rule: () => '1', at: () => '1' },
+};
+
+const SLIDES_RELU_NOTE =
+  'The slides write this derivative as “u = ψ if ψ > 0, else 0”. That is ReLU itself; ' +
+  'its derivative is 1 for ψ > 0 and 0 otherwise, which is what is used here.';
+
+function more(count) {
+  return count > MAX_LINES ? [{ text: `… and ${count - MAX_LINES} more, shown on the diagram.` }] : [];
+}
+
+function rows(count, line) {
+  return Array.from({ length: Math.min(count, MAX_LINES) }, (_, i) => {
+    const out = line(i);
+    return typeof out === 'string' ? { tex: out } : out;
+  });
+}
+
+/** Lines for each phase: {tex} for an equation, {text} for a sentence. */
+const PHASE_LINES = coversEveryPhase({
+  psi: (t) => [
+    { tex: '\\psi_j = \\sum_i s_i A_{ij} \\qquad \\psi \\doteq \\mathbf{s}\\mathbf{A}' },
+    ...rows(t.psi.length, (j) => {
+      const terms = t.s.map((s, i) => `${tex(s)} \\times ${tex(t.A_before[i][j], true)}`);
+      return chain(`\\psi_{${sub(j)}}`, sumOf(terms), tex(t.psi[j]));
+    }),
+    ...more(t.psi.length),
+  ],
+  x: (t, c) => [
+    { tex: `x_j = f_A(\\psi_j) = ${F_TEX[c.f_A]('\\psi_j')} \\qquad (f_A = \\text{${c.f_A}})` },
+    ...rows(t.psi.length, (j) => `x_{${sub(j)}} = ${F_TEX[c.f_A](tex(t.psi[j]))} = ${tex(t.x[j])}`),
+    ...more(t.psi.length),
+    ...(c.bias ? [{ text: 'The last entry of x is the bias unit: always 1.' }] : []),
+  ],
+  theta: (t) => [
+    { tex: '\\theta_k = \\sum_j x_j B_{jk} \\qquad \\theta \\doteq \\mathbf{x}\\mathbf{B}' },
+    ...rows(t.theta.length, (k) => {
+      const terms = t.x.map((x, j) => `${tex(x)} \\times ${tex(t.B_before[j][k], true)}`);
+      return chain(`\\theta_{${sub(k)}}`, sumOf(terms), tex(t.theta[k]));
+    }),
+    ...more(t.theta.length),
+  ],
+  y_hat: (t, c) => [
+    { tex: `\\hat{y}_k = f_B(\\theta_k) = ${F_TEX[c.f_B]('\\theta_k')} \\qquad (f_B = \\text{${c.f_B}})` },
+    ...rows(t.theta.length, (k) => `\\hat{y}_{${sub(k)}} = ${F_TEX[c.f_B](tex(t.theta[k]))} = ${tex(t.y_hat[k])}`),
+    ...more(t.theta.length),
+  ],
+  loss: (t, c) => {
+    const half = c.loss === 'half_squared';
+    const pre = half ? '\\tfrac{1}{2}' : '';
+    const terms = t.y_hat.map((yh, k) => `${pre}(${tex(yh)} - ${tex(t.y[k], true)})^2`);
+    return [
+      { tex: `L = \\sum_k ${pre}(\\hat{y}_k - y_k)^2` },
+      { tex: `L = ${terms.slice(0, MAX_LINES).join(' + ')}${terms.length > MAX_LINES ? ' + \\cdots' : ''} = ${tex(t.loss)}` },
+    ];
+  },
+  delta_B: (t, c) => {
+    const dL = c.loss === 'half_squared' ? '(\\hat{y}_k - y_k)' : '2(\\hat{y}_k - y_k)';
+    const dLnum = (k) => `${c.loss === 'half_squared' ? '' : '2'}(${tex(t.y_hat[k])} - ${tex(t.y[k], true)})`;
+    const df = DF_TEX[c.f_B];
+    return [
+      { tex: '\\delta^B_k = \\frac{\\partial L(\\hat{y}_k, y_k)}{\\partial \\hat{y}_k}\\,\\frac{\\partial f_B(\\theta_k)}{\\partial \\theta_k}' },
+      { tex: `\\frac{\\partial L}{\\partial \\hat{y}_k} = ${dL}, \\qquad f_B'(\\theta_k) = ${df.rule('\\hat{y}_k', '\\theta_k')}` },
+      ...rows(t.delta_B.length, (k) =>
+        chain(`\\delta^B_{${sub(k)}}`, `${dLnum(k)} \\times ${c.f_B === 'linear' ? '1' : `(${df.at(t.theta[k], t.y_hat[k])})`}`, `${tex(t.dL_dy_hat[k])} \\times ${tex(t.df_B[k], true)}`, tex(t.delta_B[k]))),
+      ...more(t.delta_B.length),
+      { text: 'One slide writes δ^{B}_{k} = (ŷ_{k} − y_{k}) x_{j}: the x_{j} belongs to ∇_{B}, the next line.' },
+    ];
+  },
+  grad_B: (t) => [
+    { tex: '\\nabla_B^{jk} = \\delta^B_k\\, x_j' },
+    ...rows(t.x.length, (j) =>
+      `\\nabla_B^{${ij(j, 0)}} = ${tex(t.delta_B[0])} \\times ${tex(t.x[j], true)} = ${tex(t.grad_B[j][0])}`),
+    ...more(t.x.length),
+    ...(t.x.length * t.delta_B.length <= 24 ? [{ tex: `\\nabla_B = ${matrixTex(t.grad_B)}` }] : []),
+  ],
+  update_B: (t, c) => [
+    { tex: '\\mathbf{B} \\leftarrow \\mathbf{B} - \\alpha_B \\nabla_B' },
+    ...rows(t.B.length, (j) =>
+      `B_{${ij(j, 0)}} = ${tex(t.B_before[j][0])} - ${tex(c.alpha_B)} \\times ${tex(t.grad_B[j][0], true)} = ${tex(t.B[j][0])}`),
+    ...more(t.B.length),
+    ...(t.B.length * t.B[0].length <= 24 ? [{ tex: `\\mathbf{B} = ${matrixTex(t.B)}` }] : []),
+  ],
+  delta_A: (t, c) => {
+    const slides = c.update_order === 'slides';
+    const Bused = slides ? t.B : t.B_before;
+    const Bother = slides ? t.B_before : t.B;
+    const nx = t.delta_A.length;
+    const lines = [
+      { tex: "\\delta^A_j = \\Big(\\sum_k B_{jk}\\, \\delta^B_k\\Big)\\, f_A'(\\psi_j)" },
+      { tex: `f_A'(\\psi_j) = ${DF_TEX[c.f_A].rule('x_j', '\\psi_j')} \\qquad (f_A = \\text{${c.f_A}})` },
+      {
+        tex: `f_A'(\\psi) = (${t.df_A.slice(0, 8).map((v) => tex(v)).join(',\\ ')}${nx > 8 ? ',\\ \\dots' : ''})`,
+      },
+      ...rows(nx, (j) => {
+        const terms = t.delta_B.map((d, k) => `${tex(Bused[j][k])} \\times ${tex(d, true)}`);
+        return chain(`\\delta^A_{${sub(j)}}`, `(${sumOf(terms)}) \\times ${tex(t.df_A[j], true)}`, tex(t.delta_A[j]));
+      }),
+      ...more(nx),
+    ];
+    if (c.f_A === 'relu') lines.push({ text: SLIDES_RELU_NOTE, erratum: true });
+    if (slides) {
+      const backprop = Array.from({ length: nx }, (_, j) =>
+        t.delta_B.reduce((acc, d, k) => acc + Bother[j][k] * d, 0) * t.df_A[j]);
+      lines.push({
+        text: 'Slides’ order: this δ^{A} used B after its update (the line above). Backprop proper uses B before the update, which would give:',
+        erratum: true,
+      });
+      lines.push({ tex: `\\delta^A_{\\text{backprop}} = (${backprop.slice(0, 8).map((v) => tex(v)).join(',\\ ')})` });
+    } else {
+      lines.push({ text: 'Backprop order: B as it was before this step’s update. (The slides’ pseudo-code would use the already-updated B.)' });
+    }
+    return lines;
+  },
+  grad_A: (t) => [
+    { tex: '\\nabla_A^{ij} = \\delta^A_j\\, s_i' },
+    ...rows(t.s.length, (i) =>
+      `\\nabla_A^{${ij(i, 0)}} = ${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)} = ${tex(t.grad_A[i][0])}`),
+    ...more(t.s.length),
+    ...(t.s.length * t.delta_A.length <= 24 ? [{ tex: `\\nabla_A = ${matrixTex(t.grad_A)}` }] : []),
+  ],
+  update_A: (t, c) => [
+    { tex: '\\mathbf{A} \\leftarrow \\mathbf{A} - \\alpha_A \\nabla_A' },
+    ...rows(t.A.length, (i) =>
+      `A_{${ij(i, 0)}} = ${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)} = ${tex(t.A[i][0])}`),
+    ...more(t.A.length),
+    ...(t.A.length * t.A[0].length <= 24 ? [{ tex: `\\mathbf{A} = ${matrixTex(t.A)}` }] : []),
+  ],
+}, 'the equations panel');
+
+export class EquationsView {
+  /** @param {HTMLElement} container  @param {HTMLElement} heading */
+  init(container, heading) {
+    if (!container || !heading) throw new Error('EquationsView needs a container and a heading');
+    this.container = container;
+    this.heading = heading;
+    this.key = null;
+    return this;
+  }
+
+  render(state) {
+    const t = state.trace;
+    const phase = t && state.phase >= 0 ? PHASES[state.phase] : null;
+    // Presenter mode changes the type size, so lines are measured (and wrapped) again.
+    const where = `${state.session && state.session.id}/${state.presenter}`;
+    const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
+    if (key === this.key) return;
+    this.key = key;
+    this.container.replaceChildren();
+    if (!phase) {
+      this.heading.textContent = 'Equations';
+      const p = document.createElement('p');
+      p.textContent = 'Press “Next phase” (N) to take one SGD step on the sample shown above, one equation at a time.';
+      this.container.appendChild(p);
+      this.container.dataset.phase = 'none';
+      return;
+    }
+    richText(this.heading, `Phase ${state.phase + 1} of ${PHASES.length}: ${phase.title}`);
+    this.container.dataset.phase = phase.id;
+    const config = state.session.config;
+    for (const line of adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config))) {
+      const div = document.createElement('div');
+      this.container.appendChild(div);
+      if (line.tex) {
+        div.className = 'eq';
+        katex.render(line.tex, div, KATEX_OPTIONS);
+        // Measured after layout: too wide for the panel, so one "= …" per line.
+        if (line.wrapped && div.scrollWidth > div.clientWidth + 1) katex.render(line.wrapped, div, KATEX_OPTIONS);
+      } else {
+        div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
+        richText(div, line.text);
+      }
+    }
+  }
+}
+

@@ -1,0 +1,115 @@
+/**
+ * @fileoverview What the network computes over the input space, next to D:
+ * for one input, the curve ŷ(s) over the data points; for two, a heat map of
+ * ŷ over the input plane with the points on it.  The grid's ŷ comes from the
+ * server's predict (the state's `fit`); this view only draws.
+ */
+
+import { span } from '../state/fitgrid.js';
+
+const SIZE = { width: 520, height: 300 };
+
+// Blue for low, white in the middle, vermillion for high: readable by
+// colour-blind viewers, and the points carry their value as a label shape too.
+function colour(t) {
+  const c = Math.max(0, Math.min(1, t));
+  const lo = [0, 114, 178];
+  const hi = [213, 94, 0];
+  const mix = (a, b, u) => Math.round(a + (b - a) * u);
+  if (c < 0.5) return `rgb(${lo.map((v) => mix(v, 255, c * 2)).join(',')})`;
+  return `rgb(${hi.map((v) => mix(255, v, (c - 0.5) * 2)).join(',')})`;
+}
+
+export class FitView {
+  /** @param {HTMLCanvasElement} canvas  @param {HTMLElement} caption */
+  init(canvas, caption) {
+    if (!canvas || !caption) throw new Error('FitView needs a canvas and a caption');
+    this.canvas = canvas;
+    this.caption = caption;
+    canvas.width = SIZE.width;
+    canvas.height = SIZE.height;
+    this.drawn = null;
+    return this;
+  }
+
+  render(state) {
+    const fit = state.fit;
+    const key = fit ? `${fit.version}` : 'none';
+    if (key === this.drawn) return;
+    this.drawn = key;
+    const ctx = this.canvas.getContext('2d');
+    ctx.clearRect(0, 0, SIZE.width, SIZE.height);
+    if (!fit || !fit.y_hat) {
+      this.caption.textContent = state.data && state.data.s[0].length > 2
+        ? 'The fit view draws data with one or two inputs.'
+        : '';
+      this.canvas.dataset.kind = 'none';
+      return;
+    }
+    if (fit.grid.dims === 1) this._curve(ctx, fit.grid, fit.y_hat, state.data);
+    else this._heat(ctx, fit.grid, fit.y_hat, state.data);
+    this.canvas.dataset.kind = fit.grid.dims === 1 ? 'curve' : 'heatmap';
+    this.canvas.dataset.version = String(fit.version);
+  }
+
+  _curve(ctx, grid, yHat, data) {
+    const pad = 36;
+    const ys = [...yHat.map((r) => r[0]), ...data.y.map((r) => r[0])];
+    const [ylo, yhi] = span(ys);
+    const [xlo, xhi] = [grid.xs[0], grid.xs[grid.xs.length - 1]];
+    const px = (x) => pad + ((x - xlo) / (xhi - xlo)) * (SIZE.width - 2 * pad);
+    const py = (y) => SIZE.height - pad - ((y - ylo) / (yhi - ylo)) * (SIZE.height - 2 * pad);
+    ctx.strokeStyle = '#999';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(pad, pad, SIZE.width - 2 * pad, SIZE.height - 2 * pad);
+    ctx.fillStyle = '#222';
+    ctx.font = '14px sans-serif';
+    ctx.fillText('s', SIZE.width / 2, SIZE.height - 8);
+    ctx.fillText('ŷ', 8, SIZE.height / 2);
+    ctx.strokeStyle = '#0072B2';
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    grid.xs.forEach((x, i) => (i ? ctx.lineTo(px(x), py(yHat[i][0])) : ctx.moveTo(px(x), py(yHat[i][0]))));
+    ctx.stroke();
+    ctx.fillStyle = '#D55E00';
+    for (let i = 0; i < data.s.length; i++) {
+      ctx.beginPath();
+      ctx.arc(px(data.s[i][0]), py(data.y[i][0]), 5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    this.caption.textContent = 'Line: the network’s ŷ(s). Dots: the data (s, y).';
+  }
+
+  _heat(ctx, grid, yHat, data) {
+    const n = grid.xs.length;
+    const cw = SIZE.width / n;
+    const ch = SIZE.height / grid.ys.length;
+    const values = [...yHat.map((r) => r[0]), ...data.y.map((r) => r[0])];
+    const [lo, hi] = [Math.min(...values), Math.max(...values)];
+    const t = (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+    grid.ys.forEach((_, r) => {
+      grid.xs.forEach((__, c) => {
+        ctx.fillStyle = colour(t(yHat[r * n + c][0]));
+        // row 0 is the lowest s2: draw it at the bottom
+        ctx.fillRect(c * cw, SIZE.height - (r + 1) * ch, cw + 1, ch + 1);
+      });
+    });
+    const [xlo, xhi] = [grid.xs[0], grid.xs[n - 1]];
+    const [ylo, yhi] = [grid.ys[0], grid.ys[grid.ys.length - 1]];
+    for (let i = 0; i < data.s.length; i++) {
+      const x = ((data.s[i][0] - xlo) / (xhi - xlo)) * SIZE.width;
+      const y = SIZE.height - ((data.s[i][1] - ylo) / (yhi - ylo)) * SIZE.height;
+      const high = t(data.y[i][0]) >= 0.5;
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#000';
+      ctx.fillStyle = colour(t(data.y[i][0]));
+      ctx.beginPath();
+      // circles for the upper half of the targets, squares for the lower half
+      if (high) ctx.arc(x, y, 6, 0, 2 * Math.PI);
+      else ctx.rect(x - 5, y - 5, 10, 10);
+      ctx.fill();
+      ctx.stroke();
+    }
+    this.caption.textContent = `Colour: ŷ over the (s1, s2) plane, from ${lo.toFixed(2)} (blue) to ${hi.toFixed(2)} (vermillion). Marks: the data, circles for high y, squares for low.`;
+  }
+}

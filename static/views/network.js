@@ -1,0 +1,282 @@
+/**
+ * @fileoverview The s–x–ŷ network as SVG.  Built once per shape (n_s, n_x,
+ * n_y, bias) with stable ids, then only restyled, so nothing jumps while the
+ * numbers change.
+ */
+
+import { svgEl as el } from '../lib/dom.js';
+import { fmt, sub } from '../lib/format.js';
+import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
+import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
+import { currentSample, shownWeights } from '../state/trace.js';
+
+const WIDTH = 740;
+const COL = { input: 60, hidden: 322, output: 656 };
+const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
+const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
+// Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
+const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
+
+// For each phase: what is being computed, and what it is computed from.
+// Keys name groups of elements: 'in', 'hid', 'out', 'A', 'B', 'loss'.
+const FOCUS = coversEveryPhase({
+  psi: { computing: ['hid'], source: ['in', 'A'] },
+  x: { computing: ['hid'], source: ['hid'] },
+  theta: { computing: ['out'], source: ['hid', 'B'] },
+  y_hat: { computing: ['out'], source: ['out'] },
+  loss: { computing: ['loss'], source: ['out'] },
+  delta_B: { computing: ['out'], source: ['out'] },
+  grad_B: { computing: ['B'], source: ['hid', 'out'] },
+  update_B: { computing: ['B'], source: ['B'] },
+  delta_A: { computing: ['hid'], source: ['B', 'out'] },
+  grad_A: { computing: ['A'], source: ['in', 'hid'] },
+  update_A: { computing: ['A'], source: ['A'] },
+}, 'the diagram’s highlighting');
+
+/** "δ^A_1 0.0123" as SVG text: symbol, raised letter, lowered index, value. */
+function setLabel(text, symbol, sup, index, value) {
+  text.replaceChildren();
+  text.appendChild(document.createTextNode(symbol));
+  if (sup) el('tspan', { 'baseline-shift': 'super', 'font-size': '70%' }, text).textContent = sup;
+  el('tspan', { 'baseline-shift': 'sub', 'font-size': '70%' }, text).textContent = index;
+  const v = el('tspan', { dx: 6, class: 'num' }, text);
+  v.textContent = value;
+}
+
+export class NetworkView {
+  /**
+   * @param {HTMLElement} container  @param {HTMLElement} tooltip
+   * @param {(cell, firstChar?) => void} onEdit  called when an edge is clicked or typed on
+   */
+  init(container, tooltip, onEdit = () => {}) {
+    if (!container || !tooltip) throw new Error('NetworkView needs a container and a tooltip element');
+    this.container = container;
+    this.tooltip = tooltip;
+    this.onEdit = onEdit;
+    this.shapeKey = null;
+    return this;
+  }
+
+  build(n_s, n_x, n_y, bias) {
+    const rows = { input: n_s + bias, hidden: n_x + bias, output: n_y };
+    const strip = n_s > STRIP_INPUTS; // many inputs: a strip of cells, not a node each
+    const compact = rows.hidden > 9 || (!strip && rows.input > 9);
+    const pitch = compact ? 40 : 104;
+    const tallest = strip ? Math.max(rows.hidden, rows.output, 3) : Math.max(rows.input, rows.hidden, rows.output);
+    const height = Math.max(380, tallest * pitch + 80);
+    this.container.replaceChildren();
+    const svg = el('svg', {
+      viewBox: `0 0 ${WIDTH} ${height}`,
+      role: 'group',
+      'aria-label': `Network with ${n_s} inputs, ${n_x} hidden units and ${n_y} outputs`,
+      id: 'network-svg',
+    });
+    this.container.appendChild(svg);
+    this.svg = svg;
+    this.compact = compact;
+    this.shape = { n_s, n_x, n_y, bias: Boolean(bias) };
+    const ys = (count) =>
+      Array.from({ length: count }, (_, i) => 40 + ((i + 0.5) * (height - 80)) / count);
+    this.pos = { input: ys(rows.input), hidden: ys(rows.hidden), output: ys(rows.output) };
+    this.strip = strip ? new InputStrip().build(svg, COL.input + 38, 44, height - 120, n_s) : null;
+    if (strip) this.pos.input = [...Array(n_s).keys()].map((i) => this.strip.y(i)).concat(bias ? [height - 70] : []);
+    const heads = [
+      ['input', 'inputs s'],
+      ['hidden', 'hidden: ψ = sA, x = f(ψ)'],
+      ['output', 'outputs: θ = xB, ŷ'],
+    ];
+    for (const [col, label] of heads) {
+      el('text', { x: COL[col], y: 22, class: 'col-head', 'text-anchor': 'middle' }, svg).textContent =
+        label;
+    }
+    const edges = el('g', { class: 'edges' }, svg);
+    this.edges = { A: [], B: [] };
+    const all = (count) => [...Array(count).keys()];
+    // With the strip, A's edges start from the active input (row 0 until the first render moves it) and the bias.
+    this._edges(edges, 'A', 'input', 'hidden', strip ? [0, ...(bias ? [n_s] : [])] : all(rows.input), n_x);
+    this._edges(edges, 'B', 'hidden', 'output', all(rows.hidden), n_y);
+    if (strip) for (const cell of this.edges.A[0]) cell.g.id = `edge-A-active-${cell.b}`;
+    this.nodes = { in: [], hid: [], out: [] };
+    for (let i = strip ? n_s : 0; i < rows.input; i++) this.nodes.in.push(this._node('input', i, i === n_s));
+    for (let j = 0; j < rows.hidden; j++) this.nodes.hid.push(this._node('hidden', j, j === n_x));
+    for (let k = 0; k < rows.output; k++) this.nodes.out.push(this._node('output', k, false));
+    this.lossText = el('text', { x: COL.output, y: height - 14, 'text-anchor': 'middle', id: 'val-loss', class: 'loss-text' }, svg);
+  }
+
+  _edges(parent, name, from, to, fromRows, nTo) {
+    const [wf] = BOX[from];
+    const [wt] = BOX[to];
+    for (const a of fromRows) {
+      const row = [];
+      for (let b = 0; b < nTo; b++) {
+        const g = el('g', { class: `edge edge-${name}`, tabindex: 0, role: 'button', id: `edge-${name}-${a}-${b}` }, parent);
+        const x1 = COL[from] + wf / 2;
+        const y1 = this.pos[from][a];
+        const x2 = COL[to] - wt / 2;
+        const y2 = this.pos[to][b];
+        const hit = el('line', { x1, y1, x2, y2, class: 'hit' }, g);
+        const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
+        const t = 0.35; // labels nearer the source, where the edges of a fan are apart
+        const label = el('text', { x: x1 + t * (x2 - x1), y: y1 + t * (y2 - y1) - 4, class: 'edge-label', 'text-anchor': 'middle' }, g);
+        const cell = { g, hit, line, label, name, a, b };
+        g.addEventListener('mouseenter', (e) => this._showTip(cell, e.clientX, e.clientY));
+        g.addEventListener('mousemove', (e) => this._showTip(cell, e.clientX, e.clientY));
+        g.addEventListener('mouseleave', () => this._hideTip());
+        g.addEventListener('focus', () => {
+          const r = line.getBoundingClientRect();
+          this._showTip(cell, r.left + r.width * t, r.top + r.height * t);
+        });
+        g.addEventListener('blur', () => this._hideTip());
+        g.addEventListener('click', () => this.onEdit(cell));
+        g.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter') this.onEdit(cell);
+          else if (/^[-\d.]$/.test(e.key)) this.onEdit(cell, e.key);
+          else return;
+          e.preventDefault();
+          e.stopPropagation();
+        });
+        row.push(cell);
+      }
+      this.edges[name].push(row);
+    }
+  }
+
+  _node(col, index, isBias) {
+    const [w, h0] = BOX[col];
+    const h = this.compact ? 30 : isBias ? 44 : h0;
+    const cx = COL[col];
+    const cy = this.pos[col][index];
+    const kind = { input: 'in', hidden: 'hid', output: 'out' }[col];
+    const g = el('g', { class: `node node-${kind}${isBias ? ' bias' : ''}`, id: `node-${kind}-${index}` }, this.svg);
+    el('rect', { x: cx - w / 2, y: cy - h / 2, width: w, height: h, rx: 10 }, g);
+    const lines = [];
+    const names = isBias ? ['bias'] : { input: ['s'], hidden: ['psi', 'x', 'delta_A'], output: ['theta', 'y_hat', 'y', 'delta_B'] }[col];
+    const shown = this.compact ? names.slice(0, 1) : names;
+    shown.forEach((name, n) => {
+      const y = cy - ((shown.length - 1) * 24) / 2 + n * 24 + 7;
+      const t = el('text', { x: cx, y, 'text-anchor': 'middle', class: `val val-${name}`, id: `val-${name}-${sub(index)}` }, g);
+      lines.push({ name, t });
+    });
+    const title = el('title', {}, g);
+    return { g, lines, title, isBias, index };
+  }
+
+  render(state) {
+    const cfg = state.session && state.session.config;
+    if (!cfg || !state.A) return;
+    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}`;
+    if (key !== this.shapeKey) {
+      this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);
+      this.shapeKey = key;
+    }
+    this.state = state;
+    const t = state.trace;
+    const sample = currentSample(state);
+    const { A, B } = shownWeights(state);
+    const phase = shownPhase(state);
+    const focus = (phase && FOCUS[phase]) || { computing: [], source: [] };
+    const on = (id) => reached(state, id);
+    if (this.strip) this._moveActiveRow(this.strip.render(sample ? sample.s : null, focus.source.includes('in')));
+
+    const values = {
+      s: (i) => sample && sample.s[i],
+      psi: (j) => on('psi') && t.psi[j],
+      x: (j) => on('x') && t.x[j],
+      delta_A: (j) => on('delta_A') && t.delta_A[j],
+      theta: (k) => on('theta') && t.theta[k],
+      y_hat: (k) => on('y_hat') && t.y_hat[k],
+      y: (k) => sample && sample.y[k],
+      delta_B: (k) => on('delta_B') && t.delta_B[k],
+    };
+    const symbol = {
+      s: ['s', ''], psi: ['ψ', ''], x: ['x', ''], delta_A: ['δ', 'A'], theta: ['θ', ''],
+      y_hat: ['ŷ', ''], y: ['y', ''], delta_B: ['δ', 'B'],
+    };
+    for (const [group, nodes] of Object.entries(this.nodes)) {
+      for (const node of nodes) {
+        const tip = [];
+        for (const { name, t: text } of node.lines) {
+          if (name === 'bias') {
+            text.textContent = '1 (bias)';
+            continue;
+          }
+          const v = values[name](node.index);
+          const shownValue = v === false || v === undefined || v === null ? '·' : fmt(v);
+          const [sym, sup] = symbol[name];
+          setLabel(text, sym, sup, sub(node.index), shownValue);
+          tip.push(`${sym}${sup ? `^${sup}` : ''}_${sub(node.index)} = ${shownValue}`);
+        }
+        node.title.textContent = node.isBias ? 'bias unit: always 1' : tip.join(', ');
+        node.g.classList.toggle('computing', focus.computing.includes(group) && !node.isBias);
+        const source = focus.source.includes(group) && !focus.computing.includes(group);
+        node.g.classList.toggle('source', source && (!node.isBias || BIAS_READ.has(phase)));
+        const dead = group === 'hid' && !node.isBias && on('psi') && cfg.f_A === 'relu' && t.psi[node.index] <= 0;
+        node.g.classList.toggle('dead', Boolean(dead));
+      }
+    }
+    this.lossText.textContent = on('loss') ? `L = ${fmt(t.loss)}` : '';
+    this.lossText.classList.toggle('computing', focus.computing.includes('loss'));
+
+    // A gradient's label shows while it is computed and applied, then gives way.
+    const showGrad = {
+      A: phase === 'grad_A' || phase === 'update_A',
+      B: phase === 'grad_B' || phase === 'update_B',
+    };
+    const weights = { A, B };
+    for (const name of ['A', 'B']) {
+      const W = weights[name];
+      let max = 1e-12;
+      for (const row of W) for (const w of row) max = Math.max(max, Math.abs(w));
+      const few = this.edges[name].length * this.edges[name][0].length <= EDGE_LABEL_LIMIT;
+      const grad = t ? t[`grad_${name}`] : null;
+      for (const row of this.edges[name]) {
+        for (const cell of row) {
+          const w = W[cell.a][cell.b];
+          cell.line.setAttribute('stroke-width', (1 + 8 * (Math.abs(w) / max)).toFixed(2));
+          cell.g.classList.toggle('neg', w < 0);
+          cell.g.classList.toggle('pos', w >= 0);
+          cell.g.classList.toggle('computing', focus.computing.includes(name));
+          cell.g.classList.toggle('source', focus.source.includes(name) && !focus.computing.includes(name));
+          cell.g.classList.toggle('faded', phase !== null && !focus.computing.includes(name) && !focus.source.includes(name));
+          cell.label.textContent = showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '';
+          cell.g.setAttribute('aria-label', this._describe(cell, w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null));
+        }
+      }
+      this.maxWeight = { ...(this.maxWeight || {}), [name]: max };
+    }
+  }
+
+  /** With the input strip: A's first row of edges follows the active input. */
+  _moveActiveRow(a) {
+    for (const cell of this.edges.A[0]) {
+      if (cell.a === a) continue;
+      cell.a = a;
+      const y1 = this.pos.input[a];
+      for (const line of [cell.hit, cell.line]) line.setAttribute('y1', String(y1));
+      const y2 = Number(cell.line.getAttribute('y2'));
+      cell.label.setAttribute('y', String(y1 + 0.35 * (y2 - y1) - 4));
+    }
+  }
+
+  _describe(cell, w, g) {
+    const { name, a, b } = cell;
+    const bias = name === 'A' ? this.shape.bias && a === this.shape.n_s : this.shape.bias && a === this.shape.n_x;
+    const from = bias ? 'the bias unit' : name === 'A' ? `input s${sub(a)}` : `hidden unit x${sub(a)}`;
+    const to = name === 'A' ? `hidden unit ${sub(b)}` : `output ${sub(b)}`;
+    let text = `${name}${sub(a)},${sub(b)} = ${Number(w).toPrecision(8)} (from ${from} to ${to})`;
+    if (g !== null) text += `; ∇${name} = ${Number(g).toPrecision(6)}`;
+    return text;
+  }
+
+  _showTip(cell, x, y) {
+    this.tooltip.textContent = cell.g.getAttribute('aria-label');
+    this.tooltip.hidden = false;
+    const box = this.container.getBoundingClientRect();
+    this.tooltip.style.left = `${Math.min(x - box.left + 12, box.width - 260)}px`;
+    this.tooltip.style.top = `${y - box.top + 14}px`;
+  }
+
+  _hideTip() {
+    this.tooltip.hidden = true;
+  }
+}

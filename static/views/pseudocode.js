@@ -1,0 +1,80 @@
+/**
+ * @fileoverview The slides' backprop algorithm, line by line, with the line of
+ * the current phase highlighted.  Built once; render() only moves the highlight.
+ */
+
+import katex from '/vendor/katex/katex.mjs';
+import { richText } from '../lib/dom.js';
+import { PHASES } from '../state/phases.js';
+
+const LINES = [
+  { id: 'loop', tex: '\\textbf{for each } (\\mathbf{s}, \\mathbf{y}) \\textbf{ in } D:' },
+  {
+    id: 'forward',
+    tex: '\\psi = \\mathbf{s}\\mathbf{A},\\ \\ \\mathbf{x} = f_A(\\psi),\\ \\ \\theta = \\mathbf{x}\\mathbf{B},\\ \\ \\hat{\\mathbf{y}} = f_B(\\theta)',
+    note: 'the forward pass, which the slides’ algorithm takes as given',
+  },
+  {
+    id: 'delta_B',
+    tex: '\\delta^B_k = \\frac{\\partial L(\\hat{y}_k, y_k)}{\\partial \\hat{y}_k} \\frac{\\partial f_B(\\theta_k)}{\\partial \\theta_k}',
+  },
+  { id: 'grad_B', tex: '\\nabla_B^{jk} = \\delta^B_k\\, x_j' },
+  { id: 'update_B', tex: '\\mathbf{B} = \\mathbf{B} - \\alpha_B \\nabla_B' },
+  {
+    id: 'delta_A',
+    tex: '\\delta^A_j = (B_{jk}\\, \\delta^B_k)\\, \\frac{\\partial f_A(\\psi_j)}{\\partial \\psi_j}',
+  },
+  { id: 'grad_A', tex: '\\nabla_A^{ij} = \\delta^A_j\\, s_i' },
+  { id: 'update_A', tex: '\\mathbf{A} = \\mathbf{A} - \\alpha_A \\nabla_A' },
+];
+
+for (const phase of PHASES) {
+  if (!LINES.some((line) => line.id === phase.line)) throw new Error(`the slides’ algorithm has no line ${phase.line}`);
+}
+
+export class PseudoCodeView {
+  /** @param {HTMLElement} container  an <ol> */
+  init(container) {
+    if (!container) throw new Error('PseudoCodeView needs a container');
+    this.container = container;
+    this.items = {};
+    for (const line of LINES) {
+      const li = document.createElement('li');
+      li.id = `code-${line.id}`;
+      li.className = line.id === 'loop' ? 'code-line loop' : 'code-line';
+      const math = document.createElement('span');
+      katex.render(line.tex, math, { throwOnError: false, output: 'htmlAndMathml' });
+      li.appendChild(math);
+      const note = document.createElement('span');
+      note.className = 'code-note';
+      if (line.note) note.textContent = line.note;
+      li.appendChild(note);
+      container.appendChild(li);
+      this.items[line.id] = { li, note, base: line.note || '' };
+    }
+    return this;
+  }
+
+  render(state) {
+    const current = state.trace && state.phase >= 0 ? PHASES[state.phase].line : null;
+    const cfg = (state.session && state.session.config) || {};
+    for (const [id, item] of Object.entries(this.items)) {
+      const on = id === current;
+      item.li.classList.toggle('current', on);
+      if (on) item.li.setAttribute('aria-current', 'step');
+      else item.li.removeAttribute('aria-current');
+    }
+    // Where the app's arithmetic departs from the slides' text, say so on the line.
+    const notes = {
+      update_B:
+        cfg.update_order === 'slides'
+          ? 'slides’ order: B changes here, before δ^{A} reads it'
+          : 'backprop order: applied after δ^{A} has read the old B',
+      delta_A:
+        cfg.f_A === 'relu'
+          ? 'the slides write ReLU’s derivative as ψ (for ψ > 0); it is 1 for ψ > 0, else 0'
+          : '',
+    };
+    for (const [id, text] of Object.entries(notes)) richText(this.items[id].note, text);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * @fileoverview Editing the next sample's s and y by hand: each typed value is
+ * parsed here and handed on clean; the server has the last word on them, and
+ * its refusal is shown beside the fields.
+ */
+
+import { parseNumber } from '../lib/parse.js';
+
+export class SampleEditor {
+  /** @param {HTMLFormElement} form  @param {(index, s, y) => Promise<string|null>} onApply */
+  init(form, onApply) {
+    if (!form) throw new Error('SampleEditor needs its form');
+    this.form = form;
+    this.fields = form.querySelector('#sample-editor-fields');
+    this.index = form.querySelector('#sample-editor-index');
+    this.error = form.querySelector('#sample-editor-error');
+    this.key = null;
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const read = (prefix) =>
+        [...this.fields.querySelectorAll(`input[data-kind=${prefix}]`)].map((el) => parseNumber(el.value, el.getAttribute('aria-label')));
+      const s = read('s');
+      const y = read('y');
+      const bad = [...s, ...y].find((v) => v instanceof Error);
+      if (bad) {
+        this.error.textContent = bad.message;
+        return;
+      }
+      const problem = await onApply(this.sampleIndex, s, y);
+      this.error.textContent = problem || '';
+      if (!problem) this.key = null;
+    });
+    return this;
+  }
+
+  render(state) {
+    const next = state.data && state.session ? state.counters.nextIndex : null;
+    const key = `${state.session && state.session.id}/${next}/${state.dataVersion || 0}`;
+    if (key === this.key || next === null) return;
+    this.key = key;
+    this.sampleIndex = next;
+    this.index.textContent = `#${next + 1}`;
+    this.fields.replaceChildren();
+    const row = { s: state.data.s[next], y: state.data.y[next] };
+    for (const kind of ['s', 'y']) {
+      row[kind].forEach((v, i) => {
+        const input = document.createElement('input');
+        input.type = 'text';
+        input.inputMode = 'decimal';
+        input.dataset.kind = kind;
+        input.value = String(v);
+        input.setAttribute('aria-label', `${kind}${i + 1} of sample ${next + 1}`);
+        input.className = 'sample-input';
+        const label = document.createElement('span');
+        label.textContent = `${kind}${i + 1}`;
+        this.fields.append(label, input);
+      });
+    }
+  }
+}
