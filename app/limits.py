@@ -39,5 +39,10 @@ WS_MAX_BYTES = 65_536  # the largest WebSocket message the transport takes at al
 # ---------------------------------------------------------------- the server
 MAX_SESSIONS = 500  # default: sessions kept in memory, least recently used dropped first
 SESSION_IDLE_SECONDS = 3600.0  # default: a session unused this long expires
+MAX_STORE_BYTES = 1 << 30  # default: bytes all sessions may hold together (each counted by its arrays)
+CLIENT_SHARE = 0.8  # default: the part of the store (sessions and bytes) one client address may hold
+SESSION_IN_USE_SECONDS = 300.0  # default: a session used this recently is not dropped for another client's
+CREATE_BURST = 600  # default: sessions one address may create at once (a class of 300 behind one NAT, twice)
+CREATE_PER_SECOND = 10.0  # default: and on average after that
 MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) before they are read
 MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer

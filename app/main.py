@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from app.api.clients import CreationLimiter, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.middleware import Guard
 from app.api.routes import meta, pages, play, sessions, step
@@ -20,7 +21,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # everything here works offline.  The schema itself is at /openapi.json.
     app = FastAPI(title="Backprop Explainer", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.store = MemoryStore(settings.max_sessions, settings.session_idle_seconds)
+    app.state.store = MemoryStore(
+        settings.max_sessions,
+        settings.session_idle_seconds,
+        max_bytes=settings.max_store_bytes,
+        per_client=max(1, int(settings.max_sessions * settings.client_share)),
+        client_bytes=int(settings.max_store_bytes * settings.client_share),
+        in_use_seconds=settings.session_in_use_seconds,
+    )
+    app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
+    app.state.proxies = parse_proxies(settings.trusted_proxies)
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)
     app.add_middleware(Guard, max_body=settings.max_body_bytes)

@@ -20,6 +20,15 @@ class Settings(BaseSettings):
     # Sessions live in this process's memory: how many, and for how long unused.
     max_sessions: int = Field(limits.MAX_SESSIONS, ge=1, le=100_000)
     session_idle_seconds: float = Field(limits.SESSION_IDLE_SECONDS, gt=0)
+    # ... and by their counted bytes, shared fairly between client addresses.
+    max_store_bytes: int = Field(limits.MAX_STORE_BYTES, ge=1 << 20)
+    client_share: float = Field(limits.CLIENT_SHARE, gt=0, le=1)
+    session_in_use_seconds: float = Field(limits.SESSION_IN_USE_SECONDS, ge=0)
+    # New sessions per client address: a burst, then a rate.
+    create_burst: int = Field(limits.CREATE_BURST, ge=1)
+    create_per_second: float = Field(limits.CREATE_PER_SECOND, gt=0)
+    # Proxies whose X-Forwarded-For names the client (addresses or networks, comma-separated).
+    trusted_proxies: str = ""
     # Request bodies larger than this are refused with 413 before they are read in full.
     max_body_bytes: int = Field(limits.MAX_BODY_BYTES, ge=1024)
     # Comma-separated origins allowed by CORS; empty means no CORS headers at all.

@@ -10,7 +10,7 @@ from starlette.requests import ClientDisconnect
 
 from app.api.json import FastJSON
 from app.limits import MAX_ERRORS_LISTED
-from app.sessions.errors import Diverged, InputError, SessionNotFound
+from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests
 
 
 def _field(loc: tuple | list) -> str:
@@ -58,6 +58,16 @@ async def diverged(request: Request, exc: Diverged) -> Response:
     return FastJSON(body | {"state": exc.session.state()}, status_code=409)
 
 
+async def too_many(request: Request, exc: TooManyRequests) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)}
+    return FastJSON({"message": exc.message}, status_code=429, headers=headers)
+
+
+async def store_full(request: Request, exc: StoreFull) -> Response:
+    message = f"every session this server can keep is in use; try again in {exc.retry_after} s"
+    return FastJSON({"message": message}, status_code=503, headers={"Retry-After": str(exc.retry_after)})
+
+
 async def http_error(request: Request, exc: HTTPException) -> Response:
     # A body that is not JSON at all is bad input like any other: 422, in the same form.
     if exc.status_code == 400:
@@ -85,4 +95,6 @@ HANDLERS = {
     InputError: input_error,
     SessionNotFound: not_found,
     Diverged: diverged,
+    TooManyRequests: too_many,
+    StoreFull: store_full,
 }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
-from collections import deque
 from dataclasses import replace
 
 import numpy as np
@@ -22,6 +21,10 @@ from app.limits import GRADCHECK_MAX_WEIGHTS, HISTORY, MAX_WEIGHTS, THREAD_WORK
 from app.sessions import budget
 from app.sessions.config import ConfigIn
 from app.sessions.errors import Diverged, InputError
+from app.sessions.history import LossHistory
+
+# What a session's Python objects (config, lock, dicts) take besides its arrays, rounded up.
+SESSION_OVERHEAD_BYTES = 16_384
 
 
 class Session(ABC):
@@ -105,6 +108,10 @@ class Session(ABC):
         """TD mode's v_hat and v for every state, or says why this session has none."""
 
     @abstractmethod
+    def _kind_nbytes(self) -> int:
+        """The bytes of the kind's own arrays (D, a shuffle)."""
+
+    @abstractmethod
     def _config_extras(self) -> dict:
         """The kind's own entries of config_out()."""
 
@@ -133,7 +140,7 @@ class Session(ABC):
         self.rng = rng
         self.step = 0
         self.diverged = False
-        self.history: deque[float] = deque(maxlen=HISTORY)
+        self.history = LossHistory()
         self.config = self.config.model_copy(update={"seed": seed})
         # Adam's moments (None under SGD) start at zero with every fresh run.
         self.moments = model.adam_moments(self.A, self.B) if self.config.optimizer == "adam" else None
@@ -165,6 +172,12 @@ class Session(ABC):
             out["B"] = self.B0
         out["n_s"], out["n_y"] = self.n_s, self.n_y
         return out
+
+    def nbytes(self) -> int:
+        """The memory this session holds, counted: every array, and the objects around them."""
+        arrays = [self.A, self.B, self.A0, self.B0, *(self.moments or {}).values()]
+        counted = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+        return SESSION_OVERHEAD_BYTES + counted + self.history.nbytes + self._kind_nbytes()
 
     def max_steps(self) -> int:
         return budget.max_steps(self.n_weights, self.step_cost())
@@ -202,7 +215,7 @@ class Session(ABC):
         self.step += len(run.losses)
         self.diverged = False
         losses = run.losses[-HISTORY:]
-        self.history.extend(losses.tolist())
+        self.history.extend(losses)
         return run.trace, losses
 
     def _restore(self, saved: object) -> None:

@@ -12,15 +12,23 @@ from app import model
 from app.limits import MAX_HIDDEN, MAX_INPUTS, MAX_OUTPUTS
 from app.sessions import budget
 from app.sessions.base import Session
-from app.sessions.config import ConfigIn, DataIn
+from app.sessions.config import ConfigIn
 from app.sessions.errors import InputError
 
 
 class DatasetSession(Session):
     def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
-        self.s_raw, self.Y = _data_of(config)
-        self.S = model.with_bias(self.s_raw, config.bias)  # s as the network sees it
+        self._set_data(*_data_of(config))
+        # The learner's own rows are kept once, as arrays: as the config's lists of
+        # Python floats they would take four times the memory.
+        self.own_data = config.data is not None
+        self.config = config.model_copy(update={"data": None})
         return self.s_raw.shape[1], self.Y.shape[1]
+
+    def _set_data(self, s_raw: np.ndarray, Y: np.ndarray) -> None:
+        self.S = model.with_bias(s_raw, self.net.bias)  # s as the network sees it
+        self.s_raw = self.S[:, : s_raw.shape[1]]  # a view: D is kept once
+        self.Y = Y
 
     def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
         """The mean loss over D."""
@@ -45,7 +53,13 @@ class DatasetSession(Session):
         return {}
 
     def _config_extras(self) -> dict:
-        return {} if self.config.data is None else {"data": {"s": self.s_raw, "y": self.Y}}
+        return {"data": self._data_out()} if self.own_data else {}
+
+    def _data_out(self) -> dict:
+        return {"s": np.ascontiguousarray(self.s_raw), "y": self.Y}
+
+    def _kind_nbytes(self) -> int:
+        return self.S.nbytes + self.Y.nbytes + (0 if self.perm is None else self.perm.nbytes)
 
     def step_cost(self) -> int:
         return budget.step_cost(self.config.optimizer, td=False)
@@ -116,14 +130,13 @@ class DatasetSession(Session):
             raise InputError("s", f"must have n_s = {n_s} values, not {len(s)}")
         if len(y) != n_y:
             raise InputError("y", f"must have n_y = {n_y} values, not {len(y)}")
-        s_raw, Y = self.s_raw.copy(), self.Y.copy()
+        s_raw, Y = np.array(self.s_raw), self.Y.copy()
         s_raw[index], Y[index] = s, y
         S = model.with_bias(s_raw, self.net.bias)
-        dataset_loss = model.dataset_loss(S, Y, self.A, self.B, self.net)
-        data = DataIn(s=s_raw.tolist(), y=Y.tolist())
-        self.s_raw, self.Y, self.S = s_raw, Y, S
-        self.config = self.config.model_copy(update={"dataset": None, "data": data})
-        self.dataset_loss = dataset_loss
+        self.dataset_loss = model.dataset_loss(S, Y, self.A, self.B, self.net)
+        self._set_data(s_raw, Y)
+        self.own_data = True
+        self.config = self.config.model_copy(update={"dataset": None})
 
     # ------------------------------------------------------------ documents
 
@@ -131,7 +144,7 @@ class DatasetSession(Session):
         config = self.config.model_dump()
         # The data is written out, so the document does not depend on this server's built-ins.
         config["dataset"] = None
-        config["data"] = {"s": self.s_raw.tolist(), "y": self.Y.tolist()}
+        config["data"] = self._data_out()
         return config
 
     def document_run(self) -> dict:

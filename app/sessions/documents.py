@@ -122,7 +122,7 @@ def export_document(session: Session) -> dict:
         "config": session.document_config(),
         "run": run,
         "rng": rng_out(session.rng.bit_generator.state),
-        "history": list(session.history),
+        "history": session.history.tolist(),
     }
 
 

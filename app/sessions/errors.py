@@ -43,3 +43,20 @@ class Diverged(Exception):
             "advice": f"Lower the step sizes alpha_A (now {net.alpha_A:g}) and alpha_B "
             f"(now {net.alpha_B:g}), for example to {suggest}, then reset or {then}.",
         }
+
+
+class StoreFull(Exception):
+    """Every session the store could drop to make room is in use: try again later."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("store full")
+        self.retry_after = retry_after
+
+
+class TooManyRequests(Exception):
+    """A client asked for more than its share: of session creations, or of the workers."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

@@ -75,6 +75,9 @@ class TDSession(Session):
     def _config_extras(self) -> dict:
         return {}
 
+    def _kind_nbytes(self) -> int:
+        return self.v_true.nbytes  # shared by the sessions on one walk: counted for each, to be safe
+
     def values(self) -> dict:
         v_hat = td.values(self.walk, self.A, self.B, self.net)
         rmsve = td.rmsve(v_hat, self.v_true)

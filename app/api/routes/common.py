@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app.api.clients import client_of
 from app.api.schemas import ErrorOut
 from app.sessions import MemoryStore, Session
 
@@ -14,6 +15,11 @@ ERRORS = {
     404: {"model": ErrorOut, "description": "no session with this id"},
     413: {"model": ErrorOut, "description": "request body too large"},
     422: {"model": ErrorOut, "description": "a value out of bounds, naming the field and the limit"},
+}
+# ... and what a call that makes a session may be besides.
+CREATE_ERRORS = {
+    429: {"model": ErrorOut, "description": "too many new sessions from this address: see Retry-After"},
+    503: {"model": ErrorOut, "description": "every session is in use: see Retry-After"},
 }
 
 
@@ -26,6 +32,16 @@ async def get_store(request: Request) -> MemoryStore:
 
 
 Store = Annotated[MemoryStore, Depends(get_store)]
+
+
+async def get_creator(request: Request) -> str:
+    """The client creating a session, once it is within its rate (429 past it)."""
+    client = client_of(request, request.app.state.proxies)
+    request.app.state.creations.take(client)
+    return client
+
+
+Creator = Annotated[str, Depends(get_creator)]
 
 
 async def get_session(session_id: str, store: Store) -> Session:

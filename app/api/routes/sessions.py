@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.api.json import FastJSON
-from app.api.routes.common import CurrentSession, Store, answers
+from app.api.routes.common import CREATE_ERRORS, Creator, CurrentSession, Store, answers
 from app.api.schemas import (
     ConfigIn,
     GradcheckOut,
@@ -28,9 +28,9 @@ from app.sessions.documents import SessionDocument, export_document, import_docu
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], default_response_class=FastJSON)
 
 
-@router.post("", status_code=201, **answers(SessionOut, 201))
-async def create_session(store: Store, config: ConfigIn | None = None) -> FastJSON:
-    session = store.create(config or ConfigIn())
+@router.post("", status_code=201, **answers(SessionOut, 201, CREATE_ERRORS))
+async def create_session(store: Store, client: Creator, config: ConfigIn | None = None) -> FastJSON:
+    session = store.create(config or ConfigIn(), client)
     return FastJSON(session.public(), status_code=201)
 
 
@@ -90,7 +90,7 @@ async def export_session(session: CurrentSession) -> FastJSON:
         return FastJSON(export_document(session))
 
 
-@router.post("/import", status_code=201, **answers(SessionOut, 201))
-async def import_session(store: Store, doc: Annotated[SessionDocument, Body()]) -> FastJSON:
-    session = store.add(import_document(doc, store.new_id()))
+@router.post("/import", status_code=201, **answers(SessionOut, 201, CREATE_ERRORS))
+async def import_session(store: Store, client: Creator, doc: Annotated[SessionDocument, Body()]) -> FastJSON:
+    session = store.add(import_document(doc, store.new_id()), client)
     return FastJSON(session.public(), status_code=201)

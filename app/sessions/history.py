@@ -1,0 +1,41 @@
+"""A session's loss history: the last HISTORY per-step losses, in one float64 ring.
+
+A ring of doubles costs 8 bytes a loss, where a deque of Python floats costs about 32,
+and takes a call's losses in one copy rather than one object each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.limits import HISTORY
+
+
+class LossHistory:
+    def __init__(self, size: int = HISTORY) -> None:
+        self._ring = np.empty(size)
+        self._end = 0  # where the next loss goes
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def nbytes(self) -> int:
+        return self._ring.nbytes
+
+    def extend(self, losses) -> None:
+        losses = np.asarray(losses, dtype=np.float64)[-len(self._ring) :]
+        size, k = len(self._ring), len(losses)
+        first = min(k, size - self._end)
+        self._ring[self._end : self._end + first] = losses[:first]
+        self._ring[: k - first] = losses[first:]
+        self._end = (self._end + k) % size
+        self._count = min(size, self._count + k)
+
+    def tolist(self) -> list[float]:
+        """The losses kept, oldest first."""
+        start = (self._end - self._count) % len(self._ring)
+        if start + self._count <= len(self._ring):
+            return self._ring[start : start + self._count].tolist()
+        return np.concatenate([self._ring[start:], self._ring[: self._end]]).tolist()
