@@ -19,8 +19,9 @@ MAX_NAME = 40  # characters of a data set's name: names are short, and an answer
 
 # ---------------------------------------------------------------- training
 MAX_STEPS = 100_000  # steps asked for in one call
-MAX_CALL_WORK = 20_000_000  # steps x weights x step cost in one call: no call blocks for long
-THREAD_WORK = 200_000  # work above this leaves the event loop, so small steps are not held up
+CALL_SECONDS = 0.5  # estimated work of one call (budget.py measures each kind of step): none runs long
+LOOP_SECONDS = 0.003  # work estimated above this runs in a worker thread, off the event loop
+WORKER_CALLS = 2  # default: calls in worker threads at once; past that 429 (one core stays for the loop)
 HISTORY = 10_000  # per-step losses kept per session, and at most returned by one call
 WEIGHT_LIMIT = 1e12  # a weight beyond this is divergence: later forward passes stay finite
 MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call
@@ -34,6 +35,10 @@ PLAY_PER_SESSION = 4  # default: play streams on one session (settings.play_per_
 PLAY_TOTAL = 200  # default: play streams in all, each a share of the one core (settings.play_total)
 PLAY_MESSAGE_BYTES = 1024  # default: the largest settings message a page may send
 PLAY_MESSAGES_PER_SECOND = 50.0  # default: settings messages a second, on average
+PLAY_SHARE = 0.5  # default: estimated seconds of work a second one stream may ask for (rate x frame)
+PLAY_TOTAL_LOAD = 1.0  # default: ... and all streams together: at most one core's worth of frames
+PLAY_IDLE_SECONDS = 300.0  # default: a paused stream is closed after this long
+PLAY_CLIENT_SHARE = 0.75  # default: the part of the play streams one client address may hold
 WS_MAX_BYTES = 65_536  # the largest WebSocket message the transport takes at all
 
 # ---------------------------------------------------------------- the server

@@ -11,7 +11,8 @@ from app.api.errors import HANDLERS
 from app.api.middleware import Guard
 from app.api.routes import meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
-from app.sessions import MemoryStore
+from app.api.work import Workers
+from app.sessions import MemoryStore, budget
 from app.settings import Settings, get_settings
 
 
@@ -29,6 +30,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         client_bytes=int(settings.max_store_bytes * settings.client_share),
         in_use_seconds=settings.session_in_use_seconds,
     )
+    app.state.workers = Workers(settings.worker_calls)
+    budget.costs()  # measured now, not in the first learner's step
     app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
     app.state.proxies = parse_proxies(settings.trusted_proxies)
     for exc, handler in HANDLERS.items():

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     # New sessions per client address: a burst, then a rate.
     create_burst: int = Field(limits.CREATE_BURST, ge=1)
     create_per_second: float = Field(limits.CREATE_PER_SECOND, gt=0)
+    # Calls that run in worker threads at once (each long enough to leave the event loop).
+    worker_calls: int = Field(limits.WORKER_CALLS, ge=1, le=64)
     # Proxies whose X-Forwarded-For names the client (addresses or networks, comma-separated).
     trusted_proxies: str = ""
     # Request bodies larger than this are refused with 413 before they are read in full.
@@ -39,6 +41,12 @@ class Settings(BaseSettings):
     play_total: int = Field(limits.PLAY_TOTAL, ge=1, le=100_000)
     play_message_bytes: int = Field(limits.PLAY_MESSAGE_BYTES, ge=64, le=65_536)
     play_messages_per_second: float = Field(limits.PLAY_MESSAGES_PER_SECOND, gt=0, le=10_000)
+    # The work play may ask for: per stream and in all (estimated seconds a second), how long
+    # a paused stream stays open, and the share of the streams one address may hold.
+    play_share: float = Field(limits.PLAY_SHARE, gt=0, le=100)
+    play_total_load: float = Field(limits.PLAY_TOTAL_LOAD, gt=0, le=1000)
+    play_idle_seconds: float = Field(limits.PLAY_IDLE_SECONDS, gt=0)
+    play_client_share: float = Field(limits.PLAY_CLIENT_SHARE, gt=0, le=1)
 
 
 @lru_cache

@@ -145,10 +145,15 @@ class ConfigOut(BaseModel):
     n_y: int
 
 
+class LimitsOut(BaseModel):
+    max_steps: int = Field(description="the most steps one call may take for this session, on this server")
+
+
 class SessionOut(BaseModel):
     id: str
     config: ConfigOut
     state: StateOut
+    limits: LimitsOut
 
 
 class TransitionOut(BaseModel):

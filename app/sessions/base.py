@@ -17,7 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from app import model
-from app.limits import GRADCHECK_MAX_WEIGHTS, HISTORY, MAX_WEIGHTS, THREAD_WORK
+from app.limits import CALL_SECONDS, GRADCHECK_MAX_WEIGHTS, HISTORY, LOOP_SECONDS, MAX_WEIGHTS
 from app.sessions import budget
 from app.sessions.config import ConfigIn
 from app.sessions.errors import Diverged, InputError
@@ -33,6 +33,7 @@ class Session(ABC):
     def __init__(self, sid: str, config: ConfigIn) -> None:
         self.id = sid
         self.lock = asyncio.Lock()
+        self.busy = False  # a call of this session is running in a worker thread
         self.last_used = time.monotonic()
         self.config = config
         self.net = model.Net(
@@ -76,8 +77,8 @@ class Session(ABC):
         """The kind's own entries of the state."""
 
     @abstractmethod
-    def step_cost(self) -> int:
-        """A step of this session against an untraced SGD step on a data set."""
+    def _cost(self) -> tuple[float, float]:
+        """A call's estimated seconds as (fixed, per step), from this machine's measured costs."""
 
     @abstractmethod
     def _steps_for(self, n: int, to_episode_end: bool) -> int:
@@ -162,7 +163,11 @@ class Session(ABC):
         return out
 
     def public(self) -> dict:
-        return {"id": self.id, "config": self.config_out(), "state": self.state()}
+        return {"id": self.id, "config": self.config_out(), "state": self.state(), "limits": self.limits()}
+
+    def limits(self) -> dict:
+        """What this session may ask for at once, on this server: a page splits longer work."""
+        return {"max_steps": self.max_steps()}
 
     def config_out(self) -> dict:
         out = self.config.model_dump(exclude={"A", "B", "data"}) | self._config_extras()
@@ -179,24 +184,58 @@ class Session(ABC):
         counted = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
         return SESSION_OVERHEAD_BYTES + counted + self.history.nbytes + self._kind_nbytes()
 
-    def max_steps(self) -> int:
-        return budget.max_steps(self.n_weights, self.step_cost())
+    def _kind(self) -> tuple:
+        """What makes this session's steps cost what they do, besides the network's size."""
+        return (
+            type(self).__name__,
+            self.config.optimizer,
+            self.config.environment and self.config.environment.target,
+        )
+
+    def _corrected_cost(self) -> tuple[float, float]:
+        fixed, per_step = self._cost()
+        k = budget.correction(self._kind())
+        return k * fixed, k * per_step
+
+    def estimate(self, n: int) -> float:
+        """The seconds a call of n steps is expected to take, on the slow side."""
+        fixed, per_step = self._corrected_cost()
+        return budget.SAFETY * (fixed + n * per_step)
+
+    def max_steps(self, seconds: float | None = None) -> int:
+        """The most steps one call may take: as many as fit CALL_SECONDS, or `seconds` per call
+        without the call's fixed part (a play frame's steps, many times a second)."""
+        fixed, per_step = self._corrected_cost()
+        return (
+            budget.largest_n(fixed, per_step) if seconds is None else budget.largest_n(0.0, per_step, seconds)
+        )
 
     def leaves_loop(self, n: int) -> bool:
         """Whether n steps are enough work to take them in a worker thread, off the event loop."""
-        return n * self.n_weights > THREAD_WORK
+        return self.estimate(n) > LOOP_SECONDS
+
+    def steps_for(self, n: int, to_episode_end: bool = False) -> int:
+        """The steps a call asking for n takes; past the budget, an InputError naming the largest n."""
+        n = self._steps_for(n, to_episode_end)
+        if n > self.max_steps():
+            raise InputError(
+                "n",
+                f"at most {self.max_steps()} steps per call for this session (about {CALL_SECONDS:g} s "
+                f"of work on this server; a network of {self.n_weights} weights), not {n}",
+            )
+        return n
 
     # ------------------------------------------------------------ changes
 
     def take_steps(self, n: int, to_episode_end: bool = False) -> tuple[dict, np.ndarray]:
         """n steps, all or nothing: on divergence nothing changes and Diverged is raised."""
-        n = self._steps_for(n, to_episode_end)
-        if n > self.max_steps():
-            raise InputError(
-                "n", f"at most {self.max_steps()} steps per call for a network of {self.n_weights} weights"
-            )
+        n = self.steps_for(n, to_episode_end)
         saved = self._save(n)
+        fixed, per_step = self._cost()
+        # CPU time of this thread: time spent waiting for the GIL or a core is not the call's cost.
+        started = time.thread_time()
         run = self._run(n, to_episode_end)
+        budget.observe(self._kind(), fixed + len(run.losses) * per_step, time.thread_time() - started)
         if run.failed:
             self._restore(saved)
             raise Diverged(self, self.step + len(run.losses) + 1)

@@ -61,8 +61,14 @@ class DatasetSession(Session):
     def _kind_nbytes(self) -> int:
         return self.S.nbytes + self.Y.nbytes + (0 if self.perm is None else self.perm.nbytes)
 
-    def step_cost(self) -> int:
-        return budget.step_cost(self.config.optimizer, td=False)
+    def _cost(self) -> tuple[float, float]:
+        c, w = budget.costs(), self.n_weights
+        loss = c.loss_row(w) * len(self.S)
+        if self.moments is not None:
+            return loss, c.adam(w)
+        # After a failure a call is taken again, traced, up to the step that went wrong.
+        per_step = c.untraced(w) + (c.traced(w) if self.diverged else 0.0)
+        return c.traced(w) + loss, per_step
 
     def values(self) -> dict:
         raise InputError("environment", "values are for TD sessions; this one learns from a data set")

@@ -42,6 +42,8 @@ class MemoryStore:
         self._held_bytes = Counter()  # client -> bytes it holds
         self.bytes = 0
         self.playing: dict[str, int] = {}  # live play streams per session id
+        self.players: Counter = Counter()  # live play streams per client
+        self.play_load = 0.0  # the estimated seconds of work a second that all streams ask for
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -111,14 +113,22 @@ class MemoryStore:
                 break
             self._drop(oldest_id)
 
-    def join_play(self, sid: str, per_session: int, total: int) -> bool:
-        """Counts one more play stream on a session, unless that would pass a limit."""
-        if self.playing.get(sid, 0) >= per_session or sum(self.playing.values()) >= total:
+    def join_play(self, sid: str, client: str, per_session: int, per_client: int, total: int) -> bool:
+        """Counts one more play stream on a session for a client, unless that would pass a limit."""
+        if (
+            self.playing.get(sid, 0) >= per_session
+            or self.players[client] >= per_client
+            or sum(self.playing.values()) >= total
+        ):
             return False
         self.playing[sid] = self.playing.get(sid, 0) + 1
+        self.players[client] += 1
         return True
 
-    def leave_play(self, sid: str) -> None:
+    def leave_play(self, sid: str, client: str) -> None:
         left = self.playing.pop(sid) - 1
         if left:
             self.playing[sid] = left
+        self.players[client] -= 1
+        if not self.players[client]:
+            del self.players[client]

@@ -83,8 +83,17 @@ class TDSession(Session):
         rmsve = td.rmsve(v_hat, self.v_true)
         return {"step": self.step, "v_hat": v_hat, "v_true": self.v_true, "rmsve": rmsve}
 
-    def step_cost(self) -> int:
-        return budget.step_cost(self.config.optimizer, td=True)
+    def _cost(self) -> tuple[float, float]:
+        c, w = budget.costs(), self.n_weights
+        step = c.adam(w) if self.moments is not None else c.traced(w)
+        per_step, fixed = step + c.td_extra(w), c.loss_row(w) * self.walk.states
+        if self.target == "mc":
+            # Every episode starts once and simulates its moves, each move then learned as a
+            # step: on a short walk the starts dominate, so they are spread over the
+            # shortest episode, and the one episode a call may start is paid in full.
+            per_step += c.move + c.episode_start / budget.shortest_episode(self.walk)
+            fixed += c.episode_start + c.move * budget.expected_episode(self.walk)
+        return fixed, per_step
 
     # ------------------------------------------------------------ steps
 
@@ -149,7 +158,7 @@ class TDSession(Session):
 
     def _start_episode(self) -> None:
         """Simulate the next episode to its end; keep a copy of the Generator to replay it."""
-        replay = np.random.Generator(np.random.PCG64())
+        replay = np.random.Generator(np.random.PCG64(0))  # a fixed seed: its state is set next
         replay.bit_generator.state = self.rng.bit_generator.state
         length, final_reward = td.episode_outcome(self.walk, self.rng)
         self.position = self.walk.start
@@ -167,7 +176,7 @@ class TDSession(Session):
         rng_state, self.position, self.episodes, ep = saved
         self.rng.bit_generator.state = rng_state
         if ep is not None:
-            replay = np.random.Generator(np.random.PCG64())
+            replay = np.random.Generator(np.random.PCG64(0))
             replay.bit_generator.state = ep["replay"]
             ep = {**ep, "replay": replay}
         self.episode = ep
@@ -215,7 +224,7 @@ class TDSession(Session):
                 raise InputError("run.walk.episode", "only the Monte Carlo target keeps an episode")
             if not 0 <= ep.t < ep.length:
                 raise InputError("run.walk.episode.t", f"must be below the episode's length ({ep.length})")
-            replay = np.random.Generator(np.random.PCG64())
+            replay = np.random.Generator(np.random.PCG64(0))
             replay.bit_generator.state = rng_in(ep.rng, "run.walk.episode.rng.state")
             ep = {"replay": replay, "t": ep.t, "length": ep.length, "final_reward": ep.final_reward}
         self.position, self.episodes, self.episode = doc.position, doc.episodes, ep

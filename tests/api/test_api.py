@@ -283,7 +283,10 @@ def test_steps_per_call_scale_with_network_size(client):
     cfg = {"hidden": 256, "data": {"s": [[0.1] * 300], "y": [[0.0]]}}
     sid = client.post("/api/sessions", json=cfg).json()["id"]
     r = client.post(f"/api/sessions/{sid}/step", json={"n": 100_000})
-    assert r.status_code == 422 and "steps per call" in r.json()["message"]
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "n"
+    largest = client.get(f"/api/sessions/{sid}").json()["limits"]["max_steps"]
+    assert f"at most {largest} steps per call" in r.json()["message"] and largest < 100_000
+    assert client.post(f"/api/sessions/{sid}/step", json={"n": largest}).status_code == 200
 
 
 def test_divergence_is_409_and_leaves_the_weights(client, make_session):

@@ -173,7 +173,13 @@ def test_steps_per_frame_is_bounded_by_the_network_size(client):
     with _play(client, sid) as ws:
         ws.send_json({"paused": True, "steps_per_frame": 1000})
         message = _next(ws, "error")["message"]
-        assert message.startswith("steps_per_frame: must be a whole number from 1 to 258 for a network")
+        assert message.startswith("steps_per_frame: must be a whole number from 1 to ")
+        assert message.endswith("for this session at 30 frames a second, not 1000")
+        largest = int(message.split(" to ")[1].split()[0])
+        assert 1 <= largest < 1000
+        ws.send_json({"steps_per_frame": largest})  # the largest it names is taken
+        ws.send_json({"rate": 60})  # twice the rate: twice the work, past the share
+        assert "at 60 frames a second" in _next(ws, "error")["message"]
 
 
 def test_divergence_pauses_and_says_why(client, make_session):
@@ -221,7 +227,9 @@ def test_a_deleted_session_ends_its_stream(client, make_session):
 
 @pytest.fixture
 def strict_client():
-    settings = Settings(play_per_session=1, play_total=2, play_message_bytes=64, play_messages_per_second=1)
+    settings = Settings(
+        play_per_session=1, play_total=2, play_message_bytes=64, play_messages_per_second=1, play_client_share=1
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 

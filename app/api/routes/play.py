@@ -32,9 +32,11 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app.api import frames
+from app.api.clients import client_of
 from app.api.schemas import PlaySettingsIn
+from app.api.work import Workers
 from app.limits import MAX_RATE, MAX_STEPS_PER_FRAME
-from app.sessions import Diverged, InputError, MemoryStore, SessionNotFound
+from app.sessions import Diverged, InputError, MemoryStore, Session, SessionNotFound
 from app.settings import Settings
 
 router = APIRouter()
@@ -53,16 +55,23 @@ async def play(websocket: WebSocket, session_id: str) -> None:
     except SessionNotFound:
         await websocket.close(4404, SessionNotFound.MESSAGE)
         return
-    if not store.join_play(session_id, settings.play_per_session, settings.play_total):
+    client = client_of(websocket, websocket.app.state.proxies)
+    per_client = max(1, int(settings.play_total * settings.play_client_share))
+    if not store.join_play(session_id, client, settings.play_per_session, per_client, settings.play_total):
         await websocket.close(1013, "too many pages are playing right now; try again later")
         return
-    player = Player(websocket, store, session_id, session.max_steps(), settings)
+    try:
+        player = Player(websocket, store, session, settings, websocket.app.state.workers)
+    except InputError:
+        store.leave_play(session_id, client)
+        await websocket.close(1013, "the server is playing as fast as it can for everyone; try again later")
+        return
     ticker = asyncio.create_task(player.tick(), name=TICKER_NAME)
     try:
         await player.listen()
     finally:
         player.stop()
-        store.leave_play(session_id)
+        store.leave_play(session_id, client)
         await _finish(ticker)
 
 
@@ -87,17 +96,20 @@ class Player:
     """One WebSocket's play settings, its listener and its ticker."""
 
     def __init__(
-        self, websocket: WebSocket, store: MemoryStore, session_id: str, max_steps: int, settings: Settings
+        self, websocket: WebSocket, store: MemoryStore, session: Session, settings: Settings, workers: Workers
     ) -> None:
         self.websocket = websocket
         self.store = store
-        self.session_id = session_id
-        self.max_steps = min(MAX_STEPS_PER_FRAME, max_steps)
+        self.session_id = session.id
+        self.session = session
+        self.workers = workers
         self.limits = settings
         first = PlaySettingsIn()
         self.rate = first.rate
         self.steps_per_frame = first.steps_per_frame
         self.paused = first.paused
+        self.load = 0.0  # the estimated seconds of work a second this stream asks for
+        self._ask_load(self._load_of(self.rate, self.steps_per_frame, self.paused))
         self.stopped = False
         self._changed = True  # the ticker must (re)compute when the next frame is due
         self._wake: asyncio.Future | None = None
@@ -124,7 +136,7 @@ class Player:
                 await self._close(1008, f"more than {limit:g} messages a second")
                 return
             try:
-                changes = parse_settings(text, self.max_steps)
+                changes = self._budgeted(parse_settings(text, MAX_STEPS_PER_FRAME))
             except InputError as e:
                 await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
                 continue
@@ -132,6 +144,29 @@ class Player:
                 setattr(self, name, value)
             self._changed = True
             self._wake_up()
+
+    def _budgeted(self, changes: dict) -> dict:
+        """The changes, once their work fits this stream's share and all play's; InputError if not."""
+        rate = changes.get("rate", self.rate)
+        steps = changes.get("steps_per_frame", self.steps_per_frame)
+        largest = min(MAX_STEPS_PER_FRAME, self.session.max_steps(seconds=self.limits.play_share / rate))
+        if steps > largest:
+            raise _whole_error(steps, largest, f" for this session at {rate:g} frames a second")
+        self._ask_load(self._load_of(rate, steps, changes.get("paused", self.paused)))
+        return changes
+
+    def _load_of(self, rate: float, steps: int, paused: bool) -> float:
+        return 0.0 if paused else rate * self.session.estimate(steps)
+
+    def _ask_load(self, load: float) -> None:
+        """Takes `load` as this stream's part of all play's work, or InputError when it does not fit."""
+        total = self.store.play_load - self.load + load
+        if load > self.load and total > self.limits.play_total_load:
+            raise InputError(
+                "steps_per_frame", "the server is playing as fast as it can for everyone; choose fewer "
+                "steps per frame or a lower rate, or try again later"
+            )  # fmt: skip
+        self.store.play_load, self.load = max(0.0, total), load
 
     # ------------------------------------------------------------ frames out
 
@@ -143,7 +178,13 @@ class Player:
         try:
             while not self.stopped:
                 if self.paused:
-                    await self._sleep(None)
+                    idle = self.limits.play_idle_seconds
+                    paused_at = loop.time()
+                    while self.paused and not self.stopped and loop.time() - paused_at < idle:
+                        await self._sleep(paused_at + idle)
+                    if self.paused and not self.stopped:
+                        await self._close(4408, f"paused for {idle:g} s, so closed; press play to go on")
+                        return
                     continue
                 period = 1.0 / self.rate
                 now = loop.time()
@@ -169,17 +210,28 @@ class Player:
             await self._close(4404, "the session was deleted or expired")
             return
         n = self.steps_per_frame
-        async with session.lock:
-            try:
-                if session.leaves_loop(n):
-                    trace, losses = await run_in_threadpool(session.take_steps, n)
-                else:
+        try:
+            if session.leaves_loop(n):
+                if not self.workers.free() or session.busy:
+                    return  # the worker threads are in use: this tick is skipped
+                with self.workers.slot(session):
+                    async with session.lock:
+                        trace, losses = await run_in_threadpool(session.take_steps, n)
+                        state = session.state(weights=False)
+            else:
+                async with session.lock:
                     trace, losses = session.take_steps(n)
-            except Diverged as e:
-                self.paused = True
-                await self._send(orjson.dumps(diverged_message(e), option=orjson.OPT_SERIALIZE_NUMPY))
-                return
-            state = session.state(weights=False)
+                    state = session.state(weights=False)
+        except Diverged as e:
+            self.paused = True
+            self._ask_load(0.0)
+            await self._send(orjson.dumps(diverged_message(e), option=orjson.OPT_SERIALIZE_NUMPY))
+            return
+        except InputError as e:  # the budget shrank since the settings (the estimate learns)
+            self.paused = True
+            self._ask_load(0.0)
+            await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
+            return
         # Encoded outside the lock: a step makes new arrays and changes none it returned.
         await self._send(frames.frame(state, trace, losses))
 
@@ -202,6 +254,8 @@ class Player:
             _resolve(self._wake)
 
     def stop(self) -> None:
+        if not self.stopped:
+            self._ask_load(0.0)
         self.stopped = True
         self._wake_up()
 
@@ -265,7 +319,7 @@ def parse_settings(text: str | None, max_steps: int) -> dict:
         raise _settings_error(e.errors(include_url=False)[0]) from None
     changes = {name: getattr(message, name) for name in message.model_fields_set}
     if changes.get("steps_per_frame", 1) > max_steps:
-        raise _whole_error(changes["steps_per_frame"], max_steps)
+        raise _whole_error(changes["steps_per_frame"], max_steps, " for a network this large")
     return changes
 
 
@@ -284,12 +338,11 @@ def _settings_error(err: dict) -> InputError:
             "rate", f"must be a number of frames per second from 1 to {MAX_RATE}, not {_show(value)}"
         )
     if field == "steps_per_frame":
-        return _whole_error(value, MAX_STEPS_PER_FRAME)
+        return _whole_error(value, MAX_STEPS_PER_FRAME, "")
     return InputError(field, f"must be true or false, not {_show(value)}")
 
 
-def _whole_error(value, max_steps: int) -> InputError:
-    why = "" if max_steps == MAX_STEPS_PER_FRAME else " for a network this large"
+def _whole_error(value, max_steps: int, why: str) -> InputError:
     return InputError(
         "steps_per_frame", f"must be a whole number from 1 to {max_steps}{why}, not {_show(value)}"
     )

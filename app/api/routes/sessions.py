@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.api.json import FastJSON
@@ -72,9 +72,10 @@ async def values(session: CurrentSession) -> FastJSON:
 
 
 @router.get("/{session_id}/gradcheck", **answers(GradcheckOut))
-async def gradcheck(session: CurrentSession) -> FastJSON:
-    async with session.lock:
-        return FastJSON(await run_in_threadpool(session.gradcheck))
+async def gradcheck(session: CurrentSession, request: Request) -> FastJSON:
+    with request.app.state.workers.slot(session):
+        async with session.lock:
+            return FastJSON(await run_in_threadpool(session.gradcheck))
 
 
 @router.put("/{session_id}/sample", **answers(SessionOut))

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from app.api.json import FastJSON
 from app.api.routes.common import answers
-from app.api.schemas import DivergedOut, StepIn, StepOut
+from app.api.schemas import DivergedOut, ErrorOut, StepIn, StepOut
 
 PATH = "/api/sessions/{session_id}/step"
 
@@ -26,12 +26,17 @@ async def step(request: Request) -> FastJSON:
     session = request.app.state.store.get(request.path_params["session_id"])
     asked = _steps_asked(await request.body())
     n, to_end = asked.n, asked.to_episode_end
+    if session.leaves_loop(session.steps_for(n, to_end)):  # 422 here when n is past the budget
+        with request.app.state.workers.slot(session):
+            async with session.lock:
+                trace, losses = await run_in_threadpool(session.take_steps, n, to_end)
+                return _answer(session, trace, losses)
     async with session.lock:
-        if session.leaves_loop(n):
-            trace, losses = await run_in_threadpool(session.take_steps, n, to_end)
-        else:
-            trace, losses = session.take_steps(n, to_end)
-        return FastJSON({"state": session.state(weights=False), "trace": trace, "losses": losses})
+        return _answer(session, *session.take_steps(n, to_end))
+
+
+def _answer(session, trace, losses) -> FastJSON:
+    return FastJSON({"state": session.state(weights=False), "trace": trace, "losses": losses})
 
 
 def _steps_asked(body: bytes) -> StepIn:
@@ -54,5 +59,11 @@ router.add_api_route(
         "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}],
         "requestBody": {"content": {"application/json": {"schema": StepIn.model_json_schema()}}},
     },
-    **answers(StepOut, extra={409: {"model": DivergedOut, "description": "diverged"}}),
+    **answers(
+        StepOut,
+        extra={
+            409: {"model": DivergedOut, "description": "diverged"},
+            429: {"model": ErrorOut, "description": "long calls are running: see Retry-After"},
+        },
+    ),
 )
