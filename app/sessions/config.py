@@ -21,6 +21,7 @@ from app.limits import (
     MAX_SEED,
     MAX_STATES,
     MAX_VALUE,
+    WEIGHT_LIMIT,
 )
 from app.model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
 from app.model.walk import FEATURES, TARGETS
@@ -29,6 +30,12 @@ from app.sessions.errors import InputError
 Value = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
 Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_INPUTS)]
 Matrix = Annotated[list[Row], Field(min_length=1, max_length=MAX_INPUTS + 1)]
+# Weights as training may leave them: up to WEIGHT_LIMIT, where larger is divergence.
+Weight = Annotated[float, Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT, allow_inf_nan=False)]
+WeightMatrix = Annotated[
+    list[Annotated[list[Weight], Field(min_length=1, max_length=MAX_INPUTS)]],
+    Field(min_length=1, max_length=MAX_INPUTS + 1),
+]
 Alpha = Annotated[float, Field(ge=0.0, le=MAX_ALPHA, allow_inf_nan=False)]
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 

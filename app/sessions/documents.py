@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.limits import HISTORY, MAX_EPISODE, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
 from app.sessions.base import Session
-from app.sessions.config import ConfigIn, Matrix, check_rectangular
+from app.sessions.config import ConfigIn, WeightMatrix, check_rectangular
 from app.sessions.errors import InputError
 from app.sessions.kinds import new_session
 from app.sessions.rngstate import rng_in, rng_out
@@ -76,8 +76,8 @@ class WalkState(BaseModel):
 class RunState(BaseModel):
     model_config = ConfigDict(extra="forbid")
     step: Annotated[int, Field(ge=0, le=MAX_STEP)]
-    A: Matrix
-    B: Matrix
+    A: WeightMatrix  # training may take weights far past what a request may give
+    B: WeightMatrix
     diverged: bool = False
     # The shuffle of the epoch under way (order "shuffle"), or null.
     perm: Annotated[list[Annotated[int, Field(ge=0)]], Field(max_length=MAX_ROWS)] | None = None

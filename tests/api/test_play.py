@@ -228,7 +228,11 @@ def test_a_deleted_session_ends_its_stream(client, make_session):
 @pytest.fixture
 def strict_client():
     settings = Settings(
-        play_per_session=1, play_total=2, play_message_bytes=64, play_messages_per_second=1, play_client_share=1
+        play_per_session=1,
+        play_total=2,
+        play_message_bytes=64,
+        play_messages_per_second=1,
+        play_client_share=1,
     )
     with TestClient(create_app(settings)) as c:
         yield c
