@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     create_per_second: float = Field(limits.CREATE_PER_SECOND, gt=0)
     # Calls that run in worker threads at once (each long enough to leave the event loop).
     worker_calls: int = Field(limits.WORKER_CALLS, ge=1, le=64)
+    # The cyclic garbage collector: "tuned" (start-up frozen, young collections rarer),
+    # "frozen" (start-up frozen only) or "default" (Python's own), for comparing them.
+    gc_mode: str = Field("tuned", pattern="^(tuned|frozen|default)$")
     # Proxies whose X-Forwarded-For names the client (addresses or networks, comma-separated).
     trusted_proxies: str = ""
     # Request bodies larger than this are refused with 413 before they are read in full.
