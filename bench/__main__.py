@@ -1,4 +1,4 @@
-"""`python -m bench`: measure (a)-(e) in one run and write BENCHMARKS.md.
+"""`python -m bench`: measure (a)-(f) in one run and write BENCHMARKS.md.
 
     python -m bench                 # the full run, about three minutes
     python -m bench --smoke --out - # seconds: checks that every part still runs, times mean nothing
@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import core_bench, http_bench, play_bench, report
+from bench import core_bench, heavy_bench, http_bench, play_bench, report
 from bench.server import running_server
 from bench.stats import machine
 
@@ -31,9 +31,10 @@ class Plan:
     play_clients: int = 100
     play_rate: int = 60
     play_seconds: float = 10.0
+    heavy_seconds: float = 8.0
 
 
-SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0)
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,9 +67,13 @@ def main(argv: list[str] | None = None) -> int:
             play.append(play_bench.lecture_hall(server, plan.play_clients, plan.play_rate, plan.play_seconds))
     print("(e) bytes per frame ...", flush=True)
     sizes = play_bench.frame_bytes(core_bench.SIZES)
+    print("(f) health and one step while the heaviest calls run ...", flush=True)
+    with running_server() as server:
+        heavy = heavy_bench.heavy_mix(server, plan.heavy_seconds)
     after = machine()
 
     text = report.markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke=args.smoke)
+    text += report.heavy_section(heavy)
     if args.out == "-":
         sys.stdout.write(text)
     else:

@@ -201,6 +201,30 @@ def _details(plan, single, ff, http, inside, play, sizes) -> list[str]:
     return lines
 
 
+def heavy_section(heavy: dict) -> str:
+    """(f): /healthz and a one-step call idle and under the heaviest call mix, side by side."""
+    idle, busy = heavy["idle"], heavy["heavy"]
+    lines = [
+        "",
+        "## (f) No call blocks others",
+        "",
+        "`/healthz` and a one-step call on a small session, one after the other from one client,",
+        "first with the server idle, then while five threads send the heaviest calls the budgets",
+        "allow, one of each kind (SGD on a 77,000-weight network, Adam, TD, Monte Carlo on the",
+        f"shortest and on the longest walk), retrying on 429. {heavy['heavy_calls']} heavy calls were",
+        "answered meanwhile. Times in ms.",
+        "",
+        "| | /healthz p50 | /healthz p99 | one step p50 | one step p99 | samples |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in (("idle", idle), ("heaviest calls running", busy)):
+        lines.append(
+            f"| {name} | {r['healthz_p50']:.1f} | {r['healthz_p99']:.1f} | {r['step_p50']:.1f} | "
+            f"{r['step_p99']:.1f} | {r['samples']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def summary(single, ff, http, play) -> str:
     rows = targets(single, ff, http, play)
     return "\n".join(
