@@ -11,29 +11,10 @@ import time
 
 import httpx
 
+from bench.heavy_bench import HEAVY, hammer
 from tests.live_server import live_server
 
-HEAVY = [
-    {"hidden": 256, "data": {"s": [[0.1] * 300, [0.2] * 300], "y": [[0.0], [1.0]]}},  # SGD, a wide network
-    {"dataset": "circle", "optimizer": "adam"},  # Adam, always traced
-    {"environment": {"states": 19}},  # TD
-    {"environment": {"states": 1, "target": "mc"}},  # Monte Carlo on the shortest walk: an episode a step
-    {"environment": {"states": 1000, "target": "mc"}, "hidden": 20},  # ... and on the longest
-]
 SECONDS = 6.0
-
-
-def _hammer(url: str, config: dict, stop: threading.Event, counts: dict) -> None:
-    with httpx.Client(base_url=url, timeout=30) as c:
-        made = c.post("/api/sessions", json=config).json()
-        sid, n = made["id"], made["limits"]["max_steps"]
-        while not stop.is_set():
-            r = c.post(f"/api/sessions/{sid}/step", json={"n": n})
-            counts[r.status_code] = counts.get(r.status_code, 0) + 1
-            if r.status_code == 429:
-                time.sleep(0.05)
-            elif r.status_code == 422:  # the estimate has learned this kind's cost: ask again
-                n = c.get(f"/api/sessions/{sid}").json()["limits"]["max_steps"]
 
 
 def _p99(times: list[float]) -> float:
@@ -45,7 +26,7 @@ def test_health_and_a_single_step_stay_quick_while_the_heaviest_calls_run():
     with live_server(CREATE_BURST="1000") as (url, _), httpx.Client(base_url=url, timeout=30) as c:
         light = c.post("/api/sessions", json={}).json()["id"]
         stop, counts = threading.Event(), {}
-        threads = [threading.Thread(target=_hammer, args=(url, cfg, stop, counts)) for cfg in HEAVY]
+        threads = [threading.Thread(target=hammer, args=(url, cfg, stop, counts)) for cfg in HEAVY]
         for t in threads:
             t.start()
         time.sleep(1.0)  # every kind under way
