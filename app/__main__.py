@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import threading
 import webbrowser
+
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
 
 import uvicorn
 
@@ -15,6 +21,22 @@ from app.settings import get_settings
 
 def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name == "nt"
+
+
+def _raise_open_files() -> None:
+    """Lets this process hold as many sockets as the system allows it.
+
+    Many systems start a process with a soft limit of 1024 open files: a class's pages,
+    and a few hundred idle sockets on top, would exhaust it and the server would stop
+    accepting anyone.  The hard limit is the system's own bound.
+    """
+    if resource is None:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        # An unlimited hard limit, which the kernel caps lower, is left as it is.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,6 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Backprop Explainer at {url}", flush=True)
     if not args.no_browser and _has_display():
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    _raise_open_files()
     uvicorn.run(
         "app.main:app",
         host=args.host,
@@ -36,7 +59,8 @@ def main(argv: list[str] | None = None) -> None:
         log_level=settings.log_level,
         access_log=settings.access_log,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a request's head bounded in bytes and in time (app/api/protocol.py).
+        http="app.api.protocol:BoundedHttpToolsProtocol",
         ws="websockets-sansio",
         # Play frames are a couple of kilobytes: deflating each one would cost more
         # server CPU than the bandwidth is worth.  Settings messages are tiny.

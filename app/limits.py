@@ -40,4 +40,9 @@ WS_MAX_BYTES = 65_536  # the largest WebSocket message the transport takes at al
 MAX_SESSIONS = 500  # default: sessions kept in memory, least recently used dropped first
 SESSION_IDLE_SECONDS = 3600.0  # default: a session unused this long expires
 MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) before they are read
+MAX_HEADER_BYTES = 16_384  # default: a request's line and headers (else 431): no client grows a buffer
+HEADER_TIMEOUT_SECONDS = 10.0  # default: a request's head arrives in this time or its socket is let go
+MAX_HEADER_TIMEOUT_SECONDS = 30.0  # the longest HEADER_TIMEOUT_SECONDS a deployment may set
+REFUSED_LINGER_SECONDS = 2.0  # a socket answered 408 or 431 drops what comes this long, then closes:
+# closed at once with bytes unread, it would send a reset that can destroy the answer unread
 MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer
