@@ -16,6 +16,7 @@ except ImportError:  # not on Windows
 import uvicorn
 
 from app.limits import WS_MAX_BYTES
+from app.logs import log_config
 from app.settings import get_settings
 
 
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         log_level=settings.log_level,
+        # No session id in any line: RedactIds on every handler (app/logs.py).
+        log_config=log_config(settings.log_level),
         access_log=settings.access_log,
         loop="uvloop",
         # httptools, with a request's head bounded in bytes and in time (app/api/protocol.py).
