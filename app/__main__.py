@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import threading
 import webbrowser
 
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
+
 import uvicorn
 
 from app.limits import WS_MAX_BYTES
+from app.logs import log_config
 from app.settings import get_settings
 
 GC_YOUNG = 7000  # allocations between young collections (Python's default is 700)
@@ -38,6 +45,22 @@ def tune_collector() -> None:
         gc.set_threshold(GC_YOUNG, 20, 20)
 
 
+def _raise_open_files() -> None:
+    """Lets this process hold as many sockets as the system allows it.
+
+    Many systems start a process with a soft limit of 1024 open files: a class's pages,
+    and a few hundred idle sockets on top, would exhaust it and the server would stop
+    accepting anyone.  The hard limit is the system's own bound.
+    """
+    if resource is None:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        # An unlimited hard limit, which the kernel caps lower, is left as it is.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def main(argv: list[str] | None = None) -> None:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="backprop-explainer", description=__doc__)
@@ -53,14 +76,18 @@ def main(argv: list[str] | None = None) -> None:
     from app.main import app
 
     tune_collector()
+    _raise_open_files()
     uvicorn.run(
         app,
         host=args.host,
         port=args.port,
         log_level=settings.log_level,
+        # No session id in any line: RedactIds on every handler (app/logs.py).
+        log_config=log_config(settings.log_level),
         access_log=settings.access_log,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a request's head bounded in bytes and in time (app/api/protocol.py).
+        http="app.api.protocol:BoundedHttpToolsProtocol",
         ws="websockets-sansio",
         # Play frames are a couple of kilobytes: deflating each one would cost more
         # server CPU than the bandwidth is worth.  Settings messages are tiny.

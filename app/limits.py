@@ -50,4 +50,9 @@ SESSION_IN_USE_SECONDS = 300.0  # default: a session used this recently is not d
 CREATE_BURST = 600  # default: sessions one address may create at once (a class of 300 behind one NAT, twice)
 CREATE_PER_SECOND = 10.0  # default: and on average after that
 MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) before they are read
+MAX_HEADER_BYTES = 16_384  # default: a request's line and headers (else 431): no client grows a buffer
+HEADER_TIMEOUT_SECONDS = 10.0  # default: a request's head arrives in this time or its socket is let go
+MAX_HEADER_TIMEOUT_SECONDS = 30.0  # the longest HEADER_TIMEOUT_SECONDS a deployment may set
+REFUSED_LINGER_SECONDS = 2.0  # a socket answered 408 or 431 drops what comes this long, then closes:
+# closed at once with bytes unread, it would send a reset that can destroy the answer unread
 MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer

@@ -36,8 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.proxies = parse_proxies(settings.trusted_proxies)
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)
-    app.add_middleware(Guard, max_body=settings.max_body_bytes)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    app.add_middleware(Guard, max_body=settings.max_body_bytes, origins=frozenset(origins))
     if origins:  # no CORS headers at all unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     # The step, the request a class makes most, first and as a plain route (see

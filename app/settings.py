@@ -36,7 +36,14 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Request bodies larger than this are refused with 413 before they are read in full.
     max_body_bytes: int = Field(limits.MAX_BODY_BYTES, ge=1024)
-    # Comma-separated origins allowed by CORS; empty means no CORS headers at all.
+    # A request's line and headers: at most this many bytes (else 431), arriving within this
+    # many seconds of the connection opening or of the previous response (else closed).
+    max_header_bytes: int = Field(limits.MAX_HEADER_BYTES, ge=1024, le=1_048_576)
+    header_timeout_seconds: float = Field(
+        limits.HEADER_TIMEOUT_SECONDS, gt=0, le=limits.MAX_HEADER_TIMEOUT_SECONDS
+    )
+    # Comma-separated origins allowed by CORS, and to open play WebSockets from their pages;
+    # empty means no CORS headers at all, and WebSockets from this server's own pages only.
     cors_origins: str = ""
     # Play mode's WebSockets: how many may stream one session and how many in all
     # (each costs a share of the one core that steps), and what one may send.

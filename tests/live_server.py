@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,12 +39,15 @@ def wait_healthy(url: str, proc: subprocess.Popen, log, seconds: float = 30) -> 
 
 
 @contextlib.contextmanager
-def live_server(port: int | None = None, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yields (base url, process); the process is stopped on exit."""
+def live_server(
+    port: int | None = None, log: BinaryIO | None = None, **env: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yields (base url, process); the process is stopped on exit.  The server's output
+    goes to `log` when given (a file opened for writing and reading), else to a temporary file."""
     port = port or free_port()
     # The server's output goes to a file, not a pipe: a pipe nobody reads fills up
     # and then blocks the server the moment it logs a little more than usual.
-    with tempfile.TemporaryFile() as log:
+    with contextlib.nullcontext(log) if log is not None else tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "app", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,

@@ -24,7 +24,19 @@ def _message(err: dict) -> str:
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, InputError):
         return ctx_error.args[0]
+    if err.get("type") == "json_invalid":
+        return f"body: not valid JSON ({ctx_error or msg})"
     return f"{_field(err.get('loc', ()))}: {msg}"
+
+
+def _field_of(err: dict) -> str:
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, InputError):
+        return ctx_error.field
+    # A parse error's location is a character offset, not a field: the field is the body.
+    if err.get("type") == "json_invalid":
+        return "body"
+    return _field(err.get("loc", ()))
 
 
 def _detail(field: str, message: str, kind: str) -> dict:
@@ -34,9 +46,7 @@ def _detail(field: str, message: str, kind: str) -> dict:
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
     details = []
     for err in exc.errors():
-        ctx_error = (err.get("ctx") or {}).get("error")
-        field = ctx_error.field if isinstance(ctx_error, InputError) else _field(err.get("loc", ()))
-        details.append(_detail(field, _message(err), str(err.get("type", "value_error"))))
+        details.append(_detail(_field_of(err), _message(err), str(err.get("type", "value_error"))))
     # The submitted input is not echoed back: it may be megabytes.
     return FastJSON({"message": details[0]["msg"], "detail": details[:MAX_ERRORS_LISTED]}, status_code=422)
 

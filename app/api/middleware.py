@@ -1,4 +1,8 @@
-"""Plain ASGI middleware (no per-request task or thread): body size limit and security headers."""
+"""Plain ASGI middleware (no per-request task or thread): the checks at the door, and security headers.
+
+Request bodies: JSON only on the requests that change something, and no larger than a
+limit.  WebSockets: only from this server's own page or an origin configured.
+"""
 
 from __future__ import annotations
 
@@ -27,18 +31,60 @@ SECURITY_HEADERS = [
 ]
 
 
-class Guard:
-    """Refuses request bodies over `max_body` bytes with 413 and adds security headers.
+# Requests that change something; their bodies must be JSON.  A page elsewhere may send
+# "simple" requests (text/plain, form encodings) here without asking first: refused.
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-    A declared Content-Length over the limit is refused before a byte of the body is
-    read; a chunked body is read only up to the limit.
+
+def is_json(content_type: bytes) -> bool:
+    """application/json, with or without parameters such as charset."""
+    return content_type.partition(b";")[0].strip().lower() == b"application/json"
+
+
+def origin_allowed(headers: list[tuple[bytes, bytes]], allowed: frozenset[str]) -> bool:
+    """Whether a WebSocket handshake with these headers comes from a page that may connect.
+
+    A browser always sends Origin, and no page can change it: the page must come from the
+    host it connects to (the Host header; scheme and default ports aside) or from an origin
+    in `allowed` (CORS_ORIGINS; "*" allows any).  Clients that are not browsers send none
+    and are let through: the session id is their key, as it is over HTTP.
+    """
+    origin = host = None
+    for name, value in headers:
+        if name == b"origin":
+            origin = value.decode("latin-1").strip().lower()
+        elif name == b"host":
+            host = value.decode("latin-1").strip().lower()
+    if origin is None:
+        return True
+    if "*" in allowed or origin in allowed:
+        return True
+    scheme, sep, netloc = origin.partition("://")
+    return bool(sep) and scheme in ("http", "https") and host is not None and netloc == host
+
+
+class Guard:
+    """The checks at the door, and security headers on every answer.
+
+    HTTP: a POST, PUT, PATCH or DELETE that declares a Content-Type other than
+    application/json, or sends a body without one, is refused with 415; a body over
+    `max_body` bytes with 413 (a declared Content-Length before a byte of the body is
+    read, a chunked body once the limit is passed).  WebSocket: a handshake whose Origin
+    `origin_allowed` refuses is answered 403 before it is accepted.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, origins: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.max_body = max_body
+        self.origins = frozenset(o.rstrip("/").lower() for o in origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            if origin_allowed(scope["headers"], self.origins):
+                await self.app(scope, receive, send)
+            else:
+                await _refuse_websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -50,11 +96,19 @@ class Guard:
 
         length = None
         chunked = False
+        content_type = None
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = int(value) if value.isdigit() else -1
             elif name == b"transfer-encoding" and b"chunked" in value.lower():
                 chunked = True
+            elif name == b"content-type":
+                content_type = value
+        if scope["method"] in STATE_CHANGING:
+            has_body = chunked or bool(length)
+            if (content_type is not None or has_body) and not (content_type and is_json(content_type)):
+                await _refuse(send_with_headers, 415, UNSUPPORTED)
+                return
         if length is not None and (length < 0 or length > self.max_body):
             await self._too_large(send_with_headers)
             return
@@ -82,17 +136,40 @@ class Guard:
                 return b"".join(parts)
 
     async def _too_large(self, send: Send) -> None:
-        body = orjson.dumps(
-            {"message": f"body: request bodies are limited to {self.max_body} bytes", "detail": []}
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _refuse(send, 413, f"body: request bodies are limited to {self.max_body} bytes")
+
+
+UNSUPPORTED = "Content-Type: a request body must be JSON, sent as application/json"
+FOREIGN = (
+    "Origin: this WebSocket takes pages from this server only, "
+    "or from an origin that the server's CORS_ORIGINS names"
+)
+
+
+def _answer(message: str) -> bytes:
+    return orjson.dumps({"message": message, "detail": []})
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": _answer(message)})
+
+
+async def _refuse_websocket(scope: Scope, receive: Receive, send: Send) -> None:
+    """403 to the handshake, before it is accepted: the page never gets a connection."""
+    await receive()  # websocket.connect
+    if "websocket.http.response" in (scope.get("extensions") or {}):
+        headers = [(b"content-type", b"application/json"), *SECURITY_HEADERS]
+        await send({"type": "websocket.http.response.start", "status": 403, "headers": headers})
+        await send({"type": "websocket.http.response.body", "body": _answer(FOREIGN)})
+    else:  # a server without the extension answers a close before accept with a bare 403
+        await send({"type": "websocket.close", "code": 1008, "reason": FOREIGN})
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.limits import HISTORY, MAX_OUTPUTS, MAX_RATE, MAX_ROWS, MAX_STEPS, MAX_STEPS_PER_FRAME
 from app.sessions.config import ConfigIn, Matrix, Row, Seed, Strict, Value, check_rectangular
@@ -30,7 +30,6 @@ class PlaySettingsIn(Strict):
     """A play stream's settings message: any of its fields, at any time; those sent
     replace the ones sent before.  The defaults are a stream's settings at first."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
     rate: float = Field(30.0, ge=1, le=MAX_RATE, allow_inf_nan=False, description="frames per second")
     steps_per_frame: int = Field(1, ge=1, le=MAX_STEPS_PER_FRAME, description="steps in each frame")
     paused: bool = False

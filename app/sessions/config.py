@@ -50,7 +50,10 @@ def check_rectangular(rows: list[list[float]], field: str) -> None:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request model: no unknown field, and no value of another JSON type taken for its own
+    (a string or true is not a number, 1 is not true); a whole number is a float's value."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class DataIn(Strict):

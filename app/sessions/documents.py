@@ -9,14 +9,15 @@ session whose next steps are bit for bit those the exported one would have taken
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from app.limits import HISTORY, MAX_EPISODE, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
 from app.sessions.base import Session
-from app.sessions.config import ConfigIn, WeightMatrix, check_rectangular
+from app.sessions.config import ConfigIn, Strict, WeightMatrix, check_rectangular
 from app.sessions.errors import InputError
 from app.sessions.kinds import new_session
 from app.sessions.rngstate import rng_in, rng_out
@@ -25,14 +26,12 @@ FORMAT = "backprop-explainer/session"
 UINT128 = r"^[0-9]{1,39}$"  # PCG64's state and increment, as decimal strings
 
 
-class PCG64State(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PCG64State(Strict):
     state: Annotated[str, Field(pattern=UINT128)]
     inc: Annotated[str, Field(pattern=UINT128)]
 
 
-class RngState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RngState(Strict):
     bit_generator: Literal["PCG64"]
     state: PCG64State
     has_uint32: Annotated[int, Field(ge=0, le=1)]
@@ -47,8 +46,7 @@ MomentMatrix = Annotated[
 ]
 
 
-class AdamState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AdamState(Strict):
     t: Annotated[int, Field(ge=0, le=MAX_STEP)]
     m_A: MomentMatrix
     v_A: MomentMatrix
@@ -56,25 +54,22 @@ class AdamState(BaseModel):
     v_B: MomentMatrix
 
 
-class EpisodeState(BaseModel):
+class EpisodeState(Strict):
     """The Monte Carlo episode being learned: its replaying generator and how far it has got."""
 
-    model_config = ConfigDict(extra="forbid")
     t: Annotated[int, Field(ge=0, lt=MAX_EPISODE)]
     length: Annotated[int, Field(ge=1, le=MAX_EPISODE)]
     final_reward: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
     rng: RngState
 
 
-class WalkState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WalkState(Strict):
     position: Annotated[int, Field(ge=0, lt=MAX_STATES)]
     episodes: Annotated[int, Field(ge=0, le=MAX_STEP)]
     episode: EpisodeState | None = None
 
 
-class RunState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RunState(Strict):
     step: Annotated[int, Field(ge=0, le=MAX_STEP)]
     A: WeightMatrix  # training may take weights far past what a request may give
     B: WeightMatrix
@@ -94,14 +89,22 @@ class RunState(BaseModel):
         return self
 
 
-class SessionDocument(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SessionDocument(Strict):
     format: Literal["backprop-explainer/session"]
     version: Literal[1]
     config: ConfigIn
     run: RunState
     rng: RngState
     history: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=HISTORY)] = []
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _whole_version(cls, value: object) -> object:
+        # A Literal of a number takes true and 1.0 for 1, even in strict mode.
+        if type(value) is not int:
+            shown = json.dumps(value, default=str)[:40]
+            raise InputError("version", f"must be the whole number 1, not {shown}")
+        return value
 
 
 def export_document(session: Session) -> dict:

@@ -24,8 +24,8 @@ def test_concurrent_steps_on_one_session_lose_none():
             rs = await asyncio.gather(*(c.post(f"/api/sessions/{sid}/step", json={"n": n}) for n in sizes))
             done = [(n, r) for n, r in zip(sizes, rs, strict=True) if r.status_code == 200]
             refused = [n for n, r in zip(sizes, rs, strict=True) if r.status_code == 429]
-            assert len(done) + len(refused) == 50 and set(refused) <= {3000}
-            assert all(n < 3000 for n, _ in done[:1]) or refused  # long ones overlapped, and were turned away
+            # a long call while another of the session's runs is turned away, never queued or lost
+            assert len(done) + len(refused) == 50 and 3000 in {n for n, _ in done}
             steps = sorted(r.json()["state"]["step"] for _, r in done)
             assert len(set(steps)) == len(done)  # each call saw a distinct, serialized state
             final = (await c.get(f"/api/sessions/{sid}")).json()["state"]["step"]

@@ -43,7 +43,7 @@ def test_health_and_a_single_step_stay_quick_while_the_heaviest_calls_run():
         stop.set()
         for t in threads:
             t.join()
-    assert counts.get(200, 0) >= len(HEAVY), counts  # the heavy calls really ran
+    assert counts.get(200, 0) >= 2, counts  # heavy calls really ran (two at a time, at most)
     assert set(counts) <= {200, 422, 429} and counts.get(422, 0) <= 3 * len(HEAVY), counts
     assert _p99(health) <= 0.050, f"/healthz p99 {_p99(health) * 1000:.1f} ms over {len(health)}"
     assert _p99(step) <= 0.050, f"one step p99 {_p99(step) * 1000:.1f} ms over {len(step)}"

@@ -14,6 +14,7 @@ from app.sessions import MemoryStore, Session
 ERRORS = {
     404: {"model": ErrorOut, "description": "no session with this id"},
     413: {"model": ErrorOut, "description": "request body too large"},
+    415: {"model": ErrorOut, "description": "a request body that is not sent as application/json"},
     422: {"model": ErrorOut, "description": "a value out of bounds, naming the field and the limit"},
 }
 # ... and what a call that makes a session may be besides.

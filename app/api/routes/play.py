@@ -24,18 +24,17 @@ import asyncio
 import contextlib
 import logging
 import math
-import time
 
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app.api import frames
 from app.api.clients import client_of
+from app.api.play_messages import Budget, parse_settings, whole_error
 from app.api.schemas import PlaySettingsIn
 from app.api.work import Workers
-from app.limits import MAX_RATE, MAX_STEPS_PER_FRAME
+from app.limits import MAX_STEPS_PER_FRAME
 from app.sessions import Diverged, InputError, MemoryStore, Session, SessionNotFound
 from app.settings import Settings
 
@@ -151,7 +150,7 @@ class Player:
         steps = changes.get("steps_per_frame", self.steps_per_frame)
         largest = min(MAX_STEPS_PER_FRAME, self.session.max_steps(seconds=self.limits.play_share / rate))
         if steps > largest:
-            raise _whole_error(steps, largest, f" for this session at {rate:g} frames a second")
+            raise whole_error(steps, largest, f" for this session at {rate:g} frames a second")
         self._ask_load(self._load_of(rate, steps, changes.get("paused", self.paused)))
         return changes
 
@@ -287,70 +286,6 @@ def _on_grid(t: float, period: float) -> float:
 def _resolve(future: asyncio.Future) -> None:
     if not future.done():
         future.set_result(None)
-
-
-class Budget:
-    """A token bucket: `rate` messages a second on average, `burst` at once."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.tokens = burst
-        self.at = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
-
-
-def parse_settings(text: str | None, max_steps: int) -> dict:
-    """The settings in one message, all checked (by PlaySettingsIn) before any is used:
-    the fields it sends, with their values."""
-    if text is None:
-        raise InputError("message", 'send settings as JSON text, such as {"rate": 30}')
-    try:
-        message = PlaySettingsIn.model_validate_json(text)
-    except ValidationError as e:
-        raise _settings_error(e.errors(include_url=False)[0]) from None
-    changes = {name: getattr(message, name) for name in message.model_fields_set}
-    if changes.get("steps_per_frame", 1) > max_steps:
-        raise _whole_error(changes["steps_per_frame"], max_steps, " for a network this large")
-    return changes
-
-
-def _settings_error(err: dict) -> InputError:
-    """A settings message's first error, in words a page can show."""
-    field = str(err["loc"][0]) if err.get("loc") else ""
-    value = err.get("input")
-    if err["type"] == "json_invalid":
-        return InputError("message", 'not valid JSON; send an object such as {"rate": 30}')
-    if not field:
-        return InputError("message", 'must be a JSON object such as {"rate": 30}')
-    if err["type"] == "extra_forbidden":
-        return InputError(_show(field), "unknown setting; the settings are rate, steps_per_frame, paused")
-    if field == "rate":
-        return InputError(
-            "rate", f"must be a number of frames per second from 1 to {MAX_RATE}, not {_show(value)}"
-        )
-    if field == "steps_per_frame":
-        return _whole_error(value, MAX_STEPS_PER_FRAME, "")
-    return InputError(field, f"must be true or false, not {_show(value)}")
-
-
-def _whole_error(value, max_steps: int, why: str) -> InputError:
-    return InputError(
-        "steps_per_frame", f"must be a whole number from 1 to {max_steps}{why}, not {_show(value)}"
-    )
-
-
-def _show(value, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else orjson.dumps(value).decode()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def diverged_message(exc: Diverged) -> dict:

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.api.json import FastJSON
+from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import CREATE_ERRORS, Creator, CurrentSession, Store, answers
 from app.api.schemas import (
     ConfigIn,
@@ -25,7 +25,10 @@ from app.api.schemas import (
 )
 from app.sessions.documents import SessionDocument, export_document, import_document
 
-router = APIRouter(prefix="/api/sessions", tags=["sessions"], default_response_class=FastJSON)
+# JSONRoute: bodies parsed by app/api/json.py's loads, which refuses a key given twice.
+router = APIRouter(
+    prefix="/api/sessions", tags=["sessions"], default_response_class=FastJSON, route_class=JSONRoute
+)
 
 
 @router.post("", status_code=201, **answers(SessionOut, 201, CREATE_ERRORS))

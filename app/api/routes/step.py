@@ -10,12 +10,10 @@ describes the step in the OpenAPI schema, with StepIn as its body.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
-from app.api.json import FastJSON
+from app.api.json import FastJSON, read_body
 from app.api.routes.common import answers
 from app.api.schemas import DivergedOut, ErrorOut, StepIn, StepOut
 
@@ -42,10 +40,7 @@ def _answer(session, trace, losses) -> FastJSON:
 def _steps_asked(body: bytes) -> StepIn:
     if not body.strip() or body.strip() == b"null":
         return StepIn()
-    try:
-        return StepIn.model_validate_json(body)
-    except ValidationError as e:
-        raise RequestValidationError(e.errors(include_url=False)) from None
+    return read_body(StepIn, body)
 
 
 route = Route(PATH, step, methods=["POST"])
