@@ -12,11 +12,17 @@ from pathlib import Path
 from bench.server import Server
 from bench.stats import median
 
+# Each request steps the next of the sessions, in turn: a class, not one learner.
 STEP_SCRIPT = """
-wrk.method = "POST"
-wrk.body = '{"n": 1}'
-wrk.headers["Content-Type"] = "application/json"
+ids = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local path = "/api/sessions/" .. ids[(counter %% #ids) + 1] .. "/step"
+  return wrk.format("POST", path, {["Content-Type"] = "application/json"}, '{"n": 1}')
+end
 """
+SESSIONS = 50
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -55,22 +61,26 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> 
 
 
 def step_vs_healthz(server: Server, rounds: int, seconds: int, connections: int) -> dict:
-    """Alternating wrk runs on /healthz and on the step endpoint of a (2, 16, 1) session."""
-    sid = server.new_session(dataset="xor", hidden=16, alpha_A=0.01, alpha_B=0.01)
+    """Alternating wrk runs on /healthz and on the step endpoint of SESSIONS (2, 16, 1) sessions."""
+    sids = [server.new_session(dataset="xor", hidden=16, alpha_A=0.01, alpha_B=0.01) for _ in range(SESSIONS)]
     runs: dict[str, list[dict]] = {"healthz": [], "step": []}
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "step.lua"
-        script.write_text(STEP_SCRIPT)
+        script.write_text(STEP_SCRIPT % ", ".join(f'"{sid}"' for sid in sids))
         for _ in range(rounds):
             runs["healthz"].append(wrk(f"{server.url}/healthz", seconds, connections))
-            step_url = f"{server.url}/api/sessions/{sid}/step"
-            runs["step"].append(wrk(step_url, seconds, connections, str(script)))
+            runs["step"].append(wrk(f"{server.url}/", seconds, connections, str(script)))
     out = {}
     for name, results in runs.items():
         out[name] = {key: median([r[key] for r in results]) for key in ("rps", "p50_ms", "p99_ms")} | {
             "failed": sum(r["failed"] for r in results),
             "rounds": [r["rps"] for r in results],
+            "p99_rounds": [r["p99_ms"] for r in results],
         }
+    # the tail every learner feels, round by round: the step's p99 against /healthz's just before it
+    out["p99_ratios"] = [
+        s["p99_ms"] / h["p99_ms"] for h, s in zip(runs["healthz"], runs["step"], strict=True)
+    ]
     return out
 
 
