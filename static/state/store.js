@@ -9,6 +9,7 @@ export function initialState() {
     datasets: [],
     data: null, // D of the session: {s: [[…]], y: [[…]]}
     session: null, // {id, config} as the server answered
+    limits: null, // {max_steps}: what one call may ask of this session, from its last answer
     A: null, // current weights (after the last step)
     B: null,
     trace: null, // the last step's trace, completed by completeTrace
