@@ -54,8 +54,8 @@ export const api = {
   setWeights: (id, weights) => request('PUT', `/api/sessions/${id}/weights`, weights),
   setSample: (id, sample) => request('PUT', `/api/sessions/${id}/sample`, sample),
   predict: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s }),
-  // TD mode: steps until the episode under way ends (the server caps them at one call's worth)
-  stepToEpisodeEnd: (id) => request('POST', `/api/sessions/${id}/step`, { n: 100000, to_episode_end: true }),
+  // TD mode: at most n steps, ending after the one that ends the episode under way
+  stepToEpisodeEnd: (id, n) => request('POST', `/api/sessions/${id}/step`, { n, to_episode_end: true }),
   values: (id) => request('GET', `/api/sessions/${id}/values`),
   gradcheck: (id) => request('GET', `/api/sessions/${id}/gradcheck`),
   exportSession: (id) => request('GET', `/api/sessions/${id}/export`),

@@ -17,6 +17,7 @@ import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render } from './render.js';
 import { adopt, createSession, takeTrace } from './session.js';
+import { stepToEpisodeEnd, takeSteps } from './work.js';
 
 /** Move to the next phase; in quiz mode, ask first when that phase reveals a number. */
 function advancePhase() {
@@ -30,14 +31,6 @@ function advancePhase() {
   }
   if (state.quiz && state.quiz.phaseIndex === next && state.quiz.guess === null) return; // waiting
   state.phase = next;
-}
-
-/** Steps taken at once by `request` (called once play has stopped), shown at their last phase. */
-async function takeSteps(request) {
-  stopPlaying();
-  takeTrace(await request());
-  state.phase = LAST_PHASE;
-  state.quiz = null;
 }
 
 export const actions = {
@@ -61,15 +54,21 @@ export const actions = {
     render();
     byId('next-phase').focus();
   },
-  step: () => guarded(() => takeSteps(() => api.step(state.session.id, 1))),
+  step: () =>
+    guarded(async () => {
+      stopPlaying();
+      takeTrace(await api.step(state.session.id, 1));
+      state.phase = LAST_PHASE;
+      state.quiz = null;
+    }),
   epoch: () =>
-    guarded(() =>
-      takeSteps(() => {
-        // TD mode: E plays out the episode under way; else the rest of the pass over D.
-        if (isTD(state.session.config)) return api.stepToEpisodeEnd(state.session.id);
-        const size = state.data.s.length;
-        return api.step(state.session.id, size - (state.counters.step % size));
-      })),
+    guarded(async () => {
+      stopPlaying();
+      // TD mode: E plays out the episode under way; else the rest of the pass over D.
+      if (isTD(state.session.config)) return stepToEpisodeEnd();
+      const size = state.data.s.length;
+      return takeSteps('Epoch', size - (state.counters.step % size));
+    }),
   reset: (newSeed) =>
     guarded(async () => {
       stopPlaying();
