@@ -4,11 +4,21 @@
  */
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  /** `retryAfter`: the seconds a 429 or 503 asks to wait before trying again, else null. */
+  constructor(status, body, retryAfter = null) {
     super((body && body.message) || `the server answered ${status}`);
     this.status = status;
     this.body = body || {};
+    this.retryAfter = retryAfter;
   }
+}
+
+/** Retry-After in seconds (the page never sends dates), at least 1; null when absent. */
+function retryAfterOf(response) {
+  const text = response.headers.get('retry-after');
+  if (text === null) return null;
+  const seconds = Number(text);
+  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : 1;
 }
 
 async function request(method, path, body) {
@@ -30,7 +40,7 @@ async function request(method, path, body) {
   } catch (err) {
     json = null;
   }
-  if (!response.ok) throw new ApiError(response.status, json);
+  if (!response.ok) throw new ApiError(response.status, json, retryAfterOf(response));
   return json;
 }
 
@@ -44,8 +54,8 @@ export const api = {
   setWeights: (id, weights) => request('PUT', `/api/sessions/${id}/weights`, weights),
   setSample: (id, sample) => request('PUT', `/api/sessions/${id}/sample`, sample),
   predict: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s }),
-  // TD mode: steps until the episode under way ends (the server caps them at one call's worth)
-  stepToEpisodeEnd: (id) => request('POST', `/api/sessions/${id}/step`, { n: 100000, to_episode_end: true }),
+  // TD mode: at most n steps, ending after the one that ends the episode under way
+  stepToEpisodeEnd: (id, n) => request('POST', `/api/sessions/${id}/step`, { n, to_episode_end: true }),
   values: (id) => request('GET', `/api/sessions/${id}/values`),
   gradcheck: (id) => request('GET', `/api/sessions/${id}/gradcheck`),
   exportSession: (id) => request('GET', `/api/sessions/${id}/export`),

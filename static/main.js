@@ -32,6 +32,7 @@ import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
 import { ValuePlot } from './views/valueplot.js';
 import { WeightEditor } from './views/weighteditor.js';
+import { WorkView } from './views/work.js';
 
 const weightEditor = new WeightEditor().init($('weight-editor'), setWeight);
 const settings = new SettingsView().init($('settings'), (changed) => applySettings(settings.read(), changed));
@@ -54,6 +55,7 @@ const views = [
   new ValuePlot().init($('value-plot'), $('value-caption')),
   new StatusView().init(document.body),
   new ControlsView().init(setSpeed),
+  new WorkView().init($('work')),
   new DeadNoteView().init($('dead-note')),
   new ShareLinkView().init($('share-link'), $('link-weights'), (checked) => {
     state.linkWeights = checked;
@@ -69,6 +71,7 @@ const CLICKS = {
   'next-phase': actions.nextPhase,
   step: actions.step,
   epoch: actions.epoch,
+  'stop-work': actions.stopWork,
   play: actions.togglePlay,
   reset: () => actions.reset(false),
   'reset-seed': () => actions.reset(true),

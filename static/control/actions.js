@@ -1,7 +1,8 @@
 /**
  * @fileoverview What the buttons and keys do: step through a phase, a step,
- * an epoch; reset; the quiz's reveal; the toggles; the gradient check and the
- * hand-check preset.  Each goes through the queue when it asks the server.
+ * an epoch; stop a long one; reset; the quiz's reveal; the toggles; the
+ * gradient check and the hand-check preset.  Each goes through the queue when
+ * it asks the server; those that take steps wait while a long job is on show.
  */
 
 import { api } from '../api.js';
@@ -12,11 +13,13 @@ import { LAST_PHASE } from '../state/phases.js';
 import { questionFor } from '../state/quiz.js';
 import { state } from '../state/store.js';
 import { isTD } from '../state/td.js';
+import { working } from '../state/work.js';
 import { changeRate, togglePlay } from './play.js';
 import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render } from './render.js';
 import { adopt, createSession, takeTrace } from './session.js';
+import { stepToEpisodeEnd, stopWork, takeSteps } from './work.js';
 
 /** Move to the next phase; in quiz mode, ask first when that phase reveals a number. */
 function advancePhase() {
@@ -32,16 +35,13 @@ function advancePhase() {
   state.phase = next;
 }
 
-/** Steps taken at once by `request` (called once play has stopped), shown at their last phase. */
-async function takeSteps(request) {
-  stopPlaying();
-  takeTrace(await request());
-  state.phase = LAST_PHASE;
-  state.quiz = null;
+/** `action`, unless a job of several calls is on show: its Stop comes first. */
+function unlessWorking(action) {
+  return (...args) => (working(state) ? undefined : action(...args));
 }
 
 export const actions = {
-  nextPhase: () =>
+  nextPhase: unlessWorking(() =>
     guarded(async () => {
       stopPlaying();
       if (state.trace && state.phase < LAST_PHASE) {
@@ -52,7 +52,7 @@ export const actions = {
       state.phase = -1;
       state.quiz = null;
       advancePhase();
-    }),
+    })),
   reveal: (text) => {
     const guess = parseNumber(text, 'your guess');
     if (!state.quiz || guess instanceof Error) return;
@@ -61,22 +61,29 @@ export const actions = {
     render();
     byId('next-phase').focus();
   },
-  step: () => guarded(() => takeSteps(() => api.step(state.session.id, 1))),
-  epoch: () =>
-    guarded(() =>
-      takeSteps(() => {
-        // TD mode: E plays out the episode under way; else the rest of the pass over D.
-        if (isTD(state.session.config)) return api.stepToEpisodeEnd(state.session.id);
-        const size = state.data.s.length;
-        return api.step(state.session.id, size - (state.counters.step % size));
-      })),
-  reset: (newSeed) =>
+  step: unlessWorking(() =>
+    guarded(async () => {
+      stopPlaying();
+      takeTrace(await api.step(state.session.id, 1));
+      state.phase = LAST_PHASE;
+      state.quiz = null;
+    })),
+  epoch: unlessWorking(() =>
+    guarded(async () => {
+      stopPlaying();
+      // TD mode: E plays out the episode under way; else the rest of the pass over D.
+      if (isTD(state.session.config)) return stepToEpisodeEnd();
+      const size = state.data.s.length;
+      return takeSteps('Epoch', size - (state.counters.step % size));
+    })),
+  stopWork,
+  reset: unlessWorking((newSeed) =>
     guarded(async () => {
       stopPlaying();
       const seed = newSeed ? Math.floor(Math.random() * 2 ** 31) : undefined;
       adopt(await api.reset(state.session.id, seed));
-    }),
-  togglePlay,
+    })),
+  togglePlay: unlessWorking(togglePlay),
   toggleLog: () => {
     state.chart.log = !state.chart.log;
     render();
@@ -95,9 +102,11 @@ export const actions = {
     guarded(async () => {
       state.gradcheck = await api.gradcheck(state.session.id);
     }),
-  handPreset: () =>
-    guarded(async () => {
+  handPreset: () => {
+    stopWork();
+    return guarded(async () => {
       stopPlaying();
       await createSession(HAND_PRESET);
-    }),
+    });
+  },
 };

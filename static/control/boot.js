@@ -6,16 +6,15 @@
 
 import { api } from '../api.js';
 import { readLink } from '../state/link.js';
-import { LAST_PHASE } from '../state/phases.js';
 import { state } from '../state/store.js';
 import { render } from './render.js';
-import { createSession, takeTrace } from './session.js';
+import { createSession } from './session.js';
+import { takeSteps } from './work.js';
 
 /** Open the run a link describes: create its session, then replay its steps. */
 async function openLink(link) {
   await createSession(link.config);
-  if (link.step > 0) takeTrace(await api.step(state.session.id, link.step));
-  if (link.step > 0) state.phase = LAST_PHASE;
+  await takeSteps('Replaying the link', link.step);
 }
 
 /** Start the page; `readSettings()` is the config the settings form holds. */

@@ -12,6 +12,7 @@ import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render } from './render.js';
 import { adoptWeights, createSession } from './session.js';
+import { stopWork } from './work.js';
 
 /**
  * An edit by hand: the server's 422 message comes back for the editor to show
@@ -57,6 +58,7 @@ export async function applySettings({ config, errors }, changed) {
   state.fieldErrors = errors;
   if (Object.keys(errors).length) return render();
   stopPlaying();
+  stopWork(); // the new session need not wait for the old one's work
   await guarded(async () => {
     try {
       await createSession(config);

@@ -14,6 +14,7 @@ import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render } from './render.js';
 import { adopt } from './session.js';
+import { stopWork } from './work.js';
 
 export const exporters = {
   link: async () => {
@@ -32,8 +33,9 @@ export const exporters = {
     guarded(async () => {
       downloadJSON(`backprop-session-step${state.counters.step}.json`, await api.exportSession(state.session.id));
     }),
-  importFile: (file) =>
-    guarded(async () => {
+  importFile: (file) => {
+    stopWork();
+    return guarded(async () => {
       let doc;
       try {
         doc = JSON.parse(await file.text());
@@ -45,7 +47,8 @@ export const exporters = {
       if (state.session) api.remove(state.session.id).catch(() => {});
       adopt(body);
       state.notice = `Opened ${file.name}: the run continues from step ${body.state.step}.`;
-    }),
+    });
+  },
   csv: () => download('loss-history.csv', new Blob([lossCSV(state.chart)], { type: 'text/csv' })),
   svg: () => download('network.svg', new Blob([svgDocument(byId('network-svg'))], { type: 'image/svg+xml' })),
   png: async () => {

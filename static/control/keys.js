@@ -17,6 +17,7 @@ const KEYS = {
   q: actions.toggleQuiz,
   f: actions.togglePresenter,
   g: actions.gradcheck,
+  escape: actions.stopWork,
   '[': () => actions.speed(-1),
   ']': () => actions.speed(1),
 };

@@ -16,6 +16,7 @@ import { render } from './render.js';
 /** A session as the server answered it ({id, config, state}) becomes the page's session, at its start. */
 export function adopt(body) {
   state.session = { id: body.id, config: body.config };
+  state.limits = body.limits || null;
   state.A = body.state.A;
   state.B = body.state.B;
   state.trace = null;
@@ -32,6 +33,11 @@ export function adopt(body) {
   refreshFit();
   state.values = null;
   refreshValues();
+}
+
+/** What one call may ask of the session on show, as its latest answer says (kept when it says nothing). */
+export function setLimits(body) {
+  if (body.limits) state.limits = body.limits;
 }
 
 /** The top bar's counters from the server's state of the session. */
@@ -64,6 +70,7 @@ export function takeTrace(body) {
 
 /** New weights from the server: the run goes on from them, at the same step. */
 export function adoptWeights(body) {
+  setLimits(body);
   state.A = body.state.A;
   state.B = body.state.B;
   state.trace = null;

@@ -1,6 +1,7 @@
 /**
  * @fileoverview How numbers are shown: one precision everywhere, so what the
- * diagram, the equations and the tests read is the same text.
+ * diagram, the equations and the tests read is the same text; counts with
+ * their thousands marked.
  */
 
 /** Digits after the point in fixed notation. */
@@ -20,6 +21,11 @@ export function fmt(v) {
   if (a >= 1e5 || a < 5e-4) return v.toExponential(2).replace('e+', 'e');
   const s = v.toFixed(DECIMALS);
   return s === '-0.0000' ? '0.0000' : s;
+}
+
+/** A count of things, with thousands separated as in English: 10,000. */
+export function count(n) {
+  return n.toLocaleString('en-US');
 }
 
 /** The subscript used on the page: 1-based, as on a blackboard. */

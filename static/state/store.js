@@ -9,6 +9,7 @@ export function initialState() {
     datasets: [],
     data: null, // D of the session: {s: [[…]], y: [[…]]}
     session: null, // {id, config} as the server answered
+    limits: null, // {max_steps}: what one call may ask of this session, from its last answer
     A: null, // current weights (after the last step)
     B: null,
     trace: null, // the last step's trace, completed by completeTrace
@@ -27,6 +28,7 @@ export function initialState() {
     gradcheck: null, // the server's last gradient check
     source: null, // the core's source for one step, with the lines of each phase
     dataVersion: 0, // bumped whenever D changes (a new session, an edited sample)
+    work: null, // the job of several calls under way: see state/work.js
     values: null, // TD mode: {v_hat, v_true, rmsve, step} of every state, from the values endpoint
   };
 }

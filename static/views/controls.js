@@ -1,12 +1,16 @@
 /**
  * @fileoverview The control bar as the state has it: Play or Pause, which
  * toggles are on, Epoch or Episode, the log-scale box, and the speed menus,
- * made from the speeds play mode offers.
+ * made from the speeds play mode offers.  The buttons that take steps are off
+ * while a job of several calls runs.
  */
 
 import { byId } from '../lib/dom.js';
 import { RATES, STEPS_PER_FRAME } from '../state/play.js';
 import { isTD } from '../state/td.js';
+import { working } from '../state/work.js';
+
+const STEPPING = ['next-phase', 'step', 'epoch', 'play', 'reset', 'reset-seed'];
 
 function fillMenu(select, values, label) {
   select.replaceChildren(...values.map((v) => new Option(label(v), String(v))));
@@ -32,6 +36,8 @@ export class ControlsView {
     $('play').textContent = state.play.playing ? 'Pause (P)' : 'Play (P)';
     $('play').setAttribute('aria-pressed', String(state.play.playing));
     $('epoch').textContent = isTD(state.session && state.session.config) ? 'Episode (E)' : 'Epoch (E)';
+    const busy = working(state);
+    for (const id of STEPPING) $(id).disabled = busy;
     $('quiz-toggle').setAttribute('aria-pressed', String(state.quizMode));
     $('presenter-toggle').setAttribute('aria-pressed', String(state.presenter));
     $('log-scale').checked = state.chart.log;
