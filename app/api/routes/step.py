@@ -27,8 +27,9 @@ async def step(request: Request) -> FastJSON:
     if session.leaves_loop(session.steps_for(n, to_end)):  # 422 here when n is past the budget
         with request.app.state.workers.slot(session):
             async with session.lock:
-                trace, losses = await run_in_threadpool(session.take_steps, n, to_end)
-                return _answer(session, trace, losses)
+                # The answer is encoded in the thread too: a large network's trace is
+                # hundreds of thousands of numbers, milliseconds of the loop's time.
+                return await run_in_threadpool(lambda: _answer(session, *session.take_steps(n, to_end)))
     async with session.lock:
         return _answer(session, *session.take_steps(n, to_end))
 
