@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
+
+from tests.e2e.helpers import api
 
 PHASES = ["psi", "x", "theta", "y_hat", "loss", "delta_B", "grad_B", "update_B", "delta_A", "grad_A",
           "update_A"]  # fmt: skip
-
-
-def api(url: str, method: str = "GET", body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req) as r:
-        return json.load(r) if r.status != 204 else None
 
 
 def session_id(page) -> str:

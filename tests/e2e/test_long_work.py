@@ -8,21 +8,14 @@ import json
 import math
 import random
 import re
-import urllib.request
 
 import pytest
 
+from tests.e2e.helpers import api
 from tests.e2e.test_td import td_mode, type_setting
 
 ROWS = 2000  # the most rows a data set may have: its epoch is the longest there is
 STEP_URL = re.compile(r"/api/sessions/[^/]+/step$")
-
-
-def api(url: str, method: str = "GET", body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req) as r:
-        return json.load(r) if r.status != 204 else None
 
 
 def settle(page) -> None:
