@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from app.api import work
 from app.api.clients import CreationLimiter, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.middleware import Guard
 from app.api.routes import meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
-from app.api.work import Workers
 from app.sessions import MemoryStore, budget
 from app.settings import Settings, get_settings
 
@@ -20,7 +23,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # No /docs or /redoc: FastAPI's pages for them load scripts from a CDN, and
     # everything here works offline.  The schema itself is at /openapi.json.
-    app = FastAPI(title="Backprop Explainer", version="0.1.0", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Backprop Explainer", version="0.1.0", docs_url=None, redoc_url=None, lifespan=_lifespan
+    )
     app.state.settings = settings
     app.state.store = MemoryStore(
         settings.max_sessions,
@@ -30,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         client_bytes=int(settings.max_store_bytes * settings.client_share),
         in_use_seconds=settings.session_in_use_seconds,
     )
-    app.state.workers = Workers(settings.worker_calls)
+    app.state.workers = work.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
     app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
     app.state.proxies = parse_proxies(settings.trusted_proxies)
@@ -54,6 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         directory = ROOT / "node_modules" / package / "dist"
         app.mount(f"/vendor/{package}", StaticFiles(directory=directory, check_dir=False), name=package)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    # The worker processes start with the server, not in the first learner's long call.
+    await asyncio.to_thread(app.state.workers.start)
+    yield
+    await asyncio.to_thread(work.close)
 
 
 app = create_app()

@@ -10,7 +10,7 @@ from starlette.requests import ClientDisconnect
 
 from app.api.json import FastJSON
 from app.limits import MAX_ERRORS_LISTED
-from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests
+from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
 
 
 def _field(loc: tuple | list) -> str:
@@ -78,6 +78,10 @@ async def store_full(request: Request, exc: StoreFull) -> Response:
     return FastJSON({"message": message}, status_code=503, headers={"Retry-After": str(exc.retry_after)})
 
 
+async def unavailable(request: Request, exc: Unavailable) -> Response:
+    return FastJSON({"message": exc.message}, status_code=503, headers={"Retry-After": str(exc.retry_after)})
+
+
 async def http_error(request: Request, exc: HTTPException) -> Response:
     # A body that is not JSON at all is bad input like any other: 422, in the same form.
     if exc.status_code == 400:
@@ -107,4 +111,5 @@ HANDLERS = {
     Diverged: diverged,
     TooManyRequests: too_many,
     StoreFull: store_full,
+    Unavailable: unavailable,
 }

@@ -1,4 +1,16 @@
-"""Calls long enough to leave the event loop: at most one per session, and WORKER_CALLS in all.
+"""Calls long enough to leave the event loop run in worker processes: at most one per
+session, and WORKER_CALLS in all.
+
+A worker is a process, not a thread: a thread doing NumPy's many small operations holds
+the interpreter's lock most of the time, and every request the event loop serves waits
+for it (tens of milliseconds under two busy threads).  A process shares nothing: the loop
+keeps its core, and the workers run at a lower priority so that it gets one first.
+
+The session goes to the worker as a copy (without its lock); the worker takes the steps,
+encodes the answer there (a large network's trace is hundreds of thousands of numbers)
+and sends back only what the call changed, the session's run (Session.run_state), which
+the server then puts into its own session.  So a call that fails, or a worker that dies,
+changes nothing.
 
 A call past either limit is not queued (a queue would hold the client's connection and
 the server's memory while it waits): it is answered 429 with Retry-After at once.
@@ -6,11 +18,28 @@ the server's memory while it waits): it is answered 429 with Retry-After at once
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 
-from app.sessions import Session
-from app.sessions.errors import TooManyRequests
+import orjson
+
+from app.api import frames
+from app.sessions import Diverged, InputError, Session, budget
+from app.sessions.errors import TooManyRequests, Unavailable
+
+# Worker processes start from a server process that has imported this module (and with
+# it NumPy and the sessions) once: a new worker is a fork of it, ready in milliseconds.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload([__name__])
+WORKER_NICE = 10  # the event loop's process comes first on a busy machine
+
+_pools: dict[int, ProcessPoolExecutor] = {}  # one pool per size, shared by the apps of a process
 
 
 class Workers:
@@ -20,6 +49,12 @@ class Workers:
 
     def free(self) -> bool:
         return self.running < self.limit
+
+    def start(self) -> None:
+        """Starts the worker processes now rather than in the first learner's long call."""
+        pool = _pool(self.limit)
+        for ready in [pool.submit(_ready) for _ in range(self.limit)]:
+            ready.result()
 
     @contextlib.contextmanager
     def slot(self, session: Session) -> Iterator[None]:
@@ -37,3 +72,106 @@ class Workers:
         finally:
             self.running -= 1
             session.busy = False
+
+    async def steps(self, session: Session, n: int, to_episode_end: bool, encode: Callable) -> bytes:
+        """n steps (let through by session.steps_for) in a worker, with the session's lock
+        held; the answer as `encode(session, trace, losses)` made it.  Diverged as
+        take_steps raises it."""
+        with self.slot(session):
+            async with session.lock:
+                done = await self._run(_steps, session, n, to_episode_end, encode)
+                session.set_run_state(done.run)
+                for seen in done.observed:
+                    budget.observe(*seen)
+                if done.diverged_at is not None:
+                    raise Diverged(session, done.diverged_at)
+                return done.body
+
+    async def call(self, session: Session, method: str) -> bytes:
+        """A session's method that changes nothing (gradcheck), in a worker; its result as JSON."""
+        with self.slot(session):
+            async with session.lock:
+                return (await self._run(_call, session, method)).body
+
+    async def _run(self, job: Callable, *args) -> Done:
+        loop = asyncio.get_running_loop()
+        pool = _pool(self.limit)
+        try:
+            done = await loop.run_in_executor(pool, job, *args)
+        except BrokenProcessPool:  # a worker was killed (out of memory, or by hand)
+            if _pools.get(self.limit) is pool:
+                del _pools[self.limit]
+            message = "a worker process stopped during this call; nothing was changed, try again"
+            raise Unavailable(message) from None
+        if done.refused is not None:
+            raise InputError(*done.refused)
+        return done
+
+
+@dataclass
+class Done:
+    """What a worker sends back: the answer's bytes and the session's run, or why not."""
+
+    body: bytes = b""
+    run: dict | None = None
+    diverged_at: int | None = None
+    refused: tuple[str, str] | None = None  # an InputError's field and message
+    observed: list[tuple] = field(default_factory=list)  # budget.observe's arguments
+
+
+def answer(session: Session, trace: dict, losses) -> bytes:
+    """A step call's answer (app/api/routes/step.py)."""
+    body = {"state": session.state(weights=False), "trace": trace, "losses": losses}
+    return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def frame(session: Session, trace: dict, losses) -> bytes:
+    """A play frame (app/api/routes/play.py)."""
+    return frames.frame(session.state(weights=False), trace, losses)
+
+
+# ---------------------------------------------------------------- in the worker process
+
+
+def _start() -> None:
+    os.nice(WORKER_NICE)
+    budget.costs()  # measured once per worker, as the server measures its own
+
+
+def _ready() -> None:
+    return None
+
+
+def _steps(session: Session, n: int, to_episode_end: bool, encode: Callable) -> Done:
+    done = Done()
+    try:
+        trace, losses = session.run_steps(n, to_episode_end, observe=lambda *seen: done.observed.append(seen))
+        done.body = encode(session, trace, losses)
+    except Diverged as e:
+        done.diverged_at = e.at_step
+    except InputError as e:
+        done.refused = (e.field, e.message)
+    done.run = session.run_state()
+    return done
+
+
+def _call(session: Session, method: str) -> Done:
+    try:
+        return Done(body=orjson.dumps(getattr(session, method)(), option=orjson.OPT_SERIALIZE_NUMPY))
+    except InputError as e:
+        return Done(refused=(e.field, e.message))
+
+
+def _pool(size: int) -> ProcessPoolExecutor:
+    pool = _pools.get(size)
+    if pool is None:
+        # One BLAS thread per worker: the workers are the parallelism.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        pool = _pools[size] = ProcessPoolExecutor(size, mp_context=_CONTEXT, initializer=_start)
+    return pool
+
+
+def close() -> None:
+    """Stops every worker process (the server's shutdown)."""
+    while _pools:
+        _pools.popitem()[1].shutdown(wait=True, cancel_futures=True)

@@ -30,6 +30,11 @@ SESSION_OVERHEAD_BYTES = 16_384
 class Session(ABC):
     """One learner's run, kept under a secret id; its lock serializes every change."""
 
+    # What a call may change: the run, as a worker process sends it back (app/api/work.py).
+    # Everything else (the config, D, the walk) stays as it was made.
+    RUN = ("A", "B", "rng", "step", "diverged", "history", "dataset_loss", "moments")
+    KIND_RUN: tuple[str, ...] = ()  # the kind's own part of the run
+
     def __init__(self, sid: str, config: ConfigIn) -> None:
         self.id = sid
         self.lock = asyncio.Lock()
@@ -229,13 +234,17 @@ class Session(ABC):
 
     def take_steps(self, n: int, to_episode_end: bool = False) -> tuple[dict, np.ndarray]:
         """n steps, all or nothing: on divergence nothing changes and Diverged is raised."""
-        n = self.steps_for(n, to_episode_end)
+        return self.run_steps(self.steps_for(n, to_episode_end), to_episode_end)
+
+    def run_steps(self, n: int, to_episode_end: bool = False, observe=budget.observe) -> tuple:
+        """take_steps for an n that steps_for has already let through; `observe` learns
+        what the call cost (a worker process hands it back to the server's budget)."""
         saved = self._save(n)
         fixed, per_step = self._cost()
         # CPU time of this thread: time spent waiting for the GIL or a core is not the call's cost.
         started = time.thread_time()
         run = self._run(n, to_episode_end)
-        budget.observe(self._kind(), fixed + len(run.losses) * per_step, time.thread_time() - started)
+        observe(self._kind(), fixed + len(run.losses) * per_step, time.thread_time() - started)
         if run.failed:
             self._restore(saved)
             raise Diverged(self, self.step + len(run.losses) + 1)
@@ -275,6 +284,10 @@ class Session(ABC):
             raise InputError("s", f"each row must have n_s = {self.n_s} values, not {s.shape[1]}")
         return model.forward(model.with_bias(s, self.net.bias), self.A, self.B, self.net)["y_hat"]
 
+    def gradcheck_leaves_loop(self) -> bool:
+        """Whether a gradient check is long enough for a worker: four forward passes a weight."""
+        return budget.SAFETY * 4 * self.n_weights * budget.costs().traced(self.n_weights) > LOOP_SECONDS
+
     def gradcheck(self) -> dict:
         """Backprop against central differences, at the current weights, for the next sample."""
         if self.n_weights > GRADCHECK_MAX_WEIGHTS:
@@ -296,6 +309,27 @@ class Session(ABC):
                 model.relative_error(trace["grad_A"], num_A), model.relative_error(trace["grad_B"], num_B)
             ),
         }  # fmt: skip
+
+    # ------------------------------------------------------------ in another process
+
+    def __getstate__(self) -> dict:
+        """A session travels to a worker process without its lock (a lock is this process's)."""
+        state = self.__dict__.copy()
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.lock = asyncio.Lock()
+
+    def run_state(self) -> dict:
+        """The part of the session a call may have changed (RUN and KIND_RUN)."""
+        return {name: getattr(self, name) for name in (*self.RUN, *self.KIND_RUN)}
+
+    def set_run_state(self, run: dict) -> None:
+        """Takes the run a worker process computed from a copy of this session."""
+        for name in (*self.RUN, *self.KIND_RUN):
+            setattr(self, name, run[name])
 
 
 def matrix(m: list | np.ndarray | None, field: str, shape: tuple[int, int]) -> np.ndarray | None:

@@ -17,6 +17,8 @@ from app.sessions.errors import InputError
 
 
 class DatasetSession(Session):
+    KIND_RUN = ("perm", "perm_epoch")
+
     def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
         self._set_data(*_data_of(config))
         # The learner's own rows are kept once, as arrays: as the config's lists of
@@ -29,6 +31,15 @@ class DatasetSession(Session):
         self.S = model.with_bias(s_raw, self.net.bias)  # s as the network sees it
         self.s_raw = self.S[:, : s_raw.shape[1]]  # a view: D is kept once
         self.Y = Y
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        del state["s_raw"]  # a view of S: sent as such it would arrive as a second copy of D
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        self.s_raw = self.S[:, : self.n_s]
 
     def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
         """The mean loss over D."""

@@ -60,3 +60,13 @@ class TooManyRequests(Exception):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+
+
+class Unavailable(Exception):
+    """A part the server needs is not there just now (a worker process, the session store):
+    nothing was changed, and the same request may be sent again after Retry-After."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

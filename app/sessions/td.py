@@ -35,6 +35,8 @@ def _true_values(walk: td.Walk) -> np.ndarray:
 
 
 class TDSession(Session):
+    KIND_RUN = ("position", "episodes", "episode")
+
     def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
         env = config.environment
         self.walk = td.Walk(

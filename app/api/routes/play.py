@@ -27,15 +27,15 @@ import math
 
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from starlette.concurrency import run_in_threadpool
 
-from app.api import frames
+from app.api import work
 from app.api.clients import client_of
 from app.api.play_messages import Budget, parse_settings, whole_error
 from app.api.schemas import PlaySettingsIn
 from app.api.work import Workers
 from app.limits import MAX_STEPS_PER_FRAME
 from app.sessions import Diverged, InputError, MemoryStore, Session, SessionNotFound
+from app.sessions.errors import Unavailable
 from app.settings import Settings
 
 router = APIRouter()
@@ -212,15 +212,13 @@ class Player:
         try:
             if session.leaves_loop(n):
                 if not self.workers.free() or session.busy:
-                    return  # the worker threads are in use: this tick is skipped
-                with self.workers.slot(session):
-                    async with session.lock:
-                        trace, losses = await run_in_threadpool(session.take_steps, n)
-                        state = session.state(weights=False)
+                    return  # the workers are in use: this tick is skipped
+                body = await self.workers.steps(session, session.steps_for(n), False, work.frame)
             else:
                 async with session.lock:
-                    trace, losses = session.take_steps(n)
-                    state = session.state(weights=False)
+                    body = work.frame(session, *session.take_steps(n))
+        except Unavailable:
+            return  # a worker stopped: this tick is skipped, the next one is taken afresh
         except Diverged as e:
             self.paused = True
             self._ask_load(0.0)
@@ -231,8 +229,7 @@ class Player:
             self._ask_load(0.0)
             await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
             return
-        # Encoded outside the lock: a step makes new arrays and changes none it returned.
-        await self._send(frames.frame(state, trace, losses))
+        await self._send(body)
 
     # ------------------------------------------------------------ plumbing
 

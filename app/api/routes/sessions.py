@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import CREATE_ERRORS, Creator, CurrentSession, Store, answers
@@ -76,9 +75,10 @@ async def values(session: CurrentSession) -> FastJSON:
 
 @router.get("/{session_id}/gradcheck", **answers(GradcheckOut))
 async def gradcheck(session: CurrentSession, request: Request) -> FastJSON:
-    with request.app.state.workers.slot(session):
-        async with session.lock:
-            return FastJSON(await run_in_threadpool(session.gradcheck))
+    if session.gradcheck_leaves_loop():
+        body = await request.app.state.workers.call(session, "gradcheck")
+        return Response(body, media_type="application/json")
+    return FastJSON(session.gradcheck())
 
 
 @router.put("/{session_id}/sample", **answers(SessionOut))

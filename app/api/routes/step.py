@@ -9,10 +9,10 @@ describes the step in the OpenAPI schema, with StepIn as its body.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request, Response
 from starlette.routing import Route
 
+from app.api import work
 from app.api.json import FastJSON, read_body
 from app.api.routes.common import answers
 from app.api.schemas import DivergedOut, ErrorOut, StepIn, StepOut
@@ -24,18 +24,12 @@ async def step(request: Request) -> FastJSON:
     session = request.app.state.store.get(request.path_params["session_id"])
     asked = _steps_asked(await request.body())
     n, to_end = asked.n, asked.to_episode_end
-    if session.leaves_loop(session.steps_for(n, to_end)):  # 422 here when n is past the budget
-        with request.app.state.workers.slot(session):
-            async with session.lock:
-                # The answer is encoded in the thread too: a large network's trace is
-                # hundreds of thousands of numbers, milliseconds of the loop's time.
-                return await run_in_threadpool(lambda: _answer(session, *session.take_steps(n, to_end)))
+    steps = session.steps_for(n, to_end)  # 422 here when n is past the budget
+    if session.leaves_loop(steps):
+        body = await request.app.state.workers.steps(session, steps, to_end, work.answer)
+        return Response(body, media_type="application/json")
     async with session.lock:
-        return _answer(session, *session.take_steps(n, to_end))
-
-
-def _answer(session, trace, losses) -> FastJSON:
-    return FastJSON({"state": session.state(weights=False), "trace": trace, "losses": losses})
+        return Response(work.answer(session, *session.take_steps(n, to_end)), media_type="application/json")
 
 
 def _steps_asked(body: bytes) -> StepIn:
