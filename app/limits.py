@@ -20,8 +20,8 @@ MAX_NAME = 40  # characters of a data set's name: names are short, and an answer
 # ---------------------------------------------------------------- training
 MAX_STEPS = 100_000  # steps asked for in one call
 CALL_SECONDS = 0.5  # estimated work of one call (budget.py measures each kind of step): none runs long
-LOOP_SECONDS = 0.003  # work estimated above this runs in a worker thread, off the event loop
-WORKER_CALLS = 2  # default: calls in worker threads at once; past that 429 (one core stays for the loop)
+LOOP_SECONDS = 0.003  # work estimated above this runs in a worker process, off the event loop
+WORKER_CALLS = 2  # default: calls in worker processes at once; past that 429 (the loop keeps a core)
 HISTORY = 10_000  # per-step losses kept per session, and at most returned by one call
 WEIGHT_LIMIT = 1e12  # a weight beyond this is divergence: later forward passes stay finite
 MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     # New sessions per client address: a burst, then a rate.
     create_burst: int = Field(limits.CREATE_BURST, ge=1)
     create_per_second: float = Field(limits.CREATE_PER_SECOND, gt=0)
-    # Calls that run in worker threads at once (each long enough to leave the event loop).
+    # Calls that run in worker processes at once (each long enough to leave the event loop).
     worker_calls: int = Field(limits.WORKER_CALLS, ge=1, le=64)
     # The cyclic garbage collector: "tuned" (start-up frozen, young collections rarer),
     # "frozen" (start-up frozen only) or "default" (Python's own), for comparing them.

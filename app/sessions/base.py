@@ -38,7 +38,7 @@ class Session(ABC):
     def __init__(self, sid: str, config: ConfigIn) -> None:
         self.id = sid
         self.lock = asyncio.Lock()
-        self.busy = False  # a call of this session is running in a worker thread
+        self.busy = False  # a call of this session is running in a worker process
         self.last_used = time.monotonic()
         self.config = config
         self.net = model.Net(
@@ -216,7 +216,7 @@ class Session(ABC):
         )
 
     def leaves_loop(self, n: int) -> bool:
-        """Whether n steps are enough work to take them in a worker thread, off the event loop."""
+        """Whether n steps are enough work to take them in a worker process, off the event loop."""
         return self.estimate(n) > LOOP_SECONDS
 
     def steps_for(self, n: int, to_episode_end: bool = False) -> int:

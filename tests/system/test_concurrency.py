@@ -19,7 +19,7 @@ def test_concurrent_steps_on_one_session_lose_none():
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             r = await c.post("/api/sessions", json={"dataset": "circle", "hidden": 64})
             sid = r.json()["id"]
-            # large calls run in worker threads, small ones on the event loop: mix both
+            # large calls run in worker processes, small ones on the event loop: mix both
             sizes = [3000 if i % 3 == 0 else 1 + i for i in range(50)]
             rs = await asyncio.gather(*(c.post(f"/api/sessions/{sid}/step", json={"n": n}) for n in sizes))
             done = [(n, r) for n, r in zip(sizes, rs, strict=True) if r.status_code == 200]
