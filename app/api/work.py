@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -74,24 +75,22 @@ class Workers:
             session.busy = False
 
     async def steps(self, session: Session, n: int, to_episode_end: bool, encode: Callable) -> bytes:
-        """n steps (let through by session.steps_for) in a worker, with the session's lock
-        held; the answer as `encode(session, trace, losses)` made it.  Diverged as
-        take_steps raises it."""
+        """n steps (let through by session.steps_for) in a worker, for a caller that holds the
+        session's lock (Store.update); the answer as `encode(session, trace, losses)` made
+        it.  Diverged as take_steps raises it."""
         with self.slot(session):
-            async with session.lock:
-                done = await self._run(_steps, session, n, to_episode_end, encode)
-                session.set_run_state(done.run)
-                for seen in done.observed:
-                    budget.observe(*seen)
-                if done.diverged_at is not None:
-                    raise Diverged(session, done.diverged_at)
-                return done.body
+            done = await self._run(_steps, _copy(session), n, to_episode_end, encode)
+            session.set_run_state(done.run)
+            for seen in done.observed:
+                budget.observe(*seen)
+            if done.diverged_at is not None:
+                raise Diverged(session, done.diverged_at)
+            return done.body
 
     async def call(self, session: Session, method: str) -> bytes:
         """A session's method that changes nothing (gradcheck), in a worker; its result as JSON."""
         with self.slot(session):
-            async with session.lock:
-                return (await self._run(_call, session, method)).body
+            return (await self._run(_call, _copy(session), method)).body
 
     async def _run(self, job: Callable, *args) -> Done:
         loop = asyncio.get_running_loop()
@@ -133,6 +132,11 @@ def frame(session: Session, trace: dict, losses) -> bytes:
 # ---------------------------------------------------------------- in the worker process
 
 
+def _copy(session: Session) -> bytes:
+    """The session as it is now, for a worker: taken here, not later in the pool's own thread."""
+    return pickle.dumps(session, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _start() -> None:
     os.nice(WORKER_NICE)
     budget.costs()  # measured once per worker, as the server measures its own
@@ -142,8 +146,8 @@ def _ready() -> None:
     return None
 
 
-def _steps(session: Session, n: int, to_episode_end: bool, encode: Callable) -> Done:
-    done = Done()
+def _steps(copy: bytes, n: int, to_episode_end: bool, encode: Callable) -> Done:
+    session, done = pickle.loads(copy), Done()
     try:
         trace, losses = session.run_steps(n, to_episode_end, observe=lambda *seen: done.observed.append(seen))
         done.body = encode(session, trace, losses)
@@ -155,7 +159,8 @@ def _steps(session: Session, n: int, to_episode_end: bool, encode: Callable) -> 
     return done
 
 
-def _call(session: Session, method: str) -> Done:
+def _call(copy: bytes, method: str) -> Done:
+    session = pickle.loads(copy)
     try:
         return Done(body=orjson.dumps(getattr(session, method)(), option=orjson.OPT_SERIALIZE_NUMPY))
     except InputError as e:

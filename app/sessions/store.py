@@ -1,25 +1,117 @@
-"""The embedded store: sessions by id in this process's memory.
+"""Where sessions are kept: the Store interface, and the embedded MemoryStore.
 
-Bounded in number, in bytes (each session's counted by Session.nbytes) and in idle
-time, and shared fairly: each client (an address) may hold a share of the store, and
-past its share it makes room by dropping its own least recently used sessions.  When
-the store as a whole is full, a session in use (used within `in_use_seconds`) is never
-dropped to make room for another client's: the new session is refused instead.
+Every route reads a session through `Store.session` and changes one through
+`Store.update`, so that a store that keeps sessions elsewhere (RedisStore, for many
+processes) can load, lock and save around the change.  Play streams are counted per
+process (PlaySlots): a stream is a connection to this process and work on its cores.
+
+MemoryStore: sessions by id in this process's memory.  Bounded in number, in bytes
+(each session's counted by Session.nbytes) and in idle time, and shared fairly: each
+client (an address) may hold a share of the store, and past its share it makes room
+by dropping its own least recently used sessions.  When the store as a whole is full,
+a session in use (used within `in_use_seconds`) is never dropped to make room for
+another client's: the new session is refused instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
+from abc import ABC, abstractmethod
 from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 from app.sessions.base import Session
 from app.sessions.config import ConfigIn
-from app.sessions.errors import InputError, SessionNotFound, StoreFull
+from app.sessions.errors import InputError, SessionNotFound, StoreFull, TooManyRequests
 from app.sessions.kinds import new_session
 
+T = TypeVar("T")
+Long = Callable[[Session], bool] | None  # which changes are long (see Store.update)
 
-class MemoryStore:
+
+class Store(ABC):
+    """Sessions by their secret ids."""
+
+    plays: PlaySlots
+
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_urlsafe(24)  # 192 random bits
+
+    async def create(self, config: ConfigIn, client: str = "") -> Session:
+        return await self.add(new_session(self.new_id(), config), client)
+
+    @abstractmethod
+    async def add(self, session: Session, client: str = "") -> Session:
+        """Keeps a new session (made here or imported) for `client`; StoreFull when there is no room."""
+
+    @abstractmethod
+    def session(self, sid: str, history: bool = False) -> contextlib.AbstractAsyncContextManager[Session]:
+        """The session to read (SessionNotFound if there is none); with `history`, its loss
+        history too.  What is done with it inside the block is not saved."""
+
+    @abstractmethod
+    async def update(
+        self,
+        sid: str,
+        change: Callable[[Session], Awaitable[T]],
+        long: Callable[[Session], bool] | None = None,
+    ) -> T:
+        """Runs `change` on the session with its lock held and keeps what it changed; also
+        when it raises Diverged (the session is then as before, marked diverged).  A change
+        that is `long` for the session is refused (TooManyRequests) while another long one
+        runs on it, rather than queued behind it."""
+
+    @abstractmethod
+    async def delete(self, sid: str) -> None:
+        """Forgets the session; SessionNotFound if there is none."""
+
+    async def ready(self) -> str | None:
+        """None when the store can serve, else why not (for /readyz)."""
+        return None
+
+    async def close(self) -> None:  # noqa: B027 (a store with nothing to let go of keeps this)
+        """Lets go of connections (the server's shutdown)."""
+
+
+def refuse_if_busy(session: Session, long: Callable[[Session], bool] | None) -> None:
+    if long is not None and session.busy and long(session):
+        raise TooManyRequests("a long call on this session is still running; wait for its answer", 1)
+
+
+class PlaySlots:
+    """The play streams of this process: per session, per client, and the work they ask for."""
+
+    def __init__(self) -> None:
+        self.playing: dict[str, int] = {}  # live play streams per session id
+        self.players: Counter = Counter()  # live play streams per client
+        self.load = 0.0  # the estimated seconds of work a second that all streams ask for
+
+    def join(self, sid: str, client: str, per_session: int, per_client: int, total: int) -> bool:
+        """Counts one more play stream on a session for a client, unless that would pass a limit."""
+        if (
+            self.playing.get(sid, 0) >= per_session
+            or self.players[client] >= per_client
+            or sum(self.playing.values()) >= total
+        ):
+            return False
+        self.playing[sid] = self.playing.get(sid, 0) + 1
+        self.players[client] += 1
+        return True
+
+    def leave(self, sid: str, client: str) -> None:
+        left = self.playing.pop(sid) - 1
+        if left:
+            self.playing[sid] = left
+        self.players[client] -= 1
+        if not self.players[client]:
+            del self.players[client]
+
+
+class MemoryStore(Store):
     def __init__(
         self,
         max_sessions: int,
@@ -41,21 +133,34 @@ class MemoryStore:
         self._held = Counter()  # client -> sessions it holds
         self._held_bytes = Counter()  # client -> bytes it holds
         self.bytes = 0
-        self.playing: dict[str, int] = {}  # live play streams per session id
-        self.players: Counter = Counter()  # live play streams per client
-        self.play_load = 0.0  # the estimated seconds of work a second that all streams ask for
+        self.plays = PlaySlots()
 
     def __len__(self) -> int:
         return len(self._sessions)
 
-    @staticmethod
-    def new_id() -> str:
-        return secrets.token_urlsafe(24)  # 192 random bits
+    async def add(self, session: Session, client: str = "") -> Session:
+        return self.keep(session, client)
 
-    def create(self, config: ConfigIn, client: str = "") -> Session:
-        return self.add(new_session(self.new_id(), config), client)
+    @contextlib.asynccontextmanager
+    async def session(self, sid: str, history: bool = False) -> AsyncIterator[Session]:
+        yield self.get(sid)
 
-    def add(self, session: Session, client: str = "") -> Session:
+    async def update(
+        self,
+        sid: str,
+        change: Callable[[Session], Awaitable[T]],
+        long: Callable[[Session], bool] | None = None,
+    ) -> T:
+        session = self.get(sid)
+        refuse_if_busy(session, long)
+        async with session.lock:
+            return await change(session)
+
+    async def delete(self, sid: str) -> None:
+        self.get(sid)
+        self._drop(sid)
+
+    def keep(self, session: Session, client: str = "") -> Session:
         """Keeps a new session (made here or imported) for `client`, making room as the
         module's docstring says; StoreFull when there is none to make."""
         self._expire()
@@ -79,6 +184,7 @@ class MemoryStore:
         return session
 
     def get(self, sid: str) -> Session:
+        """The live session (this store's own object, here in memory)."""
         session = self._sessions.get(sid)
         now = time.monotonic()
         if session is None or now - session.last_used > self.idle_seconds:
@@ -88,10 +194,6 @@ class MemoryStore:
         session.last_used = now
         self._sessions.move_to_end(sid)
         return session
-
-    def delete(self, sid: str) -> None:
-        self.get(sid)
-        self._drop(sid)
 
     def _oldest_of(self, client: str) -> str:
         return next(sid for sid in self._sessions if self._owner[sid] == client)
@@ -112,23 +214,3 @@ class MemoryStore:
             if now - oldest.last_used <= self.idle_seconds:
                 break
             self._drop(oldest_id)
-
-    def join_play(self, sid: str, client: str, per_session: int, per_client: int, total: int) -> bool:
-        """Counts one more play stream on a session for a client, unless that would pass a limit."""
-        if (
-            self.playing.get(sid, 0) >= per_session
-            or self.players[client] >= per_client
-            or sum(self.playing.values()) >= total
-        ):
-            return False
-        self.playing[sid] = self.playing.get(sid, 0) + 1
-        self.players[client] += 1
-        return True
-
-    def leave_play(self, sid: str, client: str) -> None:
-        left = self.playing.pop(sid) - 1
-        if left:
-            self.playing[sid] = left
-        self.players[client] -= 1
-        if not self.players[client]:
-            del self.players[client]

@@ -206,8 +206,8 @@ def test_closing_leaves_no_ticker_behind(client, make_session):
     for _ in range(3):
         with _play(client, sid) as ws:
             _next(ws)
-            assert store.playing == {sid: 1}
-    _wait_until(lambda: store.playing == {})
+            assert store.plays.playing == {sid: 1}
+    _wait_until(lambda: store.plays.playing == {})
 
     async def tickers() -> list[str]:
         return [t.get_name() for t in asyncio.all_tasks() if t.get_name() == TICKER_NAME and not t.done()]

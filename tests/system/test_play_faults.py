@@ -70,7 +70,7 @@ def test_players_that_vanish_mid_play_leave_nothing_behind(server):
             ws.socket.shutdown(socket.SHUT_RDWR)
             ws.socket.close()
     deadline = time.monotonic() + 15
-    while _inside(loop, _tickers) or _inside(loop, lambda: dict(app.state.store.playing)):
+    while _inside(loop, _tickers) or _inside(loop, lambda: dict(app.state.store.plays.playing)):
         assert time.monotonic() < deadline, "a ticker outlived its connection"
         time.sleep(0.1)
     session = app.state.store.get(sid)

@@ -1,4 +1,4 @@
-"""What the session routes share: the store and the session as dependencies, and their answers."""
+"""What the session routes share: the store as a dependency, and their answers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from app.api.clients import client_of
 from app.api.schemas import ErrorOut
-from app.sessions import MemoryStore, Session
+from app.sessions.store import Store as SessionStore
 
 # What every answer may be besides success, for the OpenAPI schema.
 ERRORS = {
@@ -28,11 +28,11 @@ def answers(model, status: int = 200, extra: dict | None = None) -> dict:
     return {"responses": {status: {"model": model}, **ERRORS, **(extra or {})}}
 
 
-async def get_store(request: Request) -> MemoryStore:
+async def get_store(request: Request) -> SessionStore:
     return request.app.state.store
 
 
-Store = Annotated[MemoryStore, Depends(get_store)]
+Store = Annotated[SessionStore, Depends(get_store)]
 
 
 async def get_creator(request: Request) -> str:
@@ -43,10 +43,3 @@ async def get_creator(request: Request) -> str:
 
 
 Creator = Annotated[str, Depends(get_creator)]
-
-
-async def get_session(session_id: str, store: Store) -> Session:
-    return store.get(session_id)
-
-
-CurrentSession = Annotated[Session, Depends(get_session)]

@@ -34,8 +34,9 @@ from app.api.play_messages import Budget, parse_settings, whole_error
 from app.api.schemas import PlaySettingsIn
 from app.api.work import Workers
 from app.limits import MAX_STEPS_PER_FRAME
-from app.sessions import Diverged, InputError, MemoryStore, Session, SessionNotFound
-from app.sessions.errors import Unavailable
+from app.sessions import Diverged, InputError, Session, SessionNotFound
+from app.sessions.errors import TooManyRequests, Unavailable
+from app.sessions.store import Store
 from app.settings import Settings
 
 router = APIRouter()
@@ -46,23 +47,28 @@ TICKER_NAME = "play-ticker"
 
 @router.websocket("/api/sessions/{session_id}/play")
 async def play(websocket: WebSocket, session_id: str) -> None:
-    store: MemoryStore = websocket.app.state.store
+    store: Store = websocket.app.state.store
     settings: Settings = websocket.app.state.settings
     await websocket.accept()
     try:
-        session = store.get(session_id)
+        async with store.session(session_id) as session:
+            pass
     except SessionNotFound:
         await websocket.close(4404, SessionNotFound.MESSAGE)
         return
+    except Unavailable as e:
+        await websocket.close(1013, e.message)
+        return
     client = client_of(websocket, websocket.app.state.proxies)
     per_client = max(1, int(settings.play_total * settings.play_client_share))
-    if not store.join_play(session_id, client, settings.play_per_session, per_client, settings.play_total):
+    plays = store.plays
+    if not plays.join(session_id, client, settings.play_per_session, per_client, settings.play_total):
         await websocket.close(1013, "too many pages are playing right now; try again later")
         return
     try:
         player = Player(websocket, store, session, settings, websocket.app.state.workers)
     except InputError:
-        store.leave_play(session_id, client)
+        plays.leave(session_id, client)
         await websocket.close(1013, "the server is playing as fast as it can for everyone; try again later")
         return
     ticker = asyncio.create_task(player.tick(), name=TICKER_NAME)
@@ -70,7 +76,7 @@ async def play(websocket: WebSocket, session_id: str) -> None:
         await player.listen()
     finally:
         player.stop()
-        store.leave_play(session_id, client)
+        plays.leave(session_id, client)
         await _finish(ticker)
 
 
@@ -95,7 +101,7 @@ class Player:
     """One WebSocket's play settings, its listener and its ticker."""
 
     def __init__(
-        self, websocket: WebSocket, store: MemoryStore, session: Session, settings: Settings, workers: Workers
+        self, websocket: WebSocket, store: Store, session: Session, settings: Settings, workers: Workers
     ) -> None:
         self.websocket = websocket
         self.store = store
@@ -159,13 +165,13 @@ class Player:
 
     def _ask_load(self, load: float) -> None:
         """Takes `load` as this stream's part of all play's work, or InputError when it does not fit."""
-        total = self.store.play_load - self.load + load
+        total = self.store.plays.load - self.load + load
         if load > self.load and total > self.limits.play_total_load:
             raise InputError(
                 "steps_per_frame", "the server is playing as fast as it can for everyone; choose fewer "
                 "steps per frame or a lower rate, or try again later"
             )  # fmt: skip
-        self.store.play_load, self.load = max(0.0, total), load
+        self.store.plays.load, self.load = max(0.0, total), load
 
     # ------------------------------------------------------------ frames out
 
@@ -203,22 +209,25 @@ class Player:
             await self._close(1011, "the server failed to make a frame")
 
     async def _frame(self) -> None:
+        n = self.steps_per_frame
+        workers = self.workers
+
+        async def change(session: Session) -> bytes | None:
+            steps = session.steps_for(n)
+            if not session.leaves_loop(steps):
+                return work.frame(session, *session.run_steps(steps))
+            if not workers.free() or session.busy:
+                return None  # the workers are in use: this tick is skipped
+            return await workers.steps(session, steps, False, work.frame)
+
         try:
-            session = self.store.get(self.session_id)  # also keeps a playing session from expiring
+            # The store's update also keeps a playing session from expiring.
+            body = await self.store.update(self.session_id, change)
         except SessionNotFound:
             await self._close(4404, "the session was deleted or expired")
             return
-        n = self.steps_per_frame
-        try:
-            if session.leaves_loop(n):
-                if not self.workers.free() or session.busy:
-                    return  # the workers are in use: this tick is skipped
-                body = await self.workers.steps(session, session.steps_for(n), False, work.frame)
-            else:
-                async with session.lock:
-                    body = work.frame(session, *session.take_steps(n))
-        except Unavailable:
-            return  # a worker stopped: this tick is skipped, the next one is taken afresh
+        except (Unavailable, TooManyRequests):
+            return  # a worker or the store is away, or a long call runs: this tick is skipped
         except Diverged as e:
             self.paused = True
             self._ask_load(0.0)
@@ -229,7 +238,8 @@ class Player:
             self._ask_load(0.0)
             await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
             return
-        await self._send(body)
+        if body is not None:
+            await self._send(body)
 
     # ------------------------------------------------------------ plumbing
 

@@ -16,20 +16,27 @@ from app.api import work
 from app.api.json import FastJSON, read_body
 from app.api.routes.common import answers
 from app.api.schemas import DivergedOut, ErrorOut, StepIn, StepOut
+from app.sessions import Session
 
 PATH = "/api/sessions/{session_id}/step"
 
 
-async def step(request: Request) -> FastJSON:
-    session = request.app.state.store.get(request.path_params["session_id"])
+async def step(request: Request) -> Response:
     asked = _steps_asked(await request.body())
     n, to_end = asked.n, asked.to_episode_end
-    steps = session.steps_for(n, to_end)  # 422 here when n is past the budget
-    if session.leaves_loop(steps):
-        body = await request.app.state.workers.steps(session, steps, to_end, work.answer)
-        return Response(body, media_type="application/json")
-    async with session.lock:
-        return Response(work.answer(session, *session.take_steps(n, to_end)), media_type="application/json")
+    workers = request.app.state.workers
+
+    async def change(session: Session) -> bytes:
+        steps = session.steps_for(n, to_end)  # 422 here when n is past the budget
+        if session.leaves_loop(steps):
+            return await workers.steps(session, steps, to_end, work.answer)
+        return work.answer(session, *session.run_steps(steps, to_end))
+
+    def long(session: Session) -> bool:
+        return session.leaves_loop(session.steps_for(n, to_end))
+
+    body = await request.app.state.store.update(request.path_params["session_id"], change, long)
+    return Response(body, media_type="application/json")
 
 
 def _steps_asked(body: bytes) -> StepIn:
