@@ -97,6 +97,14 @@ def upstream_lines(addresses: list[str]) -> str:
     return "".join(f"server {address} {SERVER_PARAMETERS};\n" for address in addresses)
 
 
+@contextlib.contextmanager
+def temporary_prefix() -> Iterator[Path]:
+    """A directory of its own for nginx to run in (not under pytest's tmp_path, whose parent
+    an unprivileged nginx may not enter); removed on exit."""
+    with tempfile.TemporaryDirectory(prefix="nginx-") as tmp:
+        yield Path(tmp)
+
+
 def write_prefix(prefix: Path, listen: str, upstream: str) -> Path:
     """The deployment's nginx.conf, with this listen.conf and upstream.conf beside it."""
     conf = prefix / "nginx.conf"
@@ -139,8 +147,7 @@ def nginx_server(upstreams: list[str]) -> Iterator[Nginx]:
     """nginx on a free loopback port in front of `upstreams` (host:port each); stopped on exit."""
     binary = nginx_binary()
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="nginx-") as tmp:
-        prefix = Path(tmp)
+    with temporary_prefix() as prefix:
         conf = write_prefix(prefix, f"listen 127.0.0.1:{port};\n", upstream_lines(upstreams))
         access_log, error_log = prefix / "access.log", prefix / "error.log"
         access_log.touch()
