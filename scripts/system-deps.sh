@@ -7,6 +7,7 @@ set -euo pipefail
 declare -A probe=(
   [chromium]=/usr/bin/chromium
   [wrk]=/usr/bin/wrk
+  [nginx]=/usr/sbin/nginx
   [podman]=/usr/bin/podman
   [buildah]=/usr/bin/buildah
   [runc]=/usr/sbin/runc

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,33 +38,72 @@ def wait_healthy(url: str, proc: subprocess.Popen, log, seconds: float = 30) -> 
             time.sleep(0.1)
 
 
+class LiveServer(NamedTuple):
+    """A running server: its base url and its process."""
+
+    url: str
+    proc: subprocess.Popen
+
+    @property
+    def address(self) -> str:
+        """host:port, as a proxy names it."""
+        return self.url.removeprefix("http://")
+
+
+def _spawn(port: int, log: BinaryIO, env: dict[str, str]) -> subprocess.Popen:
+    # The server's output goes to a file, not a pipe: a pipe nobody reads fills up
+    # and then blocks the server the moment it logs a little more than usual.
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "LOG_LEVEL": "warning", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @contextlib.contextmanager
-def live_server(
-    port: int | None = None, log: BinaryIO | None = None, **env: str
-) -> Iterator[tuple[str, subprocess.Popen]]:
+def live_server(port: int | None = None, log: BinaryIO | None = None, **env: str) -> Iterator[LiveServer]:
     """Yields (base url, process); the process is stopped on exit.  The server's output
     goes to `log` when given (a file opened for writing and reading), else to a temporary file."""
     port = port or free_port()
-    # The server's output goes to a file, not a pipe: a pipe nobody reads fills up
-    # and then blocks the server the moment it logs a little more than usual.
     with contextlib.nullcontext(log) if log is not None else tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env={**os.environ, "LOG_LEVEL": "warning", **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
+        proc = _spawn(port, log, env)
         try:
-            wait_healthy(url, proc, log)
-            yield url, proc
+            wait_healthy(f"http://127.0.0.1:{port}", proc, log)
+            yield LiveServer(f"http://127.0.0.1:{port}", proc)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _stop([proc])
+
+
+@contextlib.contextmanager
+def app_servers(k: int, **env: str) -> Iterator[list[LiveServer]]:
+    """k servers, as `live_server` starts one, started side by side and stopped on exit."""
+    ports: set[int] = set()
+    while len(ports) < k:  # a port just released may be handed out again
+        ports.add(free_port())
+    with contextlib.ExitStack() as stack:
+        servers: list[LiveServer] = []
+        logs: list[BinaryIO] = []
+        stack.callback(lambda: _stop([server.proc for server in servers]))
+        for port in ports:
+            logs.append(stack.enter_context(tempfile.TemporaryFile()))
+            servers.append(LiveServer(f"http://127.0.0.1:{port}", _spawn(port, logs[-1], env)))
+        for server, log in zip(servers, logs, strict=True):
+            wait_healthy(server.url, server.proc, log)
+        yield servers
 
 
 def rss_bytes(pid: int) -> int:
