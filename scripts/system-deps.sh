@@ -11,6 +11,8 @@ declare -A probe=(
   [buildah]=/usr/bin/buildah
   [runc]=/usr/sbin/runc
   [debootstrap]=/usr/sbin/debootstrap
+  [redis-server]=/usr/bin/redis-server
+  [nginx]=/usr/sbin/nginx
 )
 
 missing=()
