@@ -51,7 +51,7 @@ bench: install
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(PY) -m bench --out BENCHMARKS.md
 
 system-deps:
-	bash scripts/system-deps.sh chromium nginx podman buildah runc debootstrap
+	bash scripts/system-deps.sh chromium podman buildah runc debootstrap redis-server nginx
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts

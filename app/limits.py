@@ -56,3 +56,10 @@ MAX_HEADER_TIMEOUT_SECONDS = 30.0  # the longest HEADER_TIMEOUT_SECONDS a deploy
 REFUSED_LINGER_SECONDS = 2.0  # a socket answered 408 or 431 drops what comes this long, then closes:
 # closed at once with bytes unread, it would send a reset that can destroy the answer unread
 MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer
+
+# ---------------------------------------------------------------- Redis (REDIS_URL)
+REDIS_TIMEOUT_SECONDS = 0.5  # connecting to Redis, and each reply: a Redis that is away fails fast
+CHANNEL_WAIT_SECONDS = 2.0  # a new subscription waits this long for Redis to confirm it, else fails
+CHANNEL_HEARTBEAT_SECONDS = 1.0  # a quiet pub/sub connection pings Redis this often ...
+CHANNEL_SILENCE_SECONDS = 3.0  # ... and one that hears nothing this long is dropped and made again
+CHANNEL_RETRY_SECONDS = (0.1, 2.0)  # reconnecting pub/sub waits from the first, doubling to the second

@@ -12,6 +12,7 @@ declare -A probe=(
   [buildah]=/usr/bin/buildah
   [runc]=/usr/sbin/runc
   [debootstrap]=/usr/sbin/debootstrap
+  [redis-server]=/usr/bin/redis-server
 )
 
 missing=()

@@ -1,12 +1,16 @@
-"""Shared fixtures: an app with small limits, and a client for it."""
+"""Shared fixtures: an app with small limits, a client for it, and a real redis-server."""
 
 from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.redis_server import INSTALL, REDIS_SERVER, RedisServer, redis_server
 
 
 @pytest.fixture
@@ -28,3 +32,12 @@ def make_session(client: TestClient):
         return r.json()
 
     return make
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    """A redis-server of this test's own, stopped after it (never skipped: install it)."""
+    if not shutil.which(REDIS_SERVER):
+        pytest.fail(f"this test needs {REDIS_SERVER}; install it with:  {INSTALL}", pytrace=False)
+    with redis_server() as server:
+        yield server

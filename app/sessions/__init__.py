@@ -10,6 +10,7 @@ and errors into responses.
     config      ConfigIn: the server's one list of a session's settings and their bounds
     documents   a session as a JSON document that continues its run, and back
     store       MemoryStore: sessions in this process's memory
+    channel     live fan-out of a class: in this process, or over Redis pub/sub (REDIS_URL)
     budget      what one call may cost
     errors      InputError, Diverged, SessionNotFound
 """
