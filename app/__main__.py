@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
+import sys
 import threading
 import webbrowser
 
@@ -16,33 +16,14 @@ except ImportError:  # not on Windows
 
 import uvicorn
 
+from app.collector import TUNE_IN_WORKERS, tune_collector
 from app.limits import WS_MAX_BYTES
 from app.logs import log_config
 from app.settings import get_settings
 
-GC_YOUNG = 7000  # allocations between young collections (Python's default is 700)
-
 
 def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name == "nt"
-
-
-def tune_collector() -> None:
-    """Python's cyclic collector, tuned for a server whose objects live long.
-
-    Everything made at start-up (modules, the app, the measured costs) is frozen out of
-    the collector's sight, and the youngest generation is collected ten times less often:
-    a step allocates a few hundred tracked objects, all freed by reference counting, so
-    frequent young collections only cost time, and each one that reaches the oldest
-    generation walks every session the server holds -- the pauses behind the slow tail.
-    """
-    mode = get_settings().gc_mode
-    if mode == "default":
-        return
-    gc.collect()
-    gc.freeze()
-    if mode == "tuned":
-        gc.set_threshold(GC_YOUNG, 20, 20)
 
 
 def _raise_open_files() -> None:
@@ -73,12 +54,24 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Backprop Explainer at {url}", flush=True)
     if not args.no_browser and _has_display():
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    from app.main import app
-
-    tune_collector()
+    if settings.workers > 1 and not settings.redis_url:
+        sys.exit(
+            f"WORKERS={settings.workers} needs REDIS_URL: without it every worker would keep sessions of "
+            "its own, and a learner's next request could reach a worker that does not know theirs. "
+            "Set REDIS_URL=redis://host:6379/0, or WORKERS=1."
+        )
     _raise_open_files()
+    if settings.workers > 1:
+        # Each worker is a process of its own that imports the app and tunes its own collector.
+        os.environ[TUNE_IN_WORKERS] = "1"
+        target = "app.main:app"
+    else:
+        from app.main import app as target
+
+        tune_collector()
     uvicorn.run(
-        app,
+        target,
+        workers=settings.workers,
         host=args.host,
         port=args.port,
         log_level=settings.log_level,

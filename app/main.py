@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -15,7 +16,9 @@ from app.api.errors import HANDLERS
 from app.api.middleware import Guard
 from app.api.routes import meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
+from app.collector import TUNE_IN_WORKERS, tune_collector
 from app.sessions import MemoryStore, budget
+from app.sessions.store import Store
 from app.settings import Settings, get_settings
 
 
@@ -27,14 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Backprop Explainer", version="0.1.0", docs_url=None, redoc_url=None, lifespan=_lifespan
     )
     app.state.settings = settings
-    app.state.store = MemoryStore(
-        settings.max_sessions,
-        settings.session_idle_seconds,
-        max_bytes=settings.max_store_bytes,
-        per_client=max(1, int(settings.max_sessions * settings.client_share)),
-        client_bytes=int(settings.max_store_bytes * settings.client_share),
-        in_use_seconds=settings.session_in_use_seconds,
-    )
+    app.state.store = make_store(settings)
     app.state.workers = work.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
     app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
@@ -61,11 +57,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def make_store(settings: Settings) -> Store:
+    """MemoryStore by default; RedisStore when REDIS_URL names a Redis."""
+    bounds = {
+        "max_bytes": settings.max_store_bytes,
+        "per_client": max(1, int(settings.max_sessions * settings.client_share)),
+        "client_bytes": int(settings.max_store_bytes * settings.client_share),
+        "in_use_seconds": settings.session_in_use_seconds,
+    }
+    if settings.redis_url:
+        from app.sessions.redis_store import RedisStore  # redis is imported only where it is used
+
+        return RedisStore(settings.redis_url, settings.max_sessions, settings.session_idle_seconds, **bounds)
+    return MemoryStore(settings.max_sessions, settings.session_idle_seconds, **bounds)
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI):
     # The worker processes start with the server, not in the first learner's long call.
     await asyncio.to_thread(app.state.workers.start)
+    if os.environ.get(TUNE_IN_WORKERS):  # one of several uvicorn workers (app/__main__.py)
+        tune_collector()
     yield
+    await app.state.store.close()
     await asyncio.to_thread(work.close)
 
 

@@ -17,7 +17,11 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug|trace)$")
     access_log: bool = False
-    # Sessions live in this process's memory: how many, and for how long unused.
+    # Where sessions live: unset, in this process's memory (one process); a redis:// URL,
+    # in that Redis, shared by every worker and replica.  WORKERS > 1 needs REDIS_URL.
+    redis_url: str | None = Field(None, pattern=r"^rediss?://")
+    workers: int = Field(1, ge=1, le=64)
+    # Sessions kept: how many, and for how long unused.
     max_sessions: int = Field(limits.MAX_SESSIONS, ge=1, le=100_000)
     session_idle_seconds: float = Field(limits.SESSION_IDLE_SECONDS, gt=0)
     # ... and by their counted bytes, shared fairly between client addresses.

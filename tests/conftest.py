@@ -24,6 +24,11 @@ def client(settings: Settings) -> TestClient:
         yield c
 
 
+def stored(client: TestClient) -> int:
+    """How many sessions the client's app holds, whichever its store."""
+    return client.portal.call(client.app.state.store.count)
+
+
 @pytest.fixture
 def make_session(client: TestClient):
     def make(**config) -> dict:
@@ -41,3 +46,22 @@ def redis() -> Iterator[RedisServer]:
         pytest.fail(f"this test needs {REDIS_SERVER}; install it with:  {INSTALL}", pytrace=False)
     with redis_server() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def shared_redis() -> Iterator[RedisServer]:
+    """One redis-server for a whole run of tests that each start from an empty one (see fresh_redis)."""
+    if not shutil.which(REDIS_SERVER):
+        pytest.fail(f"this test needs {REDIS_SERVER}; install it with:  {INSTALL}", pytrace=False)
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_redis(shared_redis: RedisServer) -> RedisServer:
+    """The shared redis-server, emptied for this test."""
+    import redis as redis_client
+
+    with redis_client.Redis.from_url(shared_redis.url) as r:
+        r.flushall()
+    return shared_redis

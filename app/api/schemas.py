@@ -258,6 +258,11 @@ class HealthOut(BaseModel):
     status: str
 
 
+class ReadyOut(BaseModel):
+    status: str  # "ok" or "unavailable"
+    message: str | None = None  # what is away, when unavailable
+
+
 class SourceOut(BaseModel):
     file: str
     function: str

@@ -30,8 +30,7 @@ SESSION_OVERHEAD_BYTES = 16_384
 class Session(ABC):
     """One learner's run, kept under a secret id; its lock serializes every change."""
 
-    # What a call may change: the run, as a worker process sends it back (app/api/work.py).
-    # Everything else (the config, D, the walk) stays as it was made.
+    # What a call may change (a worker process sends it back); the config, D, the walk stay.
     RUN = ("A", "B", "rng", "step", "diverged", "history", "dataset_loss", "moments")
     KIND_RUN: tuple[str, ...] = ()  # the kind's own part of the run
 
@@ -148,6 +147,7 @@ class Session(ABC):
         self.diverged = False
         self.history = LossHistory()
         self.config = self.config.model_copy(update={"seed": seed})
+        self.config_changes = getattr(self, "config_changes", -1) + 1  # a store saves the config anew
         # Adam's moments (None under SGD) start at zero with every fresh run.
         self.moments = model.adam_moments(self.A, self.B) if self.config.optimizer == "adam" else None
         self._fresh_run()
@@ -182,6 +182,10 @@ class Session(ABC):
             out["B"] = self.B0
         out["n_s"], out["n_y"] = self.n_s, self.n_y
         return out
+
+    def stored_config(self) -> dict:
+        """The config that makes this session again, in this deployment: built-in data by name."""
+        return self.config.model_dump(exclude={"data"}) | self._config_extras()
 
     def nbytes(self) -> int:
         """The memory this session holds, counted: every array, and the objects around them."""

@@ -154,6 +154,7 @@ class DatasetSession(Session):
         self._set_data(s_raw, Y)
         self.own_data = True
         self.config = self.config.model_copy(update={"dataset": None})
+        self.config_changes += 1
 
     # ------------------------------------------------------------ documents
 
@@ -177,6 +178,8 @@ class DatasetSession(Session):
             if run.perm_epoch != run.step // N and run.perm_epoch != run.step // N - 1:
                 raise InputError("run.perm_epoch", f"must be the epoch under way ({run.step // N})")
             self.perm, self.perm_epoch = np.asarray(run.perm, dtype=np.intp), run.perm_epoch
+        else:  # drawn again from the generator when the run needs it, as it was first drawn
+            self.perm, self.perm_epoch = None, -1
 
 
 def _data_of(config: ConfigIn) -> tuple[np.ndarray, np.ndarray]:

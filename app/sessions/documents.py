@@ -13,6 +13,7 @@ import json
 from typing import Annotated, Literal
 
 import numpy as np
+import orjson
 from pydantic import Field, field_validator, model_validator
 
 from app.limits import HISTORY, MAX_EPISODE, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
@@ -107,7 +108,27 @@ class SessionDocument(Strict):
         return value
 
 
+class StoredRun(Strict):
+    """A session's run as a store keeps it: the document's run and generator, and the loss
+    the state reports for them (computed once, not again at every load)."""
+
+    run: RunState
+    rng: RngState
+    dataset_loss: Annotated[float, Field(allow_inf_nan=False)]
+
+
 def export_document(session: Session) -> dict:
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "config": session.document_config(),
+        **run_part(session),
+        "history": session.history.tolist(),
+    }
+
+
+def run_part(session: Session) -> dict:
+    """The document's run and rng: everything a step may change, but the loss history."""
     run = {
         "step": session.step,
         "A": session.A,
@@ -119,20 +140,35 @@ def export_document(session: Session) -> dict:
     if session.moments is not None:
         run["moments"] = session.moments
     run |= session.document_run()
-    return {
-        "format": FORMAT,
-        "version": 1,
-        "config": session.document_config(),
-        "run": run,
-        "rng": rng_out(session.rng.bit_generator.state),
-        "history": session.history.tolist(),
-    }
+    return {"run": run, "rng": rng_out(session.rng.bit_generator.state)}
+
+
+def stored_run(session: Session) -> bytes:
+    """StoredRun of the session, as JSON."""
+    return orjson.dumps(
+        {**run_part(session), "dataset_loss": session.dataset_loss}, option=orjson.OPT_SERIALIZE_NUMPY
+    )
+
+
+def load_stored_run(session: Session, stored: bytes) -> None:
+    """Puts a StoredRun (JSON) into a session made from the same config."""
+    saved = StoredRun.model_validate_json(stored)
+    load_run(session, saved.run, saved.rng)
+    session.dataset_loss = saved.dataset_loss
 
 
 def import_document(doc: SessionDocument, session_id: str) -> Session:
     """A new session that continues the document's run; InputError names what does not fit."""
     session = new_session(session_id, doc.config)
-    run = doc.run
+    load_run(session, doc.run, doc.rng)
+    session.set_weights(session.A, session.B)  # the loss the state reports for them
+    session.diverged = doc.run.diverged
+    session.history.extend(doc.history)
+    return session
+
+
+def load_run(session: Session, run: RunState, rng: RngState) -> None:
+    """A document's run and rng into a session made from its config; InputError names what does not fit."""
     A = np.asarray(run.A, dtype=np.float64)
     B = np.asarray(run.B, dtype=np.float64)
     for name, have, want in (("run.A", A, session.A), ("run.B", B, session.B)):
@@ -142,12 +178,10 @@ def import_document(doc: SessionDocument, session_id: str) -> Session:
             )
     _load_moments(session, run)
     session.load_document_run(run)
-    session.rng.bit_generator.state = rng_in(doc.rng, "rng.state")
-    session.set_weights(A, B)  # also the loss the state reports for them
+    session.rng.bit_generator.state = rng_in(rng, "rng.state")
+    session.A, session.B = A, B
     session.step = run.step
     session.diverged = run.diverged
-    session.history.extend(doc.history)
-    return session
 
 
 def _load_moments(session: Session, run: RunState) -> None:

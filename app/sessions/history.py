@@ -6,6 +6,8 @@ and takes a call's losses in one copy rather than one object each.
 
 from __future__ import annotations
 
+import secrets
+
 import numpy as np
 
 from app.limits import HISTORY
@@ -16,6 +18,8 @@ class LossHistory:
         self._ring = np.empty(size)
         self._end = 0  # where the next loss goes
         self._count = 0
+        self.total = 0  # losses ever added: since(total) is what a call added
+        self.serial = secrets.token_hex(8)  # which history this is: a fresh run starts a new one
 
     def __len__(self) -> int:
         return self._count
@@ -32,6 +36,17 @@ class LossHistory:
         self._ring[: k - first] = losses[first:]
         self._end = (self._end + k) % size
         self._count = min(size, self._count + k)
+        self.total += k
+
+    def since(self, total: int) -> np.ndarray:
+        """The losses added after the history had seen `total` (at most those it keeps)."""
+        k = min(self.total - total, self._count)
+        if k <= 0:
+            return self._ring[:0]
+        start = (self._end - k) % len(self._ring)
+        if start + k <= len(self._ring):
+            return self._ring[start : start + k].copy()
+        return np.concatenate([self._ring[start:], self._ring[: self._end]])
 
     def tolist(self) -> list[float]:
         """The losses kept, oldest first."""

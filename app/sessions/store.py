@@ -69,6 +69,10 @@ class Store(ABC):
     async def delete(self, sid: str) -> None:
         """Forgets the session; SessionNotFound if there is none."""
 
+    @abstractmethod
+    async def count(self) -> int:
+        """How many sessions the store holds."""
+
     async def ready(self) -> str | None:
         """None when the store can serve, else why not (for /readyz)."""
         return None
@@ -159,6 +163,10 @@ class MemoryStore(Store):
     async def delete(self, sid: str) -> None:
         self.get(sid)
         self._drop(sid)
+
+    async def count(self) -> int:
+        self._expire()
+        return len(self._sessions)
 
     def keep(self, session: Session, client: str = "") -> Session:
         """Keeps a new session (made here or imported) for `client`, making room as the

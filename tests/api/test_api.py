@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from app import model
+from app.main import create_app
 from app.model import DATASETS
+from tests.conftest import stored
 
 TRACE_FIELDS = {
     "index", "s", "y", "psi", "x", "theta", "y_hat", "loss", "dL_dy_hat", "df_B", "delta_B",
@@ -324,7 +328,7 @@ def test_eviction_keeps_the_number_of_sessions_bounded(client):
     store = client.app.state.store
     ids = [client.post("/api/sessions", json={}).json()["id"] for _ in range(store.max_sessions + 30)]
     # one client, so its share of the store is what it keeps
-    assert len(store) == store.per_client < store.max_sessions
+    assert stored(client) == store.per_client < store.max_sessions
     assert client.get(f"/api/sessions/{ids[0]}").status_code == 404
     assert client.get(f"/api/sessions/{ids[-1]}").status_code == 200
 
@@ -341,8 +345,12 @@ def test_least_recently_used_is_evicted_first(client):
     assert client.get(f"/api/sessions/{second}").status_code == 404
 
 
-def test_idle_sessions_expire(client, monkeypatch):
-    store = client.app.state.store
-    sid = client.post("/api/sessions", json={}).json()["id"]
-    store.idle_seconds = 0.0
-    assert client.get(f"/api/sessions/{sid}").status_code == 404
+def test_idle_sessions_expire(settings):
+    idle = 0.3
+    with TestClient(create_app(settings.model_copy(update={"session_idle_seconds": idle}))) as client:
+        sid = client.post("/api/sessions", json={}).json()["id"]
+        assert client.get(f"/api/sessions/{sid}").status_code == 200
+        time.sleep(idle / 2)
+        assert client.get(f"/api/sessions/{sid}").status_code == 200  # a use keeps it
+        time.sleep(idle * 1.5)
+        assert client.get(f"/api/sessions/{sid}").status_code == 404

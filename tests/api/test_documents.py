@@ -9,6 +9,7 @@ import pytest
 
 from app import model
 from app.api.source import PHASE_TARGETS, step_source
+from tests.conftest import stored
 
 
 @pytest.mark.parametrize(
@@ -67,11 +68,11 @@ def test_malformed_documents_are_422_naming_the_field(client, make_session, chan
     client.post(f"/api/sessions/{sid}/step", json={"n": 6})
     doc = copy.deepcopy(client.get(f"/api/sessions/{sid}/export").json())
     change(doc)
-    before = len(client.app.state.store)
+    before = stored(client)
     r = client.post("/api/sessions/import", json=doc)
     assert r.status_code == 422, r.text
     assert r.json()["detail"][0]["field"] == field
-    assert len(client.app.state.store) == before  # nothing was kept
+    assert stored(client) == before  # nothing was kept
 
 
 def test_edit_a_sample(client, make_session):

@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from app.api import frames
+from app.sessions import ConfigIn, new_session
 
 
 def test_create_a_td_session_with_defaults(client, make_session):
@@ -217,9 +218,8 @@ def test_play_frames_carry_the_walk_and_the_moments(client, make_session):
     assert frame["state"]["rmsve"] > 0
 
 
-def test_a_frame_between_episodes_has_no_null(make_session, client):
-    sid = make_session(environment={"states": 3, "target": "mc"})["id"]
-    session = client.app.state.store.get(sid)
+def test_a_frame_between_episodes_has_no_null():
+    session = new_session("s", ConfigIn(environment={"states": 3, "target": "mc"}))
     trace, losses = session.take_steps(50, to_episode_end=True)
     assert session.state()["episode"] is None
     data = frames.frame(session.state(weights=False), trace, losses)

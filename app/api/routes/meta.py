@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app.api.json import FastJSON
-from app.api.schemas import DatasetOut, HealthOut, SourceOut
+from app.api.schemas import DatasetOut, HealthOut, ReadyOut, SourceOut
 from app.api.source import step_source
 from app.model import DATASETS
 
@@ -14,6 +14,19 @@ router = APIRouter(default_response_class=FastJSON)
 
 @router.get("/healthz", tags=["meta"], responses={200: {"model": HealthOut}})
 async def healthz() -> FastJSON:
+    return FastJSON({"status": "ok"})
+
+
+@router.get(
+    "/readyz",
+    tags=["meta"],
+    responses={200: {"model": ReadyOut}, 503: {"model": ReadyOut, "description": "the store is away"}},
+)
+async def readyz(request: Request) -> FastJSON:
+    """Whether this process can serve sessions now (its store is reachable); /healthz says it runs."""
+    problem = await request.app.state.store.ready()
+    if problem is not None:
+        return FastJSON({"status": "unavailable", "message": problem}, status_code=503)
     return FastJSON({"status": "ok"})
 
 

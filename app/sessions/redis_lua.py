@@ -1,0 +1,147 @@
+"""The Redis scripts of RedisStore: each runs whole, so no two processes interleave.
+
+Keys, for a session id SID (PREFIX is "bpe:"):
+    bpe:s:SID:config   the config that makes the session again (JSON); its data set, once
+    bpe:s:SID:run      hash: v (version, bumped by every change), run (StoredRun JSON),
+                       cgen (bumped when the config changes: a reset's seed, an edit of D)
+    bpe:s:SID:history  list: the per-step losses, the newest last, at most HISTORY
+and for the store as a whole (what MemoryStore keeps in its own dicts):
+    bpe:lru            sorted set: session id -> when it was last used (ms)
+    bpe:size           hash: session id -> its counted bytes
+    bpe:owner          hash: session id -> the client that made it
+    bpe:held:CLIENT    sorted set: that client's session ids -> last used (ms)
+    bpe:client-bytes   hash: client -> the bytes its sessions hold
+    bpe:bytes          the bytes all sessions hold
+Every key of a session expires after SESSION_IDLE_SECONDS unused; the store's own keys
+forget an expired session the next time a session is made (EXPIRE below).
+"""
+
+from __future__ import annotations
+
+PREFIX = "bpe:"
+
+# Shared by the scripts: forgetting a session, and everything a session's use refreshes.
+_COMMON = """
+local P = 'bpe:'
+local function keys_of(sid)
+  return P .. 's:' .. sid .. ':config', P .. 's:' .. sid .. ':run', P .. 's:' .. sid .. ':history'
+end
+local function drop(sid)
+  local owner = redis.call('HGET', P .. 'owner', sid)
+  local size = tonumber(redis.call('HGET', P .. 'size', sid) or '0')
+  redis.call('ZREM', P .. 'lru', sid)
+  redis.call('HDEL', P .. 'size', sid)
+  redis.call('HDEL', P .. 'owner', sid)
+  redis.call('DECRBY', P .. 'bytes', size)
+  if owner then
+    redis.call('ZREM', P .. 'held:' .. owner, sid)
+    if redis.call('HINCRBY', P .. 'client-bytes', owner, -size) <= 0 then
+      redis.call('HDEL', P .. 'client-bytes', owner)
+    end
+  end
+  local c, r, h = keys_of(sid)
+  return redis.call('DEL', c, r, h)
+end
+local function touch(sid, now, ttl)
+  local c, r, h = keys_of(sid)
+  redis.call('PEXPIRE', c, ttl)
+  redis.call('PEXPIRE', r, ttl)
+  redis.call('PEXPIRE', h, ttl)
+  redis.call('ZADD', P .. 'lru', now, sid)
+  local owner = redis.call('HGET', P .. 'owner', sid)
+  if owner then redis.call('ZADD', P .. 'held:' .. owner, now, sid) end
+end
+local function push(h, from)
+  for i = from, #ARGV, 1000 do
+    redis.call('RPUSH', h, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  end
+end
+"""
+
+# ADD: ARGV sid, client, size, now, ttl, max_sessions, max_bytes, per_client, client_bytes,
+# in_use, config, run, history_max, losses...  ->  "ok" | "full" | "large"
+ADD = (
+    _COMMON
+    + """
+local sid, client, size, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local max_sessions, max_bytes = tonumber(ARGV[6]), tonumber(ARGV[7])
+local per_client, client_bytes, in_use = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+if size > client_bytes then return 'large' end
+-- EXPIRE: sessions unused for longer than the idle time are forgotten here too
+for _, old in ipairs(redis.call('ZRANGEBYSCORE', P .. 'lru', '-inf', '(' .. (now - ttl))) do drop(old) end
+local held = P .. 'held:' .. client
+local function client_total() return tonumber(redis.call('HGET', P .. 'client-bytes', client) or '0') end
+while redis.call('ZCARD', held) >= per_client or client_total() + size > client_bytes do
+  local mine = redis.call('ZRANGE', held, 0, 0)[1]
+  if not mine then break end
+  drop(mine)
+end
+local function total() return tonumber(redis.call('GET', P .. 'bytes') or '0') end
+while redis.call('ZCARD', P .. 'lru') >= max_sessions or total() + size > max_bytes do
+  local oldest = redis.call('ZRANGE', P .. 'lru', 0, 0, 'WITHSCORES')
+  if not oldest[1] then break end
+  if now - tonumber(oldest[2]) < in_use then return 'full' end
+  drop(oldest[1])
+end
+local c, r, h = keys_of(sid)
+redis.call('SET', c, ARGV[11], 'PX', ttl)
+redis.call('HSET', r, 'v', 1, 'run', ARGV[12], 'cgen', 1)
+redis.call('DEL', h)
+push(h, 14)
+redis.call('LTRIM', h, -tonumber(ARGV[13]), -1)
+redis.call('HSET', P .. 'size', sid, size)
+redis.call('HSET', P .. 'owner', sid, client)
+redis.call('INCRBY', P .. 'bytes', size)
+redis.call('HINCRBY', P .. 'client-bytes', client, size)
+touch(sid, now, ttl)
+return 'ok'
+"""
+)
+
+# LOAD: ARGV sid, now, ttl, the cgen the caller has (or 0), want history ("1")
+#   -> false (no such session) | {v, run, cgen, config or false, history or false}
+LOAD = (
+    _COMMON
+    + """
+local sid = ARGV[1]
+local c, r, h = keys_of(sid)
+local got = redis.call('HMGET', r, 'v', 'run', 'cgen')
+if not got[1] then return false end
+touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
+local config = false
+if got[3] ~= ARGV[4] then config = redis.call('GET', c) end
+local history = false
+if ARGV[5] == '1' then history = redis.call('LRANGE', h, 0, -1) end
+return {got[1], got[2], got[3], config, history}
+"""
+)
+
+# SAVE: ARGV sid, now, ttl, the version the change started from, run, config ("" when
+# unchanged), history_max, "1" when the losses replace the history (a fresh run), losses...
+#   ->  {v, cgen} | "stale" (changed meanwhile) | false (gone)
+SAVE = (
+    _COMMON
+    + """
+local sid = ARGV[1]
+local c, r, h = keys_of(sid)
+local v = redis.call('HGET', r, 'v')
+if not v then return false end
+if v ~= ARGV[4] then return 'stale' end
+local cgen = tonumber(redis.call('HGET', r, 'cgen'))
+if ARGV[6] ~= '' then
+  cgen = cgen + 1
+  redis.call('SET', c, ARGV[6])
+end
+redis.call('HSET', r, 'v', tonumber(v) + 1, 'run', ARGV[5], 'cgen', cgen)
+if ARGV[8] == '1' then redis.call('DEL', h) end
+if #ARGV >= 9 then
+  push(h, 9)
+  redis.call('LTRIM', h, -tonumber(ARGV[7]), -1)
+end
+touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
+return {tonumber(v) + 1, cgen}
+"""
+)
+
+# DROP: ARGV sid  ->  the number of the session's keys deleted (0: there was none)
+DROP = _COMMON + "return drop(ARGV[1])\n"

@@ -1,0 +1,258 @@
+"""RedisStore: every session in Redis, so that any worker of any replica serves any session.
+
+A session is kept as the export document's content (app/sessions/redis_lua.py has the
+keys): its config with its data set, written when the session is made and again only
+when the config changes; its run (weights, step, generator, shuffle, walk), rewritten
+by every change; its loss history in a list of its own, appended and trimmed.
+
+Changes are optimistic across processes: a change starts from the run at version v and
+is saved only if the run is still at v (a Lua script compares and bumps the version);
+otherwise it is computed again from the newer run.  Within a process a lock per session
+lets one change at a time through, so only changes from different processes ever meet.
+An answer leaves only after its change is saved.
+
+Each process keeps the sessions it has served (the config and data set made into a
+Session once); a load fetches the run, and the config only when it changed.  When Redis
+cannot be reached a call fails within a few seconds with Unavailable (503), and the
+next call after Redis is back succeeds: connections are made again as needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+import orjson
+import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from app.limits import HISTORY, REDIS_TIMEOUT_SECONDS, STORE_REPLY_SECONDS, STORE_TRIES
+from app.sessions import redis_lua
+from app.sessions.base import Session
+from app.sessions.config import ConfigIn
+from app.sessions.documents import load_stored_run, stored_run
+from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
+from app.sessions.kinds import new_session
+from app.sessions.store import Long, PlaySlots, Store, refuse_if_busy
+
+T = TypeVar("T")
+AWAY = "the session store (Redis) cannot be reached just now; nothing was changed, try again shortly"
+
+
+class RedisStore(Store):
+    def __init__(
+        self,
+        url: str,
+        max_sessions: int,
+        idle_seconds: float,
+        max_bytes: int = 2**62,
+        per_client: int | None = None,
+        client_bytes: int | None = None,
+        in_use_seconds: float = 0.0,
+    ) -> None:
+        self.max_sessions = max_sessions
+        self.idle_ms = int(idle_seconds * 1000)
+        self.max_bytes = max_bytes
+        self.per_client = min(per_client or max_sessions, max_sessions)
+        self.client_bytes = min(client_bytes or max_bytes, max_bytes)
+        self.in_use_ms = int(in_use_seconds * 1000)
+        # One retry: a pooled connection that a restarted Redis closed is made again at once.
+        self.redis = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=STORE_REPLY_SECONDS,
+            retry=Retry(NoBackoff(), 1),
+            health_check_interval=30,
+        )
+        self._scripts = {
+            name: self.redis.register_script(getattr(redis_lua, name))
+            for name in ("ADD", "LOAD", "SAVE", "DROP")
+        }
+        self._local: OrderedDict[str, tuple[bytes, Session]] = OrderedDict()  # id -> (cgen, session)
+        self._local_bytes = 0
+        self._locks: dict[str, _Lock] = {}
+        self.plays = PlaySlots()
+
+    # ------------------------------------------------------------ the Store interface
+
+    async def add(self, session: Session, client: str = "") -> Session:
+        size = session.nbytes()
+        config = orjson.dumps(session.stored_config(), option=orjson.OPT_SERIALIZE_NUMPY)
+        args = [
+            session.id, client, size, _now(), self.idle_ms, self.max_sessions, self.max_bytes,
+            self.per_client, self.client_bytes, self.in_use_ms, config, stored_run(session), HISTORY,
+            *_losses(session.history.since(0)),
+        ]  # fmt: skip
+        answer = await self._run("ADD", args)
+        if answer == b"large":
+            raise InputError(
+                "config", f"this session would take {size} bytes; the limit is {self.client_bytes}"
+            )
+        if answer == b"full":
+            raise StoreFull(retry_after=max(1, round(self.in_use_ms / 4000)))
+        self._keep(session.id, b"1", session)
+        return session
+
+    @contextlib.asynccontextmanager
+    async def session(self, sid: str, history: bool = False) -> AsyncIterator[Session]:
+        async with self._lock(sid):
+            session, _ = await self._load(sid, history)
+            yield session
+
+    async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
+        known = self._local.get(sid)
+        if known is not None:
+            refuse_if_busy(known[1], long)
+        async with self._lock(sid):
+            for _ in range(STORE_TRIES):
+                session, version = await self._load(sid)
+                before = _Before(session)
+                try:
+                    result = await change(session)
+                except Diverged:
+                    if await self._save(session, version, before):
+                        raise
+                    continue
+                except BaseException:
+                    self._forget(sid)  # the copy here may be half changed: load it afresh next time
+                    raise
+                if await self._save(session, version, before):
+                    return result
+        raise TooManyRequests("this session is being changed from several places at once; try again", 1)
+
+    async def delete(self, sid: str) -> None:
+        self._forget(sid)
+        if not await self._run("DROP", [sid]):
+            raise SessionNotFound(sid)
+
+    async def count(self) -> int:
+        try:
+            return await self.redis.zcount(redis_lua.PREFIX + "lru", _now() - self.idle_ms, "+inf")
+        except RedisError:
+            raise Unavailable(AWAY, retry_after=2) from None
+
+    async def ready(self) -> str | None:
+        try:
+            await self.redis.ping()
+        except RedisError as e:
+            return f"the session store (Redis) cannot be reached: {type(e).__name__}"
+        return None
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    # ------------------------------------------------------------ loading and saving
+
+    async def _load(self, sid: str, history: bool = False) -> tuple[Session, bytes]:
+        known = self._local.get(sid)
+        cgen = known[0] if known is not None else b"0"
+        got = await self._run("LOAD", [sid, _now(), self.idle_ms, cgen, "1" if history else "0"])
+        if not got:
+            self._forget(sid)
+            raise SessionNotFound(sid)
+        version, run, cgen, config, losses = got
+        if config:  # made here for the first time, or its config changed elsewhere
+            session = new_session(sid, ConfigIn.model_validate_json(config))
+            self._keep(sid, cgen, session)
+        elif known is None:  # expired between the keys' reads: as good as gone
+            raise SessionNotFound(sid)
+        else:
+            session = known[1]
+            self._local.move_to_end(sid)
+        load_stored_run(session, run)
+        if history:
+            session.history = type(session.history)()
+            session.history.extend([float(x) for x in losses])
+        return session, version
+
+    async def _save(self, session: Session, version: bytes, before: _Before) -> bool:
+        """Saves a change made from `version`; False when the run had moved on meanwhile."""
+        config = b""
+        if session.config_changes != before.configs:
+            config = orjson.dumps(session.stored_config(), option=orjson.OPT_SERIALIZE_NUMPY)
+        fresh = session.history.serial != before.serial  # a reset: the history starts again
+        losses = session.history.since(0 if fresh else before.total)
+        args = [session.id, _now(), self.idle_ms, version, stored_run(session), config, HISTORY, int(fresh)]
+        got = await self._run("SAVE", args + _losses(losses))
+        if got is None:
+            self._forget(session.id)
+            raise SessionNotFound(session.id)
+        if got == b"stale":
+            return False
+        self._keep(session.id, str(got[1]).encode(), session)
+        return True
+
+    async def _run(self, script: str, args: list):
+        try:
+            return await self._scripts[script](keys=[], args=args)
+        except RedisError:
+            raise Unavailable(AWAY, retry_after=2) from None
+
+    # ------------------------------------------------------------ this process's copies
+
+    def _keep(self, sid: str, cgen: bytes, session: Session) -> None:
+        old = self._local.pop(sid, None)
+        if old is not None:
+            self._local_bytes -= old[1].nbytes()
+        self._local[sid] = (cgen, session)
+        self._local_bytes += session.nbytes()
+        while len(self._local) > self.max_sessions or self._local_bytes > self.max_bytes:
+            self._local_bytes -= self._local.popitem(last=False)[1][1].nbytes()
+
+    def _forget(self, sid: str) -> None:
+        old = self._local.pop(sid, None)
+        if old is not None:
+            self._local_bytes -= old[1].nbytes()
+
+    def _lock(self, sid: str) -> _Lock:
+        lock = self._locks.get(sid)
+        if lock is None:
+            lock = self._locks[sid] = _Lock(self._locks, sid)
+        return lock
+
+
+class _Before:
+    """What a change is compared with when it is saved: the config and history it started from."""
+
+    def __init__(self, session: Session) -> None:
+        self.configs = session.config_changes
+        self.serial, self.total = session.history.serial, session.history.total
+
+
+class _Lock:
+    """A session's lock in this process, kept only while someone holds or waits for it."""
+
+    def __init__(self, locks: dict, sid: str) -> None:
+        self._lock, self._locks, self._sid, self._users = asyncio.Lock(), locks, sid, 0
+
+    async def __aenter__(self) -> None:
+        self._users += 1
+        try:
+            await self._lock.acquire()
+        except BaseException:
+            self._leave()
+            raise
+
+    async def __aexit__(self, *exc) -> None:
+        self._lock.release()
+        self._leave()
+
+    def _leave(self) -> None:
+        self._users -= 1
+        if not self._users:
+            self._locks.pop(self._sid, None)
+
+
+def _now() -> int:
+    return int(time.time() * 1000)
+
+
+def _losses(losses) -> list[bytes]:
+    """Losses as the history list keeps them: the shortest text that reads back as the same float."""
+    return [orjson.dumps(x) for x in losses.tolist()]
