@@ -18,6 +18,7 @@ from app.api.routes import meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
 from app.collector import TUNE_IN_WORKERS, tune_collector
 from app.sessions import MemoryStore, budget
+from app.sessions.channel import channel_for
 from app.sessions.store import Store
 from app.settings import Settings, get_settings
 
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = make_store(settings)
+    # Live fan-out for classes: in this process, or through Redis to every replica.
+    app.state.channel = channel_for(settings.redis_url)
     app.state.workers = work.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
     app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
@@ -79,6 +82,7 @@ async def _lifespan(app: FastAPI):
     if os.environ.get(TUNE_IN_WORKERS):  # one of several uvicorn workers (app/__main__.py)
         tune_collector()
     yield
+    await app.state.channel.close()
     await app.state.store.close()
     await asyncio.to_thread(work.close)
 
