@@ -12,6 +12,7 @@ and for the store as a whole (what MemoryStore keeps in its own dicts):
     bpe:held:CLIENT    sorted set: that client's session ids -> last used (ms)
     bpe:client-bytes   hash: client -> the bytes its sessions hold
     bpe:bytes          the bytes all sessions hold
+    bpe:clock          the last last-used time given (two in one millisecond stay in order)
 Every key of a session expires after SESSION_IDLE_SECONDS unused; the store's own keys
 forget an expired session the next time a session is made (EXPIRE below).
 """
@@ -42,7 +43,16 @@ local function drop(sid)
   local c, r, h = keys_of(sid)
   return redis.call('DEL', c, r, h)
 end
+-- The last-used times order the sessions: two uses in one millisecond still get two times,
+-- in the order they came (bpe:clock holds the last one given).
+local function stamp(now)
+  local last = tonumber(redis.call('GET', P .. 'clock') or '0')
+  if now <= last then now = last + 0.01 end
+  redis.call('SET', P .. 'clock', string.format('%.2f', now))
+  return now
+end
 local function touch(sid, now, ttl)
+  now = stamp(now)
   local c, r, h = keys_of(sid)
   redis.call('PEXPIRE', c, ttl)
   redis.call('PEXPIRE', r, ttl)
