@@ -119,6 +119,8 @@ class RedisStore(Store):
                     if await self._save(session, version, before):
                         raise
                     continue
+                except (InputError, TooManyRequests, Unavailable):
+                    raise  # refused before anything changed: the copy here is as loaded
                 except BaseException:
                     self._forget(sid)  # the copy here may be half changed: load it afresh next time
                     raise
