@@ -41,6 +41,18 @@ PLAY_IDLE_SECONDS = 300.0  # default: a paused stream is closed after this long
 PLAY_CLIENT_SHARE = 0.75  # default: the part of the play streams one client address may hold
 WS_MAX_BYTES = 65_536  # the largest WebSocket message the transport takes at all
 
+# ---------------------------------------------------------------- classes (classroom mode)
+MAX_CLASS_SIZE = 500  # default: students following one class at once (a lecture hall), past that 1013
+CLASS_IDLE_SECONDS = 4 * 3600.0  # default: a class unused this long (no step, no command) expires
+CLASS_FOLLOW_BUFFER = 4  # broadcasts held for a student who reads slowly; past that they skip to the latest
+CLASS_ANSWER_BYTES = 256  # the largest message a student may send (an answer is a few dozen bytes)
+CLASS_ANSWERS_PER_SECOND = 5.0  # messages a student may send a second, on average (twice that at once)
+CLASS_TEACHER_MESSAGES_PER_SECOND = 20.0  # ... and the teacher's socket: buttons, not a stream
+CLASS_ROSTER_SECONDS = 0.25  # the teacher's roster is sent this often while the class has students
+CLASS_HEARTBEAT_SECONDS = 5.0  # a connected student is counted again this often ...
+CLASS_STUDENT_TTL_SECONDS = 15.0  # ... and one not counted for this long (its replica died) is gone
+CLASS_HISTOGRAM_BINS = 10  # bars of the quiz histogram on the projector
+
 # ---------------------------------------------------------------- the server
 MAX_SESSIONS = 500  # default: sessions kept in memory, least recently used dropped first
 SESSION_IDLE_SECONDS = 3600.0  # default: a session unused this long expires

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     play_total_load: float = Field(limits.PLAY_TOTAL_LOAD, gt=0, le=1000)
     play_idle_seconds: float = Field(limits.PLAY_IDLE_SECONDS, gt=0)
     play_client_share: float = Field(limits.PLAY_CLIENT_SHARE, gt=0, le=1)
+    # Classes: students following one class at once, and how long an unused class lives.
+    max_class_size: int = Field(limits.MAX_CLASS_SIZE, ge=1, le=100_000)
+    class_idle_seconds: float = Field(limits.CLASS_IDLE_SECONDS, gt=0)
 
 
 @lru_cache

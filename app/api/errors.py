@@ -10,7 +10,16 @@ from starlette.requests import ClientDisconnect
 
 from app.api.json import FastJSON
 from app.limits import MAX_ERRORS_LISTED
-from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
+from app.sessions.errors import (
+    ClassNotFound,
+    Diverged,
+    InputError,
+    SessionNotFound,
+    StoreFull,
+    TooManyRequests,
+    Unavailable,
+    WrongKey,
+)
 
 
 def _field(loc: tuple | list) -> str:
@@ -62,6 +71,14 @@ async def not_found(request: Request, exc: SessionNotFound) -> Response:
     return FastJSON({"message": SessionNotFound.MESSAGE}, status_code=404)
 
 
+async def class_not_found(request: Request, exc: ClassNotFound) -> Response:
+    return FastJSON({"message": ClassNotFound.MESSAGE}, status_code=404)
+
+
+async def wrong_key(request: Request, exc: WrongKey) -> Response:
+    return FastJSON({"message": WrongKey.MESSAGE}, status_code=403)
+
+
 async def diverged(request: Request, exc: Diverged) -> Response:
     explained = exc.explain("request")
     body = {"message": explained["message"], "diverged": True, "advice": explained["advice"]}
@@ -108,6 +125,8 @@ HANDLERS = {
     RequestValidationError: validation_error,
     InputError: input_error,
     SessionNotFound: not_found,
+    ClassNotFound: class_not_found,
+    WrongKey: wrong_key,
     Diverged: diverged,
     TooManyRequests: too_many,
     StoreFull: store_full,

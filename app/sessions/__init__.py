@@ -11,6 +11,8 @@ and errors into responses.
     documents   a session as a JSON document that continues its run, and back
     store       MemoryStore: sessions in this process's memory
     channel     live fan-out of a class: in this process, or over Redis pub/sub (REDIS_URL)
+    classes     classes (a session that students follow): the registry, in memory
+    classes_redis  ... and in Redis (REDIS_URL)
     budget      what one call may cost
     errors      InputError, Diverged, SessionNotFound
 """

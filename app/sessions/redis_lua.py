@@ -109,7 +109,8 @@ return 'ok'
 )
 
 # LOAD: ARGV sid, now, ttl, the cgen the caller has (or 0), want history ("1")
-#   -> false (no such session) | {v, run, cgen, config or false, history or false}
+#   -> false (no such session) | {v, run, cgen, config or false, history or false,
+#       the code of the class the session teaches or false (app/sessions/classes_redis.py)}
 LOAD = (
     _COMMON
     + """
@@ -122,7 +123,7 @@ local config = false
 if got[3] ~= ARGV[4] then config = redis.call('GET', c) end
 local history = false
 if ARGV[5] == '1' then history = redis.call('LRANGE', h, 0, -1) end
-return {got[1], got[2], got[3], config, history}
+return {got[1], got[2], got[3], config, history, redis.call('GET', 'bpe:c:of:' .. sid)}
 """
 )
 

@@ -77,6 +77,7 @@ class RedisStore(Store):
         self._local: OrderedDict[str, tuple[bytes, Session]] = OrderedDict()  # id -> (cgen, session)
         self._local_bytes = 0
         self._locks: dict[str, _Lock] = {}
+        self.classes: dict[str, str] = {}  # id -> the code of the class it teaches, as its last load said
         self.plays = PlaySlots()
 
     # ------------------------------------------------------------ the Store interface
@@ -158,7 +159,11 @@ class RedisStore(Store):
         if not got:
             self._forget(sid)
             raise SessionNotFound(sid)
-        version, run, cgen, config, losses = got
+        version, run, cgen, config, losses, code = got
+        if code:
+            self.classes[sid] = code.decode()
+        else:
+            self.classes.pop(sid, None)
         if config:  # made here for the first time, or its config changed elsewhere
             session = new_session(sid, ConfigIn.model_validate_json(config))
             self._keep(sid, cgen, session)
@@ -208,6 +213,7 @@ class RedisStore(Store):
             self._local_bytes -= self._local.popitem(last=False)[1][1].nbytes()
 
     def _forget(self, sid: str) -> None:
+        self.classes.pop(sid, None)
         old = self._local.pop(sid, None)
         if old is not None:
             self._local_bytes -= old[1].nbytes()

@@ -1,0 +1,280 @@
+"""Classes: a teacher's session that students follow, and the registry that keeps them.
+
+A class is its code (six characters a projector shows and a phone types), the teacher's
+session id, a hash of the teacher key, when it was made and last used, and what the
+teacher shows: the view (phase), whether students are paused or released, the open quiz
+(target, index, and its true value once revealed), the students' answers (the last one of
+each counts) and the last broadcast of the session (its state and trace), from which a
+student who joins or reconnects is brought up to date.
+
+Two backends, as for sessions: MemoryRegistry in this process; RedisRegistry
+(app/sessions/classes_redis.py) in Redis, shared by every replica.  Every class is
+bounded: at most `max_size` students counted and answers kept; the oldest classes make
+room when `max_classes` are held; a class unused for `idle_seconds` expires.
+
+Connected students are counted across replicas by heartbeat: each counts itself on
+joining and again every CLASS_HEARTBEAT_SECONDS, and one not counted for
+CLASS_STUDENT_TTL_SECONDS (its replica died without saying goodbye) is no longer counted.
+`index` maps a teaching session's id to its class's code, for the step's one dict lookup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import secrets
+import time
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+from app import limits
+from app.sessions.errors import ClassNotFound, WrongKey
+
+# No look-alikes: no 0/O/Q/D, 1/I/L/T, 2/Z, 5/S, 8/B, U/V, nor a vowel-heavy word by chance.
+ALPHABET = "ACEFGHJKMNPRWXY34679"
+CODE_LENGTH = 6
+TARGETS = ("y_hat", "delta_B", "B", "delta_A", "A")  # what a quiz may ask; B and A are the updated weights
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)  # 192 random bits, 32 characters
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def normal_code(text: str) -> str:
+    """A code as a student may type it: any case, spaces and dashes aside."""
+    return text.strip().upper().replace("-", "").replace(" ", "")
+
+
+@dataclass
+class ClassInfo:
+    code: str
+    session: str  # the teacher's session id (a secret: never sent to students)
+    key_hash: str
+    created: float
+    used: float
+    view: str | None = None  # the phase the teacher shows
+    paused: bool = False
+    released: bool = False
+    quiz: dict | None = None  # {"target", "index"}: the open quiz
+    truth: float | None = None  # the quiz's true value, once revealed
+
+    def check(self, key: str | None) -> None:
+        if not hmac.compare_digest(self.key_hash.encode(), hash_key(key or "").encode()):
+            raise WrongKey()
+
+    def public(self) -> dict:
+        """What students may know of the class: everything but the session and the key."""
+        quiz = None if self.quiz is None else self.quiz | {"revealed": self.truth is not None}
+        if quiz is not None and self.truth is not None:
+            quiz["value"] = self.truth
+        return {
+            "code": self.code,
+            "view": self.view,
+            "paused": self.paused,
+            "released": self.released,
+            "quiz": quiz,
+        }
+
+
+CHANGEABLE = ("view", "paused", "released", "quiz", "truth")
+
+
+class Registry(ABC):
+    def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
+        self.max_size = max_size
+        self.idle_seconds = idle_seconds
+        self.max_classes = max_classes
+        self.index: dict[str, str] = {}  # teaching session id -> its class's code, as last seen here
+
+    async def create(self, session_id: str) -> tuple[ClassInfo, str, str | None]:
+        """A new class of the session: (the class, its teacher key, the code of the class
+        this session taught before, which this one replaces and ends)."""
+        key, now = new_key(), time.time()
+        while True:
+            info = ClassInfo(new_code(), session_id, hash_key(key), now, now)
+            made, old = await self._add(info)
+            if made:
+                self.index[session_id] = info.code
+                return info, key, old
+
+    async def authorize(self, code: str, key: str | None) -> ClassInfo:
+        info = await self.get(code)
+        info.check(key)
+        return info
+
+    @abstractmethod
+    async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
+        """Keeps a new class unless its code is taken: (made, the session's former class)."""
+
+    @abstractmethod
+    async def get(self, code: str) -> ClassInfo:
+        """The class (ClassNotFound if none); its use keeps it from expiring."""
+
+    @abstractmethod
+    async def change(self, code: str, **fields) -> ClassInfo:
+        """Sets some of CHANGEABLE; a new quiz (or none) forgets the answers to the last."""
+
+    @abstractmethod
+    async def end(self, code: str) -> ClassInfo:
+        """Forgets the class; ClassNotFound if there is none."""
+
+    @abstractmethod
+    async def record(self, code: str, message: bytes) -> None:
+        """Keeps the session's last broadcast (a step, a frame, a reset), if the class exists."""
+
+    @abstractmethod
+    async def last(self, code: str) -> bytes | None: ...
+
+    @abstractmethod
+    async def answer(self, code: str, student: str, value: float) -> str:
+        """A student's answer to the open quiz: "ok", or "closed" (no quiz, or revealed)."""
+
+    @abstractmethod
+    async def answers(self, code: str) -> dict[str, float]: ...
+
+    @abstractmethod
+    async def join(self, code: str, student: str) -> bool:
+        """Counts a connected student; False when the class is full."""
+
+    @abstractmethod
+    async def beat(self, code: str, student: str) -> None:
+        """A connected student is still there."""
+
+    @abstractmethod
+    async def leave(self, code: str, student: str) -> None: ...
+
+    @abstractmethod
+    async def joined(self, code: str) -> int:
+        """Students connected to the class, on every replica."""
+
+    async def close(self) -> None:  # noqa: B027 (nothing to let go of in memory)
+        """Lets go of connections (the server's shutdown)."""
+
+
+@dataclass
+class _Kept:
+    info: ClassInfo
+    answers: dict[str, float] = field(default_factory=dict)
+    students: dict[str, float] = field(default_factory=dict)  # student -> last counted (monotonic)
+    last: bytes | None = None
+
+
+class MemoryRegistry(Registry):
+    def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
+        super().__init__(max_size, idle_seconds, max_classes)
+        self._classes: OrderedDict[str, _Kept] = OrderedDict()  # least recently used first
+
+    async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
+        self._expire()
+        if info.code in self._classes:
+            return False, None
+        old = self.index.get(info.session)
+        if old is not None and old in self._classes:
+            self._drop(old)
+        else:
+            old = None
+        while len(self._classes) >= self.max_classes:
+            self._drop(next(iter(self._classes)))
+        self._classes[info.code] = _Kept(info)
+        return True, old
+
+    def _kept(self, code: str) -> _Kept:
+        kept = self._classes.get(code)
+        now = time.time()
+        if kept is None or now - kept.info.used > self.idle_seconds:
+            if kept is not None:
+                self._drop(code)
+            raise ClassNotFound(code)
+        kept.info.used = now
+        self._classes.move_to_end(code)
+        return kept
+
+    async def get(self, code: str) -> ClassInfo:
+        return replace(self._kept(code).info)
+
+    async def change(self, code: str, **fields) -> ClassInfo:
+        kept = self._kept(code)
+        for name, value in fields.items():
+            assert name in CHANGEABLE, name
+            setattr(kept.info, name, value)
+        if "quiz" in fields:
+            kept.answers.clear()
+        return replace(kept.info)
+
+    async def end(self, code: str) -> ClassInfo:
+        info = self._kept(code).info
+        self._drop(code)
+        return info
+
+    async def record(self, code: str, message: bytes) -> None:
+        with contextlib.suppress(ClassNotFound):
+            self._kept(code).last = message
+
+    async def last(self, code: str) -> bytes | None:
+        return self._kept(code).last
+
+    async def answer(self, code: str, student: str, value: float) -> str:
+        kept = self._kept(code)
+        if kept.info.quiz is None or kept.info.truth is not None:
+            return "closed"
+        if student not in kept.answers and len(kept.answers) >= self.max_size:
+            return "closed"
+        kept.answers[student] = value
+        return "ok"
+
+    async def answers(self, code: str) -> dict[str, float]:
+        return dict(self._kept(code).answers)
+
+    async def join(self, code: str, student: str) -> bool:
+        kept = self._kept(code)
+        self._forget_stale(kept)
+        if student not in kept.students and len(kept.students) >= self.max_size:
+            return False
+        kept.students[student] = time.monotonic()
+        return True
+
+    async def beat(self, code: str, student: str) -> None:
+        kept = self._classes.get(code)
+        if kept is not None and student in kept.students:
+            kept.students[student] = time.monotonic()
+
+    async def leave(self, code: str, student: str) -> None:
+        kept = self._classes.get(code)
+        if kept is not None:
+            kept.students.pop(student, None)
+
+    async def joined(self, code: str) -> int:
+        kept = self._classes.get(code)
+        if kept is None:
+            return 0
+        self._forget_stale(kept)
+        return len(kept.students)
+
+    @staticmethod
+    def _forget_stale(kept: _Kept) -> None:
+        stale = time.monotonic() - limits.CLASS_STUDENT_TTL_SECONDS
+        for student in [s for s, at in kept.students.items() if at < stale]:
+            del kept.students[student]
+
+    def _drop(self, code: str) -> None:
+        kept = self._classes.pop(code)
+        if self.index.get(kept.info.session) == code:
+            del self.index[kept.info.session]
+
+    def _expire(self) -> None:
+        now = time.time()
+        while self._classes:
+            code, kept = next(iter(self._classes.items()))
+            if now - kept.info.used <= self.idle_seconds:
+                break
+            self._drop(code)

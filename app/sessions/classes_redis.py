@@ -1,0 +1,251 @@
+"""RedisRegistry: classes in Redis, so that every replica serves every class.
+
+Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
+    bpe:c:CODE            hash: session, key (its hash), created, used, view, paused,
+                          released, quiz (JSON or ""), truth (JSON or ""), last (the last broadcast)
+    bpe:c:CODE:answers    hash: student -> answer (the last one counts), at most max_size
+    bpe:c:CODE:students   sorted set: student -> when last counted (ms); older than the
+                          student TTL is a student whose replica went away: not counted
+    bpe:c:of:SID          the code of the class that session SID teaches (RedisStore's LOAD reads it)
+    bpe:c:lru             sorted set: code -> last used (ms), for the oldest to make room
+Every key of a class expires after CLASS_IDLE_SECONDS unused.  The scripts run whole.
+"""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+from app import limits
+from app.sessions.classes import ClassInfo, Registry
+from app.sessions.errors import ClassNotFound, Unavailable
+
+AWAY = "the class registry (Redis) cannot be reached just now; try again shortly"
+
+_COMMON = """
+local P = 'bpe:c:'
+local function drop(code)
+  local sid = redis.call('HGET', P .. code, 'session')
+  if sid and redis.call('GET', P .. 'of:' .. sid) == code then redis.call('DEL', P .. 'of:' .. sid) end
+  redis.call('ZREM', P .. 'lru', code)
+  return redis.call('DEL', P .. code, P .. code .. ':answers', P .. code .. ':students')
+end
+local function touch(code, now, ttl)
+  local c = P .. code
+  if redis.call('EXISTS', c) == 0 then return false end
+  redis.call('HSET', c, 'used', now)
+  redis.call('PEXPIRE', c, ttl)
+  redis.call('PEXPIRE', c .. ':answers', ttl)
+  redis.call('PEXPIRE', c .. ':students', ttl)
+  redis.call('PEXPIRE', P .. 'of:' .. redis.call('HGET', c, 'session'), ttl)
+  redis.call('ZADD', P .. 'lru', now, code)
+  return true
+end
+"""
+
+# ADD: ARGV code, session, key hash, now, ttl, max classes -> {made (0|1), the session's old code or ""}
+ADD = (
+    _COMMON
+    + """
+local code, sid, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+if redis.call('EXISTS', P .. code) == 1 then return {0, ''} end
+for _, old in ipairs(redis.call('ZRANGEBYSCORE', P .. 'lru', '-inf', '(' .. (now - ttl))) do drop(old) end
+local old = redis.call('GET', P .. 'of:' .. sid) or ''
+if old ~= '' then drop(old) end
+while redis.call('ZCARD', P .. 'lru') >= tonumber(ARGV[6]) do
+  drop(redis.call('ZRANGE', P .. 'lru', 0, 0)[1])
+end
+redis.call('HSET', P .. code, 'session', sid, 'key', ARGV[3], 'created', now, 'paused', 0, 'released', 0,
+  'view', '', 'quiz', '', 'truth', '')
+redis.call('SET', P .. 'of:' .. sid, code)
+touch(code, now, ttl)
+return {1, old}
+"""
+)
+
+FIELDS = ("session", "key", "created", "used", "view", "paused", "released", "quiz", "truth")
+# GET: ARGV code, now, ttl -> the FIELDS' values, or false
+GET = (
+    _COMMON
+    + "if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end\n"
+    + ("return redis.call('HMGET', P .. ARGV[1], " + ", ".join(f"'{f}'" for f in FIELDS) + ")\n")
+)
+
+# CHANGE: ARGV code, now, ttl, clear answers (0|1), field, value, ... -> true, or false (no class)
+CHANGE = (
+    _COMMON
+    + """
+if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end
+if ARGV[4] == '1' then redis.call('DEL', P .. ARGV[1] .. ':answers') end
+if #ARGV >= 5 then redis.call('HSET', P .. ARGV[1], unpack(ARGV, 5)) end
+return true
+"""
+)
+
+# END: ARGV code -> the session id, or false
+END = (
+    _COMMON
+    + """
+local sid = redis.call('HGET', P .. ARGV[1], 'session')
+if not sid then return false end
+drop(ARGV[1])
+return sid
+"""
+)
+
+# RECORD: ARGV code, now, ttl, message -> whether the class exists
+RECORD = (
+    _COMMON
+    + """
+if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end
+redis.call('HSET', P .. ARGV[1], 'last', ARGV[4])
+return true
+"""
+)
+
+# ANSWER: ARGV code, student, value, max size -> "ok" | "closed" | false (no class)
+ANSWER = """
+local c = 'bpe:c:' .. ARGV[1]
+local got = redis.call('HMGET', c, 'quiz', 'truth')
+if not got[1] then return false end
+if got[1] == '' or got[2] ~= '' then return 'closed' end
+local a = c .. ':answers'
+if redis.call('HEXISTS', a, ARGV[2]) == 0 and redis.call('HLEN', a) >= tonumber(ARGV[4]) then
+  return 'closed'
+end
+redis.call('HSET', a, ARGV[2], ARGV[3])
+redis.call('PEXPIRE', a, redis.call('PTTL', c))
+return 'ok'
+"""
+
+# JOIN: ARGV code, student, now, stale before, max size -> "ok" | "full" | false (no class)
+JOIN = """
+local c = 'bpe:c:' .. ARGV[1]
+if redis.call('EXISTS', c) == 0 then return false end
+local s = c .. ':students'
+redis.call('ZREMRANGEBYSCORE', s, '-inf', '(' .. ARGV[4])
+if redis.call('ZSCORE', s, ARGV[2]) == false and redis.call('ZCARD', s) >= tonumber(ARGV[5]) then
+  return 'full'
+end
+redis.call('ZADD', s, ARGV[3], ARGV[2])
+redis.call('PEXPIRE', s, redis.call('PTTL', c))
+return 'ok'
+"""
+
+
+class RedisRegistry(Registry):
+    def __init__(self, url: str, max_size: int, idle_seconds: float, max_classes: int) -> None:
+        super().__init__(max_size, idle_seconds, max_classes)
+        self.ttl = int(idle_seconds * 1000)
+        timeout = limits.REDIS_TIMEOUT_SECONDS
+        self.redis = redis.Redis.from_url(
+            url, socket_connect_timeout=timeout, socket_timeout=limits.STORE_REPLY_SECONDS
+        )
+        names = ("ADD", "GET", "CHANGE", "END", "RECORD", "ANSWER", "JOIN")
+        self._scripts = {name: self.redis.register_script(globals()[name]) for name in names}
+
+    async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
+        args = [info.code, info.session, info.key_hash, _ms(info.created), self.ttl, self.max_classes]
+        made, old = await self._run("ADD", args)
+        return bool(made), old.decode() or None
+
+    async def get(self, code: str) -> ClassInfo:
+        got = await self._run("GET", [code, _ms(), self.ttl])
+        if not got:
+            raise ClassNotFound(code)
+        values = dict(zip(FIELDS, [v.decode() if v is not None else "" for v in got], strict=True))
+        return ClassInfo(
+            code=code,
+            session=values["session"],
+            key_hash=values["key"],
+            created=int(values["created"]) / 1000,
+            used=int(values["used"]) / 1000,
+            view=values["view"] or None,
+            paused=values["paused"] == "1",
+            released=values["released"] == "1",
+            quiz=orjson.loads(values["quiz"]) if values["quiz"] else None,
+            truth=orjson.loads(values["truth"]) if values["truth"] else None,
+        )
+
+    async def change(self, code: str, **fields) -> ClassInfo:
+        pairs = []
+        for name, value in fields.items():
+            if name in ("paused", "released"):
+                pairs += [name, int(bool(value))]
+            elif name == "view":
+                pairs += [name, value or ""]
+            else:  # quiz, truth: JSON, "" for none
+                pairs += [name, b"" if value is None else orjson.dumps(value)]
+        if not await self._run("CHANGE", [code, _ms(), self.ttl, int("quiz" in fields), *pairs]):
+            raise ClassNotFound(code)
+        return await self.get(code)
+
+    async def end(self, code: str) -> ClassInfo:
+        info = await self.get(code)
+        if not await self._run("END", [code]):
+            raise ClassNotFound(code)
+        if self.index.get(info.session) == code:
+            del self.index[info.session]
+        return info
+
+    async def record(self, code: str, message: bytes) -> None:
+        await self._run("RECORD", [code, _ms(), self.ttl, message])
+
+    async def last(self, code: str) -> bytes | None:
+        try:
+            return await self.redis.hget(f"bpe:c:{code}", "last")
+        except RedisError:
+            raise Unavailable(AWAY, retry_after=2) from None
+
+    async def answer(self, code: str, student: str, value: float) -> str:
+        got = await self._run("ANSWER", [code, student, orjson.dumps(value), self.max_size])
+        if got is None:
+            raise ClassNotFound(code)
+        return got.decode()
+
+    async def answers(self, code: str) -> dict[str, float]:
+        try:
+            got = await self.redis.hgetall(f"bpe:c:{code}:answers")
+        except RedisError:
+            raise Unavailable(AWAY, retry_after=2) from None
+        return {k.decode(): float(v) for k, v in got.items()}
+
+    async def join(self, code: str, student: str) -> bool:
+        now = _ms()
+        stale = now - int(limits.CLASS_STUDENT_TTL_SECONDS * 1000)
+        got = await self._run("JOIN", [code, student, now, stale, self.max_size])
+        if got is None:
+            raise ClassNotFound(code)
+        return got == b"ok"
+
+    async def beat(self, code: str, student: str) -> None:
+        await self._call("zadd", f"bpe:c:{code}:students", {student: _ms()}, xx=True)
+
+    async def leave(self, code: str, student: str) -> None:
+        await self._call("zrem", f"bpe:c:{code}:students", student)
+
+    async def joined(self, code: str) -> int:
+        stale = _ms() - int(limits.CLASS_STUDENT_TTL_SECONDS * 1000)
+        return await self._call("zcount", f"bpe:c:{code}:students", stale, "+inf")
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    async def _run(self, script: str, args: list):
+        try:
+            return await self._scripts[script](keys=[], args=args)
+        except RedisError:
+            raise Unavailable(AWAY, retry_after=2) from None
+
+    async def _call(self, command: str, *args, **kwargs):
+        try:
+            return await getattr(self.redis, command)(*args, **kwargs)
+        except RedisError:
+            raise Unavailable(AWAY, retry_after=2) from None
+
+
+def _ms(t: float | None = None) -> int:
+    return int((time.time() if t is None else t) * 1000)
