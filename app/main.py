@@ -11,14 +11,16 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.api import work
+from app.api.classroom import Classroom
 from app.api.clients import CreationLimiter, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.middleware import Guard
-from app.api.routes import meta, pages, play, sessions, step
+from app.api.routes import class_sockets, classes, meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
 from app.collector import TUNE_IN_WORKERS, tune_collector
 from app.sessions import MemoryStore, budget
 from app.sessions.channel import channel_for
+from app.sessions.classes import MemoryRegistry, Registry
 from app.sessions.store import Store
 from app.settings import Settings, get_settings
 
@@ -34,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = make_store(settings)
     # Live fan-out for classes: in this process, or through Redis to every replica.
     app.state.channel = channel_for(settings.redis_url)
+    app.state.classroom = Classroom(make_registry(settings, app.state.store), app.state.channel)
     app.state.workers = work.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
     app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
@@ -52,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sessions.router)
     app.include_router(play.router)
     app.include_router(pages.router)
+    app.include_router(classes.router)
+    app.include_router(class_sockets.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     # Front-end libraries, installed from package-lock.json, served by the app itself.
     for package in ("katex", "uplot"):
@@ -75,6 +80,19 @@ def make_store(settings: Settings) -> Store:
     return MemoryStore(settings.max_sessions, settings.session_idle_seconds, **bounds)
 
 
+def make_registry(settings: Settings, store: Store) -> Registry:
+    """Classes in this process by default; in Redis with REDIS_URL, where RedisStore's loads
+    tell which class a session teaches (its `classes`, the registry's index)."""
+    bounds = (settings.max_class_size, settings.class_idle_seconds, settings.max_sessions)
+    if settings.redis_url:
+        from app.sessions.classes_redis import RedisRegistry
+
+        registry = RedisRegistry(settings.redis_url, *bounds)
+        registry.index = store.classes
+        return registry
+    return MemoryRegistry(*bounds)
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI):
     # The worker processes start with the server, not in the first learner's long call.
@@ -83,6 +101,7 @@ async def _lifespan(app: FastAPI):
         tune_collector()
     yield
     await app.state.channel.close()
+    await app.state.classroom.registry.close()
     await app.state.store.close()
     await asyncio.to_thread(work.close)
 

@@ -240,6 +240,7 @@ class Player:
             return
         if body is not None:
             await self._send(body)
+            await self.websocket.app.state.classroom.framed(self.session_id, body)
 
     # ------------------------------------------------------------ plumbing
 

@@ -50,22 +50,24 @@ async def delete_session(session_id: str, store: Store) -> Response:
 
 
 @router.post("/{session_id}/reset", **answers(SessionOut))
-async def reset(session_id: str, store: Store, body: ResetIn | None = None) -> FastJSON:
+async def reset(session_id: str, store: Store, request: Request, body: ResetIn | None = None) -> FastJSON:
     async def change(session: Session) -> FastJSON:
         seed = body.seed if body is not None and body.seed is not None else session.config.seed
         session.reset(seed)
         return FastJSON(session.public())
 
-    return await store.update(session_id, change)
+    return await _told(request, session_id, await store.update(session_id, change))
 
 
 @router.put("/{session_id}/weights", **answers(SessionOut))
-async def put_weights(session_id: str, store: Store, body: Annotated[WeightsIn, Body()]) -> FastJSON:
+async def put_weights(
+    session_id: str, store: Store, request: Request, body: Annotated[WeightsIn, Body()]
+) -> FastJSON:
     async def change(session: Session) -> FastJSON:
         session.set_weights(body.A, body.B)
         return FastJSON(session.public())
 
-    return await store.update(session_id, change)
+    return await _told(request, session_id, await store.update(session_id, change))
 
 
 @router.post("/{session_id}/predict", **answers(PredictOut))
@@ -91,12 +93,14 @@ async def gradcheck(session_id: str, store: Store, request: Request) -> Response
 
 
 @router.put("/{session_id}/sample", **answers(SessionOut))
-async def put_sample(session_id: str, store: Store, body: Annotated[SampleIn, Body()]) -> FastJSON:
+async def put_sample(
+    session_id: str, store: Store, request: Request, body: Annotated[SampleIn, Body()]
+) -> FastJSON:
     async def change(session: Session) -> FastJSON:
         session.set_sample(body.index, body.s, body.y)
         return FastJSON(session.public())
 
-    return await store.update(session_id, change)
+    return await _told(request, session_id, await store.update(session_id, change))
 
 
 @router.get("/{session_id}/export", **answers(SessionDocument))
@@ -109,3 +113,9 @@ async def export_session(session_id: str, store: Store) -> FastJSON:
 async def import_session(store: Store, client: Creator, doc: Annotated[SessionDocument, Body()]) -> FastJSON:
     session = await store.add(import_document(doc, store.new_id()), client)
     return FastJSON(session.public(), status_code=201)
+
+
+async def _told(request: Request, session_id: str, answer: FastJSON) -> FastJSON:
+    """The answer, once a class that this session teaches has been sent the change."""
+    await request.app.state.classroom.changed(request.app.state.store, session_id)
+    return answer

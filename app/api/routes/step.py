@@ -35,7 +35,9 @@ async def step(request: Request) -> Response:
     def long(session: Session) -> bool:
         return session.leaves_loop(session.steps_for(n, to_end))
 
-    body = await request.app.state.store.update(request.path_params["session_id"], change, long)
+    session_id = request.path_params["session_id"]
+    body = await request.app.state.store.update(session_id, change, long)
+    await request.app.state.classroom.stepped(session_id, body)  # a class's teacher: to its students
     return Response(body, media_type="application/json")
 
 

@@ -1,0 +1,333 @@
+"""A class's two sockets: the students follow, the teacher drives.
+
+    WS /api/classes/{code}/student[?student=<id the page keeps>]
+        server: "snapshot" first, then every broadcast of the class as it was published
+        ("step", "frame", "session", "view", "pause", "resume", "quiz", "reveal" followed by
+        this student's own "result", "release", "gather", "ended"), "answered" and "error".
+        student: only {"type": "answer", "value": x} (a finite number; the last one counts).
+    WS /api/classes/{code}/teacher
+        teacher: first {"type": "hello", "key": k}, then {"type": "view", "phase": p},
+        {"type": "quiz", "target": t, "index": [...]}, "reveal", "pause", "resume",
+        "release", "gather", "end"; each is answered {"type": "done", "of": its type} or "error".
+        server: "roster" {joined, answered, histogram} CLASS_ROSTER_SECONDS apart.
+Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 1008 a message
+out of bounds or a teacher's message from a student, 1013 the class is full, 1000 ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import re
+
+import anyio
+import orjson
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from app import limits
+from app.api import classroom as cr
+from app.api.json import loads
+from app.api.play_messages import Budget
+from app.api.routes.classes import end
+from app.sessions import InputError
+from app.sessions.channel import ChannelUnavailable
+from app.sessions.classes import new_key, normal_code
+from app.sessions.documents import export_document
+from app.sessions.errors import ClassNotFound, SessionNotFound, Unavailable, WrongKey
+
+router = APIRouter()
+STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+COMMANDS = ("hello", "view", "quiz", "reveal", "pause", "resume", "release", "gather", "end")
+GONE = (WebSocketDisconnect, RuntimeError, OSError)
+_decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
+
+
+def _text(data: bytes) -> str:
+    if _decoded[0] is not data:
+        _decoded[0], _decoded[1] = data, data.decode()
+    return _decoded[1]
+
+
+async def first_of(*jobs) -> None:
+    """Runs the jobs until the first one returns, then cancels the others."""
+    async with anyio.create_task_group() as group:
+
+        async def run(job) -> None:
+            await job()
+            group.cancel_scope.cancel()
+
+        for job in jobs:
+            group.start_soon(run, job)
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    with contextlib.suppress(*GONE):
+        await websocket.close(code, reason)
+
+
+async def _receive(websocket: WebSocket, budget: Budget, max_bytes: int) -> dict | str | None:
+    """The next message as a dict; a str is why the socket must close (1008); None: it went away."""
+    try:
+        got = await websocket.receive()
+    except GONE:
+        return None
+    if got["type"] == "websocket.disconnect":
+        return None
+    text = got.get("text")
+    if text is None or len(text.encode()) > max_bytes:
+        return f"messages are JSON text of at most {max_bytes} bytes"
+    if not budget.take():
+        return f"more than {budget.rate:g} messages a second"
+    try:
+        parsed = loads(text)
+    except (json.JSONDecodeError, ValueError):
+        parsed = None
+    return parsed if isinstance(parsed, dict) else {"type": None}
+
+
+# ---------------------------------------------------------------- students
+
+
+@router.websocket("/api/classes/{code}/student")
+async def student(websocket: WebSocket, code: str) -> None:
+    classroom: cr.Classroom = websocket.app.state.classroom
+    registry, code = classroom.registry, normal_code(code)
+    await websocket.accept()
+    asked = websocket.query_params.get("student", "")
+    me = asked if STUDENT_ID.match(asked) else new_key()[:16]
+    try:
+        if not await registry.join(code, me):
+            await _close(websocket, 1013, f"this class is full ({registry.max_size} students)")
+            return
+    except ClassNotFound:
+        await _close(websocket, 4404, ClassNotFound.MESSAGE)
+        return
+    except Unavailable as e:
+        await _close(websocket, 1013, e.message)
+        return
+    try:
+        async with classroom.channel.subscribe(code, limits.CLASS_FOLLOW_BUFFER) as sub:
+            follower = Follower(websocket, classroom, code, me, sub)
+            await follower.run()
+    except ChannelUnavailable as e:
+        await _close(websocket, 1013, str(e))
+    finally:
+        with contextlib.suppress(Unavailable):
+            await registry.leave(code, me)
+
+
+class Follower:
+    """One student's socket: the broadcasts out, the answers in, the heartbeat."""
+
+    def __init__(self, websocket: WebSocket, classroom: cr.Classroom, code: str, me: str, sub) -> None:
+        self.websocket, self.classroom, self.code, self.me, self.sub = websocket, classroom, code, me, sub
+        self.mine: float | None = None  # this student's answer to the open quiz
+        self.dropped = 0
+
+    async def run(self) -> None:
+        if not await self._snapshot():
+            return
+        await first_of(self._relay, self._listen, self._beat)
+
+    async def _snapshot(self) -> bool:
+        registry = self.classroom.registry
+        try:
+            info = await registry.get(self.code)
+            last = await registry.last(self.code)
+            if self.mine is None and info.quiz is not None:
+                self.mine = (await registry.answers(self.code)).get(self.me)
+            async with self.websocket.app.state.store.session(info.session) as session:
+                data = cr.snapshot(session, info, last, self.me, self.mine)
+        except (ClassNotFound, SessionNotFound):
+            await _close(self.websocket, 4404, "the class ended, or its session expired")
+            return False
+        except Unavailable as e:
+            await _close(self.websocket, 1013, e.message)
+            return False
+        return await self._send(data.decode())
+
+    async def _send(self, text: str) -> bool:
+        try:
+            await self.websocket.send_text(text)
+        except GONE:
+            return False
+        return True
+
+    async def _relay(self) -> None:
+        loop = asyncio.get_running_loop()
+        synced = loop.time()
+        async for data in self.sub:
+            if self.sub.dropped != self.dropped and loop.time() - synced >= 1.0:
+                # Behind: broadcasts were skipped, perhaps a pause or a quiz among them.
+                self.dropped, synced = self.sub.dropped, loop.time()
+                if not await self._snapshot():
+                    return
+            kind = data[9:20]  # the type, right after b'{"type":"'
+            if not await self._send(_text(data)):
+                return
+            if kind.startswith(b"quiz"):
+                self.mine = None
+            elif kind.startswith(b"reveal"):
+                result = cr.closeness(self.mine, orjson.loads(data)["value"])
+                if not await self._send(cr.message("result", **result).decode()):
+                    return
+            elif kind.startswith(b"ended"):
+                await _close(self.websocket, 1000, "the class ended")
+                return
+
+    async def _listen(self) -> None:
+        budget = Budget(limits.CLASS_ANSWERS_PER_SECOND, 2 * limits.CLASS_ANSWERS_PER_SECOND)
+        while True:
+            got = await _receive(self.websocket, budget, limits.CLASS_ANSWER_BYTES)
+            if got is None:
+                return
+            if isinstance(got, str):
+                await _close(self.websocket, 1008, got)
+                return
+            if got.get("type") in COMMANDS:
+                await _close(self.websocket, 1008, "only the teacher drives the class")
+                return
+            value = got.get("value")
+            if got.get("type") != "answer" or set(got) != {"type", "value"}:
+                await self._error('send only {"type": "answer", "value": <a number>}')
+            elif type(value) not in (int, float) or not math.isfinite(value) or abs(value) > 1e300:
+                await self._error("value: the answer must be a finite number")
+            elif await self.classroom.registry.answer(self.code, self.me, float(value)) == "ok":
+                self.mine = float(value)
+                await self._send(cr.message("answered", value=self.mine).decode())
+            else:
+                await self._error("answer: no quiz is open just now")
+
+    async def _error(self, text: str) -> None:
+        await self._send(cr.message("error", message=text).decode())
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(limits.CLASS_HEARTBEAT_SECONDS)
+            with contextlib.suppress(Unavailable):
+                await self.classroom.registry.beat(self.code, self.me)
+
+
+# ---------------------------------------------------------------- the teacher
+
+
+@router.websocket("/api/classes/{code}/teacher")
+async def teacher(websocket: WebSocket, code: str) -> None:
+    classroom: cr.Classroom = websocket.app.state.classroom
+    code = normal_code(code)
+    await websocket.accept()
+    budget = Budget(limits.CLASS_TEACHER_MESSAGES_PER_SECOND, 2 * limits.CLASS_TEACHER_MESSAGES_PER_SECOND)
+    max_bytes = websocket.app.state.settings.play_message_bytes
+    try:
+        async with asyncio.timeout(10):
+            hello = await _receive(websocket, budget, max_bytes)
+        if hello is None:
+            return
+        if isinstance(hello, str) or hello.get("type") != "hello":
+            await _close(websocket, 1008, 'the first message must be {"type": "hello", "key": <teacher key>}')
+            return
+        await classroom.registry.authorize(code, str(hello.get("key", "")))
+    except TimeoutError:
+        await _close(websocket, 1008, "no hello within 10 s")
+        return
+    except ClassNotFound:
+        await _close(websocket, 4404, ClassNotFound.MESSAGE)
+        return
+    except WrongKey:
+        await _close(websocket, 4403, WrongKey.MESSAGE)
+        return
+    driver = Driver(websocket, classroom, code, str(hello["key"]))
+    await first_of(lambda: driver.listen(budget, max_bytes), driver.roster)
+
+
+class Driver:
+    """The teacher's socket: commands in, the roster out."""
+
+    def __init__(self, websocket: WebSocket, classroom: cr.Classroom, code: str, key: str) -> None:
+        self.websocket, self.classroom, self.code, self.key = websocket, classroom, code, key
+        self.ended = False
+
+    async def listen(self, budget: Budget, max_bytes: int) -> None:
+        while not self.ended:
+            got = await _receive(self.websocket, budget, max_bytes)
+            if got is None:
+                return
+            if isinstance(got, str):
+                await _close(self.websocket, 1008, got)
+                return
+            kind = got.get("type")
+            try:
+                if kind not in COMMANDS[1:]:
+                    raise InputError("type", f"must be one of {', '.join(COMMANDS[1:])}")
+                await self.command(kind, got)
+            except InputError as e:
+                await self._send(cr.message("error", message=e.args[0]))
+                continue
+            except (ClassNotFound, WrongKey):
+                await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
+                return
+            except (Unavailable, SessionNotFound) as e:
+                await self._send(cr.message("error", message=getattr(e, "message", str(e))))
+                continue
+            await self._send(cr.message("done", of=kind))
+            if kind == "end":
+                self.ended = True
+                await _close(self.websocket, 1000, "the class ended")
+
+    async def command(self, kind: str, got: dict) -> None:
+        registry, code = self.classroom.registry, self.code
+        info = await registry.authorize(code, self.key)
+        if kind == "end":
+            await end(self.classroom, code, self.key)
+            return
+        if kind == "view":
+            phase = got.get("phase")
+            if not isinstance(phase, str) or not 0 < len(phase) <= limits.MAX_NAME:
+                raise InputError(
+                    "phase", f"must be the name of a phase, at most {limits.MAX_NAME} characters"
+                )
+            await registry.change(code, view=phase)
+            out = cr.message("view", phase=phase)
+        elif kind in ("pause", "resume"):
+            await registry.change(code, paused=kind == "pause")
+            out = cr.message(kind)
+        elif kind == "quiz":
+            async with self.websocket.app.state.store.session(info.session) as session:
+                quiz = cr.quiz_of(session, got.get("target"), got.get("index"))
+            await registry.change(code, quiz=quiz, truth=None)
+            out = cr.message("quiz", **quiz)
+        elif kind == "reveal":
+            if info.quiz is None:
+                raise InputError("reveal", "no quiz is open")
+            truth = cr.true_value(cr.last_trace(await registry.last(code)), info.quiz)
+            await registry.change(code, truth=truth)
+            out = cr.message("reveal", **info.quiz, value=truth)
+        elif kind == "release":
+            async with self.websocket.app.state.store.session(info.session, history=True) as session:
+                out = cr.message("release", document=export_document(session))
+            await registry.change(code, released=True)
+        else:  # gather
+            await registry.change(code, released=False)
+            out = cr.message("gather")
+        await self.classroom.broadcast(code, out)
+
+    async def roster(self) -> None:
+        sent = None
+        while True:
+            try:
+                info = await self.classroom.registry.get(self.code)
+                data = orjson.dumps(await cr.roster(self.classroom.registry, info))
+            except ClassNotFound:
+                return
+            except Unavailable:
+                data = sent
+            if data is not None and (data != sent or b'"joined":0' not in data):
+                await self._send(data)
+                sent = data
+            await asyncio.sleep(limits.CLASS_ROSTER_SECONDS)
+
+    async def _send(self, data: bytes) -> None:
+        with contextlib.suppress(*GONE):
+            await self.websocket.send_text(data.decode())

@@ -1,0 +1,101 @@
+"""Classes over HTTP: start one, end one, and the pages a student opens.
+
+    POST   /api/classes {"session": id}   201 {code, join_url, teacher_key}
+    DELETE /api/classes/{code}            header X-Teacher-Key; 204, students get "ended"
+    GET    /c/{code}                      the student's page of that class
+    GET    /join                          a page to type a code on
+
+The sockets are in app/api/routes/class_sockets.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.classroom import Classroom, message
+from app.api.json import FastJSON, JSONRoute
+from app.api.routes.common import ERRORS, Creator, Store
+from app.api.routes.pages import templates
+from app.api.schemas import ErrorOut
+from app.model import DATASETS
+from app.sessions.classes import ALPHABET, CODE_LENGTH, normal_code
+from app.sessions.errors import ClassNotFound
+
+router = APIRouter(tags=["classes"], default_response_class=FastJSON, route_class=JSONRoute)
+
+
+class ClassIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session: str = Field(min_length=1, max_length=64, description="the id of the teacher's session")
+
+
+class ClassOut(BaseModel):
+    code: str = Field(description=f"{CODE_LENGTH} characters of {ALPHABET}")
+    join_url: str
+    teacher_key: str = Field(description="the secret that drives the class: keep it in the teacher's tab")
+
+
+def classroom_of(request: Request) -> Classroom:
+    return request.app.state.classroom
+
+
+@router.post(
+    "/api/classes",
+    status_code=201,
+    responses={201: {"model": ClassOut}, **ERRORS, 429: {"model": ErrorOut}},
+)
+async def create_class(
+    request: Request, store: Store, client: Creator, body: Annotated[ClassIn, Body()]
+) -> FastJSON:
+    async with store.session(body.session):
+        pass  # 404 for a session that is not there
+    classroom = classroom_of(request)
+    info, key, old = await classroom.registry.create(body.session)
+    if old is not None:  # the session taught a class before: that one is over
+        await classroom.broadcast(old, message("ended", reason="the teacher started a new class"))
+    join_url = str(request.base_url).rstrip("/") + f"/c/{info.code}"
+    return FastJSON({"code": info.code, "join_url": join_url, "teacher_key": key}, status_code=201)
+
+
+@router.delete(
+    "/api/classes/{code}",
+    status_code=204,
+    responses={204: {"description": "ended"}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
+async def end_class(
+    request: Request, code: str, x_teacher_key: Annotated[str | None, Header()] = None
+) -> Response:
+    await end(classroom_of(request), normal_code(code), x_teacher_key)
+    return Response(status_code=204)
+
+
+async def end(classroom: Classroom, code: str, key: str | None) -> None:
+    """Ends a class for its teacher (WrongKey, ClassNotFound otherwise); students get "ended"."""
+    await classroom.registry.authorize(code, key)
+    await classroom.registry.end(code)
+    await classroom.broadcast(code, message("ended", reason="the teacher ended the class"))
+
+
+@router.get("/c/{code}", response_class=HTMLResponse, include_in_schema=False)
+async def class_page(request: Request, code: str) -> HTMLResponse:
+    code = normal_code(code)
+    await classroom_of(request).registry.get(code)  # 404 for a class that is not there
+    datasets = [d.summary() for d in DATASETS.values()]
+    return templates.TemplateResponse(request, "index.html", {"datasets": datasets, "class_code": code})
+
+
+@router.get("/join", response_class=HTMLResponse, include_in_schema=False)
+async def join_page(request: Request, code: str = "") -> Response:
+    if not code:
+        return templates.TemplateResponse(request, "join.html", {"code": "", "message": ""})
+    code = normal_code(code)[:12]
+    try:
+        await classroom_of(request).registry.get(code)
+    except ClassNotFound:
+        page = {"code": code, "message": ClassNotFound.MESSAGE}
+        return templates.TemplateResponse(request, "join.html", page, status_code=404)
+    return RedirectResponse(f"/c/{code}", status_code=303)

@@ -1,0 +1,84 @@
+"""Classes across replicas: two app processes on one real Redis.  A student on replica B
+follows a teacher on replica A, the teacher on A sees B's students and answers, and a
+student who reads nothing does not grow the server's memory."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from websockets.sync.client import connect
+
+from tests.live_server import app_servers, rss_bytes
+
+
+def _ws(url: str, path: str, **kwargs):
+    return connect(url.replace("http://", "ws://") + path, open_timeout=10, **kwargs)
+
+
+def _until(ws, kind: str) -> dict:
+    while True:
+        got = json.loads(ws.recv(timeout=10))
+        if got["type"] == kind:
+            return got
+
+
+def test_a_student_on_one_replica_follows_a_teacher_on_another(fresh_redis):
+    with (
+        app_servers(2, REDIS_URL=fresh_redis.url) as (a, b),
+        httpx.Client(trust_env=False, timeout=15) as http,
+    ):
+        sid = http.post(f"{a.url}/api/sessions", json={}).json()["id"]
+        cls = http.post(f"{a.url}/api/classes", json={"session": sid}).json()
+        code = cls["code"]
+        assert http.get(f"{b.url}/c/{code}").status_code == 200
+        with _ws(b.url, f"/api/classes/{code}/student?student=on-replica-b") as student:
+            assert json.loads(student.recv(timeout=10))["type"] == "snapshot"
+            answer = http.post(f"{a.url}/api/sessions/{sid}/step", json={"n": 2})
+            assert student.recv(timeout=10) == '{"type":"step",' + answer.text[1:]
+            # a step that lands on B (the teacher's session is any replica's) reaches B's student too
+            answer = http.post(f"{b.url}/api/sessions/{sid}/step", json={"n": 1})
+            assert json.loads(student.recv(timeout=10))["state"]["step"] == 3
+
+            with _ws(a.url, f"/api/classes/{code}/teacher") as teacher:
+                teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
+                assert _until(teacher, "roster")["joined"] == 1  # B's student, counted on A
+                teacher.send(json.dumps({"type": "quiz", "target": "y_hat", "index": [0]}))
+                assert _until(student, "quiz")["target"] == "y_hat"
+                student.send(json.dumps({"type": "answer", "value": 0.25}))
+                assert _until(student, "answered")["value"] == 0.25
+                roster = _until(teacher, "roster")
+                while roster["answered"] < 1:
+                    roster = _until(teacher, "roster")
+                assert sum(roster["histogram"]["counts"]) == 1
+                teacher.send(json.dumps({"type": "reveal"}))
+                truth = answer.json()["trace"]["y_hat"][0]
+                assert _until(student, "reveal")["value"] == truth
+                assert _until(student, "result")["error"] == 0.25 - truth
+        # the student left: counted out at once
+        with _ws(a.url, f"/api/classes/{code}/teacher") as teacher:
+            teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
+            assert _until(teacher, "roster")["joined"] == 0
+        r = http.delete(f"{b.url}/api/classes/{code}", headers={"X-Teacher-Key": cls["teacher_key"]})
+        assert r.status_code == 204
+        assert http.get(f"{a.url}/c/{code}").status_code == 404
+
+
+def test_a_student_who_reads_nothing_does_not_grow_the_server(fresh_redis):
+    # A wide network: each step's broadcast is about half a megabyte of JSON.
+    data = {"s": [[0.01 * (i + j) for j in range(100)] for i in range(8)], "y": [[1.0]] * 8}
+    with app_servers(1, REDIS_URL=fresh_redis.url) as (a,), httpx.Client(trust_env=False, timeout=30) as http:
+        sid = http.post(f"{a.url}/api/sessions", json={"data": data, "hidden": 256}).json()["id"]
+        code = http.post(f"{a.url}/api/classes", json={"session": sid}).json()["code"]
+        # max_queue=1 and a small read buffer: the client stops reading, the server's sends block
+        with _ws(a.url, f"/api/classes/{code}/student", max_queue=1, max_size=None) as student:
+            student.recv(timeout=10)
+            for _ in range(20):  # warm up: the allocator's pools, the first large answers
+                http.post(f"{a.url}/api/sessions/{sid}/step", json={"n": 1})
+            before = rss_bytes(a.proc.pid)
+            for _ in range(300):  # ~150 MB of broadcasts if they queued for this student
+                http.post(f"{a.url}/api/sessions/{sid}/step", json={"n": 1})
+            time.sleep(0.5)
+            grown = rss_bytes(a.proc.pid) - before
+        assert grown < 40 * 2**20, f"the server grew by {grown / 2**20:.0f} MB"
