@@ -108,9 +108,10 @@ return 'ok'
 """
 )
 
-# LOAD: ARGV sid, now, ttl, the cgen the caller has (or 0), want history ("1")
-#   -> false (no such session) | {v, run, cgen, config or false, history or false,
-#       the code of the class the session teaches or false (app/sessions/classes_redis.py)}
+# LOAD: ARGV sid, now, ttl, the cgen the caller has (or 0), want history ("1"), the version
+# the caller has (or "")  ->  false (no such session) | {v, run (false when the caller's
+# version is current), cgen, config (false when the caller's cgen is current), history or
+# false, the code of the class the session teaches or false (app/sessions/classes_redis.py)}
 LOAD = (
     _COMMON
     + """
@@ -119,17 +120,20 @@ local c, r, h = keys_of(sid)
 local got = redis.call('HMGET', r, 'v', 'run', 'cgen')
 if not got[1] then return false end
 touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
+local run = got[2]
+if got[1] == ARGV[6] then run = false end
 local config = false
 if got[3] ~= ARGV[4] then config = redis.call('GET', c) end
 local history = false
 if ARGV[5] == '1' then history = redis.call('LRANGE', h, 0, -1) end
-return {got[1], got[2], got[3], config, history, redis.call('GET', 'bpe:c:of:' .. sid)}
+return {got[1], run, got[3], config, history, redis.call('GET', 'bpe:c:of:' .. sid)}
 """
 )
 
 # SAVE: ARGV sid, now, ttl, the version the change started from, run, config ("" when
 # unchanged), history_max, "1" when the losses replace the history (a fresh run), losses...
-#   ->  {v, cgen} | "stale" (changed meanwhile) | false (gone)
+#   ->  {1, v, cgen, class code or false} (saved) | {0, v, run, cgen, class code or false}
+#       (changed meanwhile: the run as it is now, to compute the change again from) | false (gone)
 SAVE = (
     _COMMON
     + """
@@ -137,7 +141,11 @@ local sid = ARGV[1]
 local c, r, h = keys_of(sid)
 local v = redis.call('HGET', r, 'v')
 if not v then return false end
-if v ~= ARGV[4] then return 'stale' end
+local class = redis.call('GET', 'bpe:c:of:' .. sid)
+if v ~= ARGV[4] then
+  local now = redis.call('HMGET', r, 'run', 'cgen')
+  return {0, v, now[1], now[2], class}
+end
 local cgen = tonumber(redis.call('HGET', r, 'cgen'))
 if ARGV[6] ~= '' then
   cgen = cgen + 1
@@ -150,7 +158,7 @@ if #ARGV >= 9 then
   redis.call('LTRIM', h, -tonumber(ARGV[7]), -1)
 end
 touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
-return {tonumber(v) + 1, cgen}
+return {1, tostring(tonumber(v) + 1), tostring(cgen), class}
 """
 )
 

@@ -74,7 +74,7 @@ class RedisStore(Store):
             name: self.redis.register_script(getattr(redis_lua, name))
             for name in ("ADD", "LOAD", "SAVE", "DROP")
         }
-        self._local: OrderedDict[str, tuple[bytes, Session]] = OrderedDict()  # id -> (cgen, session)
+        self._local: OrderedDict[str, _Copy] = OrderedDict()  # the sessions this process has served
         self._local_bytes = 0
         self._locks: dict[str, _Lock] = {}
         self.classes: dict[str, str] = {}  # id -> the code of the class it teaches, as its last load said
@@ -97,36 +97,40 @@ class RedisStore(Store):
             )
         if answer == b"full":
             raise StoreFull(retry_after=max(1, round(self.in_use_ms / 4000)))
-        self._keep(session.id, b"1", session)
+        self._keep(session.id, _Copy(b"1", session, b"1"))
         return session
 
     @contextlib.asynccontextmanager
     async def session(self, sid: str, history: bool = False) -> AsyncIterator[Session]:
         async with self._lock(sid):
-            session, _ = await self._load(sid, history)
-            yield session
+            yield (await self._load(sid, history)).session
 
     async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
-        known = self._local.get(sid)
-        if known is not None:
-            refuse_if_busy(known[1], long)
+        copy = self._local.get(sid)
+        if copy is not None:
+            refuse_if_busy(copy.session, long)
         async with self._lock(sid):
+            # The copy here is changed at the version it knows, and the change saved only if
+            # that is still the session's version: one round trip when no other process
+            # changed the session meanwhile, and the change computed again when one did.
+            copy = self._local.get(sid) or await self._load(sid)
             for _ in range(STORE_TRIES):
-                session, version = await self._load(sid)
+                session = copy.session
                 before = _Before(session)
                 try:
                     result = await change(session)
                 except Diverged:
-                    if await self._save(session, version, before):
+                    if await self._save(copy, before):
                         raise
-                    continue
                 except (InputError, TooManyRequests, Unavailable):
-                    raise  # refused before anything changed: the copy here is as loaded
+                    raise  # refused before anything changed: the copy here is as it was
                 except BaseException:
                     self._forget(sid)  # the copy here may be half changed: load it afresh next time
                     raise
-                if await self._save(session, version, before):
-                    return result
+                else:
+                    if await self._save(copy, before):
+                        return result
+                copy = self._local.get(sid) or await self._load(sid)
         raise TooManyRequests("this session is being changed from several places at once; try again", 1)
 
     async def delete(self, sid: str) -> None:
@@ -152,48 +156,81 @@ class RedisStore(Store):
 
     # ------------------------------------------------------------ loading and saving
 
-    async def _load(self, sid: str, history: bool = False) -> tuple[Session, bytes]:
-        known = self._local.get(sid)
-        cgen = known[0] if known is not None else b"0"
-        got = await self._run("LOAD", [sid, _now(), self.idle_ms, cgen, "1" if history else "0"])
+    async def _load(self, sid: str, history: bool = False) -> _Copy:
+        """The session as Redis has it, into the copy here (made from its config if need be)."""
+        copy = self._local.get(sid)
+        known = (copy.cgen, copy.version) if copy is not None else (b"0", b"")
+        got = await self._run(
+            "LOAD", [sid, _now(), self.idle_ms, known[0], "1" if history else "0", known[1]]
+        )
         if not got:
             self._forget(sid)
             raise SessionNotFound(sid)
         version, run, cgen, config, losses, code = got
-        if code:
-            self.classes[sid] = code.decode()
-        else:
-            self.classes.pop(sid, None)
+        self._class_of(sid, code)
         if config:  # made here for the first time, or its config changed elsewhere
+            if not run:  # (a copy at this version but of another config cannot be: made afresh)
+                self._forget(sid)
+                return await self._load(sid, history)
             session = new_session(sid, ConfigIn.model_validate_json(config))
-            self._keep(sid, cgen, session)
-        elif known is None:  # expired between the keys' reads: as good as gone
+        elif copy is None:  # expired between the keys' reads: as good as gone
             raise SessionNotFound(sid)
         else:
-            session = known[1]
-            self._local.move_to_end(sid)
-        load_stored_run(session, run)
+            session = copy.session
+        if run:
+            load_stored_run(session, run)
         if history:
             session.history = type(session.history)()
             session.history.extend([float(x) for x in losses])
-        return session, version
+        return self._keep(sid, _Copy(cgen, session, version))
 
-    async def _save(self, session: Session, version: bytes, before: _Before) -> bool:
-        """Saves a change made from `version`; False when the run had moved on meanwhile."""
+    async def _save(self, copy: _Copy, before: _Before) -> bool:
+        """Saves a change made from the copy's version.  False when the session had changed
+        meanwhile: the copy then holds the session as it is now (or is forgotten, to be made
+        afresh, when its config changed here or there)."""
+        session = copy.session
         config = b""
         if session.config_changes != before.configs:
             config = orjson.dumps(session.stored_config(), option=orjson.OPT_SERIALIZE_NUMPY)
         fresh = session.history.serial != before.serial  # a reset: the history starts again
         losses = session.history.since(0 if fresh else before.total)
-        args = [session.id, _now(), self.idle_ms, version, stored_run(session), config, HISTORY, int(fresh)]
-        got = await self._run("SAVE", args + _losses(losses))
+        args = [
+            session.id,
+            _now(),
+            self.idle_ms,
+            copy.version,
+            stored_run(session),
+            config,
+            HISTORY,
+            int(fresh),
+        ]
+        try:
+            got = await self._run("SAVE", args + _losses(losses))
+        except Unavailable:
+            self._forget(session.id)  # the change here was not saved: load the session afresh
+            raise
         if got is None:
             self._forget(session.id)
             raise SessionNotFound(session.id)
-        if got == b"stale":
-            return False
-        self._keep(session.id, str(got[1]).encode(), session)
-        return True
+        if got[0] == 1:
+            _, version, cgen, code = got
+            self._class_of(session.id, code)
+            self._keep(session.id, _Copy(cgen, session, version))
+            return True
+        _, version, run, cgen, code = got
+        self._class_of(session.id, code)
+        if config or cgen != copy.cgen:
+            self._forget(session.id)
+        else:
+            load_stored_run(session, run)
+            copy.version = version
+        return False
+
+    def _class_of(self, sid: str, code: bytes | None) -> None:
+        if code:
+            self.classes[sid] = code.decode()
+        else:
+            self.classes.pop(sid, None)
 
     async def _run(self, script: str, args: list):
         try:
@@ -203,26 +240,37 @@ class RedisStore(Store):
 
     # ------------------------------------------------------------ this process's copies
 
-    def _keep(self, sid: str, cgen: bytes, session: Session) -> None:
+    def _keep(self, sid: str, copy: _Copy) -> _Copy:
         old = self._local.pop(sid, None)
         if old is not None:
-            self._local_bytes -= old[1].nbytes()
-        self._local[sid] = (cgen, session)
-        self._local_bytes += session.nbytes()
+            self._local_bytes -= old.session.nbytes()
+        self._local[sid] = copy
+        self._local_bytes += copy.session.nbytes()
         while len(self._local) > self.max_sessions or self._local_bytes > self.max_bytes:
-            self._local_bytes -= self._local.popitem(last=False)[1][1].nbytes()
+            self._local_bytes -= self._local.popitem(last=False)[1].session.nbytes()
+        return copy
 
     def _forget(self, sid: str) -> None:
         self.classes.pop(sid, None)
         old = self._local.pop(sid, None)
         if old is not None:
-            self._local_bytes -= old[1].nbytes()
+            self._local_bytes -= old.session.nbytes()
 
     def _lock(self, sid: str) -> _Lock:
         lock = self._locks.get(sid)
         if lock is None:
             lock = self._locks[sid] = _Lock(self._locks, sid)
         return lock
+
+
+class _Copy:
+    """A session as this process holds it: made from the config of generation `cgen`, with
+    the run of `version` (or a change of it under way)."""
+
+    __slots__ = ("cgen", "session", "version")
+
+    def __init__(self, cgen: bytes, session: Session, version: bytes) -> None:
+        self.cgen, self.session, self.version = cgen, session, version
 
 
 class _Before:
