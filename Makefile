@@ -42,16 +42,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node: node_modules/.package-lock.json
 
-# Measures the core, the step endpoint and play mode in one run and rewrites BENCHMARKS.md
-# (about three minutes).  OPENBLAS_CORETYPE, set on some machines for old OpenBLAS builds,
+# Measures the core, the step endpoint, play mode and sessions in Redis in one run and rewrites
+# BENCHMARKS.md (about five minutes).  OPENBLAS_CORETYPE, set on some machines for old OpenBLAS builds,
 # slows this NumPy's OpenBLAS, so it is unset for this command alone.
 bench: install
 	$(PY) -m pip install --quiet -e ".[bench]"
-	bash scripts/system-deps.sh wrk
+	bash scripts/system-deps.sh wrk redis-server
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(PY) -m bench --out BENCHMARKS.md
 
 system-deps:
-	bash scripts/system-deps.sh chromium podman buildah runc debootstrap redis-server nginx
+	bash scripts/system-deps.sh chromium podman buildah runc debootstrap redis-server nginx wrk
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts

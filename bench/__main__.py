@@ -1,7 +1,8 @@
-"""`python -m bench`: measure (a)-(f) in one run and write BENCHMARKS.md.
+"""`python -m bench`: measure (a)-(g) in one run and write BENCHMARKS.md.
 
-    python -m bench                 # the full run, about three minutes
-    python -m bench --smoke --out - # seconds: checks that every part still runs, times mean nothing
+    python -m bench                   # the full run, about five minutes
+    python -m bench --smoke --out -   # seconds: checks that every part still runs, times mean nothing
+    python -m bench --only g          # (g) sessions in Redis alone, to stdout, about two minutes
 
 A benchmark never fails on a timing: targets missed are reported, not raised.
 """
@@ -13,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import core_bench, heavy_bench, http_bench, play_bench, report
+from bench import core_bench, heavy_bench, http_bench, play_bench, redis_bench, report
 from bench.server import running_server
 from bench.stats import machine
 
@@ -32,19 +33,28 @@ class Plan:
     play_rate: int = 60
     play_seconds: float = 10.0
     heavy_seconds: float = 8.0
+    redis_rounds: int = 3
+    redis_seconds: int = 10
 
 
-SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0)
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: check that everything runs")
-    parser.add_argument("--out", default="BENCHMARKS.md", help="where to write the report ('-': stdout)")
+    parser.add_argument("--out", help="where to write the report ('-': stdout; default BENCHMARKS.md)")
+    parser.add_argument("--only", choices=["g"], help="run one part alone (to stdout): g, sessions in Redis")
     args = parser.parse_args(argv)
+    # one part alone never replaces the whole report unless asked to
+    args.out = args.out or ("-" if args.only else "BENCHMARKS.md")
     plan = SMOKE if args.smoke else Plan()
 
     before = machine()
+    if args.only == "g":
+        redis = _redis(plan)
+        text = report.redis_only(before, machine(), plan, redis, smoke=args.smoke)
+        return _write(text, args.out, report.redis_targets(redis))
     print("(a) one step with its trace ...", flush=True)
     single = core_bench.single_step(plan.single_rounds, plan.single_steps)
     print("(b) fast-forward ...", flush=True)
@@ -70,16 +80,30 @@ def main(argv: list[str] | None = None) -> int:
     print("(f) health and one step while the heaviest calls run ...", flush=True)
     with running_server() as server:
         heavy = heavy_bench.heavy_mix(server, plan.heavy_seconds)
+    redis = _redis(plan)
     after = machine()
 
-    text = report.markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke=args.smoke)
-    text += report.heavy_section(heavy)
-    if args.out == "-":
+    text = report.markdown(before, after, plan, single, ff, http, inside, play, sizes, args.smoke, redis)
+    text += report.heavy_section(heavy) + report.redis_section(plan, redis)
+    return _write(text, args.out, report.targets(single, ff, http, play, redis))
+
+
+def _redis(plan: Plan) -> dict | None:
+    missing = redis_bench.missing()
+    if missing:
+        print(f"(g) skipped: {missing}", flush=True)
+        return None
+    print("(g) sessions in Redis: MemoryStore, RedisStore, RedisStore on two workers ...", flush=True)
+    return redis_bench.memory_vs_redis(plan.redis_rounds, plan.redis_seconds, plan.http_connections)
+
+
+def _write(text: str, out: str, rows) -> int:
+    if out == "-":
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text)
-        print(f"wrote {args.out}")
-    print(report.summary(single, ff, http, play))
+        Path(out).write_text(text)
+        print(f"wrote {out}")
+    print(report.summary(rows))
     return 0
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.server import Server
@@ -23,6 +25,7 @@ request = function()
 end
 """
 SESSIONS = 50
+STEP_CONFIG = {"dataset": "xor", "hidden": 16, "alpha_A": 0.01, "alpha_B": 0.01}  # (2, 16, 1)
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -36,7 +39,8 @@ def _ms(text: str) -> float:
 
 
 def parse_wrk(output: str) -> dict:
-    """Requests/s, p50 and p99 in ms and the failed answers from `wrk --latency` output."""
+    """Requests/s, answers, p50 and p99 in ms and the failed answers from `wrk --latency` output."""
+    answered = int(re.search(r"(\d+) requests in", output).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
@@ -44,6 +48,7 @@ def parse_wrk(output: str) -> dict:
     errors = re.search(r"Socket errors: (.*)", output)
     return {
         "rps": rps,
+        "requests": answered,
         "p50_ms": p50,
         "p99_ms": p99,
         "failed": int(non_2xx.group(1)) if non_2xx else 0,
@@ -60,23 +65,33 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> 
     return parse_wrk(done.stdout)
 
 
-def step_vs_healthz(server: Server, rounds: int, seconds: int, connections: int) -> dict:
-    """Alternating wrk runs on /healthz and on the step endpoint of SESSIONS (2, 16, 1) sessions."""
-    sids = [server.new_session(dataset="xor", hidden=16, alpha_A=0.01, alpha_B=0.01) for _ in range(SESSIONS)]
-    runs: dict[str, list[dict]] = {"healthz": [], "step": []}
+@contextlib.contextmanager
+def step_script(server: Server) -> Iterator[str]:
+    """wrk's script that steps SESSIONS new (2, 16, 1) sessions of `server` in turn, in a temporary file."""
+    sids = [server.new_session(**STEP_CONFIG) for _ in range(SESSIONS)]
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "step.lua"
         script.write_text(STEP_SCRIPT % ", ".join(f'"{sid}"' for sid in sids))
+        yield str(script)
+
+
+def summarize(results: list[dict]) -> dict:
+    """Medians over the rounds of one contender, each round's figures, and all failed answers."""
+    return {key: median([r[key] for r in results]) for key in ("rps", "p50_ms", "p99_ms")} | {
+        "failed": sum(r["failed"] for r in results),
+        "rounds": [r["rps"] for r in results],
+        "p99_rounds": [r["p99_ms"] for r in results],
+    }
+
+
+def step_vs_healthz(server: Server, rounds: int, seconds: int, connections: int) -> dict:
+    """Alternating wrk runs on /healthz and on the step endpoint of SESSIONS (2, 16, 1) sessions."""
+    runs: dict[str, list[dict]] = {"healthz": [], "step": []}
+    with step_script(server) as script:
         for _ in range(rounds):
             runs["healthz"].append(wrk(f"{server.url}/healthz", seconds, connections))
-            runs["step"].append(wrk(f"{server.url}/", seconds, connections, str(script)))
-    out = {}
-    for name, results in runs.items():
-        out[name] = {key: median([r[key] for r in results]) for key in ("rps", "p50_ms", "p99_ms")} | {
-            "failed": sum(r["failed"] for r in results),
-            "rounds": [r["rps"] for r in results],
-            "p99_rounds": [r["p99_ms"] for r in results],
-        }
+            runs["step"].append(wrk(f"{server.url}/", seconds, connections, script))
+    out = {name: summarize(results) for name, results in runs.items()}
     # the tail every learner feels, round by round: the step's p99 against /healthz's just before it
     out["p99_ratios"] = [
         s["p99_ms"] / h["p99_ms"] for h, s in zip(runs["healthz"], runs["step"], strict=True)
@@ -119,7 +134,7 @@ def in_process(rounds: int, calls: int) -> dict:
     from app.main import create_app
 
     app = create_app()
-    config = b'{"dataset": "xor", "hidden": 16, "alpha_A": 0.01, "alpha_B": 0.01}'
+    config = orjson.dumps(STEP_CONFIG)
 
     async def measure() -> dict[str, list[float]]:
         created = await _call(app, "POST", "/api/sessions", config)

@@ -15,7 +15,7 @@ def _yes(ok: bool | None) -> str:
     return "n/a" if ok is None else ("**yes**" if ok else "**no**")
 
 
-def targets(single, ff, http, play) -> list[tuple[str, str, str, bool | None]]:
+def targets(single, ff, http, play, redis=None) -> list[tuple[str, str, str, bool | None]]:
     """(what, measured, target, met) for every target, from this run's medians."""
     rows = []
     for r in single:
@@ -61,33 +61,57 @@ def targets(single, ff, http, play) -> list[tuple[str, str, str, bool | None]]:
             size <= 2500,
         )
     )
-    return rows
+    return rows + redis_targets(redis)
 
 
-def markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke: bool) -> str:
+def redis_targets(redis) -> list[tuple[str, str, str, bool | None]]:
+    """(g): RedisStore against MemoryStore, one worker each."""
+    if redis is None:
+        return [("(g) RedisStore / MemoryStore, one worker", "not measured", "", None)]
+    memory, one = redis["memory"], redis["redis"]
+    x, tail = one["rps"] / memory["rps"], one["p99_ms"] / memory["p99_ms"]
+    return [
+        ("(g) step throughput, RedisStore / MemoryStore, one worker", f"{x:.2f}", "≥ 0.5", x >= 0.5),
+        ("(g) step p99, RedisStore / MemoryStore, one worker", f"{tail:.2f}", "≤ 2", tail <= 2),
+    ]
+
+
+def markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke: bool, redis=None) -> str:
+    lines = _header(before, after, smoke) + _table(targets(single, ff, http, play, redis))
+    lines += _details(plan, single, ff, http, inside, play, sizes)
+    return "\n".join(lines) + "\n"
+
+
+def redis_only(before, after, plan, redis, smoke: bool) -> str:
+    """`python -m bench --only g`: the header, the targets of (g) and its section."""
+    lines = _header(before, after, smoke) + _table(redis_targets(redis))
+    return "\n".join(lines) + "\n" + redis_section(plan, redis)
+
+
+def _header(before, after, smoke: bool) -> list[str]:
     lines = ["# Benchmarks", ""]
     if smoke:
         lines += ["**Smoke run: sizes and durations are tiny; these numbers mean nothing.**", ""]
-    lines += [
+    return lines + [
         f"Measured {before['date']}, commit {before['commit']}, "
         f"on {before['cpu']} ({before['cores']} cores), "
         f"Python {before['python']}, NumPy {before['numpy']} ({before['blas']}), PyTorch {before['torch']}. "
         f"Load average before and after the run: {before['load']} / {after['load']}.",
         "",
-        "Rerun with `make bench` (about three minutes); it rewrites this file. The machine is shared",
+        "Rerun with `make bench` (about five minutes); it rewrites this file. The machine is shared",
         "and noisy, so each figure is the median over rounds in which the contenders take turns,",
         "and each target is a ratio within this one run.",
         "",
-        "| target | this run | wanted | met |",
-        "|---|---|---|---|",
     ]
-    rows = targets(single, ff, http, play)
+
+
+def _table(rows) -> list[str]:
+    lines = ["| target | this run | wanted | met |", "|---|---|---|---|"]
     lines += [f"| {what} | {got} | {want} | {_yes(ok)} |" for what, got, want, ok in rows]
     missed = [what for what, _, _, ok in rows if ok is False]
     if missed:
         lines += ["", "Missed in this run: " + "; ".join(missed) + ". " + _why(missed)]
-    lines += _details(plan, single, ff, http, inside, play, sizes)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _why(missed: list[str]) -> str:
@@ -105,6 +129,11 @@ def _why(missed: list[str]) -> str:
         )
     if any(m.startswith("(d)") for m in missed):
         notes.append("See the rounds of (d): on this shared machine they vary with its load.")
+    if any(m.startswith("(g)") for m in missed):
+        notes.append(
+            "Table (g) splits a step's server CPU between the app and Redis: with RedisStore the app"
+            " also loads and saves the session over a socket each step."
+        )
     return " ".join(notes)
 
 
@@ -239,9 +268,81 @@ def heavy_section(heavy: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary(single, ff, http, play) -> str:
-    rows = targets(single, ff, http, play)
+def summary(rows) -> str:
+    """One line per target, for the terminal."""
     return "\n".join(
         f"{'met ' if ok else 'MISS' if ok is False else 'n/a '} {what}: {got} (wanted {want})"
         for what, got, want, ok in rows
     )
+
+
+# A learner holding S (Step): static/control/keys.js steps on every repeat of the key.
+HOLDING_S = 30
+
+
+def _pass(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def redis_section(plan, redis) -> str:
+    """(g): the step endpoint on MemoryStore and on RedisStore, and a step's CPU in the app and in Redis."""
+    from bench.http_bench import SESSIONS
+    from bench.redis_bench import CONTENDERS
+
+    lines = ["", "## (g) Sessions in Redis: the step endpoint on MemoryStore and on RedisStore", ""]
+    if redis is None:
+        lines.append(
+            "Not measured: wrk or redis-server is missing (`bash scripts/system-deps.sh wrk redis-server`)."
+        )
+        return "\n".join(lines) + "\n"
+    lines += [
+        f"The step requests of (c): wrk, 1 thread, {plan.http_connections} connections stepping {SESSIONS}",
+        f"sessions of size (2,16,1) in turn, {plan.redis_seconds} s a run, {plan.redis_rounds} rounds in",
+        "which three servers take turns: MemoryStore on one worker, RedisStore on one worker, RedisStore",
+        "with `WORKERS=2`; the two on Redis share one redis-server started by the benchmark on 127.0.0.1",
+        "(no persistence). CPU is user + system time from `/proc/<pid>/stat` over each run, divided by",
+        "the steps answered: the app's summed over its processes (with two workers, the supervisor and",
+        "both workers), Redis's that of redis-server. `python -m bench --only g` runs this part alone.",
+        "",
+        "| server | requests/s | p50 | p99 | requests/s of each round | app CPU µs a step |"
+        " Redis CPU µs a step | failed answers |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, (label, uses_redis, _) in CONTENDERS.items():
+        r = redis[name]
+        runs = ", ".join(f"{x:,.0f}" for x in r["rounds"])
+        in_redis = f"{r['redis_us']:.1f}" if uses_redis else "–"
+        lines.append(
+            f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | {runs} | "
+            f"{r['app_us']:.1f} | {in_redis} | {r['failed']} |"
+        )
+    memory, one, two = redis["memory"], redis["redis"], redis["redis2"]
+    x, tail = one["rps"] / memory["rps"], one["p99_ms"] / memory["p99_ms"]
+    lines += [
+        "",
+        f"RedisStore / MemoryStore on one worker: throughput **{x:.2f}** (wanted ≥ 0.5: {_pass(x >= 0.5)}),"
+        f" p99 **{tail:.2f}** (wanted ≤ 2: {_pass(tail <= 2)}). With `WORKERS=2`, RedisStore answers",
+        f"{two['rps'] / one['rps']:.2f}× its throughput on one worker, on a machine whose cores wrk and",
+        "redis-server share with the workers.",
+        "",
+        "### What a core serves: a projection",
+        "",
+        f"A learner holding S (Step) sends a step request at every repeat of the key, about {HOLDING_S} a",
+        "second: the most one learner asks for. Assuming that server CPU is what runs out, and that the",
+        "work spreads over the cores given to it, from the CPU per step above:",
+        "",
+        "| server | server CPU µs a step (app + Redis) | steps/s per core | learners holding S per core |",
+        "|---|---|---|---|",
+    ]
+    for name, (label, _, _) in CONTENDERS.items():
+        us = redis[name]["app_us"] + redis[name]["redis_us"]
+        per_core = 1e6 / us
+        lines.append(f"| {label} | {us:.1f} | {per_core:,.0f} | {per_core / HOLDING_S:,.0f} |")
+    ceiling = 1e6 / one["redis_us"]
+    lines += [
+        "",
+        f"Redis runs its commands on one thread: at {one['redis_us']:.1f} µs a step, one redis-server",
+        f"answers at most about {ceiling:,.0f} steps/s, {ceiling / HOLDING_S:,.0f} learners holding S,",
+        "however many workers and replicas share it.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -27,7 +27,9 @@ def _free_port() -> int:
 class Server:
     def __init__(self, port: int, pid: int) -> None:
         self.port = port
-        self.pid = pid  # the Python process serving, whose CPU time is the server's
+        # the Python process serving, whose CPU time is the server's; with WORKERS > 1 the
+        # supervisor, whose children serve (stats.tree_cpu_seconds counts them all)
+        self.pid = pid
         self.url = f"http://{HOST}:{port}"
 
     def post(self, path: str, body: dict) -> dict:
@@ -42,10 +44,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(max_seconds: float = 600.0) -> Iterator[Server]:
-    """`python -m app --no-browser` on 127.0.0.1, stopped on leaving (or after max_seconds at most)."""
+def running_server(max_seconds: float = 600.0, env: dict[str, str | None] | None = None) -> Iterator[Server]:
+    """`python -m app --no-browser` on 127.0.0.1, stopped on leaving (or after max_seconds at most).
+
+    `env` sets settings (REDIS_URL, WORKERS, ...) for the server; a None removes one.
+    """
     port = _free_port()
-    env = {**os.environ, "LOG_LEVEL": "warning", "ACCESS_LOG": "false"}
+    env = {**os.environ, "LOG_LEVEL": "warning", "ACCESS_LOG": "false", **(env or {})}
+    env = {name: value for name, value in env.items() if value is not None}
     # `timeout` ends the server even if this process dies without cleaning up.
     command = ["timeout", f"{int(max_seconds)}", sys.executable, "-m", "app", "--no-browser"]
     command += ["--host", HOST, "--port", str(port)]
