@@ -1,25 +1,36 @@
 /**
  * @fileoverview Play mode: the server steps on its own clock and the page
  * shows each frame at its last phase, until Pause, a divergence or a lost
- * connection stops it.
+ * connection stops it.  A stream whose server side went away is opened again
+ * for the same session, which goes on from the state the server saved.
  */
 
 import { ApiError } from '../api.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { nextRate } from '../state/play.js';
+import { GAVE_UP_NOTICE, isLost, reconnectingNotice, resumedNotice, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
-import { openPlayer, setSpeed, stopPlaying } from './player.js';
+import { openPlayer, reopenAfter, setSpeed, stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render } from './render.js';
 import { setCounters, takeTrace } from './session.js';
 
 function onFrame(frame) {
+  if (state.play.retries) {
+    state.play.retries = 0;
+    // The frame's first step was taken from the state saved before the connection was lost.
+    state.notice = resumedNotice(frame.state.step - frame.losses.length);
+  }
   takeTrace(frame);
   state.phase = LAST_PHASE;
   render();
 }
 
 function onStop(msg) {
+  if (msg.type === 'closed' && isLost(msg.code) && state.play.playing) {
+    reconnect();
+    return;
+  }
   stopPlaying();
   if (msg.type === 'diverged') {
     state.diverged = { message: msg.message, advice: msg.advice };
@@ -34,6 +45,20 @@ function onStop(msg) {
   }
 }
 
+/** Open the stream again after the next back-off, or stop when every try is used up. */
+function reconnect() {
+  const delay = retryDelay(state.play.retries);
+  if (delay === null) {
+    stopPlaying();
+    state.notice = GAVE_UP_NOTICE;
+  } else {
+    state.play.retries += 1;
+    state.notice = reconnectingNotice(state.play.retries);
+    reopenAfter(delay, onFrame, onStop);
+  }
+  render();
+}
+
 export function startPlaying() {
   if (!openPlayer(onFrame, onStop)) return;
   state.diverged = null;
@@ -42,8 +67,13 @@ export function startPlaying() {
 }
 
 export function togglePlay() {
-  if (state.play.playing) stopPlaying();
-  else startPlaying();
+  if (!state.play.playing) {
+    startPlaying();
+    return;
+  }
+  if (state.play.retries) state.notice = null; // Pause calls the reconnect off
+  stopPlaying();
+  render();
 }
 
 /** One speed faster (+1) or slower (−1), steps a frame unchanged. */

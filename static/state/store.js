@@ -19,7 +19,7 @@ export function initialState() {
     notice: null, // a line of news for the learner (e.g. a restarted session)
     fieldErrors: {}, // settings field -> the server's message
     chart: { step: [], sample: [], mean: [], meanStep: [], log: false },
-    play: { playing: false, rate: 20, stepsPerFrame: 1 },
+    play: { playing: false, rate: 20, stepsPerFrame: 1, retries: 0 }, // retries: reopens since the stream was lost
     quizMode: false,
     quiz: null, // the question waiting for a guess, or answered: {phaseIndex, label, value, guess}
     presenter: false,
