@@ -23,6 +23,8 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,6 +41,7 @@ from app.sessions.errors import TooManyRequests, Unavailable
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload([__name__])
 WORKER_NICE = 10  # the event loop's process comes first on a busy machine
+SERVER_WATCH_SECONDS = 0.5  # how often a worker looks whether its server is still there
 
 _pools: dict[int, ProcessPoolExecutor] = {}  # one pool per size, shared by the apps of a process
 
@@ -137,9 +140,23 @@ def _copy(session: Session) -> bytes:
     return pickle.dumps(session, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _start() -> None:
+def _start(server: int) -> None:
     os.nice(WORKER_NICE)
     budget.costs()  # measured once per worker, as the server measures its own
+    threading.Thread(target=_outlive_nothing, args=(server,), name="server-watch", daemon=True).start()
+
+
+def _outlive_nothing(server: int) -> None:
+    """Ends this worker when the server process is gone, however it ended (even SIGKILL,
+    which gives the pool no chance to stop its workers)."""
+    while True:
+        time.sleep(SERVER_WATCH_SECONDS)
+        try:
+            os.kill(server, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # a process of another user took the number: ours is gone
+            os._exit(0)
 
 
 def _ready() -> None:
@@ -172,7 +189,9 @@ def _pool(size: int) -> ProcessPoolExecutor:
     if pool is None:
         # One BLAS thread per worker: the workers are the parallelism.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        pool = _pools[size] = ProcessPoolExecutor(size, mp_context=_CONTEXT, initializer=_start)
+        pool = _pools[size] = ProcessPoolExecutor(
+            size, mp_context=_CONTEXT, initializer=_start, initargs=(os.getpid(),)
+        )
     return pool
 
 

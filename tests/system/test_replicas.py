@@ -154,3 +154,37 @@ def test_several_workers_need_redis_and_share_its_sessions(redis):
 @pytest.fixture
 def redis(fresh_redis):  # noqa: F811 (this module's tests share one redis-server, emptied for each)
     return fresh_redis
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process under `pid`, from /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_server_leaves_no_worker_process_behind():
+    with live_server() as app:
+        workers = _descendants(app.proc.pid)
+        assert len(workers) >= 2, workers  # the pool's processes, started with the server
+        app.proc.send_signal(signal.SIGKILL)
+        app.proc.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in workers if _alive(p)], "worker processes outlived their server"
