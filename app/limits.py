@@ -72,7 +72,8 @@ MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells 
 # ---------------------------------------------------------------- Redis (REDIS_URL)
 REDIS_TIMEOUT_SECONDS = 0.5  # connecting to Redis, and each reply: a Redis that is away fails fast
 STORE_REPLY_SECONDS = 2.0  # the session store's replies (a change of a large session is a large write)
-STORE_TRIES = 4  # a change computed again this often when other processes changed its session first
+STORE_TRIES = 6  # a change computed again this often when other processes changed its session first
+STALE_WAIT_SECONDS = 0.002  # ... each time after a random wait of up to this: turns taken, not collided
 CHANNEL_WAIT_SECONDS = 2.0  # a new subscription waits this long for Redis to confirm it, else fails
 CHANNEL_HEARTBEAT_SECONDS = 1.0  # a quiet pub/sub connection pings Redis this often ...
 CHANNEL_SILENCE_SECONDS = 3.0  # ... and one that hears nothing this long is dropped and made again

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -32,7 +33,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from app.limits import HISTORY, REDIS_TIMEOUT_SECONDS, STORE_REPLY_SECONDS, STORE_TRIES
+from app.limits import HISTORY, REDIS_TIMEOUT_SECONDS, STALE_WAIT_SECONDS, STORE_REPLY_SECONDS, STORE_TRIES
 from app.sessions import redis_lua
 from app.sessions.base import Session
 from app.sessions.config import ConfigIn
@@ -130,6 +131,9 @@ class RedisStore(Store):
                 else:
                     if await self._save(copy, before):
                         return result
+                # Another process changed it first: after a moment's random wait, so that two
+                # processes taking turns on one session do not keep meeting, again from it.
+                await asyncio.sleep(random.uniform(0, STALE_WAIT_SECONDS))
                 copy = self._local.get(sid) or await self._load(sid)
         raise TooManyRequests("this session is being changed from several places at once; try again", 1)
 
