@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Iterator
 
@@ -65,3 +66,24 @@ def fresh_redis(shared_redis: RedisServer) -> RedisServer:
     with redis_client.Redis.from_url(shared_redis.url) as r:
         r.flushall()
     return shared_redis
+
+
+def run_in_own_loop(coro):
+    """asyncio.run(coro) in a thread of its own: a browser test's driver may have left an
+    event loop running in this one, where asyncio.run refuses to start another."""
+    import threading
+
+    out: dict = {}
+
+    def main() -> None:
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as e:  # raised again in the test's own thread
+            out["error"] = e
+
+    thread = threading.Thread(target=main)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]

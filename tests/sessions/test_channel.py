@@ -23,6 +23,7 @@ from app.sessions.channel import (
     Subscription,
     channel_for,
 )
+from tests.conftest import run_in_own_loop
 from tests.redis_server import RedisServer
 
 
@@ -33,7 +34,7 @@ def run(coro, seconds: float = 60):
         async with asyncio.timeout(seconds):
             return await coro
 
-    return asyncio.run(bounded())
+    return run_in_own_loop(bounded())
 
 
 async def take(sub: Subscription, n: int, seconds: float = 5) -> list[bytes]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 import redis as redis_client
 
@@ -11,10 +9,11 @@ from app.sessions import ConfigIn, new_session
 from app.sessions.errors import StoreFull
 from app.sessions.redis_lua import PREFIX
 from app.sessions.redis_store import RedisStore
+from tests.conftest import run_in_own_loop
 
 
 def _run(coro):
-    return asyncio.run(coro)
+    return run_in_own_loop(coro)
 
 
 def _keys(r, sid: str) -> list[str]:
