@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
+from starlette.middleware.gzip import GZipMiddleware
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -183,3 +184,21 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+class Revalidated:
+    """Files the app serves as they are (the page's modules, the front-end libraries): sent
+    compressed when the browser takes gzip, and marked `Cache-Control: no-cache`, so that a
+    reload asks again with the file's validator (ETag) and gets a 304 of no bytes unless the
+    file changed."""
+
+    def __init__(self, app) -> None:
+        self.app = GZipMiddleware(app, minimum_size=1024, compresslevel=6)
+
+    async def __call__(self, scope, receive, send) -> None:
+        async def marked(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"cache-control", b"no-cache")]
+            await send(message)
+
+        await self.app(scope, receive, marked)
