@@ -57,11 +57,8 @@ class RedisStore(Store):
         client_bytes: int | None = None,
         in_use_seconds: float = 0.0,
     ) -> None:
-        self.max_sessions = max_sessions
+        self._bound(max_sessions, idle_seconds, max_bytes, per_client, client_bytes, in_use_seconds)
         self.idle_ms = int(idle_seconds * 1000)
-        self.max_bytes = max_bytes
-        self.per_client = min(per_client or max_sessions, max_sessions)
-        self.client_bytes = min(client_bytes or max_bytes, max_bytes)
         self.in_use_ms = int(in_use_seconds * 1000)
         # One retry: a pooled connection that a restarted Redis closed is made again at once.
         self.redis = redis.Redis.from_url(

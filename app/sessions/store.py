@@ -54,12 +54,7 @@ class Store(ABC):
         history too.  What is done with it inside the block is not saved."""
 
     @abstractmethod
-    async def update(
-        self,
-        sid: str,
-        change: Callable[[Session], Awaitable[T]],
-        long: Callable[[Session], bool] | None = None,
-    ) -> T:
+    async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
         """Runs `change` on the session with its lock held and keeps what it changed; also
         when it raises Diverged (the session is then as before, marked diverged).  A change
         that is `long` for the session is refused (TooManyRequests) while another long one
@@ -72,6 +67,15 @@ class Store(ABC):
     @abstractmethod
     async def count(self) -> int:
         """How many sessions the store holds."""
+
+    def _bound(self, max_sessions, idle_seconds, max_bytes, per_client, client_bytes, in_use_seconds) -> None:
+        """The bounds every store keeps to: in count, in idle time, in bytes, and each client's share."""
+        self.max_sessions = max_sessions
+        self.idle_seconds = idle_seconds
+        self.max_bytes = max_bytes
+        self.per_client = min(per_client or max_sessions, max_sessions)
+        self.client_bytes = min(client_bytes or max_bytes, max_bytes)
+        self.in_use_seconds = in_use_seconds
 
     async def ready(self) -> str | None:
         """None when the store can serve, else why not (for /readyz)."""
@@ -125,12 +129,7 @@ class MemoryStore(Store):
         client_bytes: int | None = None,
         in_use_seconds: float = 0.0,
     ) -> None:
-        self.max_sessions = max_sessions
-        self.idle_seconds = idle_seconds
-        self.max_bytes = max_bytes
-        self.per_client = min(per_client or max_sessions, max_sessions)
-        self.client_bytes = min(client_bytes or max_bytes, max_bytes)
-        self.in_use_seconds = in_use_seconds
+        self._bound(max_sessions, idle_seconds, max_bytes, per_client, client_bytes, in_use_seconds)
         self._sessions: OrderedDict[str, Session] = OrderedDict()  # least recently used first
         self._owner: dict[str, str] = {}  # session id -> the client that made it
         self._bytes: dict[str, int] = {}  # session id -> its counted bytes when stored
@@ -149,12 +148,7 @@ class MemoryStore(Store):
     async def session(self, sid: str, history: bool = False) -> AsyncIterator[Session]:
         yield self.get(sid)
 
-    async def update(
-        self,
-        sid: str,
-        change: Callable[[Session], Awaitable[T]],
-        long: Callable[[Session], bool] | None = None,
-    ) -> T:
+    async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
         session = self.get(sid)
         refuse_if_busy(session, long)
         async with session.lock:
