@@ -8,7 +8,7 @@ naming the field.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -224,6 +224,37 @@ class GradcheckOut(BaseModel):
     numeric_grad_A: FloatMatrix
     numeric_grad_B: FloatMatrix
     max_rel_error: float
+
+
+class WeightTrace(BaseModel):
+    """The factors of the chain rule at the checked point (the trace of the next step, before its update)."""
+
+    psi: list[float]
+    x: list[float]
+    theta: list[float]
+    y_hat: list[float]
+    loss: float
+    dL_dy_hat: list[float]
+    df_B: list[float]
+    delta_B: list[float]
+    df_A: list[float]
+    delta_A: list[float]
+
+
+class WeightCheckOut(BaseModel):
+    weight: str
+    matrix: Literal["A", "B"]
+    row: int
+    column: int
+    index: int
+    s: list[float]
+    y: list[float]
+    h: float
+    backprop: float
+    numeric: float
+    rel_error: float
+    value: float
+    trace: WeightTrace
 
 
 class DatasetOut(BaseModel):

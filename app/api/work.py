@@ -90,10 +90,10 @@ class Workers:
                 raise Diverged(session, done.diverged_at)
             return done.body
 
-    async def call(self, session: Session, method: str) -> bytes:
+    async def call(self, session: Session, method: str, *args) -> bytes:
         """A session's method that changes nothing (gradcheck), in a worker; its result as JSON."""
         with self.slot(session):
-            return (await self._run(_call, _copy(session), method)).body
+            return (await self._run(_call, _copy(session), method, *args)).body
 
     async def _run(self, job: Callable, *args) -> Done:
         loop = asyncio.get_running_loop()
@@ -176,10 +176,10 @@ def _steps(copy: bytes, n: int, to_episode_end: bool, encode: Callable) -> Done:
     return done
 
 
-def _call(copy: bytes, method: str) -> Done:
+def _call(copy: bytes, method: str, *args) -> Done:
     session = pickle.loads(copy)
     try:
-        return Done(body=orjson.dumps(getattr(session, method)(), option=orjson.OPT_SERIALIZE_NUMPY))
+        return Done(body=orjson.dumps(getattr(session, method)(*args), option=orjson.OPT_SERIALIZE_NUMPY))
     except InputError as e:
         return Done(refused=(e.field, e.message))
 

@@ -18,7 +18,7 @@ from app.model.activations import ACTIVATIONS, F_A_NAMES, F_B_NAMES
 from app.model.backprop import forward, outer, step
 from app.model.datasets import DATASETS, Dataset
 from app.model.fastforward import Steps, is_finite_step, run, run_checked, traced_sgd, weights_ok
-from app.model.gradcheck import numerical_gradients, relative_error
+from app.model.gradcheck import numerical_gradient, numerical_gradients, relative_error
 from app.model.losses import LOSS_NAMES, LOSS_SCALE, LOSSES
 from app.model.net import UPDATE_ORDERS, Net, dataset_loss, init_weights, with_bias
 from app.model.optimizers import OPTIMIZERS, adam, adam_moments, adam_step, sgd, traced_adam
@@ -26,6 +26,7 @@ from app.model.optimizers import OPTIMIZERS, adam, adam_moments, adam_step, sgd,
 __all__ = [
     "ACTIVATIONS", "DATASETS", "F_A_NAMES", "F_B_NAMES", "LOSSES", "LOSS_NAMES", "LOSS_SCALE", "OPTIMIZERS",
     "UPDATE_ORDERS", "Dataset", "Net", "Steps", "adam", "adam_moments", "adam_step", "dataset_loss",
-    "forward", "init_weights", "is_finite_step", "numerical_gradients", "outer", "relative_error", "run",
-    "run_checked", "sgd", "step", "traced_adam", "traced_sgd", "weights_ok", "with_bias",
+    "forward", "init_weights", "is_finite_step", "numerical_gradient", "numerical_gradients", "outer",
+    "relative_error", "run", "run_checked", "sgd", "step", "traced_adam", "traced_sgd", "weights_ok",
+    "with_bias",
 ]  # fmt: skip

@@ -19,23 +19,37 @@ def numerical_gradients(
     rounding error stay near 1e-12, where the plain (L(w+h) - L(w-h)) / 2h needs a tiny h
     and loses digits to rounding.
     """
-    L = LOSSES[net.loss][0]
-
-    def loss_with(W: np.ndarray, idx: tuple, dw: float, is_A: bool) -> float:
-        W = W.copy()
-        W[idx] += dw
-        A_, B_ = (W, B) if is_A else (A, W)
-        return L(forward(s, A_, B_, net)["y_hat"] - y)
-
     grads = []
-    for W, is_A in ((A, True), (B, False)):
+    for name, W in (("A", A), ("B", B)):
         G = np.empty_like(W)
         for idx in np.ndindex(W.shape):
-            d1 = loss_with(W, idx, h, is_A) - loss_with(W, idx, -h, is_A)
-            d2 = loss_with(W, idx, 2 * h, is_A) - loss_with(W, idx, -2 * h, is_A)
-            G[idx] = (8 * d1 - d2) / (12 * h)
+            G[idx] = numerical_gradient(s, y, A, B, net, name, idx, h)
         grads.append(G)
     return grads[0], grads[1]
+
+
+def numerical_gradient(
+    s: np.ndarray,
+    y: np.ndarray,
+    A: np.ndarray,
+    B: np.ndarray,
+    net: Net,
+    matrix: str,
+    idx: tuple,
+    h: float = 1e-3,
+) -> float:
+    """dL/dW[idx] for one weight of A or B (`matrix`), by the stencil above."""
+    L = LOSSES[net.loss][0]
+
+    def loss_with(dw: float) -> float:
+        W = (A if matrix == "A" else B).copy()
+        W[idx] += dw
+        A_, B_ = (W, B) if matrix == "A" else (A, W)
+        return L(forward(s, A_, B_, net)["y_hat"] - y)
+
+    d1 = loss_with(h) - loss_with(-h)
+    d2 = loss_with(2 * h) - loss_with(-2 * h)
+    return (8 * d1 - d2) / (12 * h)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> float:

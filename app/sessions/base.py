@@ -12,13 +12,12 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
-from dataclasses import replace
 
 import numpy as np
 
 from app import model
-from app.limits import CALL_SECONDS, GRADCHECK_MAX_WEIGHTS, HISTORY, LOOP_SECONDS, MAX_WEIGHTS
-from app.sessions import budget
+from app.limits import CALL_SECONDS, HISTORY, LOOP_SECONDS, MAX_WEIGHTS
+from app.sessions import budget, gradcheck
 from app.sessions.config import ConfigIn
 from app.sessions.errors import Diverged, InputError
 from app.sessions.history import LossHistory
@@ -288,31 +287,14 @@ class Session(ABC):
             raise InputError("s", f"each row must have n_s = {self.n_s} values, not {s.shape[1]}")
         return model.forward(model.with_bias(s, self.net.bias), self.A, self.B, self.net)["y_hat"]
 
-    def gradcheck_leaves_loop(self) -> bool:
+    def gradcheck_leaves_loop(self, weight: str | None = None) -> bool:
         """Whether a gradient check is long enough for a worker: four forward passes a weight."""
-        return budget.SAFETY * 4 * self.n_weights * budget.costs().traced(self.n_weights) > LOOP_SECONDS
+        visited = 1 if weight is not None else self.n_weights
+        return budget.SAFETY * 4 * visited * budget.costs().traced(self.n_weights) > LOOP_SECONDS
 
-    def gradcheck(self) -> dict:
-        """Backprop against central differences, at the current weights, for the next sample."""
-        if self.n_weights > GRADCHECK_MAX_WEIGHTS:
-            raise InputError(
-                "hidden",
-                f"gradcheck works on networks of at most {GRADCHECK_MAX_WEIGHTS} weights; "
-                f"this one has {self.n_weights}",
-            )
-        i, s, y = self._next_sample()
-        # The true gradient: every delta from the weights before any update.
-        net = replace(self.net, update_order="backprop")
-        trace = model.step(s, y, self.A, self.B, net)
-        num_A, num_B = model.numerical_gradients(s, y, self.A, self.B, net)
-        return {
-            "index": i, "s": s, "y": y, "h": 1e-3,
-            "grad_A": trace["grad_A"], "grad_B": trace["grad_B"],
-            "numeric_grad_A": num_A, "numeric_grad_B": num_B,
-            "max_rel_error": max(
-                model.relative_error(trace["grad_A"], num_A), model.relative_error(trace["grad_B"], num_B)
-            ),
-        }  # fmt: skip
+    def gradcheck(self, weight: str | None = None) -> dict:
+        """Backprop against central differences for the next step: every weight, or the one named."""
+        return gradcheck.whole(self) if weight is None else gradcheck.one(self, weight)
 
     # ------------------------------------------------------------ in another process
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import CREATE_ERRORS, Creator, Store, answers
@@ -20,6 +20,7 @@ from app.api.schemas import (
     SampleIn,
     SessionOut,
     ValuesOut,
+    WeightCheckOut,
     WeightsIn,
 )
 from app.sessions import Session
@@ -83,13 +84,19 @@ async def values(session_id: str, store: Store) -> FastJSON:
         return FastJSON(session.values())
 
 
-@router.get("/{session_id}/gradcheck", **answers(GradcheckOut))
-async def gradcheck(session_id: str, store: Store, request: Request) -> Response:
+@router.get("/{session_id}/gradcheck", **answers(GradcheckOut | WeightCheckOut))
+async def gradcheck(
+    session_id: str,
+    store: Store,
+    request: Request,
+    weight: Annotated[str | None, Query(max_length=40, description="one weight, matrix.row.column")] = None,
+) -> Response:
+    """Backprop against central differences at the next step's point: every weight, or one."""
     async with store.session(session_id) as session:
-        if session.gradcheck_leaves_loop():
-            body = await request.app.state.workers.call(session, "gradcheck")
+        if session.gradcheck_leaves_loop(weight):
+            body = await request.app.state.workers.call(session, "gradcheck", weight)
             return Response(body, media_type="application/json")
-        return FastJSON(session.gradcheck())
+        return FastJSON(session.gradcheck(weight))
 
 
 @router.put("/{session_id}/sample", **answers(SessionOut))
