@@ -64,6 +64,7 @@ class SampleIn(Strict):
 
 class PredictIn(Strict):
     s: Annotated[list[Row], Field(min_length=1, max_length=MAX_ROWS)]
+    units: bool = Field(False, description="also x, what each hidden unit computes at each row")
 
     @model_validator(mode="after")
     def _rect(self) -> PredictIn:
@@ -212,6 +213,7 @@ class ValuesOut(BaseModel):
 
 class PredictOut(BaseModel):
     y_hat: FloatMatrix
+    x: FloatMatrix | None = None
 
 
 class GradcheckOut(BaseModel):

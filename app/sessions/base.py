@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from app import model
-from app.limits import CALL_SECONDS, HISTORY, LOOP_SECONDS, MAX_WEIGHTS
+from app.limits import CALL_SECONDS, HISTORY, LOOP_SECONDS, MAX_UNIT_VALUES, MAX_WEIGHTS
 from app.sessions import budget, gradcheck
 from app.sessions.config import ConfigIn
 from app.sessions.errors import Diverged, InputError
@@ -281,11 +281,19 @@ class Session(ABC):
         self.A, self.B = new_A, new_B
         self.diverged = False
 
-    def predict(self, s: list[list[float]]) -> np.ndarray:
+    def predict(self, s: list[list[float]], units: bool = False) -> dict:
+        """y_hat at each row of s; with `units` also x there, what each hidden unit computes (no bias)."""
         s = np.asarray(s, dtype=np.float64)
         if s.shape[1] != self.n_s:
             raise InputError("s", f"each row must have n_s = {self.n_s} values, not {s.shape[1]}")
-        return model.forward(model.with_bias(s, self.net.bias), self.A, self.B, self.net)["y_hat"]
+        n_x = self.A.shape[1]
+        if units and len(s) * n_x > MAX_UNIT_VALUES:
+            most = MAX_UNIT_VALUES // n_x
+            raise InputError("units", f"x of {n_x} hidden units comes for at most {most} rows, not {len(s)}")
+        out = model.forward(model.with_bias(s, self.net.bias), self.A, self.B, self.net)
+        if not units:
+            return {"y_hat": out["y_hat"]}
+        return {"y_hat": out["y_hat"], "x": np.ascontiguousarray(out["x"][:, :n_x])}
 
     def gradcheck_leaves_loop(self, weight: str | None = None) -> bool:
         """Whether a gradient check is long enough for a worker: four forward passes a weight."""

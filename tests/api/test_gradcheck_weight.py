@@ -104,3 +104,26 @@ def test_td_mode_checks_one_weight_of_the_next_transition(client, make_session):
     c = _check(client, sid, "B.0.0")
     whole = client.get(f"/api/sessions/{sid}/gradcheck").json()
     assert c["backprop"] == whole["grad_B"][0][0] and c["rel_error"] < 1e-6
+
+
+def test_predict_with_units_gives_what_each_hidden_unit_computes(client, make_session):
+    sid = make_session(dataset="xor", hidden=3, f_A="tanh")["id"]
+    client.post(f"/api/sessions/{sid}/step", json={"n": 9})
+    A = np.array(client.get(f"/api/sessions/{sid}").json()["state"]["A"])
+    grid = [[a, b] for a in np.linspace(-1, 2, 5) for b in np.linspace(-1, 2, 4)]
+    r = client.post(f"/api/sessions/{sid}/predict", json={"s": grid, "units": True})
+    assert r.status_code == 200, r.text
+    x = np.array(r.json()["x"])
+    s = np.hstack([np.array(grid), np.ones((len(grid), 1))])
+    assert x.shape == (20, 3) and np.allclose(x, np.tanh(s @ A), rtol=0, atol=1e-15)
+    plain = client.post(f"/api/sessions/{sid}/predict", json={"s": grid}).json()
+    assert "x" not in plain and plain["y_hat"] == r.json()["y_hat"]
+
+
+def test_predict_units_are_bounded_and_strict(client, make_session):
+    sid = make_session(dataset="xor", hidden=256)["id"]
+    r = client.post(f"/api/sessions/{sid}/predict", json={"s": [[0.0, 0.0]] * 1000, "units": True})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "units"
+    assert "at most 781 rows, not 1000" in r.json()["message"]
+    r = client.post(f"/api/sessions/{sid}/predict", json={"s": [[0.0, 0.0]], "units": "yes"})
+    assert r.status_code == 422 and "units" in r.json()["message"]

@@ -36,7 +36,7 @@ def test_every_kind_answers_every_call(config):
     s = session(**config)
     s.take_steps(3)
     assert s.state()["step"] == 3 and s.public()["config"]["n_s"] == s.n_s
-    assert s.predict([[0.0] * s.n_s]).shape == (1, 1)
+    assert s.predict([[0.0] * s.n_s])["y_hat"].shape == (1, 1)
     assert s.gradcheck()["max_rel_error"] < 1e-6
     assert s.max_steps() >= 1
     for call in (lambda: s.values(), lambda: s.set_sample(0, [0.0] * s.n_s, [0.0])):

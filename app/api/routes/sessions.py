@@ -74,7 +74,7 @@ async def put_weights(
 @router.post("/{session_id}/predict", **answers(PredictOut))
 async def predict(session_id: str, store: Store, body: Annotated[PredictIn, Body()]) -> FastJSON:
     async with store.session(session_id) as session:
-        return FastJSON({"y_hat": session.predict(body.s)})
+        return FastJSON(session.predict(body.s, body.units))
 
 
 @router.get("/{session_id}/values", **answers(ValuesOut))
