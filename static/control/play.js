@@ -1,7 +1,9 @@
 /**
  * @fileoverview Play mode: the server steps on its own clock and the page
- * shows each frame at its last phase, until Pause, a divergence or a lost
- * connection stops it.  A stream whose server side went away is opened again
+ * shows the latest frame at its last phase, until Pause, a divergence or a
+ * lost connection stops it.  Each frame is taken into the state as it comes
+ * (its losses join the loss history); the drawing waits for the display's
+ * next frame and shows whichever frame is the latest then.  A stream whose server side went away is opened again
  * for the same session, which goes on from the state the server saved.
  */
 
@@ -16,6 +18,7 @@ import { render } from './render.js';
 import { setCounters, takeTrace } from './session.js';
 
 function onFrame(frame) {
+  if (!state.play.playing) return; // paused: a frame still on its way is not shown
   if (state.play.retries) {
     state.play.retries = 0;
     // The frame's first step was taken from the state saved before the connection was lost.
