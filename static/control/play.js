@@ -14,7 +14,7 @@ import { GAVE_UP_NOTICE, isLost, reconnectingNotice, resumedNotice, retryDelay }
 import { state } from '../state/store.js';
 import { openPlayer, reopenAfter, setSpeed, stopPlaying } from './player.js';
 import { guarded } from './queue.js';
-import { render } from './render.js';
+import { render, renderNow } from './render.js';
 import { setCounters, takeTrace } from './session.js';
 
 function onFrame(frame) {
@@ -76,7 +76,7 @@ export function togglePlay() {
   }
   if (state.play.retries) state.notice = null; // Pause calls the reconnect off
   stopPlaying();
-  render();
+  renderNow(); // the frame on show when Pause was pressed, at once
 }
 
 /** One speed faster (+1) or slower (−1), steps a frame unchanged. */
