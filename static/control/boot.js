@@ -37,7 +37,11 @@ export async function boot(readSettings) {
       renderNow(); // the form shows what of the link was taken, and that is what starts
       await createSession(readSettings());
     });
-    else await createSession(readSettings());
+    else {
+      state.draft = readSettings();
+      renderNow(); // the diagram's shape, while the session is made
+      await createSession(state.draft);
+    }
   } catch (err) {
     state.notice = err.message;
   }

@@ -49,6 +49,17 @@ const SYMBOL = {
   y_hat: ['ŷ', ''], y: ['y', ''], delta_B: ['δ', 'B'],
 };
 
+/** The shape of the network the first session is asked for, before it exists; null when not known yet. */
+function draftShape(state) {
+  const c = state.draft;
+  if (!c || c.environment || c.hidden === undefined) return null;
+  const d = c.data || state.datasets.find((x) => x.name === c.dataset);
+  if (!d) return null;
+  const n_s = d.n_s ?? d.s[0].length;
+  const n_y = d.n_y ?? d.y[0].length;
+  return { n_s, n_y, hidden: c.hidden, bias: c.bias };
+}
+
 export class NetworkView {
   /**
    * @param {HTMLElement} container  @param {HTMLElement} tooltip
@@ -178,13 +189,14 @@ export class NetworkView {
   }
 
   render(state) {
-    const cfg = state.session && state.session.config;
-    if (!cfg || !state.A) return;
+    const cfg = state.session ? state.session.config : draftShape(state);
+    if (!cfg) return;
     const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}`;
     if (key !== this.shapeKey) {
       this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);
       this.shapeKey = key;
     }
+    if (!state.A) return; // the session is on its way: its shape alone
     this.state = state;
     const t = state.trace;
     const sample = currentSample(state);
