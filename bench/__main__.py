@@ -1,4 +1,4 @@
-"""`python -m bench`: measure (a)-(g) in one run and write BENCHMARKS.md.
+"""`python -m bench`: measure (a)-(i) in one run and write BENCHMARKS.md.
 
     python -m bench                   # the full run, about five minutes
     python -m bench --smoke --out -   # seconds: checks that every part still runs, times mean nothing
@@ -14,7 +14,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import core_bench, heavy_bench, http_bench, play_bench, redis_bench, report
+from bench import (
+    core_bench,
+    heavy_bench,
+    http_bench,
+    page_bench,
+    page_report,
+    play_bench,
+    redis_bench,
+    report,
+)
 from bench.server import running_server
 from bench.stats import machine
 
@@ -35,9 +44,11 @@ class Plan:
     heavy_seconds: float = 8.0
     redis_rounds: int = 3
     redis_seconds: int = 10
+    page_rounds: int = 3
+    page_seconds: float = 10.0
 
 
-SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1)
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1, 1, 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     with running_server() as server:
         heavy = heavy_bench.heavy_mix(server, plan.heavy_seconds)
     redis = _redis(plan)
+    page = _page(plan)
     after = machine()
 
-    text = report.markdown(before, after, plan, single, ff, http, inside, play, sizes, args.smoke, redis)
-    text += report.heavy_section(heavy) + report.redis_section(plan, redis)
-    return _write(text, args.out, report.targets(single, ff, http, play, redis))
+    text = report.markdown(
+        before, after, plan, single, ff, http, inside, play, sizes, args.smoke, redis, page
+    )
+    text += (
+        report.heavy_section(heavy) + report.redis_section(plan, redis) + page_report.page_section(plan, page)
+    )
+    return _write(text, args.out, report.targets(single, ff, http, play, redis, page))
 
 
 def _redis(plan: Plan) -> dict | None:
@@ -95,6 +111,16 @@ def _redis(plan: Plan) -> dict | None:
         return None
     print("(g) sessions in Redis: MemoryStore, RedisStore, RedisStore on two workers ...", flush=True)
     return redis_bench.memory_vs_redis(plan.redis_rounds, plan.redis_seconds, plan.http_connections)
+
+
+def _page(plan: Plan) -> dict | None:
+    missing = page_bench.available()
+    if missing:
+        print(f"(h), (i) skipped: {missing}", flush=True)
+        return None
+    print("(h), (i) the page in headless Chromium: loading, and playing at 60 frames/s ...", flush=True)
+    with running_server() as server:
+        return page_bench.page_bench(server.url, plan.page_rounds, plan.play_rate, plan.page_seconds)
 
 
 def _write(text: str, out: str, rows) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.page_report import page_targets
 from bench.stats import median
 
 HEADLINE = (2, 16, 1)
@@ -15,7 +16,7 @@ def _yes(ok: bool | None) -> str:
     return "n/a" if ok is None else ("**yes**" if ok else "**no**")
 
 
-def targets(single, ff, http, play, redis=None) -> list[tuple[str, str, str, bool | None]]:
+def targets(single, ff, http, play, redis=None, page=None) -> list[tuple[str, str, str, bool | None]]:
     """(what, measured, target, met) for every target, from this run's medians."""
     rows = []
     for r in single:
@@ -61,7 +62,7 @@ def targets(single, ff, http, play, redis=None) -> list[tuple[str, str, str, boo
             size <= 2500,
         )
     )
-    return rows + redis_targets(redis)
+    return rows + redis_targets(redis) + page_targets(page)
 
 
 def redis_targets(redis) -> list[tuple[str, str, str, bool | None]]:
@@ -76,8 +77,10 @@ def redis_targets(redis) -> list[tuple[str, str, str, bool | None]]:
     ]
 
 
-def markdown(before, after, plan, single, ff, http, inside, play, sizes, smoke: bool, redis=None) -> str:
-    lines = _header(before, after, smoke) + _table(targets(single, ff, http, play, redis))
+def markdown(
+    before, after, plan, single, ff, http, inside, play, sizes, smoke: bool, redis=None, page=None
+) -> str:
+    lines = _header(before, after, smoke) + _table(targets(single, ff, http, play, redis, page))
     lines += _details(plan, single, ff, http, inside, play, sizes)
     return "\n".join(lines) + "\n"
 

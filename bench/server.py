@@ -44,10 +44,13 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(max_seconds: float = 600.0, env: dict[str, str | None] | None = None) -> Iterator[Server]:
+def running_server(
+    max_seconds: float = 600.0, env: dict[str, str | None] | None = None, root: Path | None = None
+) -> Iterator[Server]:
     """`python -m app --no-browser` on 127.0.0.1, stopped on leaving (or after max_seconds at most).
 
-    `env` sets settings (REDIS_URL, WORKERS, ...) for the server; a None removes one.
+    `env` sets settings (REDIS_URL, WORKERS, ...) for the server; a None removes one.  `root`: the
+    checkout of the app to serve (its own `app`, `static` and `templates`), this one by default.
     """
     port = _free_port()
     env = {**os.environ, "LOG_LEVEL": "warning", "ACCESS_LOG": "false", **(env or {})}
@@ -55,7 +58,9 @@ def running_server(max_seconds: float = 600.0, env: dict[str, str | None] | None
     # `timeout` ends the server even if this process dies without cleaning up.
     command = ["timeout", f"{int(max_seconds)}", sys.executable, "-m", "app", "--no-browser"]
     command += ["--host", HOST, "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=root or ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         _wait_ready(process, f"http://{HOST}:{port}")
         yield Server(port, _child_of(process.pid))

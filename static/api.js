@@ -77,6 +77,8 @@ export class Player {
       this.send({ rate, steps_per_frame: stepsPerFrame, paused: false });
     });
     this.socket.addEventListener('message', (event) => {
+      // Frames already on their way when the page closed the stream are not shown.
+      if (this.closedByUs) return;
       const msg = JSON.parse(event.data);
       if (msg.type === 'frame') onFrame(msg);
       else onStop(msg);

@@ -7,7 +7,7 @@
 import { api } from '../api.js';
 import { readLink } from '../state/link.js';
 import { state } from '../state/store.js';
-import { render } from './render.js';
+import { render, renderNow } from './render.js';
 import { createSession } from './session.js';
 import { takeSteps } from './work.js';
 
@@ -21,7 +21,7 @@ async function openLink(link) {
 export async function boot(readSettings) {
   try {
     state.datasets = await api.datasets();
-    render(); // the settings form lists the data sets before it is read
+    renderNow(); // the settings form lists the data sets before it is read
     api.source().then((source) => {
       state.source = source;
       render();
@@ -34,10 +34,14 @@ export async function boot(readSettings) {
     }
     if (link) await openLink(link).catch(async (err) => {
       state.notice = `This link cannot be opened: ${err.message}`;
-      render(); // the form shows what of the link was taken, and that is what starts
+      renderNow(); // the form shows what of the link was taken, and that is what starts
       await createSession(readSettings());
     });
-    else await createSession(readSettings());
+    else {
+      state.draft = readSettings();
+      renderNow(); // the diagram's shape, while the session is made
+      await createSession(state.draft);
+    }
   } catch (err) {
     state.notice = err.message;
   }

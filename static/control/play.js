@@ -1,7 +1,9 @@
 /**
  * @fileoverview Play mode: the server steps on its own clock and the page
- * shows each frame at its last phase, until Pause, a divergence or a lost
- * connection stops it.  A stream whose server side went away is opened again
+ * shows the latest frame at its last phase, until Pause, a divergence or a
+ * lost connection stops it.  Each frame is taken into the state as it comes
+ * (its losses join the loss history); the drawing waits for the display's
+ * next frame and shows whichever frame is the latest then.  A stream whose server side went away is opened again
  * for the same session, which goes on from the state the server saved.
  */
 
@@ -12,10 +14,11 @@ import { GAVE_UP_NOTICE, isLost, reconnectingNotice, resumedNotice, retryDelay }
 import { state } from '../state/store.js';
 import { openPlayer, reopenAfter, setSpeed, stopPlaying } from './player.js';
 import { guarded } from './queue.js';
-import { render } from './render.js';
+import { render, renderNow } from './render.js';
 import { setCounters, takeTrace } from './session.js';
 
 function onFrame(frame) {
+  if (!state.play.playing) return; // paused: a frame still on its way is not shown
   if (state.play.retries) {
     state.play.retries = 0;
     // The frame's first step was taken from the state saved before the connection was lost.
@@ -73,7 +76,7 @@ export function togglePlay() {
   }
   if (state.play.retries) state.notice = null; // Pause calls the reconnect off
   stopPlaying();
-  render();
+  renderNow(); // the frame on show when Pause was pressed, at once
 }
 
 /** One speed faster (+1) or slower (−1), steps a frame unchanged. */

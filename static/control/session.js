@@ -5,7 +5,7 @@
  */
 
 import { api } from '../api.js';
-import { latestOnly } from '../lib/latest.js';
+import { atMostEvery, latestOnly } from '../lib/latest.js';
 import { fitGrid } from '../state/fitgrid.js';
 import { appendLosses, clearLosses } from '../state/losses.js';
 import { state } from '../state/store.js';
@@ -64,8 +64,14 @@ export function takeTrace(body) {
   state.gradcheck = null;
   setCounters(body.state);
   appendLosses(state.chart, body.state.step, body.losses, chartValue(body.state));
-  refreshFit();
-  refreshValues();
+  // Playing, the pictures that ask the server again follow at a few a second, not every frame.
+  if (state.play.playing) {
+    playingFit();
+    playingValues();
+  } else {
+    refreshFit();
+    refreshValues();
+  }
 }
 
 /** New weights from the server: the run goes on from them, at the same step. */
@@ -104,3 +110,8 @@ const refreshValues = latestOnly(async () => {
     render();
   }
 });
+
+// While playing: ŷ over the grid is an answer of tens of kilobytes, drawn anew.
+const PLAYING_REFRESH_MS = 250;
+const playingFit = atMostEvery(PLAYING_REFRESH_MS, refreshFit);
+const playingValues = atMostEvery(PLAYING_REFRESH_MS, refreshValues);

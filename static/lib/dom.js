@@ -1,7 +1,8 @@
 /**
  * @fileoverview The few DOM helpers the views share: an element by id, an SVG
- * element with its attributes, and text with the slides' raised and lowered
- * letters.
+ * element with its attributes, text with the slides' raised and lowered
+ * letters, and writes that touch the DOM only when they change something (an
+ * unchanged text written again still makes the browser lay the page out anew).
  */
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -19,12 +20,17 @@ export function svgEl(name, attrs = {}, parent = null) {
   return node;
 }
 
+// What richText last wrote into an element, so that writing it again can be skipped.
+const richWritten = new WeakMap();
+
 /**
  * Put text into an element, turning `^{…}` and `_{…}` into superscripts and
  * subscripts, so that δ^{A}_{j} reads as on the slides without relying on
  * rare Unicode letters a projector's font may lack.
  */
 export function richText(element, text) {
+  const last = richWritten.get(element);
+  if (last && last.text === text && last.first === element.firstChild && last.count === element.childNodes.length) return;
   element.replaceChildren();
   const parts = text.split(/([_^])\{([^}]*)\}/);
   for (let i = 0; i < parts.length; i += 3) {
@@ -35,4 +41,20 @@ export function richText(element, text) {
       element.appendChild(tag);
     }
   }
+  richWritten.set(element, { text, first: element.firstChild, count: element.childNodes.length });
+}
+
+/** Set an element's text, unless it already is `text`. */
+export function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+/** Set an attribute, unless it already has `value`. */
+export function setAttr(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+/** Add or remove a class, touching the element only when that changes it. */
+export function mark(element, name, on) {
+  if (element.classList.contains(name) !== on) element.classList.toggle(name, on);
 }

@@ -2,7 +2,8 @@
  * @fileoverview A refresh that keeps one request in flight: asked again
  * meanwhile, it runs once more when that one ends.  While playing, the latest
  * state wins and requests never queue up.  A failed request leaves the last
- * picture; the next change tries again.
+ * picture; the next change tries again.  And a call held to a rate: at most
+ * once in a while, the last call asked for always made.
  */
 
 /** `refresh` wrapped so that at most one call runs, and one more follows if it was asked for meanwhile. */
@@ -28,4 +29,24 @@ export function latestOnly(refresh) {
     }
   };
   return run;
+}
+
+/**
+ * `fn` wrapped so that it runs at most once every `ms` milliseconds: a call
+ * that comes sooner is made when the interval is up (once, however many came).
+ */
+export function atMostEvery(ms, fn) {
+  let last = -Infinity;
+  let timer = null;
+  const run = () => {
+    timer = null;
+    last = performance.now();
+    fn();
+  };
+  return () => {
+    if (timer !== null) return;
+    const wait = last + ms - performance.now();
+    if (wait <= 0) run();
+    else timer = setTimeout(run, wait);
+  };
 }

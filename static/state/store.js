@@ -9,6 +9,7 @@ export function initialState() {
     datasets: [],
     data: null, // D of the session: {s: [[…]], y: [[…]]}
     session: null, // {id, config} as the server answered
+    draft: null, // the config the first session is asked for with: the diagram draws its shape meanwhile
     limits: null, // {max_steps}: what one call may ask of this session, from its last answer
     A: null, // current weights (after the last step)
     B: null,

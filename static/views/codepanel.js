@@ -35,8 +35,13 @@ export class CodeView {
   render(state) {
     const source = state.source;
     if (!source) return;
-    if (this.built !== source) this.build(source);
+    if (this.built !== source) {
+      this.build(source);
+      this.phase = undefined;
+    }
     const phase = shownPhase(state);
+    if (phase === this.phase) return; // the same lines stay marked
+    this.phase = phase;
     const marked = new Set(phase ? source.phases[phase] : []);
     let first = null;
     this.lines.forEach((line, i) => {

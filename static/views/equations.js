@@ -1,10 +1,12 @@
 /**
  * @fileoverview The equation of the current phase, as the slides write it,
  * then with this step's numbers substituted, rendered with KaTeX.  The results
- * shown are the server's numbers; the page only substitutes them.
+ * shown are the server's numbers; the page only substitutes them.  While
+ * playing, the equations are typeset a few times a second, not every frame;
+ * the frame on show when play stops is always typeset.
  */
 
-import katex from '/vendor/katex/katex.mjs';
+import katex from '../lib/katex.js';
 import { richText } from '../lib/dom.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
@@ -13,6 +15,7 @@ import { adjustLines } from './tdequations.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
+const PLAYING_TYPESET_MS = 250; // while playing, at most four typesettings a second
 
 const F_TEX = {
   relu: (z) => `\\max(0, ${z})`,
@@ -165,6 +168,12 @@ export class EquationsView {
     this.container = container;
     this.heading = heading;
     this.key = null;
+    this.typesetAt = -Infinity;
+    this.later = null; // the timer of a typesetting put off while playing
+    // A line too wide for the panel is set again with one "= …" per line.  Its width is read
+    // when the browser reports the line's size after laying it out, not in render.
+    this.wrapped = new Map(); // line element -> its wrapped form
+    this.sizes = new ResizeObserver((entries) => this._wrapTooWide(entries));
     return this;
   }
 
@@ -175,7 +184,25 @@ export class EquationsView {
     const where = `${state.session && state.session.id}/${state.presenter}`;
     const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
     if (key === this.key) return;
+    const wait = this.typesetAt + PLAYING_TYPESET_MS - performance.now();
+    if (state.play.playing && wait > 0) {
+      if (this.later === null) {
+        this.later = setTimeout(() => {
+          this.later = null;
+          this.render(state);
+        }, wait);
+      }
+      return;
+    }
     this.key = key;
+    this.typesetAt = performance.now();
+    this._typeset(state, phase);
+  }
+
+  _typeset(state, phase) {
+    const t = state.trace;
+    this.sizes.disconnect();
+    this.wrapped.clear();
     this.container.replaceChildren();
     if (!phase) {
       this.heading.textContent = 'Equations';
@@ -188,19 +215,32 @@ export class EquationsView {
     richText(this.heading, `Phase ${state.phase + 1} of ${PHASES.length}: ${phase.title}`);
     this.container.dataset.phase = phase.id;
     const config = state.session.config;
+    const lines = document.createDocumentFragment();
     for (const line of adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config))) {
       const div = document.createElement('div');
-      this.container.appendChild(div);
+      lines.appendChild(div);
       if (line.tex) {
         div.className = 'eq';
         katex.render(line.tex, div, KATEX_OPTIONS);
-        // Measured after layout: too wide for the panel, so one "= …" per line.
-        if (line.wrapped && div.scrollWidth > div.clientWidth + 1) katex.render(line.wrapped, div, KATEX_OPTIONS);
+        if (line.wrapped) this.wrapped.set(div, line.wrapped);
       } else {
         div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
         richText(div, line.text);
       }
     }
+    this.container.appendChild(lines);
+    for (const div of this.wrapped.keys()) this.sizes.observe(div);
+  }
+
+  _wrapTooWide(entries) {
+    // All widths first, then the writes: one layout for the lot.
+    const tooWide = entries.map((e) => e.target).filter((div) => div.scrollWidth > div.clientWidth + 1);
+    for (const div of tooWide) {
+      const wrapped = this.wrapped.get(div);
+      if (!wrapped) continue;
+      this.wrapped.delete(div);
+      this.sizes.unobserve(div);
+      katex.render(wrapped, div, KATEX_OPTIONS);
+    }
   }
 }
-

@@ -1,10 +1,14 @@
 /**
  * @fileoverview The loss against the step: each step's sample loss and the mean
- * loss over D, drawn with uPlot, on a linear or a log scale.
+ * loss over D, drawn with uPlot, on a linear or a log scale.  While playing,
+ * the chart is drawn anew at most ten times a second, always with every loss
+ * received so far; the last frame is drawn when play stops.
  */
 
-import uPlot from '/vendor/uplot/uPlot.esm.js';
+import uPlot from '../lib/uplot.js';
 import { isTD } from '../state/td.js';
+
+const PLAYING_DRAW_MS = 100;
 
 export class LossChart {
   /** @param {HTMLElement} container */
@@ -14,6 +18,8 @@ export class LossChart {
     this.plot = null;
     this.log = null;
     this.drawn = -1;
+    this.drawnAt = -Infinity;
+    this.later = null; // the timer of a drawing put off while playing
     new ResizeObserver(() => this._resize()).observe(container);
     return this;
   }
@@ -67,7 +73,18 @@ export class LossChart {
     }
     const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}`;
     if (version === this.drawn) return;
+    const wait = this.drawnAt + PLAYING_DRAW_MS - performance.now();
+    if (state.play.playing && wait > 0) {
+      if (this.later === null) {
+        this.later = setTimeout(() => {
+          this.later = null;
+          this.render(state);
+        }, wait);
+      }
+      return;
+    }
     this.drawn = version;
+    this.drawnAt = performance.now();
     this.plot.setData([c.step, c.sample.map(this.positive), c.mean.map(this.positive)]);
     this.container.dataset.points = String(c.sample.filter((v) => v !== null).length);
   }

@@ -4,7 +4,7 @@
  * numbers change.
  */
 
-import { svgEl as el } from '../lib/dom.js';
+import { mark, setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
@@ -33,14 +33,31 @@ const FOCUS = coversEveryPhase({
   update_A: { computing: ['A'], source: ['A'] },
 }, 'the diagram’s highlighting');
 
-/** "δ^A_1 0.0123" as SVG text: symbol, raised letter, lowered index, value. */
-function setLabel(text, symbol, sup, index, value) {
-  text.replaceChildren();
+/**
+ * "δ^A_1 0.0123" as SVG text: symbol, raised letter, lowered index, value.
+ * Built once; the value is the part a step changes.
+ */
+function buildLabel(text, symbol, sup, index) {
   text.appendChild(document.createTextNode(symbol));
   if (sup) el('tspan', { 'baseline-shift': 'super', 'font-size': '70%' }, text).textContent = sup;
   el('tspan', { 'baseline-shift': 'sub', 'font-size': '70%' }, text).textContent = index;
-  const v = el('tspan', { dx: 6, class: 'num' }, text);
-  v.textContent = value;
+  return el('tspan', { dx: 6, class: 'num' }, text);
+}
+
+const SYMBOL = {
+  s: ['s', ''], psi: ['ψ', ''], x: ['x', ''], delta_A: ['δ', 'A'], theta: ['θ', ''],
+  y_hat: ['ŷ', ''], y: ['y', ''], delta_B: ['δ', 'B'],
+};
+
+/** The shape of the network the first session is asked for, before it exists; null when not known yet. */
+function draftShape(state) {
+  const c = state.draft;
+  if (!c || c.environment || c.hidden === undefined) return null;
+  const d = c.data || state.datasets.find((x) => x.name === c.dataset);
+  if (!d) return null;
+  const n_s = d.n_s ?? d.s[0].length;
+  const n_y = d.n_y ?? d.y[0].length;
+  return { n_s, n_y, hidden: c.hidden, bias: c.bias };
 }
 
 export class NetworkView {
@@ -119,10 +136,17 @@ export class NetworkView {
         const t = 0.35; // labels nearer the source, where the edges of a fan are apart
         const label = el('text', { x: x1 + t * (x2 - x1), y: y1 + t * (y2 - y1) - 4, class: 'edge-label', 'text-anchor': 'middle' }, g);
         const cell = { g, hit, line, label, name, a, b };
-        g.addEventListener('mouseenter', (e) => this._showTip(cell, e.clientX, e.clientY));
-        g.addEventListener('mousemove', (e) => this._showTip(cell, e.clientX, e.clientY));
+        g.addEventListener('mouseenter', (e) => {
+          this._describeNow(cell);
+          this._showTip(cell, e.clientX, e.clientY);
+        });
+        g.addEventListener('mousemove', (e) => {
+          this._describeNow(cell);
+          this._showTip(cell, e.clientX, e.clientY);
+        });
         g.addEventListener('mouseleave', () => this._hideTip());
         g.addEventListener('focus', () => {
+          this._describeNow(cell);
           const r = line.getBoundingClientRect();
           this._showTip(cell, r.left + r.width * t, r.top + r.height * t);
         });
@@ -155,20 +179,24 @@ export class NetworkView {
     shown.forEach((name, n) => {
       const y = cy - ((shown.length - 1) * 24) / 2 + n * 24 + 7;
       const t = el('text', { x: cx, y, 'text-anchor': 'middle', class: `val val-${name}`, id: `val-${name}-${sub(index)}` }, g);
-      lines.push({ name, t });
+      if (name === 'bias') t.textContent = '1 (bias)';
+      const value = name === 'bias' ? null : buildLabel(t, ...SYMBOL[name], sub(index));
+      lines.push({ name, t, value });
     });
     const title = el('title', {}, g);
+    if (isBias) title.textContent = 'bias unit: always 1';
     return { g, lines, title, isBias, index };
   }
 
   render(state) {
-    const cfg = state.session && state.session.config;
-    if (!cfg || !state.A) return;
+    const cfg = state.session ? state.session.config : draftShape(state);
+    if (!cfg) return;
     const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}`;
     if (key !== this.shapeKey) {
       this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);
       this.shapeKey = key;
     }
+    if (!state.A) return; // the session is on its way: its shape alone
     this.state = state;
     const t = state.trace;
     const sample = currentSample(state);
@@ -188,34 +216,27 @@ export class NetworkView {
       y: (k) => sample && sample.y[k],
       delta_B: (k) => on('delta_B') && t.delta_B[k],
     };
-    const symbol = {
-      s: ['s', ''], psi: ['ψ', ''], x: ['x', ''], delta_A: ['δ', 'A'], theta: ['θ', ''],
-      y_hat: ['ŷ', ''], y: ['y', ''], delta_B: ['δ', 'B'],
-    };
     for (const [group, nodes] of Object.entries(this.nodes)) {
       for (const node of nodes) {
         const tip = [];
-        for (const { name, t: text } of node.lines) {
-          if (name === 'bias') {
-            text.textContent = '1 (bias)';
-            continue;
-          }
+        for (const { name, value } of node.lines) {
+          if (name === 'bias') continue;
           const v = values[name](node.index);
           const shownValue = v === false || v === undefined || v === null ? '·' : fmt(v);
-          const [sym, sup] = symbol[name];
-          setLabel(text, sym, sup, sub(node.index), shownValue);
+          setText(value, shownValue);
+          const [sym, sup] = SYMBOL[name];
           tip.push(`${sym}${sup ? `^${sup}` : ''}_${sub(node.index)} = ${shownValue}`);
         }
-        node.title.textContent = node.isBias ? 'bias unit: always 1' : tip.join(', ');
-        node.g.classList.toggle('computing', focus.computing.includes(group) && !node.isBias);
+        if (!node.isBias) setText(node.title, tip.join(', '));
+        mark(node.g, 'computing', focus.computing.includes(group) && !node.isBias);
         const source = focus.source.includes(group) && !focus.computing.includes(group);
-        node.g.classList.toggle('source', source && (!node.isBias || BIAS_READ.has(phase)));
+        mark(node.g, 'source', source && (!node.isBias || BIAS_READ.has(phase)));
         const dead = group === 'hid' && !node.isBias && on('psi') && cfg.f_A === 'relu' && t.psi[node.index] <= 0;
-        node.g.classList.toggle('dead', Boolean(dead));
+        mark(node.g, 'dead', Boolean(dead));
       }
     }
-    this.lossText.textContent = on('loss') ? `L = ${fmt(t.loss)}` : '';
-    this.lossText.classList.toggle('computing', focus.computing.includes('loss'));
+    setText(this.lossText, on('loss') ? `L = ${fmt(t.loss)}` : '');
+    mark(this.lossText, 'computing', focus.computing.includes('loss'));
 
     // A gradient's label shows while it is computed and applied, then gives way.
     const showGrad = {
@@ -232,14 +253,16 @@ export class NetworkView {
       for (const row of this.edges[name]) {
         for (const cell of row) {
           const w = W[cell.a][cell.b];
-          cell.line.setAttribute('stroke-width', (1 + 8 * (Math.abs(w) / max)).toFixed(2));
-          cell.g.classList.toggle('neg', w < 0);
-          cell.g.classList.toggle('pos', w >= 0);
-          cell.g.classList.toggle('computing', focus.computing.includes(name));
-          cell.g.classList.toggle('source', focus.source.includes(name) && !focus.computing.includes(name));
-          cell.g.classList.toggle('faded', phase !== null && !focus.computing.includes(name) && !focus.source.includes(name));
-          cell.label.textContent = showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '';
-          cell.g.setAttribute('aria-label', this._describe(cell, w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null));
+          setAttr(cell.line, 'stroke-width', (1 + 8 * (Math.abs(w) / max)).toFixed(2));
+          mark(cell.g, 'neg', w < 0);
+          mark(cell.g, 'pos', w >= 0);
+          mark(cell.g, 'computing', focus.computing.includes(name));
+          mark(cell.g, 'source', focus.source.includes(name) && !focus.computing.includes(name));
+          mark(cell.g, 'faded', phase !== null && !focus.computing.includes(name) && !focus.source.includes(name));
+          setText(cell.label, showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '');
+          cell.describe = [w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null];
+          // While playing, an edge's exact value is written when it is hovered or focused.
+          if (!state.play.playing) this._describeNow(cell);
         }
       }
       this.maxWeight = { ...(this.maxWeight || {}), [name]: max };
@@ -256,6 +279,11 @@ export class NetworkView {
       const y2 = Number(cell.line.getAttribute('y2'));
       cell.label.setAttribute('y', String(y1 + 0.35 * (y2 - y1) - 4));
     }
+  }
+
+  /** The edge's accessible name from the values of the last render. */
+  _describeNow(cell) {
+    if (cell.describe) setAttr(cell.g, 'aria-label', this._describe(cell, ...cell.describe));
   }
 
   _describe(cell, w, g) {

@@ -3,7 +3,7 @@
  * the current phase highlighted.  Built once; render() only moves the highlight.
  */
 
-import katex from '/vendor/katex/katex.mjs';
+import katex from '../lib/katex.js';
 import { richText } from '../lib/dom.js';
 import { PHASES } from '../state/phases.js';
 

@@ -40,8 +40,18 @@ export class SampleEditor {
     this.key = key;
     this.sampleIndex = next;
     this.index.textContent = `#${next + 1}`;
-    this.fields.replaceChildren();
     const row = { s: state.data.s[next], y: state.data.y[next] };
+    // The next sample of the same data set: the same fields, new values.
+    const inputs = this.fields.querySelectorAll('input');
+    if (inputs.length === row.s.length + row.y.length && this.dataVersion === state.dataVersion) {
+      [...row.s, ...row.y].forEach((v, n) => {
+        inputs[n].value = String(v);
+        inputs[n].setAttribute('aria-label', `${inputs[n].dataset.kind}${n < row.s.length ? n + 1 : n - row.s.length + 1} of sample ${next + 1}`);
+      });
+      return;
+    }
+    this.dataVersion = state.dataVersion;
+    this.fields.replaceChildren();
     for (const kind of ['s', 'y']) {
       row[kind].forEach((v, i) => {
         const input = document.createElement('input');

@@ -20,6 +20,8 @@ export class ShareLinkView {
 
   render(state) {
     this.withWeights.checked = state.linkWeights;
-    if (state.session) this.field.value = linkToRun(state);
+    if (!state.session) return;
+    const link = linkToRun(state);
+    if (this.field.value !== link) this.field.value = link;
   }
 }

@@ -4,7 +4,7 @@
  * the divergence banner and the notice line.
  */
 
-import { byId } from '../lib/dom.js';
+import { byId, mark, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isTD } from '../state/td.js';
@@ -27,32 +27,37 @@ export class StatusView {
 
   render(state) {
     const $ = byId;
-    if (state.session) this.body.dataset.session = state.session.id;
+    const text = (id, value) => setText($(id), value);
+    if (state.session && this.body.dataset.session !== state.session.id) this.body.dataset.session = state.session.id;
     const c = state.counters;
-    $('step-count').textContent = String(c.step);
-    $('epoch-count').textContent = String(c.epoch);
+    text('step-count', String(c.step));
+    text('epoch-count', String(c.epoch));
     // TD mode: the state's features in words, episodes for epochs, the RMS value error for the mean loss.
     const td = isTD(state.session && state.session.config);
-    this.body.classList.toggle('td-mode', td);
-    $('epoch-label').textContent = td ? 'episodes' : 'epoch';
-    $('mean-loss-label').textContent = td ? 'RMS value error' : 'mean loss over D';
-    $('mean-loss').textContent = c.datasetLoss === null ? '—' : fmt(td ? c.rmsve : c.datasetLoss);
+    mark(this.body, 'td-mode', td);
+    text('epoch-label', td ? 'episodes' : 'epoch');
+    text('mean-loss-label', td ? 'RMS value error' : 'mean loss over D');
+    text('mean-loss', c.datasetLoss === null ? '—' : fmt(td ? c.rmsve : c.datasetLoss));
     const sample = currentSample(state);
     if (sample) {
-      const text = td
+      const shown = td
         ? sampleText(state.session.config, sample)
         : { index: `#${sample.index + 1}`, s: `(${sample.s.map(fmt).join(', ')})`, y: `(${sample.y.map(fmt).join(', ')})` };
-      $('sample-index').textContent = text.index;
-      $('sample-s').textContent = text.s;
-      $('sample-y').textContent = text.y;
+      text('sample-index', shown.index);
+      text('sample-s', shown.s);
+      text('sample-y', shown.y);
     }
-    $('sample-when').textContent = state.trace ? 'this step' : 'next step';
-    $('diverged').hidden = !state.diverged;
+    text('sample-when', state.trace ? 'this step' : 'next step');
+    show($('diverged'), Boolean(state.diverged));
     if (state.diverged) {
-      $('diverged-message').textContent = state.diverged.message;
-      $('diverged-advice').textContent = state.diverged.advice;
+      text('diverged-message', state.diverged.message);
+      text('diverged-advice', state.diverged.advice);
     }
-    $('notice').hidden = !state.notice;
-    $('notice').textContent = state.notice || '';
+    show($('notice'), Boolean(state.notice));
+    text('notice', state.notice || '');
   }
+}
+
+function show(element, on) {
+  if (element.hidden === on) element.hidden = !on;
 }

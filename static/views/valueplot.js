@@ -4,7 +4,7 @@
  * values endpoint (the state's `values`); this view only draws.
  */
 
-import uPlot from '/vendor/uplot/uPlot.esm.js';
+import uPlot from '../lib/uplot.js';
 import { fmt } from '../lib/format.js';
 import { isTD } from '../state/td.js';
 
