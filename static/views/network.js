@@ -7,11 +7,12 @@
 import { svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
+import { EDGE_LABEL, placeLabels } from './labels.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
 import { currentSample, shownWeights } from '../state/trace.js';
 
 const WIDTH = 740;
-const COL = { input: 60, hidden: 322, output: 656 };
+const COL = { input: 60, hidden: 352, output: 656 };
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
@@ -97,10 +98,14 @@ export class NetworkView {
     this._edges(edges, 'B', 'hidden', 'output', all(rows.hidden), n_y);
     if (strip) for (const cell of this.edges.A[0]) cell.g.id = `edge-A-active-${cell.b}`;
     this.nodes = { in: [], hid: [], out: [] };
+    this.boxes = [{ x: 0, y: 0, w: WIDTH, h: 30 }, { x: COL.output - 80, y: height - 34, w: 160, h: 26 }]; // heads, loss
+    if (strip) this.boxes.push({ x: 0, y: 30, w: COL.input + 52, h: height - 140 }); // the strip and its label
     for (let i = strip ? n_s : 0; i < rows.input; i++) this.nodes.in.push(this._node('input', i, i === n_s));
     for (let j = 0; j < rows.hidden; j++) this.nodes.hid.push(this._node('hidden', j, j === n_x));
     for (let k = 0; k < rows.output; k++) this.nodes.out.push(this._node('output', k, false));
     this.lossText = el('text', { x: COL.output, y: height - 14, 'text-anchor': 'middle', id: 'val-loss', class: 'loss-text' }, svg);
+    this.bounds = { x: 0, y: 0, w: WIDTH, h: height };
+    this._placeLabels();
   }
 
   _edges(parent, name, from, to, fromRows, nTo) {
@@ -116,9 +121,9 @@ export class NetworkView {
         const y2 = this.pos[to][b];
         const hit = el('line', { x1, y1, x2, y2, class: 'hit' }, g);
         const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
-        const t = 0.35; // labels nearer the source, where the edges of a fan are apart
-        const label = el('text', { x: x1 + t * (x2 - x1), y: y1 + t * (y2 - y1) - 4, class: 'edge-label', 'text-anchor': 'middle' }, g);
-        const cell = { g, hit, line, label, name, a, b };
+        const t = 0.35; // where along a focused edge its tooltip appears
+        const label = el('text', { class: 'edge-label', 'text-anchor': 'middle', 'aria-hidden': 'true' }, g);
+        const cell = { g, hit, line, label, name, a, b, ends: { x1, y1, x2, y2 } };
         g.addEventListener('mouseenter', (e) => this._showTip(cell, e.clientX, e.clientY));
         g.addEventListener('mousemove', (e) => this._showTip(cell, e.clientX, e.clientY));
         g.addEventListener('mouseleave', () => this._hideTip());
@@ -149,6 +154,7 @@ export class NetworkView {
     const kind = { input: 'in', hidden: 'hid', output: 'out' }[col];
     const g = el('g', { class: `node node-${kind}${isBias ? ' bias' : ''}`, id: `node-${kind}-${index}` }, this.svg);
     el('rect', { x: cx - w / 2, y: cy - h / 2, width: w, height: h, rx: 10 }, g);
+    this.boxes.push({ x: cx - w / 2, y: cy - h / 2, w, h });
     const lines = [];
     const names = isBias ? ['bias'] : { input: ['s'], hidden: ['psi', 'x', 'delta_A'], output: ['theta', 'y_hat', 'y', 'delta_B'] }[col];
     const shown = this.compact ? names.slice(0, 1) : names;
@@ -248,14 +254,26 @@ export class NetworkView {
 
   /** With the input strip: A's first row of edges follows the active input. */
   _moveActiveRow(a) {
+    if (this.edges.A[0].every((cell) => cell.a === a)) return;
     for (const cell of this.edges.A[0]) {
-      if (cell.a === a) continue;
       cell.a = a;
-      const y1 = this.pos.input[a];
-      for (const line of [cell.hit, cell.line]) line.setAttribute('y1', String(y1));
-      const y2 = Number(cell.line.getAttribute('y2'));
-      cell.label.setAttribute('y', String(y1 + 0.35 * (y2 - y1) - 4));
+      cell.ends.y1 = this.pos.input[a];
+      for (const line of [cell.hit, cell.line]) line.setAttribute('y1', String(cell.ends.y1));
     }
+    this._placeLabels();
+  }
+
+  /** Each gradient label where it covers no node, heading or other label; none where there is no room. */
+  _placeLabels() {
+    const cells = [...this.edges.A.flat(), ...this.edges.B.flat()];
+    const spots = placeLabels(cells.map((cell) => cell.ends), this.boxes, EDGE_LABEL, this.bounds);
+    cells.forEach(({ label }, i) => {
+      if (spots[i]) {
+        label.setAttribute('x', spots[i].x.toFixed(1));
+        label.setAttribute('y', (spots[i].y + EDGE_LABEL.baseline).toFixed(1));
+      }
+      label.setAttribute('display', spots[i] ? 'inline' : 'none');
+    });
   }
 
   _describe(cell, w, g) {
