@@ -11,8 +11,11 @@ import { EDGE_LABEL, placeLabels } from './labels.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
 import { currentSample, shownWeights } from '../state/trace.js';
 
-const WIDTH = 740;
-const COL = { input: 60, hidden: 352, output: 656 };
+// The full drawing, and a narrow one for phones: columns closer, headings short, so that its
+// numbers are still 12 px or more on a small screen (there is no room for gradient labels there).
+const WIDE = { width: 740, col: { input: 60, hidden: 352, output: 656 }, heads: ['inputs s', 'hidden: ψ = sA, x = f(ψ)', 'outputs: θ = xB, ŷ'] };
+const NARROW = { width: 556, col: { input: 54, hidden: 253, output: 477 }, heads: ['inputs s', 'hidden ψ, x', 'outputs θ, ŷ'] };
+const NARROW_SCREEN = '(max-width: 640px)';
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
@@ -55,6 +58,11 @@ export class NetworkView {
     this.tooltip = tooltip;
     this.onEdit = onEdit;
     this.shapeKey = null;
+    this.narrow = window.matchMedia(NARROW_SCREEN);
+    this.narrow.addEventListener('change', () => {
+      this.shapeKey = null;
+      if (this.state) this.render(this.state);
+    });
     return this;
   }
 
@@ -65,8 +73,10 @@ export class NetworkView {
     const pitch = compact ? 40 : 104;
     const tallest = strip ? Math.max(rows.hidden, rows.output, 3) : Math.max(rows.input, rows.hidden, rows.output);
     const height = Math.max(380, tallest * pitch + 80);
+    const { width: WIDTH, col: COL, heads: HEADS } = (this.geo = this.narrow.matches ? NARROW : WIDE);
     this.container.replaceChildren();
     const svg = el('svg', {
+      class: this.geo === NARROW ? 'narrow' : 'wide',
       viewBox: `0 0 ${WIDTH} ${height}`,
       role: 'group',
       'aria-label': `Network with ${n_s} inputs, ${n_x} hidden units and ${n_y} outputs`,
@@ -81,12 +91,7 @@ export class NetworkView {
     this.pos = { input: ys(rows.input), hidden: ys(rows.hidden), output: ys(rows.output) };
     this.strip = strip ? new InputStrip().build(svg, COL.input + 38, 44, height - 120, n_s) : null;
     if (strip) this.pos.input = [...Array(n_s).keys()].map((i) => this.strip.y(i)).concat(bias ? [height - 70] : []);
-    const heads = [
-      ['input', 'inputs s'],
-      ['hidden', 'hidden: ψ = sA, x = f(ψ)'],
-      ['output', 'outputs: θ = xB, ŷ'],
-    ];
-    for (const [col, label] of heads) {
+    for (const [col, label] of [['input', HEADS[0]], ['hidden', HEADS[1]], ['output', HEADS[2]]]) {
       el('text', { x: COL[col], y: 22, class: 'col-head', 'text-anchor': 'middle' }, svg).textContent =
         label;
     }
@@ -115,9 +120,9 @@ export class NetworkView {
       const row = [];
       for (let b = 0; b < nTo; b++) {
         const g = el('g', { class: `edge edge-${name}`, tabindex: 0, role: 'button', id: `edge-${name}-${a}-${b}` }, parent);
-        const x1 = COL[from] + wf / 2;
+        const x1 = this.geo.col[from] + wf / 2;
         const y1 = this.pos[from][a];
-        const x2 = COL[to] - wt / 2;
+        const x2 = this.geo.col[to] - wt / 2;
         const y2 = this.pos[to][b];
         const hit = el('line', { x1, y1, x2, y2, class: 'hit' }, g);
         const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
@@ -149,7 +154,7 @@ export class NetworkView {
   _node(col, index, isBias) {
     const [w, h0] = BOX[col];
     const h = this.compact ? 30 : isBias ? 44 : h0;
-    const cx = COL[col];
+    const cx = this.geo.col[col];
     const cy = this.pos[col][index];
     const kind = { input: 'in', hidden: 'hid', output: 'out' }[col];
     const g = el('g', { class: `node node-${kind}${isBias ? ' bias' : ''}`, id: `node-${kind}-${index}` }, this.svg);
@@ -170,7 +175,7 @@ export class NetworkView {
   render(state) {
     const cfg = state.session && state.session.config;
     if (!cfg || !state.A) return;
-    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}`;
+    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}/${this.narrow.matches}`;
     if (key !== this.shapeKey) {
       this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);
       this.shapeKey = key;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.test_td import choose, settle, type_setting
@@ -12,8 +14,9 @@ THE_THREE = ["#network", "#equations", "#loss-chart"]
 # Every label of the diagram and every node: boxes on screen, with what they are.
 BOXES = """() => {
   const shown = (e) => e.getAttribute('display') !== 'none' && e.textContent.trim() !== '';
-  const labels = [...document.querySelectorAll('#network-svg .edge-label, #network-svg .col-head, #network-svg .loss-text')];
-  const nodes = [...document.querySelectorAll('#network-svg .node rect')];
+  const svg = document.getElementById('network-svg');
+  const labels = [...svg.querySelectorAll('.edge-label, .col-head, .loss-text')];
+  const nodes = [...svg.querySelectorAll('.node rect')];
   const box = (e, kind) => {
     const r = e.getBoundingClientRect();
     return { kind, what: e.parentNode.id || e.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
@@ -24,7 +27,12 @@ BOXES = """() => {
 
 def overlapping(boxes: list[dict]) -> list[tuple[dict, dict]]:
     def meet(a, b):
-        return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+        return (
+            a["x"] < b["x"] + b["w"]
+            and b["x"] < a["x"] + a["w"]
+            and a["y"] < b["y"] + b["h"]
+            and b["y"] < a["y"] + a["h"]
+        )
 
     return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if meet(a, b)]
 
@@ -68,7 +76,9 @@ def test_the_diagram_the_equation_and_the_chart_share_one_screen(screen, present
         page.click("#presenter-toggle")
         page.wait_for_function("document.body.classList.contains('presenter')")
     size = page.viewport_size
-    page.screenshot(path=artifacts / f"screen-{size['width']}x{size['height']}{'-presenter' if presenter else ''}.png")
+    page.screenshot(
+        path=artifacts / f"screen-{size['width']}x{size['height']}{'-presenter' if presenter else ''}.png"
+    )
     shown = THE_THREE if not presenter else ["#network", "#equations"]
     for selector in shown:
         box = in_view(page, selector)
@@ -111,3 +121,73 @@ def test_no_label_covers_another_label_or_a_node(screen, settings, artifacts):
         page.screenshot(path=artifacts / f"labels-{'-'.join(settings.values()) or 'default'}-{phase}.png")
     edges = page.locator("#network-svg .edge-A").count()
     assert shown >= min(edges, 12)  # a label on every edge of A when there are a dozen or fewer
+
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 3,
+}
+
+
+@pytest.fixture
+def phone(browser, server_url):
+    context = browser.new_context(**PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    yield page
+    context.close()
+
+
+def test_a_phone_gets_large_targets_a_readable_diagram_and_then_the_equation(phone, artifacts):
+    page = phone
+    page.tap("#step")
+    settle(page)
+    page.screenshot(path=artifacts / "phone-390x844.png")
+    page.screenshot(path=artifacts / "phone-390x844-full.png", full_page=True)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    # a compact bar near the top; every control on the page is a target of 44 px or more
+    bar = page.eval_on_selector(".controls", "e => e.getBoundingClientRect().toJSON()")
+    assert bar["bottom"] <= 260, bar
+    small = page.eval_on_selector_all(
+        "button, select, input",
+        """els => els.filter(e => e.offsetWidth || e.offsetHeight).map(e => {
+            const target = e.type === 'checkbox' || e.type === 'file' ? e.closest('label') || e : e;
+            const r = target.getBoundingClientRect();
+            return [e.id || e.name || e.outerHTML.slice(0, 60), Math.round(r.width), Math.round(r.height)];
+        }).filter(([, w, h]) => w < 44 || h < 44)""",
+    )
+    assert small == []
+    # no keyboard hints on a touch screen
+    hints = page.eval_on_selector_all(
+        ".key-hint, .keys, .hint-pointer", "els => els.filter(e => e.offsetWidth).map(e => e.textContent)"
+    )
+    assert hints == []
+    assert not re.search(r"\([A-Z⇧]+\)", page.locator(".controls").inner_text())
+    # every text of the diagram is 12 px or more on the screen
+    sizes = page.eval_on_selector_all(
+        "#network-svg text",
+        """els => {
+            const svg = document.getElementById('network-svg');
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return els.filter(e => e.textContent.trim() && e.getBoundingClientRect().width).map(e =>
+                [e.id || e.className.baseVal, parseFloat(getComputedStyle(e).fontSize) * scale,
+                 e.getBoundingClientRect().height]);
+        }""",
+    )
+    assert len(sizes) >= 10
+    assert [s for s in sizes if s[1] < 12 or s[2] < 12] == []
+    # the current equation comes right after the diagram
+    panels = page.eval_on_selector_all(
+        ".panel",
+        "els => els.filter(e => e.offsetHeight).map(e => [e.className, e.getBoundingClientRect().top])",
+    )
+    diagram = next(top for name, top in panels if "diagram-panel" in name)
+    after = sorted((top, name) for name, top in panels if top > diagram)
+    assert "math-panel" in after[0][1], after
+    network = page.eval_on_selector("#network", "e => e.getBoundingClientRect().bottom")
+    equations = page.eval_on_selector("#equations", "e => e.getBoundingClientRect().top")
+    assert 0 < equations - network < 200, (network, equations)
+    assert page.locator("#equations .katex").count() >= 1
