@@ -96,6 +96,8 @@ export class NetworkView {
         label;
     }
     const edges = el('g', { class: 'edges' }, svg);
+    // Above every edge, and outside the edges' buttons: a button's name is its aria-label alone.
+    this.labelLayer = el('g', { class: 'edge-labels', 'aria-hidden': 'true' }, svg);
     this.edges = { A: [], B: [] };
     const all = (count) => [...Array(count).keys()];
     // With the strip, A's edges start from the active input (row 0 until the first render moves it) and the bias.
@@ -127,7 +129,7 @@ export class NetworkView {
         const hit = el('line', { x1, y1, x2, y2, class: 'hit' }, g);
         const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
         const t = 0.35; // where along a focused edge its tooltip appears
-        const label = el('text', { class: 'edge-label', 'text-anchor': 'middle', 'aria-hidden': 'true' }, g);
+        const label = el('text', { class: 'edge-label', 'text-anchor': 'middle', id: `label-${name}-${a}-${b}` }, this.labelLayer);
         const cell = { g, hit, line, label, name, a, b, ends: { x1, y1, x2, y2 } };
         g.addEventListener('mouseenter', (e) => this._showTip(cell, e.clientX, e.clientY));
         g.addEventListener('mousemove', (e) => this._showTip(cell, e.clientX, e.clientY));

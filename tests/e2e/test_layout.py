@@ -19,7 +19,7 @@ BOXES = """() => {
   const nodes = [...svg.querySelectorAll('.node rect')];
   const box = (e, kind) => {
     const r = e.getBoundingClientRect();
-    return { kind, what: e.parentNode.id || e.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
+    return { kind, what: e.id || e.parentNode.id || e.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
   };
   return [...labels.filter(shown).map((e) => box(e, 'label')), ...nodes.map((e) => box(e, 'node'))];
 }"""
@@ -117,7 +117,7 @@ def test_no_label_covers_another_label_or_a_node(screen, settings, artifacts):
         go_to_phase(page, phase)
         boxes = page.evaluate(BOXES)
         assert overlapping(boxes) == [], phase
-        shown = max(shown, sum(b["kind"] == "label" and b["what"].startswith("edge-") for b in boxes))
+        shown = max(shown, sum(b["kind"] == "label" and b["what"].startswith("label-") for b in boxes))
         page.screenshot(path=artifacts / f"labels-{'-'.join(settings.values()) or 'default'}-{phase}.png")
     edges = page.locator("#network-svg .edge-A").count()
     assert shown >= min(edges, 12)  # a label on every edge of A when there are a dozen or fewer
