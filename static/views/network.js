@@ -58,9 +58,10 @@ export class NetworkView {
     this.tooltip = tooltip;
     this.onEdit = onEdit;
     this.shapeKey = null;
-    this.narrow = window.matchMedia(NARROW_SCREEN);
-    this.narrow.addEventListener('change', () => {
-      this.shapeKey = null;
+    const screen = window.matchMedia(NARROW_SCREEN);
+    this.narrow = screen.matches; // read when the screen changes, never while rendering
+    screen.addEventListener('change', () => {
+      this.narrow = screen.matches;
       if (this.state) this.render(this.state);
     });
     return this;
@@ -73,7 +74,7 @@ export class NetworkView {
     const pitch = compact ? 40 : 104;
     const tallest = strip ? Math.max(rows.hidden, rows.output, 3) : Math.max(rows.input, rows.hidden, rows.output);
     const height = Math.max(380, tallest * pitch + 80);
-    const { width: WIDTH, col: COL, heads: HEADS } = (this.geo = this.narrow.matches ? NARROW : WIDE);
+    const { width: WIDTH, col: COL, heads: HEADS } = (this.geo = this.narrow ? NARROW : WIDE);
     this.container.replaceChildren();
     const svg = el('svg', {
       class: this.geo === NARROW ? 'narrow' : 'wide',
@@ -177,7 +178,7 @@ export class NetworkView {
   render(state) {
     const cfg = state.session && state.session.config;
     if (!cfg || !state.A) return;
-    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}/${this.narrow.matches}`;
+    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}/${this.narrow}`;
     if (key !== this.shapeKey) {
       this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);
       this.shapeKey = key;

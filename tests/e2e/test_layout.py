@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_td import choose, settle, type_setting
+from tests.e2e.test_td import choose, settle, td_mode, type_setting
 
 SCREENS = [(1280, 720), (1920, 1080)]
 THE_THREE = ["#network", "#equations", "#loss-chart"]
@@ -67,18 +67,19 @@ def in_view(page, selector: str) -> dict:
 
 
 @pytest.mark.parametrize("screen", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
-def test_the_diagram_the_equation_and_the_chart_share_one_screen(screen, presenter, artifacts):
+@pytest.mark.parametrize("mode", ["page", "presenter", "td"])
+def test_the_diagram_the_equation_and_the_chart_share_one_screen(screen, mode, artifacts):
     page = screen
+    presenter = mode == "presenter"
+    if mode == "td":
+        td_mode(page)
     page.click("#step")
     settle(page)
     if presenter:
         page.click("#presenter-toggle")
         page.wait_for_function("document.body.classList.contains('presenter')")
     size = page.viewport_size
-    page.screenshot(
-        path=artifacts / f"screen-{size['width']}x{size['height']}{'-presenter' if presenter else ''}.png"
-    )
+    page.screenshot(path=artifacts / f"screen-{size['width']}x{size['height']}-{mode}.png")
     shown = THE_THREE if not presenter else ["#network", "#equations"]
     for selector in shown:
         box = in_view(page, selector)
