@@ -33,9 +33,10 @@ export class ControlsView {
 
   render(state) {
     const $ = byId;
-    $('play').textContent = state.play.playing ? 'Pause (P)' : 'Play (P)';
+    // The names only: each button's key hint is a span of its own, hidden on touch screens.
+    $('play').querySelector('.name').textContent = state.play.playing ? 'Pause' : 'Play';
     $('play').setAttribute('aria-pressed', String(state.play.playing));
-    $('epoch').textContent = isTD(state.session && state.session.config) ? 'Episode (E)' : 'Epoch (E)';
+    $('epoch').querySelector('.name').textContent = isTD(state.session && state.session.config) ? 'Episode' : 'Epoch';
     const busy = working(state);
     for (const id of STEPPING) $(id).disabled = busy;
     $('quiz-toggle').setAttribute('aria-pressed', String(state.quizMode));

@@ -7,11 +7,15 @@
 import { mark, setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
+import { EDGE_LABEL, placeLabels } from './labels.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
 import { currentSample, shownWeights } from '../state/trace.js';
 
-const WIDTH = 740;
-const COL = { input: 60, hidden: 322, output: 656 };
+// The full drawing, and a narrow one for phones: columns closer, headings short, so that its
+// numbers are still 12 px or more on a small screen (there is no room for gradient labels there).
+const WIDE = { width: 740, col: { input: 60, hidden: 352, output: 656 }, heads: ['inputs s', 'hidden: ψ = sA, x = f(ψ)', 'outputs: θ = xB, ŷ'] };
+const NARROW = { width: 556, col: { input: 54, hidden: 253, output: 477 }, heads: ['inputs s', 'hidden ψ, x', 'outputs θ, ŷ'] };
+const NARROW_SCREEN = '(max-width: 640px)';
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
@@ -71,6 +75,12 @@ export class NetworkView {
     this.tooltip = tooltip;
     this.onEdit = onEdit;
     this.shapeKey = null;
+    const screen = window.matchMedia(NARROW_SCREEN);
+    this.narrow = screen.matches; // read when the screen changes, never while rendering
+    screen.addEventListener('change', () => {
+      this.narrow = screen.matches;
+      if (this.state) this.render(this.state);
+    });
     return this;
   }
 
@@ -81,8 +91,10 @@ export class NetworkView {
     const pitch = compact ? 40 : 104;
     const tallest = strip ? Math.max(rows.hidden, rows.output, 3) : Math.max(rows.input, rows.hidden, rows.output);
     const height = Math.max(380, tallest * pitch + 80);
+    const { width: WIDTH, col: COL, heads: HEADS } = (this.geo = this.narrow ? NARROW : WIDE);
     this.container.replaceChildren();
     const svg = el('svg', {
+      class: this.geo === NARROW ? 'narrow' : 'wide',
       viewBox: `0 0 ${WIDTH} ${height}`,
       role: 'group',
       'aria-label': `Network with ${n_s} inputs, ${n_x} hidden units and ${n_y} outputs`,
@@ -97,16 +109,13 @@ export class NetworkView {
     this.pos = { input: ys(rows.input), hidden: ys(rows.hidden), output: ys(rows.output) };
     this.strip = strip ? new InputStrip().build(svg, COL.input + 38, 44, height - 120, n_s) : null;
     if (strip) this.pos.input = [...Array(n_s).keys()].map((i) => this.strip.y(i)).concat(bias ? [height - 70] : []);
-    const heads = [
-      ['input', 'inputs s'],
-      ['hidden', 'hidden: ψ = sA, x = f(ψ)'],
-      ['output', 'outputs: θ = xB, ŷ'],
-    ];
-    for (const [col, label] of heads) {
+    for (const [col, label] of [['input', HEADS[0]], ['hidden', HEADS[1]], ['output', HEADS[2]]]) {
       el('text', { x: COL[col], y: 22, class: 'col-head', 'text-anchor': 'middle' }, svg).textContent =
         label;
     }
     const edges = el('g', { class: 'edges' }, svg);
+    // Above every edge, and outside the edges' buttons: a button's name is its aria-label alone.
+    this.labelLayer = el('g', { class: 'edge-labels', 'aria-hidden': 'true' }, svg);
     this.edges = { A: [], B: [] };
     const all = (count) => [...Array(count).keys()];
     // With the strip, A's edges start from the active input (row 0 until the first render moves it) and the bias.
@@ -114,10 +123,14 @@ export class NetworkView {
     this._edges(edges, 'B', 'hidden', 'output', all(rows.hidden), n_y);
     if (strip) for (const cell of this.edges.A[0]) cell.g.id = `edge-A-active-${cell.b}`;
     this.nodes = { in: [], hid: [], out: [] };
+    this.boxes = [{ x: 0, y: 0, w: WIDTH, h: 30 }, { x: COL.output - 80, y: height - 34, w: 160, h: 26 }]; // heads, loss
+    if (strip) this.boxes.push({ x: 0, y: 30, w: COL.input + 52, h: height - 140 }); // the strip and its label
     for (let i = strip ? n_s : 0; i < rows.input; i++) this.nodes.in.push(this._node('input', i, i === n_s));
     for (let j = 0; j < rows.hidden; j++) this.nodes.hid.push(this._node('hidden', j, j === n_x));
     for (let k = 0; k < rows.output; k++) this.nodes.out.push(this._node('output', k, false));
     this.lossText = el('text', { x: COL.output, y: height - 14, 'text-anchor': 'middle', id: 'val-loss', class: 'loss-text' }, svg);
+    this.bounds = { x: 0, y: 0, w: WIDTH, h: height };
+    this._placeLabels();
   }
 
   _edges(parent, name, from, to, fromRows, nTo) {
@@ -127,15 +140,15 @@ export class NetworkView {
       const row = [];
       for (let b = 0; b < nTo; b++) {
         const g = el('g', { class: `edge edge-${name}`, tabindex: 0, role: 'button', id: `edge-${name}-${a}-${b}` }, parent);
-        const x1 = COL[from] + wf / 2;
+        const x1 = this.geo.col[from] + wf / 2;
         const y1 = this.pos[from][a];
-        const x2 = COL[to] - wt / 2;
+        const x2 = this.geo.col[to] - wt / 2;
         const y2 = this.pos[to][b];
         const hit = el('line', { x1, y1, x2, y2, class: 'hit' }, g);
         const line = el('line', { x1, y1, x2, y2, class: 'wire' }, g);
-        const t = 0.35; // labels nearer the source, where the edges of a fan are apart
-        const label = el('text', { x: x1 + t * (x2 - x1), y: y1 + t * (y2 - y1) - 4, class: 'edge-label', 'text-anchor': 'middle' }, g);
-        const cell = { g, hit, line, label, name, a, b };
+        const t = 0.35; // where along a focused edge its tooltip appears
+        const label = el('text', { class: 'edge-label', 'text-anchor': 'middle', id: `label-${name}-${a}-${b}` }, this.labelLayer);
+        const cell = { g, hit, line, label, name, a, b, ends: { x1, y1, x2, y2 } };
         g.addEventListener('mouseenter', (e) => {
           this._describeNow(cell);
           this._showTip(cell, e.clientX, e.clientY);
@@ -168,11 +181,12 @@ export class NetworkView {
   _node(col, index, isBias) {
     const [w, h0] = BOX[col];
     const h = this.compact ? 30 : isBias ? 44 : h0;
-    const cx = COL[col];
+    const cx = this.geo.col[col];
     const cy = this.pos[col][index];
     const kind = { input: 'in', hidden: 'hid', output: 'out' }[col];
     const g = el('g', { class: `node node-${kind}${isBias ? ' bias' : ''}`, id: `node-${kind}-${index}` }, this.svg);
     el('rect', { x: cx - w / 2, y: cy - h / 2, width: w, height: h, rx: 10 }, g);
+    this.boxes.push({ x: cx - w / 2, y: cy - h / 2, w, h });
     const lines = [];
     const names = isBias ? ['bias'] : { input: ['s'], hidden: ['psi', 'x', 'delta_A'], output: ['theta', 'y_hat', 'y', 'delta_B'] }[col];
     const shown = this.compact ? names.slice(0, 1) : names;
@@ -191,7 +205,7 @@ export class NetworkView {
   render(state) {
     const cfg = state.session ? state.session.config : draftShape(state);
     if (!cfg) return;
-    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}`;
+    const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}/${this.narrow}`;
     if (key !== this.shapeKey) {
       this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);
       this.shapeKey = key;
@@ -271,14 +285,26 @@ export class NetworkView {
 
   /** With the input strip: A's first row of edges follows the active input. */
   _moveActiveRow(a) {
+    if (this.edges.A[0].every((cell) => cell.a === a)) return;
     for (const cell of this.edges.A[0]) {
-      if (cell.a === a) continue;
       cell.a = a;
-      const y1 = this.pos.input[a];
-      for (const line of [cell.hit, cell.line]) line.setAttribute('y1', String(y1));
-      const y2 = Number(cell.line.getAttribute('y2'));
-      cell.label.setAttribute('y', String(y1 + 0.35 * (y2 - y1) - 4));
+      cell.ends.y1 = this.pos.input[a];
+      for (const line of [cell.hit, cell.line]) line.setAttribute('y1', String(cell.ends.y1));
     }
+    this._placeLabels();
+  }
+
+  /** Each gradient label where it covers no node, heading or other label; none where there is no room. */
+  _placeLabels() {
+    const cells = [...this.edges.A.flat(), ...this.edges.B.flat()];
+    const spots = placeLabels(cells.map((cell) => cell.ends), this.boxes, EDGE_LABEL, this.bounds);
+    cells.forEach(({ label }, i) => {
+      if (spots[i]) {
+        label.setAttribute('x', spots[i].x.toFixed(1));
+        label.setAttribute('y', (spots[i].y + EDGE_LABEL.baseline).toFixed(1));
+      }
+      label.setAttribute('display', spots[i] ? 'inline' : 'none');
+    });
   }
 
   /** The edge's accessible name from the values of the last render. */
