@@ -1,0 +1,125 @@
+/**
+ * @fileoverview The class quiz.  The teacher picks an entry of the step on
+ * show and asks; the projector shows how many answered and the histogram of
+ * their answers, then the true value on it.  A student answers in a box of
+ * their own and, after the reveal, reads how close they were.
+ */
+
+import { byId, richText, svgEl } from '../lib/dom.js';
+import { count, fmt } from '../lib/format.js';
+import { parseNumber } from '../lib/parse.js';
+import { verdict } from '../views/quiz.js';
+import { isFollowing, isTeacher, quizEntries, quizLabel } from './classstate.js';
+
+const W = 420;
+const H = 150;
+const PAD = 22;
+
+/** Bars of `histogram` ({edges, counts}) with the true value `truth` drawn on it when known. */
+function drawHistogram(svg, histogram, truth) {
+  svg.replaceChildren();
+  const { edges, counts } = histogram || { edges: [], counts: [] };
+  if (!counts.length) return;
+  const low = edges[0];
+  const high = edges[edges.length - 1];
+  const x = (v) => PAD + ((v - low) / (high - low || 1)) * (W - 2 * PAD);
+  const most = Math.max(...counts, 1);
+  counts.forEach((n, i) => {
+    const h = (n / most) * (H - 2 * PAD);
+    const bar = svgEl('rect', { x: x(edges[i]) + 1, y: H - PAD - h, width: Math.max(1, x(edges[i + 1]) - x(edges[i]) - 2), height: h, class: 'class-bar' }, svg);
+    bar.dataset.count = String(n);
+    if (n) svgEl('text', { x: (x(edges[i]) + x(edges[i + 1])) / 2, y: H - PAD - h - 4, 'text-anchor': 'middle' }, svg).textContent = String(n);
+  });
+  svgEl('line', { x1: PAD, x2: W - PAD, y1: H - PAD, y2: H - PAD, class: 'class-axis' }, svg);
+  svgEl('text', { x: PAD, y: H - 4, 'text-anchor': 'start' }, svg).textContent = fmt(low);
+  svgEl('text', { x: W - PAD, y: H - 4, 'text-anchor': 'end' }, svg).textContent = fmt(high);
+  if (truth !== null && truth !== undefined) {
+    svgEl('line', { x1: x(truth), x2: x(truth), y1: PAD / 2, y2: H - PAD, class: 'class-truth', id: 'class-truth' }, svg);
+    svgEl('text', { x: x(truth), y: PAD / 2, 'text-anchor': 'middle', class: 'class-truth-label' }, svg).textContent = `true ${fmt(truth)}`;
+  }
+}
+
+export class QuizPanelView {
+  /** @param {{ask, reveal, answer}} on  ask(quiz), reveal(), answer(a number, or an Error saying what was typed wrong) */
+  init(on) {
+    const $ = byId;
+    this.teacher = $('class-quiz');
+    this.student = $('class-answer');
+    this.entry = $('class-quiz-entry');
+    this.histogram = $('class-histogram');
+    if (!this.teacher || !this.student || !this.entry || !this.histogram) throw new Error('QuizPanelView needs #class-quiz and #class-answer');
+    this.histogram.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    this.entries = [];
+    this.teacher.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const picked = this.entries[this.entry.selectedIndex];
+      if (picked) on.ask({ target: picked.target, index: picked.index });
+    });
+    $('class-reveal').addEventListener('click', on.reveal);
+    this.student.addEventListener('submit', (e) => {
+      e.preventDefault();
+      on.answer(parseNumber($('class-answer-value').value, 'your answer'));
+    });
+    this.asked = null;
+    return this;
+  }
+
+  render(state) {
+    this.renderTeacher(state);
+    this.renderStudent(state);
+  }
+
+  renderTeacher(state) {
+    const $ = byId;
+    const c = state.classroom;
+    this.teacher.hidden = !isTeacher(state);
+    if (this.teacher.hidden) return;
+    const entries = quizEntries(state.trace);
+    const key = entries.map((e) => e.label).join('|');
+    if (key !== this.entriesKey) {
+      const before = this.entry.selectedIndex;
+      this.entry.replaceChildren(...entries.map((e) => new Option(e.label.replace(/[_^]\{([^}]*)\}/g, '$1'), e.label)));
+      this.entry.selectedIndex = Math.min(Math.max(before, 0), entries.length - 1);
+      this.entries = entries;
+      this.entriesKey = key;
+    }
+    const q = c.quiz;
+    $('class-ask').disabled = !entries.length;
+    $('class-reveal').disabled = !q || q.revealed || !state.trace;
+    const roster = c.roster || { answered: 0, joined: 0, histogram: null };
+    $('class-quiz-results').hidden = !q;
+    if (!q) {
+      $('class-quiz-status').textContent = entries.length ? 'Ask the class for a value of this step.' : 'Take a step to ask the class about it.';
+      return;
+    }
+    richText($('class-quiz-status'), `Asked: ${quizLabel(q)}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
+    $('class-answered').textContent = String(roster.answered);
+    drawHistogram(this.histogram, roster.histogram, q.revealed ? q.value : null);
+    $('class-quiz-truth').textContent = q.revealed ? `The true value: ${fmt(q.value)}` : '';
+  }
+
+  renderStudent(state) {
+    const $ = byId;
+    const c = state.classroom;
+    const q = c && c.role === 'student' && !c.ended ? c.quiz : null;
+    this.student.hidden = !q;
+    if (!q) return;
+    const fresh = this.asked !== `${q.target}${q.index}`;
+    if (fresh) {
+      richText($('class-answer-prompt'), `Class question: what is ${quizLabel(q)} of this step?`);
+      $('class-answer-value').value = c.answer === null || c.answer === undefined ? '' : String(c.answer);
+      this.asked = `${q.target}${q.index}`;
+    }
+    $('class-answer-value').disabled = q.revealed;
+    $('class-answer-send').disabled = q.revealed;
+    const sent = c.answer === null || c.answer === undefined ? 'Not answered yet.' : `Sent: ${fmt(c.answer)}${q.revealed ? '' : ' (you may change it until the reveal)'}.`;
+    $('class-answer-status').textContent = c.error ? c.error : sent;
+    let result = '';
+    if (q.revealed) {
+      const mine = c.result ? c.result.answer : c.answer;
+      result = mine === null || mine === undefined ? `The true value: ${fmt(q.value)}. You did not answer.` : verdict(mine, q.value);
+    }
+    $('class-result').textContent = result;
+    this.student.dataset.following = String(isFollowing(state));
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * @fileoverview The teacher's side of a class: start it for the session on
+ * show, drive it over the teacher's socket (hello with the key first), keep
+ * the roster, and tell the students the phase on show.  Steps, play frames
+ * and resets reach the students from the server itself, which sees the
+ * teacher's session move.
+ */
+
+import { guarded } from '../control/queue.js';
+import { render } from '../control/render.js';
+import { isLost, retryDelay } from '../state/reconnect.js';
+import { state } from '../state/store.js';
+import { classApi, teacherSocket } from './classapi.js';
+import { newClassroom, phaseName, trueValue } from './classstate.js';
+
+const KEPT = 'backprop-class-teacher'; // sessionStorage: this tab's class {code, key}
+
+let socket = null;
+let retries = 0;
+let sentPhase = null; // the phase the students were last told
+
+function connect() {
+  const c = state.classroom;
+  socket = teacherSocket(c.code, {
+    onOpen: (s) => {
+      s.send({ type: 'hello', key: c.key });
+      c.connected = true;
+      retries = 0;
+      sentPhase = undefined; // tell them again: a phase may have been lost with the socket
+      syncPhase(state);
+    },
+    onMessage,
+    onClose,
+  });
+}
+
+function onMessage(msg) {
+  const c = state.classroom;
+  if (!c) return;
+  if (msg.type === 'roster') c.roster = msg;
+  else if (msg.type === 'error') state.notice = `The class: ${msg.message}`;
+  else return;
+  render();
+}
+
+function onClose(code, reason) {
+  const c = state.classroom;
+  socket = null;
+  if (!c) return;
+  c.connected = false;
+  const delay = isLost(code) ? retryDelay(retries) : null;
+  if (delay !== null) {
+    retries += 1;
+    setTimeout(() => state.classroom === c && connect(), delay * 1000);
+  } else {
+    c.ended = reason || 'the class ended';
+    sessionStorage.removeItem(KEPT);
+  }
+  render();
+}
+
+function send(type, fields = {}) {
+  if (!socket || !socket.send({ type, ...fields })) state.notice = 'The class is reconnecting; try again in a moment.';
+}
+
+/** Tell the students the phase on show, when it changed (called after every redraw). */
+export function syncPhase(s) {
+  if (!isDriving(s) || !socket || !socket.open) return;
+  const name = phaseName(s);
+  if (name === sentPhase) return;
+  sentPhase = name;
+  if (name !== null) socket.send({ type: 'view', phase: name });
+}
+
+function isDriving(s) {
+  const c = s.classroom;
+  return !!c && c.role === 'teacher' && !c.ended && s.session && s.session.id === c.sessionId;
+}
+
+export const teacher = {
+  /** A class of the session on show: POST, keep the key for this tab, open the socket. */
+  start: () =>
+    guarded(async () => {
+      if (!state.session || (state.classroom && !state.classroom.ended)) return;
+      const body = await classApi.start(state.session.id);
+      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key }));
+      state.classroom = newClassroom('teacher', body.code, {
+        joinUrl: body.join_url, key: body.teacher_key, sessionId: state.session.id,
+      });
+      sentPhase = null;
+      connect();
+    }),
+  toggleJoin: () => {
+    state.classroom.showJoin = !state.classroom.showJoin;
+    render();
+  },
+  togglePause: () => {
+    const c = state.classroom;
+    c.paused = !c.paused;
+    send(c.paused ? 'pause' : 'resume');
+    render();
+  },
+  toggleRelease: () => {
+    const c = state.classroom;
+    c.released = !c.released;
+    send(c.released ? 'release' : 'gather');
+    render();
+  },
+  /** Ask the class for one entry of the step on show. */
+  ask: (quiz) => {
+    if (!state.trace) return;
+    state.classroom.quiz = { ...quiz, revealed: false, value: null };
+    send('quiz', { target: quiz.target, index: quiz.index });
+    render();
+  },
+  reveal: () => {
+    const q = state.classroom.quiz;
+    if (!q || q.revealed) return;
+    if (!state.trace) return;
+    q.revealed = true;
+    q.value = trueValue(state.trace, q); // the server's too: the entry of the last step
+    send('reveal');
+    render();
+  },
+  end: () =>
+    guarded(async () => {
+      const c = state.classroom;
+      if (!c || c.ended) return;
+      if (socket) socket.close();
+      socket = null;
+      await classApi.end(c.code, c.key).catch(() => {}); // already over is over
+      c.ended = 'you ended the class';
+      c.connected = false;
+      sessionStorage.removeItem(KEPT);
+    }),
+};
