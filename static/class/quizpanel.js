@@ -11,6 +11,9 @@ import { parseNumber } from '../lib/parse.js';
 import { verdict } from '../views/quiz.js';
 import { isFollowing, isTeacher, quizEntries, quizLabel } from './classstate.js';
 
+/** A label as an option's plain text: δ^{B}_{1} as δB_1. */
+const plain = (label) => label.replace(/\^\{([^}]*)\}/g, '$1').replace(/_\{([^}]*)\}/g, '_$1');
+
 const W = 420;
 const H = 150;
 const PAD = 22;
@@ -35,7 +38,9 @@ function drawHistogram(svg, histogram, truth) {
   svgEl('text', { x: W - PAD, y: H - 4, 'text-anchor': 'end' }, svg).textContent = fmt(high);
   if (truth !== null && truth !== undefined) {
     svgEl('line', { x1: x(truth), x2: x(truth), y1: PAD / 2, y2: H - PAD, class: 'class-truth', id: 'class-truth' }, svg);
-    svgEl('text', { x: x(truth), y: PAD / 2, 'text-anchor': 'middle', class: 'class-truth-label' }, svg).textContent = `true ${fmt(truth)}`;
+    const at = x(truth);
+    const anchor = at > W * 0.75 ? 'end' : at < W * 0.25 ? 'start' : 'middle'; // the label stays inside
+    svgEl('text', { x: at, y: PAD / 2, 'text-anchor': anchor, class: 'class-truth-label' }, svg).textContent = `true ${fmt(truth)}`;
   }
 }
 
@@ -78,7 +83,7 @@ export class QuizPanelView {
     const key = entries.map((e) => e.label).join('|');
     if (key !== this.entriesKey) {
       const before = this.entry.selectedIndex;
-      this.entry.replaceChildren(...entries.map((e) => new Option(e.label.replace(/[_^]\{([^}]*)\}/g, '$1'), e.label)));
+      this.entry.replaceChildren(...entries.map((e) => new Option(plain(e.label), e.label)));
       this.entry.selectedIndex = Math.min(Math.max(before, 0), entries.length - 1);
       this.entries = entries;
       this.entriesKey = key;
