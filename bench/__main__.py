@@ -1,4 +1,4 @@
-"""`python -m bench`: measure (a)-(g) in one run and write BENCHMARKS.md.
+"""`python -m bench`: measure (a)-(h) in one run and write BENCHMARKS.md.
 
     python -m bench                   # the full run, about five minutes
     python -m bench --smoke --out -   # seconds: checks that every part still runs, times mean nothing
@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import core_bench, heavy_bench, http_bench, play_bench, redis_bench, report
+from bench import class_bench, core_bench, heavy_bench, http_bench, play_bench, redis_bench, report
 from bench.server import running_server
 from bench.stats import machine
 
@@ -35,9 +35,13 @@ class Plan:
     heavy_seconds: float = 8.0
     redis_rounds: int = 3
     redis_seconds: int = 10
+    class_students: int = 300
+    class_procs: int = 3
+    class_rate: int = 30
+    class_seconds: float = 10.0
 
 
-SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1)
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1, 6, 2, 30, 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     with running_server() as server:
         heavy = heavy_bench.heavy_mix(server, plan.heavy_seconds)
     redis = _redis(plan)
+    print(f"(h) a class of {plan.class_students} following a teacher who plays ...", flush=True)
+    with running_server() as server:
+        klass = class_bench.class_hall(
+            server, plan.class_students, plan.class_procs, plan.class_rate, plan.class_seconds
+        )
     after = machine()
 
     text = report.markdown(before, after, plan, single, ff, http, inside, play, sizes, args.smoke, redis)
-    text += report.heavy_section(heavy) + report.redis_section(plan, redis)
-    return _write(text, args.out, report.targets(single, ff, http, play, redis))
+    text += report.heavy_section(heavy) + report.redis_section(plan, redis) + class_bench.section(klass)
+    rows = report.targets(single, ff, http, play, redis) + class_bench.targets(klass)
+    return _write(text, args.out, rows)
 
 
 def _redis(plan: Plan) -> dict | None:
