@@ -24,6 +24,7 @@ const KEPT = 'backprop-class-student'; // sessionStorage: this tab's student id,
 
 let socket = null;
 let retries = 0;
+let ownChart = false; // the chart holds an own run's losses (released): the next snapshot starts it over
 
 function studentId() {
   let id = sessionStorage.getItem(KEPT);
@@ -70,7 +71,8 @@ function onSnapshot(msg) {
   const c = state.classroom;
   Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
   if (!c.following) return; // released with an own session: that stays on show
-  followSession(msg.config, msg.state, true);
+  followSession(msg.config, msg.state, !ownChart);
+  ownChart = false;
   if (msg.trace) {
     state.trace = completeTrace(msg.trace, msg.config);
     state.A = msg.trace.A;
@@ -127,6 +129,7 @@ async function gather() {
   stopPlaying();
   if (state.session && state.session.id) api.remove(state.session.id).catch(() => {});
   c.following = true;
+  ownChart = true;
   if (socket) socket.close();
   connect();
 }
