@@ -11,7 +11,7 @@ import { isFollowing } from './classstate.js';
 import { JoinPanelView } from './joinpanel.js';
 import { QuizPanelView } from './quizpanel.js';
 import { sendAnswer, startStudent } from './student.js';
-import { syncPhase, teacher } from './teacher.js';
+import { syncClass, teacher } from './teacher.js';
 
 // The page's keys that drive a session; a following student's page leaves them alone.
 const DRIVING_KEYS = new Set(['n', 's', 'e', 'p', ' ', 'r', 'q', 'g', 'escape', '[', ']']);
@@ -28,7 +28,7 @@ export function classViews() {
     new JoinPanelView().init(teacher),
     new QuizPanelView().init({ ask: teacher.ask, reveal: teacher.reveal, answer: sendAnswer }),
     new BannerView().init(document.body),
-    { render: syncPhase }, // the teacher's students are told the phase on show
+    { render: syncClass }, // the teacher's students follow its session and the phase on show
   ];
 }
 

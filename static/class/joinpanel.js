@@ -41,7 +41,7 @@ export class JoinPanelView {
     $('class-bar-state').textContent = c.ended
       ? `ended: ${c.ended}`
       : !c.connected ? 'connecting…' : state.session && state.session.id !== c.sessionId
-        ? 'the settings changed: students still follow the run the class started with (end it and start a new class to share this one)'
+        ? 'moving the class to the new settings…'
         : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow';
     for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) $(id).disabled = !teaching;
     $('class-join-toggle').setAttribute('aria-pressed', String(c.showJoin));

@@ -85,7 +85,10 @@ const HANDLERS = {
   snapshot: onSnapshot,
   step: (msg) => isFollowing(state) && followStep(msg),
   frame: (msg) => isFollowing(state) && followStep(msg),
-  session: (msg) => isFollowing(state) && followSession(msg.config, msg.state),
+  session: (msg) => {
+    if ('quiz' in msg) Object.assign(state.classroom, { quiz: msg.quiz, answer: null, result: null });
+    if (isFollowing(state)) followSession(msg.config, msg.state);
+  },
   view: (msg) => {
     if (isFollowing(state)) state.phase = phaseOf(msg.phase, state.trace);
   },

@@ -18,6 +18,7 @@ const KEPT = 'backprop-class-teacher'; // sessionStorage: this tab's class {code
 let socket = null;
 let retries = 0;
 let sentPhase = null; // the phase the students were last told
+let moving = null; // the session the class was asked to follow, until the server says done
 
 function connect() {
   const c = state.classroom;
@@ -27,7 +28,8 @@ function connect() {
       c.connected = true;
       retries = 0;
       sentPhase = undefined; // tell them again: a phase may have been lost with the socket
-      syncPhase(state);
+      moving = null;
+      syncClass(state);
     },
     onMessage,
     onClose,
@@ -39,7 +41,10 @@ function onMessage(msg) {
   if (!c) return;
   if (msg.type === 'roster') c.roster = msg;
   else if (msg.type === 'error') state.notice = `The class: ${msg.message}`;
-  else return;
+  else if (msg.type === 'done' && msg.of === 'follow') {
+    Object.assign(c, { sessionId: moving, quiz: null });
+    sentPhase = null;
+  } else return;
   render();
 }
 
@@ -63,9 +68,25 @@ function send(type, fields = {}) {
   if (!socket || !socket.send({ type, ...fields })) state.notice = 'The class is reconnecting; try again in a moment.';
 }
 
-/** Tell the students the phase on show, when it changed (called after every redraw). */
-export function syncPhase(s) {
-  if (!isDriving(s) || !socket || !socket.open) return;
+/**
+ * After every redraw: a new session (new settings) is the class's from now on, and the
+ * students are told the phase on show when it changed.
+ */
+export function syncClass(s) {
+  const c = s.classroom;
+  if (!c || c.role !== 'teacher' || c.ended || !s.session || !socket || !socket.open) return;
+  if (s.session.id !== c.sessionId) {
+    if (moving !== s.session.id) {
+      moving = s.session.id; // asked once: a refusal is in the notice line, not asked again
+      socket.send({ type: 'follow', session: moving });
+    }
+    return;
+  }
+  syncPhase(s);
+}
+
+function syncPhase(s) {
+  if (!isDriving(s)) return;
   const name = phaseName(s);
   if (name === sentPhase) return;
   sentPhase = name;
