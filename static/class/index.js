@@ -11,7 +11,7 @@ import { isFollowing } from './classstate.js';
 import { JoinPanelView } from './joinpanel.js';
 import { QuizPanelView } from './quizpanel.js';
 import { sendAnswer, startStudent } from './student.js';
-import { syncClass, teacher } from './teacher.js';
+import { resumeTeaching, syncClass, teacher } from './teacher.js';
 
 // The page's keys that drive a session; a following student's page leaves them alone.
 const DRIVING_KEYS = new Set(['n', 's', 'e', 'p', ' ', 'r', 'q', 'g', 'escape', '[', ']']);
@@ -32,10 +32,17 @@ export function classViews() {
   ];
 }
 
-/** A student's page follows its class; any other page starts as `bootPage` does. */
-export function bootClassroom(bootPage) {
+/**
+ * A student's page follows its class; any other page starts as `bootPage` does, and goes on
+ * teaching the class this tab started before a reload.
+ */
+export async function bootClassroom(bootPage) {
   const code = document.body.dataset.class;
-  if (!code) return bootPage();
+  if (!code) {
+    await bootPage();
+    resumeTeaching();
+    return undefined;
+  }
   window.addEventListener('keydown', blockKeys, true);
   return startStudent(code);
 }

@@ -98,6 +98,17 @@ function isDriving(s) {
   return !!c && c.role === 'teacher' && !c.ended && s.session && s.session.id === c.sessionId;
 }
 
+/** After a reload: the class this tab started goes on, following the page's new session. */
+export function resumeTeaching() {
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+  if (!kept || !state.session || state.classroom) return;
+  state.classroom = newClassroom('teacher', kept.code, {
+    key: kept.key, joinUrl: `${location.origin}/c/${kept.code}`, sessionId: null, showJoin: false,
+  });
+  connect();
+  render();
+}
+
 export const teacher = {
   /** A class of the session on show: POST, keep the key for this tab, open the socket. */
   start: () =>

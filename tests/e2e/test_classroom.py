@@ -198,6 +198,17 @@ def test_pause_release_gather_and_end(room):
     assert response.status == 404
 
 
+def test_a_teacher_who_reloads_goes_on_teaching_the_same_class(room):
+    t = room.teacher
+    t.reload()
+    t.locator("body[data-ready=true]").wait_for()
+    t.wait_for_function(f"document.querySelector('#class-bar-code').textContent === '{room.code}'")
+    t.wait_for_function("document.querySelector('#class-bar-state').textContent === 'students follow'")
+    t.click("#step")
+    t.wait_for_function("document.querySelector('#step-count').textContent === '1'")
+    same_as_teacher(room)
+
+
 def test_a_phone_student_has_the_equation_and_the_question_on_the_first_screen(room, artifacts):
     t = room.teacher
     t.click("#class-join-hide")
