@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
+import urllib.request
 
 import orjson
 from websockets.asyncio.client import connect
@@ -37,15 +38,12 @@ def _runner():
 
 
 async def _student(url: str, ready: list, window, arrivals: list) -> None:
+    """One student: the snapshot, then frames until the class ends (the server closes)."""
     async with connect(url, max_queue=None, open_timeout=60) as ws:
         first = await ws.recv()
         assert first.startswith('{"type":"snapshot"'), first[:80]
         ready.append(1)
-        while window[1] == 0.0 or time.monotonic() < window[1]:
-            try:
-                message = await asyncio.wait_for(ws.recv(), timeout=1.0)
-            except TimeoutError:
-                continue
+        async for message in ws:
             now = time.monotonic()
             if window[0] and window[0] <= now < window[1] and message.startswith('{"type":"frame"'):
                 arrivals.append(now)
@@ -109,7 +107,8 @@ def class_hall(server: Server, students: int, procs: int, rate: int, seconds: fl
     """One class of `students` following a teacher who plays at `rate` for `seconds`."""
     player = _player_frame_cpu(server, rate, seconds)
     sid = server.new_session(**CONFIG)
-    code = server.post("/api/classes", {"session": sid})["code"]
+    made = server.post("/api/classes", {"session": sid})
+    code = made["code"]
     ws = server.url.replace("http://", "ws://")
     student_url = f"{ws}/api/classes/{code}/student"
     ctx = multiprocessing.get_context("spawn")
@@ -139,6 +138,7 @@ def class_hall(server: Server, students: int, procs: int, rate: int, seconds: fl
             return cpu, await task
 
         cpu, teacher_frames = _runner()(teach())
+        _end(server, code, made["teacher_key"])  # every student's socket closes
         records = [r for _ in workers for r in done.get(timeout=60)]
     finally:
         for w in workers:
@@ -166,6 +166,14 @@ def class_hall(server: Server, students: int, procs: int, rate: int, seconds: fl
         "student_us": us_per_student_frame,
         "ratio": us_per_student_frame / player["us_per_frame"] if player["us_per_frame"] else float("nan"),
     }
+
+
+def _end(server: Server, code: str, key: str) -> None:
+    request = urllib.request.Request(
+        f"{server.url}/api/classes/{code}", method="DELETE", headers={"X-Teacher-Key": key}
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
 
 
 # ---------------------------------------------------------------- the report
