@@ -7,6 +7,7 @@
 
 import { byId } from '../lib/dom.js';
 import { isFollowing } from './classstate.js';
+import { putProp, putText } from './put.js';
 
 // Where the controls that change the session are; the log scale and presenter mode stay the student's.
 const DRIVING = '.controls button, .controls select, #settings :is(input, select, button), #hand-preset, '
@@ -29,17 +30,20 @@ export class BannerView {
     const following = isFollowing(state);
     this.body.classList.toggle('class-student', student);
     this.body.classList.toggle('class-following', following && !c.ended);
-    this.banner.hidden = !student;
-    this.cover.hidden = !student || !c.paused || !!c.ended;
-    this.disable(following);
+    putProp(this.banner, 'hidden', !student);
+    putProp(this.cover, 'hidden', !student || !c.paused || !!c.ended);
+    if (following !== this.following) this.disable(following); // the settings form may have been rebuilt meanwhile
+    else if (following) this.disable(true);
+    this.following = following;
     if (!student) return;
-    this.body.dataset.classState = c.ended ? 'ended' : !c.following ? 'released' : c.connected ? 'following' : 'connecting';
-    byId('class-banner-code').textContent = c.code;
-    byId('class-banner-text').textContent = c.ended
+    const now = c.ended ? 'ended' : !c.following ? 'released' : c.connected ? 'following' : 'connecting';
+    if (this.body.dataset.classState !== now) this.body.dataset.classState = now;
+    putText('class-banner-code', c.code);
+    putText('class-banner-text', c.ended
       ? `Class ended: ${c.ended}.`
       : !c.following ? 'Released: this run is yours now, with every control. The teacher will gather the class.'
-        : c.connected ? 'You follow the teacher: the page shows what the projector shows.' : 'Connecting to the class…';
-    byId('class-banner-own').hidden = !c.ended;
+        : c.connected ? 'You follow the teacher: the page shows what the projector shows.' : 'Connecting to the class…');
+    putProp(byId('class-banner-own'), 'hidden', !c.ended);
   }
 
   /** The driving controls off while following; those turned off here are turned on again after. */

@@ -7,6 +7,7 @@
 import { byId } from '../lib/dom.js';
 import { count } from '../lib/format.js';
 import { isTeacher } from './classstate.js';
+import { putAttr, putProp, putText } from './put.js';
 import { qrSvg } from './qr.js';
 
 export class JoinPanelView {
@@ -30,28 +31,28 @@ export class JoinPanelView {
     const $ = byId;
     const c = state.classroom;
     const teaching = isTeacher(state);
-    this.start.hidden = !!c && c.role === 'student';
-    this.start.disabled = teaching || !state.session;
-    this.bar.hidden = !c || c.role !== 'teacher';
-    this.panel.hidden = !teaching || !c.showJoin;
+    putProp(this.start, 'hidden', !!c && c.role === 'student');
+    putProp(this.start, 'disabled', teaching || !state.session);
+    putProp(this.bar, 'hidden', !c || c.role !== 'teacher');
+    putProp(this.panel, 'hidden', !teaching || !c.showJoin);
     if (!c || c.role !== 'teacher') return;
     const joined = c.roster ? c.roster.joined : 0;
-    $('class-bar-code').textContent = c.code;
-    $('class-bar-joined').textContent = count(joined);
-    $('class-bar-state').textContent = c.ended
+    putText('class-bar-code', c.code);
+    putText('class-bar-joined', count(joined));
+    putText('class-bar-state', c.ended
       ? `ended: ${c.ended}`
       : !c.connected ? 'connecting…' : state.session && state.session.id !== c.sessionId
         ? 'moving the class to the new settings…'
-        : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow';
-    for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) $(id).disabled = !teaching;
-    $('class-join-toggle').setAttribute('aria-pressed', String(c.showJoin));
-    $('class-pause').textContent = c.paused ? 'Resume everyone' : 'Pause everyone';
-    $('class-pause').setAttribute('aria-pressed', String(c.paused));
-    $('class-release').textContent = c.released ? 'Gather the class' : 'Release the class';
+        : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow');
+    for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) putProp($(id), 'disabled', !teaching);
+    putAttr($('class-join-toggle'), 'aria-pressed', String(c.showJoin));
+    putText('class-pause', c.paused ? 'Resume everyone' : 'Pause everyone');
+    putAttr($('class-pause'), 'aria-pressed', String(c.paused));
+    putText('class-release', c.released ? 'Gather the class' : 'Release the class');
     if (!teaching) return;
-    $('class-code').textContent = c.code;
-    $('class-url').textContent = c.joinUrl;
-    $('class-joined').textContent = count(joined);
+    putText('class-code', c.code);
+    putText('class-url', c.joinUrl);
+    putText('class-joined', count(joined));
     if (this.drawnUrl !== c.joinUrl) {
       const svg = qrSvg(c.joinUrl, 320);
       svg.setAttribute('aria-label', `QR code of ${c.joinUrl}`);

@@ -5,11 +5,12 @@
  * their own and, after the reveal, reads how close they were.
  */
 
-import { byId, richText, svgEl } from '../lib/dom.js';
+import { byId, svgEl } from '../lib/dom.js';
 import { count, fmt } from '../lib/format.js';
 import { parseNumber } from '../lib/parse.js';
 import { verdict } from '../views/quiz.js';
 import { isFollowing, isTeacher, quizEntries, quizLabel } from './classstate.js';
+import { putProp, putRich, putText } from './put.js';
 
 /** A label as an option's plain text: δ^{B}_{1} as δB_1. */
 const plain = (label) => label.replace(/\^\{([^}]*)\}/g, '$1').replace(/_\{([^}]*)\}/g, '_$1');
@@ -77,7 +78,7 @@ export class QuizPanelView {
   renderTeacher(state) {
     const $ = byId;
     const c = state.classroom;
-    this.teacher.hidden = !isTeacher(state);
+    putProp(this.teacher, 'hidden', !isTeacher(state));
     if (this.teacher.hidden) return;
     const entries = quizEntries(state.trace);
     const key = entries.map((e) => e.label).join('|');
@@ -89,42 +90,46 @@ export class QuizPanelView {
       this.entriesKey = key;
     }
     const q = c.quiz;
-    $('class-ask').disabled = !entries.length;
-    $('class-reveal').disabled = !q || q.revealed || !state.trace;
+    putProp($('class-ask'), 'disabled', !entries.length);
+    putProp($('class-reveal'), 'disabled', !q || q.revealed || !state.trace);
     const roster = c.roster || { answered: 0, joined: 0, histogram: null };
-    $('class-quiz-results').hidden = !q;
+    putProp($('class-quiz-results'), 'hidden', !q);
     if (!q) {
-      $('class-quiz-status').textContent = entries.length ? 'Ask the class for a value of this step.' : 'Take a step to ask the class about it.';
+      putRich('class-quiz-status', entries.length ? 'Ask the class for a value of this step.' : 'Take a step to ask the class about it.');
       return;
     }
-    richText($('class-quiz-status'), `Asked: ${quizLabel(q)}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
-    $('class-answered').textContent = String(roster.answered);
-    drawHistogram(this.histogram, roster.histogram, q.revealed ? q.value : null);
-    $('class-quiz-truth').textContent = q.revealed ? `The true value: ${fmt(q.value)}` : '';
+    putRich('class-quiz-status', `Asked: ${quizLabel(q)}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
+    putText('class-answered', String(roster.answered));
+    const drawing = JSON.stringify([roster.histogram, q.revealed && q.value]);
+    if (drawing !== this.drawn) {
+      drawHistogram(this.histogram, roster.histogram, q.revealed ? q.value : null);
+      this.drawn = drawing;
+    }
+    putText('class-quiz-truth', q.revealed ? `The true value: ${fmt(q.value)}` : '');
   }
 
   renderStudent(state) {
     const $ = byId;
     const c = state.classroom;
     const q = c && c.role === 'student' && !c.ended ? c.quiz : null;
-    this.student.hidden = !q;
+    putProp(this.student, 'hidden', !q);
     if (!q) return;
     const fresh = this.asked !== `${q.target}${q.index}`;
     if (fresh) {
-      richText($('class-answer-prompt'), `Class question: what is ${quizLabel(q)} of this step?`);
+      putRich('class-answer-prompt', `Class question: what is ${quizLabel(q)} of this step?`);
       $('class-answer-value').value = c.answer === null || c.answer === undefined ? '' : String(c.answer);
       this.asked = `${q.target}${q.index}`;
     }
-    $('class-answer-value').disabled = q.revealed;
-    $('class-answer-send').disabled = q.revealed;
+    putProp($('class-answer-value'), 'disabled', q.revealed);
+    putProp($('class-answer-send'), 'disabled', q.revealed);
     const sent = c.answer === null || c.answer === undefined ? 'Not answered yet.' : `Sent: ${fmt(c.answer)}${q.revealed ? '' : ' (you may change it until the reveal)'}.`;
-    $('class-answer-status').textContent = c.error ? c.error : sent;
+    putText('class-answer-status', c.error ? c.error : sent);
     let result = '';
     if (q.revealed) {
       const mine = c.result ? c.result.answer : c.answer;
       result = mine === null || mine === undefined ? `The true value: ${fmt(q.value)}. You did not answer.` : verdict(mine, q.value);
     }
-    $('class-result').textContent = result;
-    this.student.dataset.following = String(isFollowing(state));
+    putText('class-result', result);
+    if (this.student.dataset.following !== String(isFollowing(state))) this.student.dataset.following = String(isFollowing(state));
   }
 }

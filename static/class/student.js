@@ -24,6 +24,7 @@ const KEPT = 'backprop-class-student'; // sessionStorage: this tab's student id,
 
 let socket = null;
 let retries = 0;
+let drawing = false; // a redraw is asked for the next animation frame
 let ownChart = false; // the chart holds an own run's losses (released): the next snapshot starts it over
 
 function studentId() {
@@ -137,6 +138,16 @@ async function gather() {
   connect();
 }
 
+/** One redraw for however many messages came since the last: a slow device skips to the latest. */
+function redrawSoon() {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    render();
+  });
+}
+
 function connect() {
   const c = state.classroom;
   socket = studentSocket(c.code, studentId(), {
@@ -149,7 +160,7 @@ function connect() {
       const handle = HANDLERS[msg.type];
       if (!handle || !state.classroom) return;
       handle(msg);
-      render();
+      redrawSoon();
     },
     onClose,
   });

@@ -20,6 +20,18 @@ let retries = 0;
 let sentPhase = null; // the phase the students were last told
 let moving = null; // the session the class was asked to follow, until the server says done
 
+let drawing = false; // a redraw is asked for the next animation frame
+
+/** The roster redrawn with the next frame, not on its own: it comes four times a second. */
+function redrawSoon() {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    render();
+  });
+}
+
 function connect() {
   const c = state.classroom;
   socket = teacherSocket(c.code, {
@@ -39,7 +51,11 @@ function connect() {
 function onMessage(msg) {
   const c = state.classroom;
   if (!c) return;
-  if (msg.type === 'roster') c.roster = msg;
+  if (msg.type === 'roster') {
+    c.roster = msg;
+    redrawSoon();
+    return;
+  }
   else if (msg.type === 'error') state.notice = `The class: ${msg.message}`;
   else if (msg.type === 'done' && msg.of === 'follow') {
     Object.assign(c, { sessionId: moving, quiz: null });
