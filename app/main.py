@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(class_sockets.router)
     app.mount("/static", Revalidated(StaticFiles(directory=ROOT / "static")), name="static")
     # Front-end libraries, installed from package-lock.json, served by the app itself.
-    for package in ("katex", "uplot"):
+    for package in ("katex", "uplot", "qrcode-generator"):
         directory = ROOT / "node_modules" / package / "dist"
         files = StaticFiles(directory=directory, check_dir=False)
         app.mount(f"/vendor/{package}", Revalidated(files), name=package)

@@ -1,4 +1,4 @@
-"""`python -m bench`: measure (a)-(i) in one run and write BENCHMARKS.md.
+"""`python -m bench`: measure (a)-(j) in one run and write BENCHMARKS.md.
 
     python -m bench                   # the full run, about five minutes
     python -m bench --smoke --out -   # seconds: checks that every part still runs, times mean nothing
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import (
+    class_bench,
     core_bench,
     heavy_bench,
     http_bench,
@@ -46,9 +47,13 @@ class Plan:
     redis_seconds: int = 10
     page_rounds: int = 3
     page_seconds: float = 10.0
+    class_students: int = 300
+    class_procs: int = 3
+    class_rate: int = 30
+    class_seconds: float = 10.0
 
 
-SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1, 1, 1.0)
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1, 1, 1.0, 6, 2, 30, 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         heavy = heavy_bench.heavy_mix(server, plan.heavy_seconds)
     redis = _redis(plan)
     page = _page(plan)
+    print(f"(j) a class of {plan.class_students} following a teacher who plays ...", flush=True)
+    with running_server() as server:
+        klass = class_bench.class_hall(
+            server, plan.class_students, plan.class_procs, plan.class_rate, plan.class_seconds
+        )
     after = machine()
 
     text = report.markdown(
@@ -101,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     text += (
         report.heavy_section(heavy) + report.redis_section(plan, redis) + page_report.page_section(plan, page)
     )
-    return _write(text, args.out, report.targets(single, ff, http, play, redis, page))
+    text += class_bench.section(klass)
+    rows = report.targets(single, ff, http, play, redis, page) + class_bench.targets(klass)
+    return _write(text, args.out, rows)
 
 
 def _redis(plan: Plan) -> dict | None:

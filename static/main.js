@@ -4,6 +4,7 @@
  * nothing itself.
  */
 
+import { bootClassroom, classViews } from './class/index.js';
 import { actions } from './control/actions.js';
 import { boot } from './control/boot.js';
 import { applySettings, setSample, setWeight } from './control/edits.js';
@@ -61,6 +62,7 @@ const views = [
     state.linkWeights = checked;
     render();
   }),
+  ...classViews(),
 ];
 
 setRender(() => {
@@ -95,4 +97,4 @@ $('log-scale').addEventListener('change', actions.toggleLog);
 bindKeys();
 window.addEventListener('pagehide', stopPlaying);
 
-boot(() => settings.read().config);
+bootClassroom(() => boot(() => settings.read().config));

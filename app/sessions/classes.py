@@ -128,6 +128,19 @@ class Registry(ABC):
     async def end(self, code: str) -> ClassInfo:
         """Forgets the class; ClassNotFound if there is none."""
 
+    async def move(self, code: str, session_id: str) -> ClassInfo:
+        """The class follows another session of its teacher's from now on (new settings make a
+        new session); the last broadcast, of the old one, is forgotten."""
+        info = await self._move(code, session_id)
+        if self.index.get(info.session) == code:
+            del self.index[info.session]
+        self.index[session_id] = code
+        return replace(info, session=session_id)
+
+    @abstractmethod
+    async def _move(self, code: str, session_id: str) -> ClassInfo:
+        """Points the class at session_id; answers the class as it was (ClassNotFound if none)."""
+
     @abstractmethod
     async def record(self, code: str, message: bytes) -> None:
         """Keeps the session's last broadcast (a step, a frame, a reset), if the class exists."""
@@ -215,6 +228,12 @@ class MemoryRegistry(Registry):
         info = self._kept(code).info
         self._drop(code)
         return info
+
+    async def _move(self, code: str, session_id: str) -> ClassInfo:
+        kept = self._kept(code)
+        before = replace(kept.info)
+        kept.info.session, kept.last = session_id, None
+        return before
 
     async def record(self, code: str, message: bytes) -> None:
         with contextlib.suppress(ClassNotFound):

@@ -96,6 +96,22 @@ return sid
 """
 )
 
+# MOVE: ARGV code, new session, now, ttl -> the old session id, or false (no class)
+MOVE = (
+    _COMMON
+    + """
+local c = P .. ARGV[1]
+local sid = redis.call('HGET', c, 'session')
+if not sid then return false end
+if redis.call('GET', P .. 'of:' .. sid) == ARGV[1] then redis.call('DEL', P .. 'of:' .. sid) end
+redis.call('HSET', c, 'session', ARGV[2])
+redis.call('HDEL', c, 'last')
+redis.call('SET', P .. 'of:' .. ARGV[2], ARGV[1])
+touch(ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]))
+return sid
+"""
+)
+
 # RECORD: ARGV code, now, ttl, message -> whether the class exists
 RECORD = (
     _COMMON
@@ -144,7 +160,7 @@ class RedisRegistry(Registry):
         self.redis = redis.Redis.from_url(
             url, socket_connect_timeout=timeout, socket_timeout=limits.STORE_REPLY_SECONDS
         )
-        names = ("ADD", "GET", "CHANGE", "END", "RECORD", "ANSWER", "JOIN")
+        names = ("ADD", "GET", "CHANGE", "END", "MOVE", "RECORD", "ANSWER", "JOIN")
         self._scripts = {name: self.redis.register_script(globals()[name]) for name in names}
 
     async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
@@ -189,6 +205,12 @@ class RedisRegistry(Registry):
             raise ClassNotFound(code)
         if self.index.get(info.session) == code:
             del self.index[info.session]
+        return info
+
+    async def _move(self, code: str, session_id: str) -> ClassInfo:
+        info = await self.get(code)
+        if not await self._run("MOVE", [code, session_id, _ms(), self.ttl]):
+            raise ClassNotFound(code)
         return info
 
     async def record(self, code: str, message: bytes) -> None:

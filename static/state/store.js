@@ -30,6 +30,7 @@ export function initialState() {
     source: null, // the core's source for one step, with the lines of each phase
     dataVersion: 0, // bumped whenever D changes (a new session, an edited sample)
     work: null, // the job of several calls under way: see state/work.js
+    classroom: null, // the class this page teaches or follows: see class/classstate.js
     values: null, // TD mode: {v_hat, v_true, rmsve, step} of every state, from the values endpoint
   };
 }

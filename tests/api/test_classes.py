@@ -121,6 +121,25 @@ def test_reset_reaches_students_as_a_session_message(client, teaching):
         assert ws.receive_json()["trace"] is None  # after a reset, no step yet
 
 
+def test_follow_moves_the_class_to_the_teachers_new_session(client, teaching, make_session):
+    sid, cls = teaching
+    new = make_session(hidden=3, seed=5)["id"]
+    teacher = hello(client, cls)
+    with student(client, cls["code"]) as ws:
+        ws.receive_json()
+        assert command(teacher, type="follow", session="no-such-session")["type"] == "error"
+        assert command(teacher, type="follow", session=new) == {"type": "done", "of": "follow"}
+        got = ws.receive_json()
+        assert got["type"] == "session" and got["config"]["hidden"] == 3 and "id" not in got
+        client.post(f"/api/sessions/{sid}/step", json={"n": 1})  # the old session no longer teaches
+        answer = client.post(f"/api/sessions/{new}/step", json={"n": 1})
+        assert ws.receive_text() == '{"type":"step",' + answer.text[1:]
+    with student(client, cls["code"]) as ws:
+        snap = ws.receive_json()
+    assert snap["config"]["hidden"] == 3 and snap["state"]["step"] == 1 and snap["trace"] is not None
+    teacher.__exit__(None, None, None)
+
+
 def test_play_frames_reach_students(client, teaching):
     sid, cls = teaching
     with student(client, cls["code"]) as ws, client.websocket_connect(f"/api/sessions/{sid}/play") as play:

@@ -26,3 +26,10 @@ def test_answers_of_the_api_are_not_compressed(client, make_session):
     sid = make_session(hidden=64)["id"]
     r = client.post(f"/api/sessions/{sid}/step", json={}, headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and "content-encoding" not in r.headers  # CPU a step cannot spare
+
+
+def test_the_qr_code_library_is_served_as_an_es_module(client):
+    r = client.get("/vendor/qrcode-generator/qrcode.mjs")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/javascript")  # a module script needs a JavaScript type
+    assert "export default qrcode" in r.text

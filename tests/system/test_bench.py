@@ -25,7 +25,18 @@ def test_bench_smoke_run_writes_a_report(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     text = out.read_text()
     assert "| target | this run | wanted | met |" in text
-    for part in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## (f)", "## (g)", "## (h)", "## (i)"):
+    for part in (
+        "## (a)",
+        "## (b)",
+        "## (c)",
+        "## (d)",
+        "## (e)",
+        "## (f)",
+        "## (g)",
+        "## (h)",
+        "## (i)",
+        "## (j)",
+    ):
         assert part in text
     assert "| (g) step throughput, RedisStore / MemoryStore, one worker |" in text, text
     assert "| RedisStore, `WORKERS=2` |" in text, text

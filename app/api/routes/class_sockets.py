@@ -8,7 +8,9 @@
     WS /api/classes/{code}/teacher
         teacher: first {"type": "hello", "key": k}, then {"type": "view", "phase": p},
         {"type": "quiz", "target": t, "index": [...]}, "reveal", "pause", "resume",
-        "release", "gather", "end"; each is answered {"type": "done", "of": its type} or "error".
+        "release", "gather", {"type": "follow", "session": id} (the class follows another of the
+        teacher's sessions, as new settings make one), "end"; each is answered
+        {"type": "done", "of": its type} or "error".
         server: "roster" {joined, answered, histogram} CLASS_ROSTER_SECONDS apart.
 Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 1008 a message
 out of bounds or a teacher's message from a student, 1013 the class is full, 1000 ended.
@@ -39,7 +41,7 @@ from app.sessions.errors import ClassNotFound, SessionNotFound, Unavailable, Wro
 
 router = APIRouter()
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-COMMANDS = ("hello", "view", "quiz", "reveal", "pause", "resume", "release", "gather", "end")
+COMMANDS = ("hello", "view", "quiz", "reveal", "pause", "resume", "release", "gather", "follow", "end")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
 _decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
 
@@ -304,6 +306,16 @@ class Driver:
             truth = cr.true_value(cr.last_trace(await registry.last(code)), info.quiz)
             await registry.change(code, truth=truth)
             out = cr.message("reveal", **info.quiz, value=truth)
+        elif kind == "follow":
+            sid = got.get("session")
+            if not isinstance(sid, str) or not 0 < len(sid) <= 64:
+                raise InputError("session", "must be the id of a session")
+            if self.classroom.teaching(sid) not in (None, code):
+                raise InputError("session", "that session teaches another class")
+            async with self.websocket.app.state.store.session(sid) as session:
+                out = cr.message("session", **cr.session_part(session), quiz=None)  # the quiz closes too
+            await registry.move(code, sid)
+            await registry.change(code, view=None, quiz=None, truth=None)
         elif kind == "release":
             async with self.websocket.app.state.store.session(info.session, history=True) as session:
                 out = cr.message("release", document=export_document(session))

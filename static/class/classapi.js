@@ -1,0 +1,75 @@
+/**
+ * @fileoverview Every request of classroom mode: starting and ending a class
+ * over HTTP, and the class's two WebSockets (the teacher drives, a student
+ * follows).  Views never fetch; the class's controllers call these.
+ */
+
+import { ApiError } from '../api.js';
+
+async function request(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, { message: 'the server cannot be reached; is it still running?' });
+  }
+  if (response.status === 204) return null;
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+export const classApi = {
+  /** A class of the session `id`: {code, join_url, teacher_key}. */
+  start: (id) => request('POST', '/api/classes', { session: id }),
+  end: (code, key) => request('DELETE', `/api/classes/${code}`, undefined, { 'x-teacher-key': key }),
+};
+
+/**
+ * One socket of a class.  `onMessage(msg)` gets every message the server
+ * sends, parsed; `onClose(code, reason)` is called when the server's side
+ * closes (never after close()).
+ */
+export class ClassSocket {
+  constructor(path, { onOpen = () => {}, onMessage, onClose }) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.socket = new WebSocket(`${scheme}://${location.host}${path}`);
+    this.closedByUs = false;
+    this.socket.addEventListener('open', () => onOpen(this));
+    this.socket.addEventListener('message', (event) => onMessage(JSON.parse(event.data)));
+    this.socket.addEventListener('close', (event) => {
+      if (!this.closedByUs) onClose(event.code, event.reason);
+    });
+  }
+
+  get open() {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Send `message` as JSON; false when the socket is not open. */
+  send(message) {
+    if (!this.open) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  close() {
+    this.closedByUs = true;
+    this.socket.close(1000, 'left');
+  }
+}
+
+/** The teacher's socket of class `code`. */
+export function teacherSocket(code, handlers) {
+  return new ClassSocket(`/api/classes/${code}/teacher`, handlers);
+}
+
+/** A student's socket of class `code`; `student` is the id the tab keeps, so a reconnect is the same student. */
+export function studentSocket(code, student, handlers) {
+  return new ClassSocket(`/api/classes/${code}/student?student=${encodeURIComponent(student)}`, handlers);
+}

@@ -1,0 +1,74 @@
+/**
+ * @fileoverview What the page knows of the class it teaches or follows
+ * (state.classroom), and the quiz's targets: the entries of a step a class
+ * may be asked for, their labels, and their true values in a trace.
+ */
+
+import { ij, sub } from '../lib/format.js';
+import { PHASES, phaseIndex } from '../state/phases.js';
+
+/**
+ * A fresh state.classroom.  Both roles: code, paused, released, quiz
+ * ({target, index, revealed, value} or null), ended (why, or null), connected.
+ * The teacher: joinUrl, key, sessionId (the session the class follows),
+ * roster ({joined, answered, histogram}), showJoin.  A student: following
+ * (false while released with an own session), answer (the value sent), result
+ * (how close it was, after the reveal), error (the server's last word on an answer).
+ */
+export function newClassroom(role, code, extra = {}) {
+  return {
+    role, code, connected: false, paused: false, released: false, quiz: null, ended: null,
+    joinUrl: null, key: null, sessionId: null, roster: null, showJoin: true,
+    following: role === 'student', answer: null, result: null, error: null,
+    ...extra,
+  };
+}
+
+export const isTeacher = (state) => !!state.classroom && state.classroom.role === 'teacher' && !state.classroom.ended;
+
+/** Does the page follow a teacher just now (its own controls off)? */
+export const isFollowing = (state) => !!state.classroom && state.classroom.role === 'student' && state.classroom.following;
+
+// The quiz's targets in the slides' order, as a label of one entry; B and A are the updated weights.
+const TARGETS = [
+  { target: 'y_hat', label: (i) => `ŷ_{${sub(i[0])}}` },
+  { target: 'delta_B', label: (i) => `δ^{B}_{${sub(i[0])}}` },
+  { target: 'B', label: (i) => `the new B_{${ij(i[0], i[1])}}` },
+  { target: 'delta_A', label: (i) => `δ^{A}_{${sub(i[0])}}` },
+  { target: 'A', label: (i) => `the new A_{${ij(i[0], i[1])}}` },
+];
+
+/** Every entry a quiz may ask of this trace: [{target, index, label}], in the slides' order. */
+export function quizEntries(trace) {
+  if (!trace) return [];
+  const out = [];
+  for (const { target, label } of TARGETS) {
+    const value = trace[target];
+    const indices = Array.isArray(value[0])
+      ? value.flatMap((row, j) => row.map((_, k) => [j, k]))
+      : value.map((_, k) => [k]);
+    for (const index of indices) out.push({ target, index, label: label(index) });
+  }
+  return out;
+}
+
+/** The label of a quiz ({target, index}). */
+export function quizLabel(quiz) {
+  const t = TARGETS.find((x) => x.target === quiz.target);
+  return t ? t.label(quiz.index) : quiz.target;
+}
+
+/** The entry `quiz` asks for, in `trace` (the step it was asked about). */
+export function trueValue(trace, quiz) {
+  return quiz.index.reduce((v, i) => v[i], trace[quiz.target]);
+}
+
+/** The phase index a "view" names, for a page whose trace is `trace` (-1 before a step). */
+export function phaseOf(name, trace) {
+  return trace && name ? Math.max(-1, phaseIndex(name)) : -1;
+}
+
+/** The name of the phase on show, as the teacher sends it; null before a step. */
+export function phaseName(state) {
+  return state.trace && state.phase >= 0 ? PHASES[state.phase].id : null;
+}

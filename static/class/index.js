@@ -1,0 +1,48 @@
+/**
+ * @fileoverview Classroom mode wired into the page: its views (drawn after
+ * the others, so that a following student's controls stay off), the keys a
+ * following student may not press, and the start of a student's page
+ * (<body data-class=CODE>) in place of a session of its own.
+ */
+
+import { state } from '../state/store.js';
+import { BannerView } from './banner.js';
+import { isFollowing } from './classstate.js';
+import { JoinPanelView } from './joinpanel.js';
+import { QuizPanelView } from './quizpanel.js';
+import { sendAnswer, startStudent } from './student.js';
+import { resumeTeaching, syncClass, teacher } from './teacher.js';
+
+// The page's keys that drive a session; a following student's page leaves them alone.
+const DRIVING_KEYS = new Set(['n', 's', 'e', 'p', ' ', 'r', 'q', 'g', 'escape', '[', ']']);
+
+function blockKeys(event) {
+  if (!isFollowing(state) || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest && event.target.closest('input, select, textarea')) return;
+  if (DRIVING_KEYS.has(event.key.toLowerCase())) event.stopImmediatePropagation();
+}
+
+/** The class's views, for the page's list of views (last). */
+export function classViews() {
+  return [
+    new JoinPanelView().init(teacher),
+    new QuizPanelView().init({ ask: teacher.ask, reveal: teacher.reveal, answer: sendAnswer }),
+    new BannerView().init(document.body),
+    { render: syncClass }, // the teacher's students follow its session and the phase on show
+  ];
+}
+
+/**
+ * A student's page follows its class; any other page starts as `bootPage` does, and goes on
+ * teaching the class this tab started before a reload.
+ */
+export async function bootClassroom(bootPage) {
+  const code = document.body.dataset.class;
+  if (!code) {
+    await bootPage();
+    resumeTeaching();
+    return undefined;
+  }
+  window.addEventListener('keydown', blockKeys, true);
+  return startStudent(code);
+}

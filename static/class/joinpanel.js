@@ -1,0 +1,63 @@
+/**
+ * @fileoverview The teacher's class bar and the projector's join panel: the
+ * code in large type, a QR code of the join link, how many have joined (a
+ * count, never names), and the buttons that pause, release, gather and end.
+ */
+
+import { byId } from '../lib/dom.js';
+import { count } from '../lib/format.js';
+import { isTeacher } from './classstate.js';
+import { putAttr, putProp, putText } from './put.js';
+import { qrSvg } from './qr.js';
+
+export class JoinPanelView {
+  /** @param {{start, toggleJoin, togglePause, toggleRelease, end}} on  what the buttons do */
+  init(on) {
+    const $ = byId;
+    this.bar = $('class-drive');
+    this.panel = $('class-join');
+    this.start = $('class-start');
+    if (!this.bar || !this.panel || !this.start) throw new Error('JoinPanelView needs #class-drive, #class-join and #class-start');
+    const clicks = {
+      'class-start': on.start, 'class-join-toggle': on.toggleJoin, 'class-join-hide': on.toggleJoin,
+      'class-pause': on.togglePause, 'class-release': on.toggleRelease, 'class-end': on.end,
+    };
+    for (const [id, fn] of Object.entries(clicks)) $(id).addEventListener('click', fn);
+    this.drawnUrl = null;
+    return this;
+  }
+
+  render(state) {
+    const $ = byId;
+    const c = state.classroom;
+    const teaching = isTeacher(state);
+    putProp(this.start, 'hidden', !!c && c.role === 'student');
+    putProp(this.start, 'disabled', teaching || !state.session);
+    putProp(this.bar, 'hidden', !c || c.role !== 'teacher');
+    putProp(this.panel, 'hidden', !teaching || !c.showJoin);
+    if (!c || c.role !== 'teacher') return;
+    const joined = c.roster ? c.roster.joined : 0;
+    putText('class-bar-code', c.code);
+    putText('class-bar-joined', count(joined));
+    putText('class-bar-state', c.ended
+      ? `ended: ${c.ended}`
+      : !c.connected ? 'connecting…' : state.session && state.session.id !== c.sessionId
+        ? 'moving the class to the new settings…'
+        : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow');
+    for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) putProp($(id), 'disabled', !teaching);
+    putAttr($('class-join-toggle'), 'aria-pressed', String(c.showJoin));
+    putText('class-pause', c.paused ? 'Resume everyone' : 'Pause everyone');
+    putAttr($('class-pause'), 'aria-pressed', String(c.paused));
+    putText('class-release', c.released ? 'Gather the class' : 'Release the class');
+    if (!teaching) return;
+    putText('class-code', c.code);
+    putText('class-url', c.joinUrl);
+    putText('class-joined', count(joined));
+    if (this.drawnUrl !== c.joinUrl) {
+      const svg = qrSvg(c.joinUrl, 320);
+      svg.setAttribute('aria-label', `QR code of ${c.joinUrl}`);
+      $('class-qr').replaceChildren(svg);
+      this.drawnUrl = c.joinUrl;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * @fileoverview Writes to the page that happen only when they change something: a class's
+ * views redraw with every play frame, and an unchanged write still costs the browser a
+ * style pass.
+ */
+
+import { byId, richText } from '../lib/dom.js';
+
+/** Element `id`'s text becomes `text`, if it is not that already. */
+export function putText(id, text) {
+  const el = byId(id);
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Element `id` shows `text` with its raised and lowered letters, if it does not already. */
+export function putRich(id, text) {
+  const el = byId(id);
+  if (el.dataset.text !== text) {
+    richText(el, text);
+    el.dataset.text = text;
+  }
+}
+
+/** Attribute `name` of element `el` becomes `value`, if it is not that already. */
+export function putAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/** Property `name` (hidden, disabled) of element `el` becomes `value`, if it is not that already. */
+export function putProp(el, name, value) {
+  if (el[name] !== value) el[name] = value;
+}

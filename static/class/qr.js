@@ -1,0 +1,26 @@
+/**
+ * @fileoverview A QR code of a text drawn as SVG, offline, with the
+ * qrcode-generator library served from /vendor.
+ */
+
+import qrcode from '/vendor/qrcode-generator/qrcode.mjs';
+import { svgEl } from '../lib/dom.js';
+
+const QUIET = 4; // modules of white border a phone's camera needs around the code
+
+/** An SVG of `text` as a QR code, error correction M, `size` px wide. */
+export function qrSvg(text, size) {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  const n = qr.getModuleCount();
+  const side = n + 2 * QUIET;
+  const svg = svgEl('svg', { viewBox: `0 0 ${side} ${side}`, width: size, height: size, role: 'img', class: 'qr' });
+  svgEl('rect', { width: side, height: side, fill: '#fff' }, svg);
+  let d = '';
+  for (let r = 0; r < n; r += 1) {
+    for (let c = 0; c < n; c += 1) if (qr.isDark(r, c)) d += `M${c + QUIET} ${r + QUIET}h1v1h-1z`;
+  }
+  svgEl('path', { d, fill: '#000', 'shape-rendering': 'crispEdges' }, svg);
+  return svg;
+}

@@ -1,0 +1,135 @@
+/**
+ * @fileoverview The class quiz.  The teacher picks an entry of the step on
+ * show and asks; the projector shows how many answered and the histogram of
+ * their answers, then the true value on it.  A student answers in a box of
+ * their own and, after the reveal, reads how close they were.
+ */
+
+import { byId, svgEl } from '../lib/dom.js';
+import { count, fmt } from '../lib/format.js';
+import { parseNumber } from '../lib/parse.js';
+import { verdict } from '../views/quiz.js';
+import { isFollowing, isTeacher, quizEntries, quizLabel } from './classstate.js';
+import { putProp, putRich, putText } from './put.js';
+
+/** A label as an option's plain text: δ^{B}_{1} as δB_1. */
+const plain = (label) => label.replace(/\^\{([^}]*)\}/g, '$1').replace(/_\{([^}]*)\}/g, '_$1');
+
+const W = 420;
+const H = 150;
+const PAD = 22;
+
+/** Bars of `histogram` ({edges, counts}) with the true value `truth` drawn on it when known. */
+function drawHistogram(svg, histogram, truth) {
+  svg.replaceChildren();
+  const { edges, counts } = histogram || { edges: [], counts: [] };
+  if (!counts.length) return;
+  const low = edges[0];
+  const high = edges[edges.length - 1];
+  const x = (v) => PAD + ((v - low) / (high - low || 1)) * (W - 2 * PAD);
+  const most = Math.max(...counts, 1);
+  counts.forEach((n, i) => {
+    const h = (n / most) * (H - 2 * PAD);
+    const bar = svgEl('rect', { x: x(edges[i]) + 1, y: H - PAD - h, width: Math.max(1, x(edges[i + 1]) - x(edges[i]) - 2), height: h, class: 'class-bar' }, svg);
+    bar.dataset.count = String(n);
+    if (n) svgEl('text', { x: (x(edges[i]) + x(edges[i + 1])) / 2, y: H - PAD - h - 4, 'text-anchor': 'middle' }, svg).textContent = String(n);
+  });
+  svgEl('line', { x1: PAD, x2: W - PAD, y1: H - PAD, y2: H - PAD, class: 'class-axis' }, svg);
+  svgEl('text', { x: PAD, y: H - 4, 'text-anchor': 'start' }, svg).textContent = fmt(low);
+  svgEl('text', { x: W - PAD, y: H - 4, 'text-anchor': 'end' }, svg).textContent = fmt(high);
+  if (truth !== null && truth !== undefined) {
+    svgEl('line', { x1: x(truth), x2: x(truth), y1: PAD / 2, y2: H - PAD, class: 'class-truth', id: 'class-truth' }, svg);
+    const at = x(truth);
+    const anchor = at > W * 0.75 ? 'end' : at < W * 0.25 ? 'start' : 'middle'; // the label stays inside
+    svgEl('text', { x: at, y: PAD / 2, 'text-anchor': anchor, class: 'class-truth-label' }, svg).textContent = `true ${fmt(truth)}`;
+  }
+}
+
+export class QuizPanelView {
+  /** @param {{ask, reveal, answer}} on  ask(quiz), reveal(), answer(a number, or an Error saying what was typed wrong) */
+  init(on) {
+    const $ = byId;
+    this.teacher = $('class-quiz');
+    this.student = $('class-answer');
+    this.entry = $('class-quiz-entry');
+    this.histogram = $('class-histogram');
+    if (!this.teacher || !this.student || !this.entry || !this.histogram) throw new Error('QuizPanelView needs #class-quiz and #class-answer');
+    this.histogram.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    this.entries = [];
+    this.teacher.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const picked = this.entries[this.entry.selectedIndex];
+      if (picked) on.ask({ target: picked.target, index: picked.index });
+    });
+    $('class-reveal').addEventListener('click', on.reveal);
+    this.student.addEventListener('submit', (e) => {
+      e.preventDefault();
+      on.answer(parseNumber($('class-answer-value').value, 'your answer'));
+    });
+    this.asked = null;
+    return this;
+  }
+
+  render(state) {
+    this.renderTeacher(state);
+    this.renderStudent(state);
+  }
+
+  renderTeacher(state) {
+    const $ = byId;
+    const c = state.classroom;
+    putProp(this.teacher, 'hidden', !isTeacher(state));
+    if (this.teacher.hidden) return;
+    const entries = quizEntries(state.trace);
+    const key = entries.map((e) => e.label).join('|');
+    if (key !== this.entriesKey) {
+      const before = this.entry.selectedIndex;
+      this.entry.replaceChildren(...entries.map((e) => new Option(plain(e.label), e.label)));
+      this.entry.selectedIndex = Math.min(Math.max(before, 0), entries.length - 1);
+      this.entries = entries;
+      this.entriesKey = key;
+    }
+    const q = c.quiz;
+    putProp($('class-ask'), 'disabled', !entries.length);
+    putProp($('class-reveal'), 'disabled', !q || q.revealed || !state.trace);
+    const roster = c.roster || { answered: 0, joined: 0, histogram: null };
+    putProp($('class-quiz-results'), 'hidden', !q);
+    if (!q) {
+      putRich('class-quiz-status', entries.length ? 'Ask the class for a value of this step.' : 'Take a step to ask the class about it.');
+      return;
+    }
+    putRich('class-quiz-status', `Asked: ${quizLabel(q)}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
+    putText('class-answered', String(roster.answered));
+    const drawing = JSON.stringify([roster.histogram, q.revealed && q.value]);
+    if (drawing !== this.drawn) {
+      drawHistogram(this.histogram, roster.histogram, q.revealed ? q.value : null);
+      this.drawn = drawing;
+    }
+    putText('class-quiz-truth', q.revealed ? `The true value: ${fmt(q.value)}` : '');
+  }
+
+  renderStudent(state) {
+    const $ = byId;
+    const c = state.classroom;
+    const q = c && c.role === 'student' && !c.ended ? c.quiz : null;
+    putProp(this.student, 'hidden', !q);
+    if (!q) return;
+    const fresh = this.asked !== `${q.target}${q.index}`;
+    if (fresh) {
+      putRich('class-answer-prompt', `Class question: what is ${quizLabel(q)} of this step?`);
+      $('class-answer-value').value = c.answer === null || c.answer === undefined ? '' : String(c.answer);
+      this.asked = `${q.target}${q.index}`;
+    }
+    putProp($('class-answer-value'), 'disabled', q.revealed);
+    putProp($('class-answer-send'), 'disabled', q.revealed);
+    const sent = c.answer === null || c.answer === undefined ? 'Not answered yet.' : `Sent: ${fmt(c.answer)}${q.revealed ? '' : ' (you may change it until the reveal)'}.`;
+    putText('class-answer-status', c.error ? c.error : sent);
+    let result = '';
+    if (q.revealed) {
+      const mine = c.result ? c.result.answer : c.answer;
+      result = mine === null || mine === undefined ? `The true value: ${fmt(q.value)}. You did not answer.` : verdict(mine, q.value);
+    }
+    putText('class-result', result);
+    if (this.student.dataset.following !== String(isFollowing(state))) this.student.dataset.following = String(isFollowing(state));
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * @fileoverview A student's side of a class: follow the teacher's session
+ * over the student's socket (a snapshot first, then every step, frame, phase
+ * and command), answer the class quiz, explore an own copy of the run while
+ * released, and come back on gather.  A lost socket is opened again and
+ * starts with a fresh snapshot.
+ */
+
+import { api } from '../api.js';
+import { stopPlaying } from '../control/player.js';
+import { guarded } from '../control/queue.js';
+import { render } from '../control/render.js';
+import { adopt, setCounters } from '../control/session.js';
+import { appendLosses, clearLosses } from '../state/losses.js';
+import { LAST_PHASE } from '../state/phases.js';
+import { isLost, retryDelay } from '../state/reconnect.js';
+import { state } from '../state/store.js';
+import { chartValue } from '../state/td.js';
+import { completeTrace } from '../state/trace.js';
+import { studentSocket } from './classapi.js';
+import { isFollowing, newClassroom, phaseOf } from './classstate.js';
+
+const KEPT = 'backprop-class-student'; // sessionStorage: this tab's student id, so a reconnect is the same student
+
+let socket = null;
+let retries = 0;
+let drawing = false; // a redraw is asked for the next animation frame
+let ownChart = false; // the chart holds an own run's losses (released): the next snapshot starts it over
+
+function studentId() {
+  let id = sessionStorage.getItem(KEPT);
+  if (!id) {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    sessionStorage.setItem(KEPT, id);
+  }
+  return id;
+}
+
+/** The teacher's session ({config, state}) on show, from its start; the chart kept when it is the same run. */
+function followSession(config, s, keepChart = false) {
+  state.session = { id: null, config };
+  state.A = s.A;
+  state.B = s.B;
+  state.trace = null;
+  state.phase = -1;
+  state.quiz = null;
+  state.diverged = null;
+  state.gradcheck = null;
+  setCounters(s);
+  const ds = state.datasets.find((d) => d.name === config.dataset);
+  state.data = config.data || (ds ? { s: ds.s, y: ds.y } : null);
+  state.dataVersion += 1;
+  const chart = state.chart;
+  const last = chart.step.length ? chart.step[chart.step.length - 1] : -1;
+  if (!keepChart || last > s.step) clearLosses(chart, chartValue(s));
+  state.fit = null;
+  state.values = null;
+}
+
+/** A step or a play frame of the teacher's session. */
+function followStep(msg) {
+  state.trace = completeTrace(msg.trace, state.session.config);
+  state.A = msg.trace.A;
+  state.B = msg.trace.B;
+  setCounters(msg.state);
+  appendLosses(state.chart, msg.state.step, msg.losses, chartValue(msg.state));
+  state.phase = LAST_PHASE;
+}
+
+function onSnapshot(msg) {
+  const c = state.classroom;
+  Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
+  if (!c.following) return; // released with an own session: that stays on show
+  followSession(msg.config, msg.state, !ownChart);
+  ownChart = false;
+  if (msg.trace) {
+    state.trace = completeTrace(msg.trace, msg.config);
+    state.A = msg.trace.A;
+    state.B = msg.trace.B;
+    state.phase = phaseOf(msg.phase, state.trace);
+  }
+}
+
+const HANDLERS = {
+  snapshot: onSnapshot,
+  step: (msg) => isFollowing(state) && followStep(msg),
+  frame: (msg) => isFollowing(state) && followStep(msg),
+  session: (msg) => {
+    if ('quiz' in msg) Object.assign(state.classroom, { quiz: msg.quiz, answer: null, result: null });
+    if (isFollowing(state)) followSession(msg.config, msg.state);
+  },
+  view: (msg) => {
+    if (isFollowing(state)) state.phase = phaseOf(msg.phase, state.trace);
+  },
+  pause: () => (state.classroom.paused = true),
+  resume: () => (state.classroom.paused = false),
+  quiz: (msg) => {
+    Object.assign(state.classroom, { quiz: { target: msg.target, index: msg.index, revealed: false }, answer: null, result: null, error: null });
+  },
+  reveal: (msg) => {
+    state.classroom.quiz = { target: msg.target, index: msg.index, revealed: true, value: msg.value };
+  },
+  result: (msg) => (state.classroom.result = msg),
+  answered: (msg) => Object.assign(state.classroom, { answer: msg.value, error: null }),
+  error: (msg) => (state.classroom.error = msg.message),
+  release: (msg) => {
+    state.classroom.released = true;
+    guarded(() => explore(msg.document));
+  },
+  gather: () => {
+    state.classroom.released = false;
+    guarded(gather);
+  },
+  ended: (msg) => {
+    state.classroom.ended = msg.reason || 'the class ended';
+    state.classroom.paused = false;
+  },
+};
+
+/** Released: an own session continuing the teacher's run, with every control. */
+async function explore(document) {
+  const c = state.classroom;
+  if (!c.released || !c.following || c.ended) return;
+  adopt(await api.importSession(document));
+  c.following = false;
+}
+
+/** Gathered: the own session goes, and a fresh snapshot brings the teacher's run back. */
+async function gather() {
+  const c = state.classroom;
+  if (c.following || c.ended) return;
+  stopPlaying();
+  if (state.session && state.session.id) api.remove(state.session.id).catch(() => {});
+  c.following = true;
+  ownChart = true;
+  if (socket) socket.close();
+  connect();
+}
+
+/** One redraw for however many messages came since the last: a slow device skips to the latest. */
+function redrawSoon() {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    render();
+  });
+}
+
+function connect() {
+  const c = state.classroom;
+  socket = studentSocket(c.code, studentId(), {
+    onOpen: () => {
+      c.connected = true;
+      retries = 0;
+      render();
+    },
+    onMessage: (msg) => {
+      const handle = HANDLERS[msg.type];
+      if (!handle || !state.classroom) return;
+      handle(msg);
+      redrawSoon();
+    },
+    onClose,
+  });
+}
+
+function onClose(code, reason) {
+  const c = state.classroom;
+  socket = null;
+  c.connected = false;
+  const delay = isLost(code) && !c.ended ? retryDelay(retries) : null;
+  if (delay !== null) {
+    retries += 1;
+    setTimeout(connect, delay * 1000);
+  } else if (!c.ended) {
+    c.ended = code === 4404 ? 'this class is over, or its code is wrong' : reason || 'the connection to the class was lost';
+  }
+  render();
+}
+
+/** Send the answer to the open quiz (the server checks it is a finite number; the last one counts). */
+export function sendAnswer(value) {
+  if (value instanceof Error) state.classroom.error = value.message;
+  else if (!socket || !socket.send({ type: 'answer', value })) state.classroom.error = 'not connected: try again in a moment';
+  render();
+}
+
+/** The page of class `code`: the data sets first (the diagram needs D), then follow. */
+export async function startStudent(code) {
+  state.classroom = newClassroom('student', code);
+  try {
+    state.datasets = await api.datasets();
+    api.source().then((source) => {
+      state.source = source;
+      render();
+    }, () => {});
+  } catch (err) {
+    state.notice = err.message;
+  }
+  connect();
+  document.body.dataset.ready = 'true';
+  render();
+}

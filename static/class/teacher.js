@@ -1,0 +1,184 @@
+/**
+ * @fileoverview The teacher's side of a class: start it for the session on
+ * show, drive it over the teacher's socket (hello with the key first), keep
+ * the roster, and tell the students the phase on show.  Steps, play frames
+ * and resets reach the students from the server itself, which sees the
+ * teacher's session move.
+ */
+
+import { guarded } from '../control/queue.js';
+import { render } from '../control/render.js';
+import { isLost, retryDelay } from '../state/reconnect.js';
+import { state } from '../state/store.js';
+import { classApi, teacherSocket } from './classapi.js';
+import { newClassroom, phaseName, trueValue } from './classstate.js';
+
+const KEPT = 'backprop-class-teacher'; // sessionStorage: this tab's class {code, key}
+
+let socket = null;
+let retries = 0;
+let sentPhase = null; // the phase the students were last told
+let moving = null; // the session the class was asked to follow, until the server says done
+
+let drawing = false; // a redraw is asked for the next animation frame
+
+/** The roster redrawn with the next frame, not on its own: it comes four times a second. */
+function redrawSoon() {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    render();
+  });
+}
+
+function connect() {
+  const c = state.classroom;
+  socket = teacherSocket(c.code, {
+    onOpen: (s) => {
+      s.send({ type: 'hello', key: c.key });
+      c.connected = true;
+      retries = 0;
+      sentPhase = undefined; // tell them again: a phase may have been lost with the socket
+      moving = null;
+      syncClass(state);
+    },
+    onMessage,
+    onClose,
+  });
+}
+
+function onMessage(msg) {
+  const c = state.classroom;
+  if (!c) return;
+  if (msg.type === 'roster') {
+    c.roster = msg;
+    redrawSoon();
+    return;
+  }
+  else if (msg.type === 'error') state.notice = `The class: ${msg.message}`;
+  else if (msg.type === 'done' && msg.of === 'follow') {
+    Object.assign(c, { sessionId: moving, quiz: null });
+    sentPhase = null;
+  } else return;
+  render();
+}
+
+function onClose(code, reason) {
+  const c = state.classroom;
+  socket = null;
+  if (!c) return;
+  c.connected = false;
+  const delay = isLost(code) ? retryDelay(retries) : null;
+  if (delay !== null) {
+    retries += 1;
+    setTimeout(() => state.classroom === c && connect(), delay * 1000);
+  } else {
+    c.ended = reason || 'the class ended';
+    sessionStorage.removeItem(KEPT);
+  }
+  render();
+}
+
+function send(type, fields = {}) {
+  if (!socket || !socket.send({ type, ...fields })) state.notice = 'The class is reconnecting; try again in a moment.';
+}
+
+/**
+ * After every redraw: a new session (new settings) is the class's from now on, and the
+ * students are told the phase on show when it changed.
+ */
+export function syncClass(s) {
+  const c = s.classroom;
+  if (!c || c.role !== 'teacher' || c.ended || !s.session || !socket || !socket.open) return;
+  if (s.session.id !== c.sessionId) {
+    if (moving !== s.session.id) {
+      moving = s.session.id; // asked once: a refusal is in the notice line, not asked again
+      socket.send({ type: 'follow', session: moving });
+    }
+    return;
+  }
+  syncPhase(s);
+}
+
+function syncPhase(s) {
+  if (!isDriving(s)) return;
+  const name = phaseName(s);
+  if (name === sentPhase) return;
+  sentPhase = name;
+  if (name !== null) socket.send({ type: 'view', phase: name });
+}
+
+function isDriving(s) {
+  const c = s.classroom;
+  return !!c && c.role === 'teacher' && !c.ended && s.session && s.session.id === c.sessionId;
+}
+
+/** After a reload: the class this tab started goes on, following the page's new session. */
+export function resumeTeaching() {
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+  if (!kept || !state.session || state.classroom) return;
+  state.classroom = newClassroom('teacher', kept.code, {
+    key: kept.key, joinUrl: `${location.origin}/c/${kept.code}`, sessionId: null, showJoin: false,
+  });
+  connect();
+  render();
+}
+
+export const teacher = {
+  /** A class of the session on show: POST, keep the key for this tab, open the socket. */
+  start: () =>
+    guarded(async () => {
+      if (!state.session || (state.classroom && !state.classroom.ended)) return;
+      const body = await classApi.start(state.session.id);
+      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key }));
+      state.classroom = newClassroom('teacher', body.code, {
+        joinUrl: body.join_url, key: body.teacher_key, sessionId: state.session.id,
+      });
+      sentPhase = null;
+      connect();
+    }),
+  toggleJoin: () => {
+    state.classroom.showJoin = !state.classroom.showJoin;
+    render();
+  },
+  togglePause: () => {
+    const c = state.classroom;
+    c.paused = !c.paused;
+    send(c.paused ? 'pause' : 'resume');
+    render();
+  },
+  toggleRelease: () => {
+    const c = state.classroom;
+    c.released = !c.released;
+    send(c.released ? 'release' : 'gather');
+    render();
+  },
+  /** Ask the class for one entry of the step on show. */
+  ask: (quiz) => {
+    if (!state.trace) return;
+    state.classroom.quiz = { ...quiz, revealed: false, value: null };
+    send('quiz', { target: quiz.target, index: quiz.index });
+    render();
+  },
+  reveal: () => {
+    const q = state.classroom.quiz;
+    if (!q || q.revealed) return;
+    if (!state.trace) return;
+    q.revealed = true;
+    q.value = trueValue(state.trace, q); // the server's too: the entry of the last step
+    send('reveal');
+    render();
+  },
+  end: () =>
+    guarded(async () => {
+      const c = state.classroom;
+      if (!c || c.ended) return;
+      if (socket) socket.close();
+      socket = null;
+      await classApi.end(c.code, c.key).catch(() => {}); // already over is over
+      c.ended = 'you ended the class';
+      c.connected = false;
+      sessionStorage.removeItem(KEPT);
+    }),
+};
