@@ -6,7 +6,7 @@
 
 import { state } from '../state/store.js';
 import { handleError } from './errors.js';
-import { render } from './render.js';
+import { actionEnded, actionStarted } from './render.js';
 
 // A few may wait; more are dropped (a held-down key must not pile up requests).
 const MAX_WAITING = 4;
@@ -16,12 +16,12 @@ let waiting = 0;
 /**
  * Run `action` after those already asked for; its errors go to handleError,
  * and the page is drawn when it ends.  The body's data-busy says whether any
- * is still waiting.
+ * is still waiting or its drawing still to come (control/render.js).
  */
 export function guarded(action) {
   if (waiting >= MAX_WAITING) return queue;
   waiting += 1;
-  document.body.dataset.busy = 'true';
+  actionStarted();
   queue = queue.then(async () => {
     try {
       state.notice = null;
@@ -35,8 +35,7 @@ export function guarded(action) {
       }
     } finally {
       waiting -= 1;
-      document.body.dataset.busy = String(waiting > 0);
-      render();
+      actionEnded();
     }
   });
   return queue;

@@ -8,6 +8,32 @@
 
 let draw = () => {};
 let pending = 0; // the animation frame asked for, 0 when none is
+let running = 0; // actions under way (control/queue.js)
+let shownBusy = null;
+
+/**
+ * The body's data-busy: 'true' while an action runs or a drawing is still to
+ * come, so that whoever reads the page (a test, a tool) waits for what it shows.
+ */
+function showBusy() {
+  const busy = running > 0 || pending !== 0;
+  if (busy === shownBusy) return;
+  shownBusy = busy;
+  document.body.dataset.busy = String(busy);
+}
+
+/** An action started (control/queue.js). */
+export function actionStarted() {
+  running += 1;
+  showBusy();
+}
+
+/** An action ended: its drawing follows. */
+export function actionEnded() {
+  running -= 1;
+  render();
+  showBusy();
+}
 
 /** Make `fn` the redraw (main.js, once). */
 export function setRender(fn) {
@@ -17,11 +43,15 @@ export function setRender(fn) {
 function drawPending() {
   pending = 0;
   draw();
+  showBusy();
 }
 
 /** Draw every view from the state at the next animation frame. */
 export function render() {
-  if (!pending) pending = requestAnimationFrame(drawPending);
+  if (!pending) {
+    pending = requestAnimationFrame(drawPending);
+    showBusy();
+  }
 }
 
 /** Draw now: for code that reads what the views show right after a change. */
