@@ -11,11 +11,13 @@ import { exporters } from './control/exports.js';
 import { bindKeys } from './control/keys.js';
 import { setSpeed, stopPlaying } from './control/player.js';
 import { render, setRender } from './control/render.js';
+import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { byId as $ } from './lib/dom.js';
 import { state } from './state/store.js';
 import { CodeView } from './views/codepanel.js';
 import { ControlsView } from './views/controls.js';
 import { DeadNoteView } from './views/deadnote.js';
+import { DerivationView } from './views/derivation.js';
 import { SampleEditor } from './views/sampleeditor.js';
 import { EquationsView } from './views/equations.js';
 import { FitView } from './views/fitview.js';
@@ -41,6 +43,7 @@ const settings = new SettingsView().init($('settings'), (changed) => applySettin
 const views = [
   new PresenterView().init(document.body),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
+  new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),
   new EquationsView().init($('equations'), $('equations-heading')),
   new PseudoCodeView().init($('pseudocode')),
   new LossChart().init($('loss-chart')),
@@ -64,6 +67,7 @@ const views = [
 ];
 
 setRender(() => {
+  follow();
   for (const view of views) view.render(state);
 });
 
@@ -93,6 +97,7 @@ $('import-session').addEventListener('change', (e) => {
 });
 $('log-scale').addEventListener('change', actions.toggleLog);
 bindKeys();
+bindDerivation(weightEditor);
 window.addEventListener('pagehide', stopPlaying);
 
 boot(() => settings.read().config);
