@@ -32,6 +32,7 @@ import { SettingsView } from './views/settings.js';
 import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
+import { UnitPictures } from './views/unitpictures.js';
 import { ValuePlot } from './views/valueplot.js';
 import { WeightEditor } from './views/weighteditor.js';
 import { WorkView } from './views/work.js';
@@ -43,6 +44,7 @@ const settings = new SettingsView().init($('settings'), (changed) => applySettin
 const views = [
   new PresenterView().init(document.body),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
+  new UnitPictures().init($('network')),
   new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),
   new EquationsView().init($('equations'), $('equations-heading')),
   new PseudoCodeView().init($('pseudocode')),
