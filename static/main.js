@@ -11,10 +11,13 @@ import { exporters } from './control/exports.js';
 import { bindKeys } from './control/keys.js';
 import { setSpeed, stopPlaying } from './control/player.js';
 import { render, setRender } from './control/render.js';
+import { applyCsv, openCsv, setRole } from './control/csv.js';
 import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { byId as $ } from './lib/dom.js';
 import { state } from './state/store.js';
+import { withOwnData } from './state/csv.js';
 import { CodeView } from './views/codepanel.js';
+import { CsvPanel } from './views/csvpanel.js';
 import { ControlsView } from './views/controls.js';
 import { DeadNoteView } from './views/deadnote.js';
 import { DerivationView } from './views/derivation.js';
@@ -38,7 +41,8 @@ import { WeightEditor } from './views/weighteditor.js';
 import { WorkView } from './views/work.js';
 
 const weightEditor = new WeightEditor().init($('weight-editor'), setWeight);
-const settings = new SettingsView().init($('settings'), (changed) => applySettings(settings.read(), changed));
+const settings = new SettingsView().init($('settings'), (changed) =>
+  applySettings(withOwnData(settings.read(), state.session, changed), changed));
 
 // In drawing order: presenter mode first (it sets the type size others measure), the bars last.
 const views = [
@@ -58,6 +62,7 @@ const views = [
   new CodeView().init($('code'), $('code-caption')),
   new TDView().init($('td-walk'), $('td-caption')),
   new ValuePlot().init($('value-plot'), $('value-caption')),
+  new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
   new StatusView().init(document.body),
   new ControlsView().init(setSpeed),
   new WorkView().init($('work')),

@@ -33,6 +33,7 @@ export function initialState() {
     derivation: null, // the weight being derived: {name, a, b, line, check, error}; see state/derivation.js
     preview: null, // before a step: the next step's forward pass (psi, x, theta, y_hat, loss), from a weight check
     pictures: null, // {grid, x, y_hat, version}: every unit over the input space, from one predict with units
+    csv: null, // a CSV file of one's own: {name, table, roles, error, applied}; see state/csv.js
     lesson: null, // from a lesson link: {note, hide: [names]}; see state/lesson.js
   };
 }
