@@ -9,6 +9,7 @@ import { boot } from './control/boot.js';
 import { applySettings, setSample, setWeight } from './control/edits.js';
 import { exporters } from './control/exports.js';
 import { bindKeys } from './control/keys.js';
+import { openLesson } from './control/lesson.js';
 import { setSpeed, stopPlaying } from './control/player.js';
 import { render, setRender } from './control/render.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
@@ -24,6 +25,7 @@ import { DerivationView } from './views/derivation.js';
 import { SampleEditor } from './views/sampleeditor.js';
 import { EquationsView } from './views/equations.js';
 import { FitView } from './views/fitview.js';
+import { LessonView } from './views/lesson.js';
 import { GradcheckView } from './views/gradcheck.js';
 import { LossChart } from './views/losschart.js';
 import { MeterView } from './views/meter.js';
@@ -63,6 +65,7 @@ const views = [
   new TDView().init($('td-walk'), $('td-caption')),
   new ValuePlot().init($('value-plot'), $('value-caption')),
   new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
+  new LessonView().init($('lesson-banner'), $('lesson-panel')),
   new StatusView().init(document.body),
   new ControlsView().init(setSpeed),
   new WorkView().init($('work')),
@@ -107,4 +110,5 @@ bindKeys();
 bindDerivation(weightEditor);
 window.addEventListener('pagehide', stopPlaying);
 
+openLesson(location.search);
 boot(() => settings.read().config);
