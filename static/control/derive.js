@@ -117,7 +117,9 @@ export function derive(name, a, b) {
   render();
   const panel = byId('derivation-panel');
   if (panel) {
-    panel.scrollIntoView({ block: 'nearest' });
+    // Beside the diagram on a wide screen; below it on a narrow one, brought into view.
+    const top = panel.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 160) window.scrollBy(0, top - 120);
     panel.focus({ preventScroll: true }); // its buttons wait for the check; "." and "," work at once
   }
 }

@@ -54,7 +54,8 @@ function dfBTex(fB, k, c) {
   const f = `\\hat{y}_{${K}}`;
   const z = `\\theta_{${K}}`;
   const at = DF_AT[fB](c.trace.y_hat[k], c.trace.theta[k]);
-  return `${d(`f_{\\mathbf{B}}(${z})`, z)} = ${DF[fB](f, z)} = ${at === '1' ? '' : `${at} = `}${tex(c.trace.df_B[k])}`;
+  const rule = DF[fB](f, z);
+  return `${d(`f_{\\mathbf{B}}(${z})`, z)} = ${rule === '1' ? '' : `${rule} = ${at} = `}${tex(c.trace.df_B[k])}`;
 }
 
 /** The lines for B_jk: ∂L/∂ŷ_k · ∂ŷ_k/∂B_jk, then f_B′(θ_k), then x_j, then δᴮ_k x_j. */
@@ -142,8 +143,8 @@ function linesA(c, cfg, shape, B) {
     },
     {
       tex: `= ${sum}${dB}\\,${Bjk}\\,${dfA}\\,${d(`\\psi_{${J}}`, w)} \\qquad \\mathbf{x} \\doteq f_{\\mathbf{A}}(\\psi)`,
-      numbers: `${dfA} = ${DF[cfg.f_A](`\\mathbf{x}_{${J}}`, `\\psi_{${J}}`)} = ` +
-        `${DF_AT[cfg.f_A](t.x[j], t.psi[j]) === '1' ? '' : `${DF_AT[cfg.f_A](t.x[j], t.psi[j])} = `}${tex(t.df_A[j])}`,
+      numbers: `${dfA} = ${cfg.f_A === 'linear' ? '' : `${DF[cfg.f_A](`\\mathbf{x}_{${J}}`, `\\psi_{${J}}`)} = ` +
+        `${DF_AT[cfg.f_A](t.x[j], t.psi[j])} = `}${tex(t.df_A[j])}`,
       factor: [`node-hid-${j}`],
       says: `f_{A}′ at ψ_{${J}} (f_{A} = ${cfg.f_A})`,
       erratum: cfg.f_A === 'relu' ? RELU_ERRATUM : null,

@@ -74,7 +74,7 @@ export class DerivationView {
       return;
     }
     const c = dv.check;
-    const key = `${dv.point.id}/${dv.point.step}/${c.backprop}/${c.numeric}`;
+    const key = c; // a new check, a new point: typeset again
     if (key !== this.key) {
       this.key = key;
       this.typeset = new Map();
@@ -141,7 +141,7 @@ export class DerivationView {
 
   /** The path from the weight to L on the diagram, and the factor of the line on show. */
   _mark(dv, state) {
-    for (const el of document.querySelectorAll(`.${PATH}, .${FACTOR}`)) el.classList.remove(PATH, FACTOR);
+    for (const el of document.querySelectorAll(`#network .${PATH}, #network .${FACTOR}`)) el.classList.remove(PATH, FACTOR);
     this.checkShown = dv && dv.check;
     if (!dv || !state.session) return;
     const cfg = state.session.config;

@@ -20,6 +20,7 @@ export class LessonView {
     this.input = panel.querySelector('#lesson-note-input');
     this.count = panel.querySelector('#lesson-count');
     this.link = panel.querySelector('#lesson-link');
+    panel.querySelector('#lesson-make').addEventListener('click', () => this._make());
     this.input.maxLength = MAX_NOTE;
     for (const part of LESSON_PARTS) {
       const label = document.createElement('label');
@@ -30,8 +31,7 @@ export class LessonView {
       label.append(box, ` ${part.label}`);
       this.parts.appendChild(label);
     }
-    panel.addEventListener('input', () => this._update());
-    panel.addEventListener('change', () => this._update());
+    panel.addEventListener('input', () => this._count());
     this.applied = undefined;
     this.state = null;
     return this;
@@ -47,7 +47,7 @@ export class LessonView {
     this.state = state;
     const lesson = state.lesson;
     if (lesson !== this.applied) this._apply(lesson);
-    this._update();
+    this._count();
   }
 
   /** The link's lesson on the page: the note as text, its parts hidden, the form filled from it. */
@@ -68,9 +68,15 @@ export class LessonView {
     this.input.value = lesson.note;
   }
 
-  _update() {
-    const lesson = this.read();
+  _count() {
     this.count.textContent = `${Array.from(this.input.value).length}/${MAX_NOTE}`;
-    if (this.state && this.state.session) this.link.value = linkToRun(this.state, lesson);
+  }
+
+  /** The link to the run on show as it is now, with the form's lesson, selected for copying. */
+  _make() {
+    if (!this.state || !this.state.session) return;
+    this.link.value = linkToRun(this.state, this.read());
+    this.link.hidden = false;
+    this.link.select();
   }
 }

@@ -29,6 +29,7 @@ def test_a_lesson_link_opens_the_teachers_setup_cut_down_with_a_note(watch, brow
     note = "Today: <b>why</b> δA sums over both outputs & nothing else"
     page.fill("#lesson-note-input", note)
     assert page.locator("#lesson-count").text_content() == f"{len(note)}/280"
+    page.click("#lesson-make")
     link = page.locator("#lesson-link").input_value()
     query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
     assert query["hide"] == ["settings,code,play"]  # in the table's order

@@ -74,8 +74,9 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     # While playing: at most four refreshes a second, each one request
     with page.expect_response(re.compile(r"/predict$")):
         page.click("#play")
-    page.wait_for_function("Number(document.querySelector('#step-count').textContent) > 60", timeout=20_000)
-    page.click("#play")
+    page.wait_for_function("Number(document.querySelector('#step-count').textContent) > 40", timeout=60_000)
+    page.keyboard.press("p")
+    page.wait_for_selector("#play[aria-pressed=false]")
     settle(page)
     during = [t for t, body in asked if body["units"]]
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
