@@ -92,7 +92,9 @@ export function follow() {
   const point = pointOf();
   if (!point) return;
   const dv = state.derivation;
-  if (dv && !samePoint(dv.point, point) && dv.asked !== point) {
+  const W = dv && state[dv.name];
+  if (dv && !(dv.a < W.length && dv.b < W[0].length)) state.derivation = null; // a network without that weight
+  else if (dv && !samePoint(dv.point, point) && dv.asked !== point) {
     dv.asked = point;
     refreshDerivation();
   }

@@ -172,3 +172,14 @@ def test_several_outputs_sum_over_every_path_with_the_erratum_and_the_reuse(watc
     wait_derivation(page, "B.2.1", 0)
     assert reuse.is_hidden()
     assert "only the term of output 2" in page.locator(".derive-line[data-index='0']").inner_text()
+
+
+def test_a_derivation_closes_when_the_network_loses_its_weight(watch):
+    page = watch.page
+    open_by_key(page, "edge-B-3-0")
+    wait_derivation(page, "B.3.0", 0)
+    page.fill("input[name=hidden]", "2")
+    with page.expect_response(re.compile(r"/api/sessions$")):
+        page.dispatch_event("input[name=hidden]", "change")
+    page.locator("#derivation-panel").wait_for(state="hidden")
+    assert watch.errors == []

@@ -94,3 +94,24 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     lo = float(page.locator("#node-hid-0 .unit-picture").get_attribute("data-lo"))
     assert lo == min(row[0] for row in last["x"])
     assert watch.errors == []
+
+
+def test_pictures_and_the_derivation_under_the_pages_content_security_policy(browser, server_url):
+    from tests.e2e.conftest import PageWatch
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})  # the CSP kept
+    page = context.new_page()
+    w = PageWatch(page, server_url)
+    page.goto(server_url + "/")
+    page.locator("body[data-ready=true]").wait_for()
+    page.locator("#node-hid-0 image.unit-picture").wait_for(state="attached")
+    page.locator("#edge-A-1-0").focus()
+    page.keyboard.press("d")
+    page.locator("#derivation-panel[data-ready=true] .katex").first.wait_for()
+    page.click("#step")
+    page.locator("#derivation-panel[data-step='1']").wait_for()
+    href = page.locator("#node-out-0 image.unit-picture").get_attribute("href")
+    assert href.startswith("data:image/png;base64,")
+    assert w.errors == [], w.errors  # a CSP violation is reported as a console error
+    assert w.outside == []
+    context.close()
