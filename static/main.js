@@ -7,13 +7,13 @@
 import { actions } from './control/actions.js';
 import { boot } from './control/boot.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
+import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { applySettings, setSample, setWeight } from './control/edits.js';
 import { exporters } from './control/exports.js';
 import { bindKeys } from './control/keys.js';
 import { openLesson } from './control/lesson.js';
 import { setSpeed, stopPlaying } from './control/player.js';
 import { render, setRender } from './control/render.js';
-import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { byId as $ } from './lib/dom.js';
 import { withOwnData } from './state/csv.js';
 import { state } from './state/store.js';
