@@ -101,3 +101,11 @@ export class Player {
     this.socket.close(1000, 'paused');
   }
 }
+
+/** Requests of the derivation and of the units' pictures. */
+export const unitApi = {
+  // One weight ("B.1.0": matrix.row.column) at the next step's point, beside its central difference.
+  checkWeight: (id, weight) => request('GET', `/api/sessions/${id}/gradcheck?weight=${encodeURIComponent(weight)}`),
+  // ŷ and every hidden unit's x at each row of `s`.
+  predictUnits: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s, units: true }),
+};

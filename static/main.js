@@ -7,19 +7,26 @@
 import { bootClassroom, classViews } from './class/index.js';
 import { actions } from './control/actions.js';
 import { boot } from './control/boot.js';
+import { applyCsv, openCsv, setRole } from './control/csv.js';
+import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { applySettings, setSample, setWeight } from './control/edits.js';
 import { exporters } from './control/exports.js';
 import { bindKeys } from './control/keys.js';
+import { openLesson } from './control/lesson.js';
 import { setSpeed, stopPlaying } from './control/player.js';
 import { render, setRender } from './control/render.js';
 import { byId as $ } from './lib/dom.js';
+import { withOwnData } from './state/csv.js';
 import { state } from './state/store.js';
 import { CodeView } from './views/codepanel.js';
+import { CsvPanel } from './views/csvpanel.js';
 import { ControlsView } from './views/controls.js';
 import { DeadNoteView } from './views/deadnote.js';
+import { DerivationView } from './views/derivation.js';
 import { SampleEditor } from './views/sampleeditor.js';
 import { EquationsView } from './views/equations.js';
 import { FitView } from './views/fitview.js';
+import { LessonView } from './views/lesson.js';
 import { GradcheckView } from './views/gradcheck.js';
 import { LossChart } from './views/losschart.js';
 import { MeterView } from './views/meter.js';
@@ -31,17 +38,21 @@ import { SettingsView } from './views/settings.js';
 import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
+import { UnitPictures } from './views/unitpictures.js';
 import { ValuePlot } from './views/valueplot.js';
 import { WeightEditor } from './views/weighteditor.js';
 import { WorkView } from './views/work.js';
 
 const weightEditor = new WeightEditor().init($('weight-editor'), setWeight);
-const settings = new SettingsView().init($('settings'), (changed) => applySettings(settings.read(), changed));
+const settings = new SettingsView().init($('settings'), (changed) =>
+  applySettings(withOwnData(settings.read(), state.session, changed), changed));
 
 // In drawing order: presenter mode first (it sets the type size others measure), the bars last.
 const views = [
   new PresenterView().init(document.body),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
+  new UnitPictures().init($('network')),
+  new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),
   new EquationsView().init($('equations'), $('equations-heading')),
   new PseudoCodeView().init($('pseudocode')),
   new LossChart().init($('loss-chart')),
@@ -54,6 +65,8 @@ const views = [
   new CodeView().init($('code'), $('code-caption')),
   new TDView().init($('td-walk'), $('td-caption')),
   new ValuePlot().init($('value-plot'), $('value-caption')),
+  new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
+  new LessonView().init($('lesson-banner'), $('lesson-panel')),
   new StatusView().init(document.body),
   new ControlsView().init(setSpeed),
   new WorkView().init($('work')),
@@ -66,6 +79,7 @@ const views = [
 ];
 
 setRender(() => {
+  follow();
   for (const view of views) view.render(state);
 });
 
@@ -95,6 +109,10 @@ $('import-session').addEventListener('change', (e) => {
 });
 $('log-scale').addEventListener('change', actions.toggleLog);
 bindKeys();
+bindDerivation(weightEditor);
 window.addEventListener('pagehide', stopPlaying);
 
-bootClassroom(() => boot(() => settings.read().config));
+bootClassroom(() => {
+  openLesson(location.search);
+  boot(() => settings.read().config);
+});

@@ -32,6 +32,11 @@ export function initialState() {
     work: null, // the job of several calls under way: see state/work.js
     classroom: null, // the class this page teaches or follows: see class/classstate.js
     values: null, // TD mode: {v_hat, v_true, rmsve, step} of every state, from the values endpoint
+    derivation: null, // the weight being derived: {name, a, b, line, check, error}; see state/derivation.js
+    preview: null, // before a step: the next step's forward pass (psi, x, theta, y_hat, loss), from a weight check
+    pictures: null, // {grid, x, y_hat, version}: every unit over the input space, from one predict with units
+    csv: null, // a CSV file of one's own: {name, table, roles, error, applied}; see state/csv.js
+    lesson: null, // from a lesson link: {note, hide: [names]}; see state/lesson.js
   };
 }
 

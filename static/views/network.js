@@ -20,6 +20,8 @@ const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
 const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
+// Before a step: the next step's forward pass, from state.preview.
+const PREVIEWED = new Set(['psi', 'x', 'theta', 'y_hat', 'loss']);
 
 // For each phase: what is being computed, and what it is computed from.
 // Keys name groups of elements: 'in', 'hid', 'out', 'A', 'B', 'loss'.
@@ -212,12 +214,12 @@ export class NetworkView {
     }
     if (!state.A) return; // the session is on its way: its shape alone
     this.state = state;
-    const t = state.trace;
+    const t = state.trace || state.preview;
     const sample = currentSample(state);
     const { A, B } = shownWeights(state);
     const phase = shownPhase(state);
     const focus = (phase && FOCUS[phase]) || { computing: [], source: [] };
-    const on = (id) => reached(state, id);
+    const on = (id) => (state.trace ? reached(state, id) : Boolean(state.preview) && PREVIEWED.has(id));
     if (this.strip) this._moveActiveRow(this.strip.render(sample ? sample.s : null, focus.source.includes('in')));
 
     const values = {

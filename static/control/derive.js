@@ -1,0 +1,170 @@
+/**
+ * @fileoverview The derivation of one weight's gradient and the pictures of
+ * the units: which weight is derived and which line is on show, and the
+ * requests that keep them (and the forward pass shown before a step) at the
+ * point of the next step.  `follow` runs before every redraw and asks again
+ * only when that point moved, at most four times a second while playing.
+ */
+
+import { unitApi } from '../api.js';
+import { byId } from '../lib/dom.js';
+import { latestOnly } from '../lib/latest.js';
+import { derivationLines, weightName } from '../state/derivation.js';
+import { state } from '../state/store.js';
+import { unitGrid } from '../state/unitgrid.js';
+import { render } from './render.js';
+
+const GAP_MS = 250; // at most four refreshes a second of each kind
+
+/** `refresh` with one request in flight and at least GAP_MS between the starts of two. */
+function bounded(refresh) {
+  const run = latestOnly(refresh);
+  let last = -Infinity;
+  let timer = null;
+  return () => {
+    if (timer) return;
+    const wait = last + GAP_MS - performance.now();
+    if (wait <= 0) {
+      last = performance.now();
+      run();
+      return;
+    }
+    timer = setTimeout(() => {
+      timer = null;
+      last = performance.now();
+      run();
+    }, wait);
+  };
+}
+
+/** Where the next step starts from: the session, its step, its data and its weights. */
+function pointOf() {
+  if (!state.session || !state.A) return null;
+  return { id: state.session.id, step: state.counters.step, data: state.dataVersion, A: state.A, B: state.B };
+}
+
+function samePoint(p, q) {
+  return Boolean(p && q) && p.id === q.id && p.step === q.step && p.data === q.data && p.A === q.A && p.B === q.B;
+}
+
+const refreshDerivation = bounded(async () => {
+  const dv = state.derivation;
+  const point = pointOf();
+  if (!dv || !point) return;
+  const weight = weightName(dv.name, dv.a, dv.b);
+  try {
+    const check = await unitApi.checkWeight(point.id, weight);
+    if (state.derivation !== dv) return;
+    dv.check = check;
+    dv.point = point;
+    dv.error = null;
+    dv.lines = derivationLines(check, state.session.config, point.B);
+    dv.line = Math.min(dv.line, dv.lines.length - 1);
+  } catch (err) {
+    if (state.derivation === dv) dv.error = err.message;
+  }
+  render();
+});
+
+const refreshPreview = bounded(async () => {
+  const point = pointOf();
+  if (!point || state.trace) return;
+  const check = await unitApi.checkWeight(point.id, 'B.0.0');
+  if (!samePoint(point, pointOf())) return;
+  state.preview = { ...check.trace, index: check.index, point };
+  render();
+});
+
+const refreshPictures = bounded(async () => {
+  const point = pointOf();
+  const grid = point ? unitGrid(state.data, state.session.config.hidden) : null;
+  if (!grid) {
+    state.pictures = null;
+    return;
+  }
+  const { x, y_hat } = await unitApi.predictUnits(point.id, grid.s);
+  state.pictures = { grid, x, y_hat, point, version: (state.pictures ? state.pictures.version : 0) + 1 };
+  render();
+});
+
+/** Before each redraw: ask again for what the point of the next step has left behind. */
+export function follow() {
+  const point = pointOf();
+  if (!point) return;
+  const dv = state.derivation;
+  const W = dv && state[dv.name];
+  if (dv && !(dv.a < W.length && dv.b < W[0].length)) state.derivation = null; // a network without that weight
+  else if (dv && !samePoint(dv.point, point) && dv.asked !== point) {
+    dv.asked = point;
+    refreshDerivation();
+  }
+  if (!state.trace && !(state.preview && samePoint(state.preview.point, point))) {
+    state.preview = null; // never the forward pass of another point
+    if (!samePoint(askedPreview, point)) {
+      askedPreview = point;
+      refreshPreview();
+    }
+  }
+  if (!(state.pictures && samePoint(state.pictures.point, point)) && !samePoint(askedPictures, point)) {
+    askedPictures = point;
+    refreshPictures();
+  }
+}
+let askedPreview = null;
+let askedPictures = null;
+
+/** Derive the gradient of weight `name`[a][b] (0-based), from its first line. */
+export function derive(name, a, b) {
+  state.derivation = { name, a, b, line: 0, check: null, lines: null, point: null, asked: null, error: null };
+  render();
+  const panel = byId('derivation-panel');
+  if (panel) {
+    // Beside the diagram on a wide screen; below it on a narrow one, brought into view.
+    const top = panel.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 160) window.scrollBy(0, top - 120);
+    panel.focus({ preventScroll: true }); // its buttons wait for the check; "." and "," work at once
+  }
+}
+
+/** One line on (+1) or back (−1), within the derivation. */
+export function moveLine(delta) {
+  const dv = state.derivation;
+  if (!dv || !dv.lines) return;
+  dv.line = Math.max(0, Math.min(dv.lines.length - 1, dv.line + delta));
+  render();
+}
+
+export function closeDerivation() {
+  state.derivation = null;
+  render();
+}
+
+// "A2,1 = 0.25 (from …)": the edge's own label names its weight, 1-based.
+const EDGE_LABEL = /^([AB])(\d+),(\d+) =/;
+
+function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target.closest && target.closest('input, select, textarea')) return;
+  const edge = target.closest && target.closest('.edge');
+  if ((event.key === 'd' || event.key === 'D') && edge) {
+    const m = EDGE_LABEL.exec(edge.getAttribute('aria-label') || '');
+    if (!m) return;
+    event.preventDefault();
+    derive(m[1], Number(m[2]) - 1, Number(m[3]) - 1);
+  } else if ((event.key === '.' || event.key === ',') && state.derivation) {
+    event.preventDefault();
+    moveLine(event.key === '.' ? 1 : -1);
+  }
+}
+
+/** The derivation's keys (D on an edge, "," and "."), and the weight editor's Derive button. */
+export function bindDerivation(weightEditor) {
+  document.addEventListener('keydown', onKey);
+  byId('weight-editor-derive').addEventListener('click', () => {
+    const cell = weightEditor.cell;
+    if (!cell) return;
+    weightEditor.close();
+    derive(cell.name, cell.a, cell.b);
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * @fileoverview A lesson: the parts of the page a teacher hides and the short
+ * note shown at the top, as a lesson link carries them.  One table of the parts
+ * that can be hidden; the link's keys are in state/link.js.
+ */
+
+export const MAX_NOTE = 280; // characters of the teacher's note: a line or two above the page
+
+/**
+ * The parts a lesson can hide: `name` in the link, `label` on the teacher's
+ * form, `selector` the elements it hides.  A hidden control's keys go with it.
+ */
+export const LESSON_PARTS = [
+  { name: 'algorithm', label: 'the slides’ algorithm and the equations', selector: '.math-panel' },
+  { name: 'loss', label: 'the loss chart', selector: '.chart-panel' },
+  { name: 'settings', label: 'the settings', selector: '.settings-panel' },
+  { name: 'fit', label: 'the fit view', selector: '.fit-panel' },
+  { name: 'gradcheck', label: 'the gradient check', selector: '.gradcheck-panel' },
+  { name: 'meter', label: 'what backprop saves', selector: '.meter-panel' },
+  { name: 'code', label: 'the NumPy code', selector: '.code-panel' },
+  { name: 'share', label: 'share and export', selector: '.share-panel' },
+  { name: 'csv', label: 'own data (CSV)', selector: '#csv-panel' },
+  { name: 'lesson', label: 'this lesson form', selector: '#lesson-panel' },
+  { name: 'sample', label: 'the next-sample editor', selector: '#sample-editor' },
+  { name: 'epoch', label: 'the Epoch button', selector: '#epoch' },
+  { name: 'play', label: 'Play and its speeds', selector: '#play, .controls .speed' },
+  { name: 'reset', label: 'Reset and New seed', selector: '#reset, #reset-seed' },
+  { name: 'quiz', label: 'the Quiz button', selector: '#quiz-toggle' },
+  { name: 'presenter', label: 'the Presenter button', selector: '#presenter-toggle' },
+];
+
+/** The note as it will be shown: plain text, at most MAX_NOTE characters; `cut` when it was longer. */
+export function boundedNote(text) {
+  const chars = Array.from(String(text || '').trim());
+  return { note: chars.slice(0, MAX_NOTE).join(''), cut: chars.length > MAX_NOTE };
+}
+
+/** The names of `hide` (a comma-separated list) split into the known parts and the unknown. */
+export function hiddenParts(list) {
+  const names = String(list || '').split(',').map((n) => n.trim()).filter(Boolean);
+  const known = new Set(LESSON_PARTS.map((p) => p.name));
+  return { hide: names.filter((n) => known.has(n)), unknown: names.filter((n) => !known.has(n)) };
+}
+
+/** Does a key press match one of the shortcuts an element declares ("P Space", "Shift+R", "[")? */
+export function matchesShortcut(shortcuts, event) {
+  return String(shortcuts || '').split(/\s+/).filter(Boolean).some((token) => {
+    const parts = token.split('+');
+    const key = parts.pop();
+    const shift = parts.includes('Shift');
+    if (key === 'Space') return event.key === ' ';
+    if (key.length > 1) return event.key === key;
+    return event.key.toLowerCase() === key.toLowerCase() && (!/[a-z]/i.test(key) || event.shiftKey === shift);
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * @fileoverview Lessons: the note at the top and the parts hidden, from the
+ * lesson link the page was opened with; and the teacher's form that makes such
+ * a link for the run on show (parts to hide, a short note).
+ */
+
+import { LESSON_PARTS, MAX_NOTE, boundedNote } from '../state/lesson.js';
+import { linkToRun } from '../state/link.js';
+
+const HIDDEN = 'lesson-hidden';
+
+export class LessonView {
+  /** @param {HTMLElement} banner  the note at the top  @param {HTMLElement} panel  the teacher's form */
+  init(banner, panel) {
+    if (!banner || !panel) throw new Error('LessonView needs its banner and its panel');
+    this.banner = banner;
+    this.note = banner.querySelector('#lesson-note');
+    this.ignored = banner.querySelector('#lesson-ignored');
+    this.parts = panel.querySelector('#lesson-parts');
+    this.input = panel.querySelector('#lesson-note-input');
+    this.count = panel.querySelector('#lesson-count');
+    this.link = panel.querySelector('#lesson-link');
+    panel.querySelector('#lesson-make').addEventListener('click', () => this._make());
+    this.input.maxLength = MAX_NOTE;
+    for (const part of LESSON_PARTS) {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = `hide-${part.name}`;
+      box.value = part.name;
+      label.append(box, ` ${part.label}`);
+      this.parts.appendChild(label);
+    }
+    panel.addEventListener('input', () => this._count());
+    this.applied = undefined;
+    this.state = null;
+    return this;
+  }
+
+  /** The lesson the form describes. */
+  read() {
+    const hide = [...this.parts.querySelectorAll('input:checked')].map((box) => box.value);
+    return { note: boundedNote(this.input.value).note, hide };
+  }
+
+  render(state) {
+    this.state = state;
+    const lesson = state.lesson;
+    if (lesson !== this.applied) this._apply(lesson);
+    this._count();
+  }
+
+  /** The link's lesson on the page: the note as text, its parts hidden, the form filled from it. */
+  _apply(lesson) {
+    this.applied = lesson;
+    this.banner.hidden = !lesson;
+    for (const el of document.querySelectorAll(`.${HIDDEN}`)) el.classList.remove(HIDDEN);
+    if (!lesson) return;
+    this.note.textContent = lesson.note;
+    this.note.hidden = !lesson.note;
+    this.ignored.textContent = lesson.ignored.length ? `This link held what this page does not know, and it was ignored: ${lesson.ignored.join('; ')}.` : '';
+    this.ignored.hidden = !lesson.ignored.length;
+    for (const part of LESSON_PARTS) {
+      const hide = lesson.hide.includes(part.name);
+      if (hide) for (const el of document.querySelectorAll(part.selector)) el.classList.add(HIDDEN);
+      this.parts.querySelector(`input[value=${part.name}]`).checked = hide;
+    }
+    this.input.value = lesson.note;
+  }
+
+  _count() {
+    this.count.textContent = `${Array.from(this.input.value).length}/${MAX_NOTE}`;
+  }
+
+  /** The link to the run on show as it is now, with the form's lesson, selected for copying. */
+  _make() {
+    if (!this.state || !this.state.session) return;
+    this.link.value = linkToRun(this.state, this.read());
+    this.link.hidden = false;
+    this.link.select();
+  }
+}

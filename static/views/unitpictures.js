@@ -1,0 +1,94 @@
+/**
+ * @fileoverview What each unit computes over the inputs, drawn inside its
+ * node: x_j for every hidden unit and ŷ_k for every output, as a small heat
+ * map of the input plane (2-D data) or a small curve (1-D data).  Each picture
+ * is painted on a canvas and placed as one SVG <image> in its node; the values
+ * come from one predict with units (the state's `pictures`).
+ */
+
+import { svgEl as el } from '../lib/dom.js';
+import { sub } from '../lib/format.js';
+import { range, rgb } from '../state/unitgrid.js';
+
+const CURVE = { width: 154, height: 90 };
+
+/** A canvas painted with `values` over `grid`, as a data: URL (the page's CSP allows data: images). */
+function paint(grid, values) {
+  const canvas = document.createElement('canvas');
+  const [lo, hi] = range(values);
+  const t = (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  if (grid.dims === 2) {
+    const n = grid.xs.length;
+    canvas.width = n;
+    canvas.height = grid.ys.length;
+    const ctx = canvas.getContext('2d');
+    const image = ctx.createImageData(n, grid.ys.length);
+    values.forEach((v, at) => {
+      const [r, c] = [Math.floor(at / n), at % n];
+      const p = 4 * ((grid.ys.length - 1 - r) * n + c); // row 0 is the lowest s2: at the bottom
+      const [R, G, B] = rgb(t(v));
+      image.data.set([R, G, B, 255], p);
+    });
+    ctx.putImageData(image, 0, 0);
+  } else {
+    canvas.width = CURVE.width;
+    canvas.height = CURVE.height;
+    const ctx = canvas.getContext('2d');
+    ctx.strokeStyle = '#0072B2';
+    ctx.lineWidth = 4;
+    ctx.beginPath();
+    values.forEach((v, i) => {
+      const x = 2 + (i / (values.length - 1)) * (CURVE.width - 4);
+      const y = CURVE.height - 3 - t(v) * (CURVE.height - 6);
+      if (i) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+    });
+    ctx.stroke();
+  }
+  return { url: canvas.toDataURL('image/png'), lo, hi };
+}
+
+export class UnitPictures {
+  /** @param {HTMLElement} container  the diagram's container, whose SVG holds the nodes */
+  init(container) {
+    if (!container) throw new Error('UnitPictures needs the diagram’s container');
+    this.container = container;
+    this.drawn = null;
+    this.svg = null;
+    return this;
+  }
+
+  render(state) {
+    const p = state.pictures;
+    const svg = this.container.querySelector('svg');
+    if (!svg) return;
+    const version = p ? p.version : 0;
+    if (svg === this.svg && version === this.drawn) return;
+    this.svg = svg;
+    this.drawn = version;
+    for (const old of svg.querySelectorAll('.unit-picture')) old.remove();
+    if (!p || !state.session) return;
+    const cfg = state.session.config;
+    const column = (rows, k) => rows.map((r) => r[k]);
+    for (let j = 0; j < cfg.hidden; j++) this._place(`node-hid-${j}`, p.grid, column(p.x, j), `x${sub(j)}`);
+    for (let k = 0; k < cfg.n_y; k++) this._place(`node-out-${k}`, p.grid, column(p.y_hat, k), `ŷ${sub(k)}`);
+    svg.dataset.pictures = String(version);
+  }
+
+  /** The picture of one unit: the background of its node's box, under its numbers. */
+  _place(id, grid, values, name) {
+    const node = document.getElementById(id);
+    const rect = node && node.querySelector('rect');
+    if (!rect) return;
+    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a)));
+    const { url, lo, hi } = paint(grid, values);
+    const image = el('image', {
+      href: url, x: x + 3, y: y + 3, width: w - 6, height: h - 6,
+      preserveAspectRatio: 'none', class: `unit-picture unit-picture-${grid.dims === 2 ? 'map' : 'curve'}`,
+      'data-lo': lo, 'data-hi': hi,
+    });
+    rect.after(image);
+    const over = grid.dims === 2 ? 'the (s1, s2) plane' : 's1';
+    el('title', {}, image).textContent = `${name} over ${over}: from ${lo.toFixed(3)} (blue) to ${hi.toFixed(3)} (vermillion)`;
+  }
+}

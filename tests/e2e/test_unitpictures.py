@@ -1,0 +1,117 @@
+"""What each unit computes, drawn in its node, and the next step's forward pass shown before it is taken."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.e2e.helpers import api
+from tests.e2e.test_derivation import fmt, press_steps, session_id, settle
+
+
+def shown(page, name: str, index: int) -> str:
+    return page.locator(f"#val-{name}-{index} .num").text_content()
+
+
+def pictures(page) -> list[tuple[str, str]]:
+    return page.eval_on_selector_all(
+        ".unit-picture", "els => els.map(e => [e.closest('.node').id, e.getAttribute('href')])"
+    )
+
+
+def version(page) -> int:
+    return int(page.eval_on_selector("#network-svg", "e => Number(e.dataset.pictures || 0)"))
+
+
+def test_before_the_first_step_the_diagram_shows_the_next_forward_pass(watch, server_url):
+    page = watch.page
+    sid = session_id(page)
+    t = api(f"{server_url}/api/sessions/{sid}/gradcheck?weight=B.0.0")["trace"]
+    page.wait_for_function("document.querySelector('#val-psi-1 .num').textContent !== '·'")
+    for name, n in (("psi", 4), ("x", 4), ("theta", 1), ("y_hat", 1)):
+        for i in range(n):
+            assert shown(page, name, i + 1) == fmt(t[name][i]), (name, i)
+    assert page.locator("#val-loss").text_content() == f"L = {fmt(t['loss'])}"
+    # δ is not part of the forward pass: it waits for the step
+    assert shown(page, "delta_A", 1) == "·"
+    # the first step's trace is that very forward pass
+    with page.expect_response(re.compile(r"/step$")) as info:
+        page.click("#step")
+    step = info.value.json()["trace"]
+    assert [fmt(v) for v in step["psi"]] == [fmt(v) for v in t["psi"]]
+    # new weights by hand: again before a step, and the forward pass is the new one's
+    page.locator("#edge-A-0-0").focus()
+    page.keyboard.type("0.75")
+    with page.expect_response(re.compile(r"/weights$")):
+        page.keyboard.press("Enter")
+    t2 = api(f"{server_url}/api/sessions/{sid}/gradcheck?weight=B.0.0")["trace"]
+    page.wait_for_function(
+        f"document.querySelector('#val-psi-1 .num').textContent === '{fmt(t2['psi'][0])}'", timeout=10_000
+    )
+    assert shown(page, "theta", 1) == fmt(t2["theta"][0])
+    assert watch.errors == []
+
+
+def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch, server_url, artifacts):
+    page = watch.page
+    asked: list[tuple[float, dict]] = []
+
+    def on_request(r):
+        if r.url.endswith("/predict") and '"units"' in (r.post_data or ""):
+            asked.append((time.monotonic(), r.post_data_json))
+
+    page.on("request", on_request)
+    page.wait_for_function("Number(document.querySelector('#network-svg').dataset.pictures || 0) > 0")
+    first = dict(pictures(page))
+    # 2-D data: a heat map inside every hidden node and the output node, as data: PNG images
+    assert sorted(first) == ["node-hid-0", "node-hid-1", "node-hid-2", "node-hid-3", "node-out-0"]
+    assert all(href.startswith("data:image/png;base64,") for href in first.values())
+    assert page.locator(".unit-picture-map").count() == 5
+    before = version(page)
+    press_steps(page, 4)
+    page.wait_for_function(f"Number(document.querySelector('#network-svg').dataset.pictures) > {before}")
+    assert dict(pictures(page)) != first  # live: the pictures follow the weights
+    # While playing: at most four refreshes a second, each one request
+    with page.expect_response(re.compile(r"/predict$")):
+        page.click("#play")
+    page.wait_for_function("Number(document.querySelector('#step-count').textContent) > 40", timeout=60_000)
+    page.keyboard.press("p")
+    page.wait_for_selector("#play[aria-pressed=false]")
+    settle(page)
+    during = [t for t, body in asked if body["units"]]
+    gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
+    assert len(during) >= 3 and min(gaps) > 0.2, gaps
+    steps = int(page.locator("#step-count").text_content())
+    assert len(during) < steps / 4
+    page.locator("#network").screenshot(path=artifacts / "unit-pictures-xor.png")
+    # 1-D data: a curve in each node
+    with page.expect_response(re.compile(r"/api/sessions$")):
+        page.select_option("select[name=dataset]", "sine")
+    page.wait_for_function("document.querySelectorAll('.unit-picture-curve').length === 5")
+    sid = session_id(page)
+    assert len(asked[-1][1]["s"][0]) == 1
+    last = api(f"{server_url}/api/sessions/{sid}/predict", "POST", {"s": asked[-1][1]["s"], "units": True})
+    lo = float(page.locator("#node-hid-0 .unit-picture").get_attribute("data-lo"))
+    assert lo == min(row[0] for row in last["x"])
+    assert watch.errors == []
+
+
+def test_pictures_and_the_derivation_under_the_pages_content_security_policy(browser, server_url):
+    from tests.e2e.conftest import PageWatch
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})  # the CSP kept
+    page = context.new_page()
+    w = PageWatch(page, server_url)
+    page.goto(server_url + "/")
+    page.locator("body[data-ready=true]").wait_for()
+    page.locator("#node-hid-0 image.unit-picture").wait_for(state="attached")
+    page.locator("#edge-A-1-0").focus()
+    page.keyboard.press("d")
+    page.locator("#derivation-panel[data-ready=true] .katex").first.wait_for()
+    page.click("#step")
+    page.locator("#derivation-panel[data-step='1']").wait_for()
+    href = page.locator("#node-out-0 image.unit-picture").get_attribute("href")
+    assert href.startswith("data:image/png;base64,")
+    assert w.errors == [], w.errors  # a CSP violation is reported as a console error
+    assert w.outside == []
+    context.close()
