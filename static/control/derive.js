@@ -8,33 +8,50 @@
 
 import { unitApi } from '../api.js';
 import { byId } from '../lib/dom.js';
-import { latestOnly } from '../lib/latest.js';
 import { derivationLines, weightName } from '../state/derivation.js';
 import { state } from '../state/store.js';
 import { unitGrid } from '../state/unitgrid.js';
-import { render } from './render.js';
+import { render, renderNow } from './render.js';
 
 const GAP_MS = 250; // at most four refreshes a second of each kind
 
-/** `refresh` with one request in flight and at least GAP_MS between the starts of two. */
+/** `refresh` with one request in flight and at least GAP_MS between the starts of two; asked meanwhile, once more. */
 function bounded(refresh) {
-  const run = latestOnly(refresh);
   let last = -Infinity;
   let timer = null;
-  return () => {
-    if (timer) return;
-    const wait = last + GAP_MS - performance.now();
-    if (wait <= 0) {
-      last = performance.now();
-      run();
+  let inFlight = false;
+  let again = false;
+  const start = async () => {
+    last = performance.now();
+    inFlight = true;
+    try {
+      await refresh();
+    } catch (err) {
+      // keep the last picture; the next change tries again
+    } finally {
+      inFlight = false;
+      if (again) {
+        again = false;
+        ask();
+      }
+    }
+  };
+  const ask = () => {
+    if (inFlight) {
+      again = true;
       return;
     }
-    timer = setTimeout(() => {
-      timer = null;
-      last = performance.now();
-      run();
-    }, wait);
+    if (timer) return;
+    const wait = last + GAP_MS - performance.now();
+    if (wait <= 0) start();
+    else {
+      timer = setTimeout(() => {
+        timer = null;
+        ask();
+      }, wait);
+    }
   };
+  return ask;
 }
 
 /** Where the next step starts from: the session, its step, its data and its weights. */
@@ -116,7 +133,7 @@ let askedPictures = null;
 /** Derive the gradient of weight `name`[a][b] (0-based), from its first line. */
 export function derive(name, a, b) {
   state.derivation = { name, a, b, line: 0, check: null, lines: null, point: null, asked: null, error: null };
-  render();
+  renderNow(); // the panel is measured and focused below
   const panel = byId('derivation-panel');
   if (panel) {
     // Beside the diagram on a wide screen; below it on a narrow one, brought into view.
