@@ -15,7 +15,9 @@ def shown(page, name: str, index: int) -> str:
 
 def pictures(page) -> list[tuple[str, str]]:
     return page.eval_on_selector_all(
-        ".unit-picture", "els => els.map(e => [e.closest('.node').id, e.getAttribute('href')])"
+        ".unit-picture",
+        "els => els.filter(e => e.closest('.node'))"
+        ".map(e => [e.closest('.node').id, e.getAttribute('href')])",
     )
 
 
@@ -72,17 +74,20 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     page.wait_for_function(f"Number(document.querySelector('#network-svg').dataset.pictures) > {before}")
     assert dict(pictures(page)) != first  # live: the pictures follow the weights
     # While playing: at most four refreshes a second, each one request
+    played = time.monotonic()
     with page.expect_response(re.compile(r"/predict$")):
         page.click("#play")
     page.wait_for_function("Number(document.querySelector('#step-count').textContent) > 40", timeout=60_000)
     page.keyboard.press("p")
     page.wait_for_selector("#play[aria-pressed=false]")
     settle(page)
-    during = [t for t, body in asked if body["units"]]
+    during = [t for t, body in asked if body["units"] and t >= played]
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
-    assert len(during) >= 3 and min(gaps) > 0.2, gaps
-    steps = int(page.locator("#step-count").text_content())
-    assert len(during) < steps / 4
+    # The page keeps 250 ms between starts; what this process sees of them may be a little late or early.
+    assert len(during) >= 3 and min(gaps) > 0.15 and sum(gaps) / len(gaps) > 0.22, gaps
+    # one request a refresh, not one a frame: the page played 20 frames a second
+    steps = int(page.locator("#step-count").text_content()) - 4
+    assert len(during) <= steps / 4, (len(during), steps)
     page.locator("#network").screenshot(path=artifacts / "unit-pictures-xor.png")
     # 1-D data: a curve in each node
     with page.expect_response(re.compile(r"/api/sessions$")):
