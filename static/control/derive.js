@@ -56,7 +56,7 @@ function bounded(refresh) {
 
 /** Where the next step starts from: the session, its step, its data and its weights. */
 function pointOf() {
-  if (!state.session || !state.A) return null;
+  if (!state.session || !state.session.id || !state.A) return null; // a class follower has no session of its own
   return { id: state.session.id, step: state.counters.step, data: state.dataVersion, A: state.A, B: state.B };
 }
 
