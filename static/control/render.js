@@ -1,10 +1,12 @@
 /**
  * @fileoverview The page's one redraw.  main.js sets it once the views exist;
- * every action asks for it after it has changed the state.  The drawing waits
- * for the next animation frame, so that however many changes come in before
- * it (play frames, answers, keys), the page is drawn once, from the state as
- * it is then, and never more often than the display shows.
+ * every action asks for it after it has changed the state.  While playing, the
+ * drawing waits for the next animation frame, so that however many frames come
+ * in before it, the page is drawn once, from the state as it is then, and never
+ * more often than the display shows.
  */
+
+import { state } from '../state/store.js';
 
 let draw = () => {};
 let pending = 0; // the animation frame asked for, 0 when none is
@@ -46,8 +48,16 @@ function drawPending() {
   showBusy();
 }
 
-/** Draw every view from the state at the next animation frame. */
+/**
+ * Draw every view from the state: while playing at the next animation frame
+ * (frames come faster than a display shows them), else at once, so that a
+ * click or a key is answered in the same task.
+ */
 export function render() {
+  if (!state.play.playing) {
+    renderNow();
+    return;
+  }
   if (!pending) {
     pending = requestAnimationFrame(drawPending);
     showBusy();
