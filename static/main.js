@@ -114,5 +114,5 @@ window.addEventListener('pagehide', stopPlaying);
 
 bootClassroom(() => {
   openLesson(location.search);
-  boot(() => settings.read().config);
+  return boot(() => settings.read().config);
 });
