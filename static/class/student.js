@@ -131,7 +131,11 @@ async function gather() {
   const c = state.classroom;
   if (c.following || c.ended) return;
   stopPlaying();
-  if (state.session && state.session.id) api.remove(state.session.id).catch(() => {});
+  if (state.session && state.session.id) {
+    const own = state.session.id;
+    state.session = { ...state.session, id: null }; // nothing more is asked of it
+    api.remove(own).catch(() => {});
+  }
   c.following = true;
   ownChart = true;
   if (socket) socket.close();
