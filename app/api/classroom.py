@@ -19,6 +19,7 @@ from app.limits import CLASS_HISTOGRAM_BINS
 from app.sessions import InputError, Session
 from app.sessions.channel import Channel, ChannelUnavailable
 from app.sessions.classes import TARGETS, ClassInfo, Registry
+from app.sessions import gradcheck
 from app.sessions.errors import SessionNotFound, Unavailable
 from app.sessions.store import Store
 
@@ -77,8 +78,9 @@ class Classroom:
 
 
 def session_part(session: Session) -> dict:
-    """What students see of a session: never its id (the key that drives it)."""
-    return {"config": session.config_out(), "state": session.state()}
+    """What students see of a session: never its id (the key that drives it).  The next
+    step's forward pass comes with it, as the teacher's diagram shows it before a step."""
+    return {"config": session.config_out(), "state": session.state(), "preview": gradcheck.forward(session)}
 
 
 def last_trace(last: bytes | None) -> dict | None:

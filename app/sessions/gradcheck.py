@@ -18,6 +18,7 @@ H = 1e-3  # the stencil's step (app/model/gradcheck.py says why it can be this l
 WEIGHT = re.compile(r"(A|B)\.(\d{1,7})\.(\d{1,7})")
 # The trace's entries a derivation walks: the forward pass and every factor of the chain rule.
 FACTORS = ("psi", "x", "theta", "y_hat", "loss", "dL_dy_hat", "df_B", "delta_B", "df_A", "delta_A")
+FORWARD = FACTORS[:5]  # the forward pass a diagram shows before the step
 
 
 def _point(session) -> tuple[int, object, object, object, dict]:
@@ -25,6 +26,12 @@ def _point(session) -> tuple[int, object, object, object, dict]:
     # The true gradient: every delta from the weights before any update.
     net = replace(session.net, update_order="backprop")
     return i, s, y, net, model.step(s, y, session.A, session.B, net)
+
+
+def forward(session) -> dict:
+    """The next step's sample and forward pass (psi, x, theta, y_hat, loss), changing nothing."""
+    i, _s, _y, _net, trace = _point(session)
+    return {"index": i, **{k: trace[k] for k in FORWARD}}
 
 
 def whole(session) -> dict:

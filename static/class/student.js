@@ -37,12 +37,16 @@ function studentId() {
   return id;
 }
 
-/** The teacher's session ({config, state}) on show, from its start; the chart kept when it is the same run. */
-function followSession(config, s, keepChart = false) {
+/**
+ * The teacher's session ({config, state}) on show, from its start; the chart kept when it is the same run.
+ * `preview` is the next step's forward pass, as the teacher's diagram shows it before a step.
+ */
+function followSession(config, s, preview, keepChart = false) {
   state.session = { id: null, config };
   state.A = s.A;
   state.B = s.B;
   state.trace = null;
+  state.preview = preview ? { ...preview, point: null } : null;
   state.phase = -1;
   state.quiz = null;
   state.diverged = null;
@@ -72,7 +76,7 @@ function onSnapshot(msg) {
   const c = state.classroom;
   Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
   if (!c.following) return; // released with an own session: that stays on show
-  followSession(msg.config, msg.state, !ownChart);
+  followSession(msg.config, msg.state, msg.preview, !ownChart);
   ownChart = false;
   if (msg.trace) {
     state.trace = completeTrace(msg.trace, msg.config);
@@ -88,7 +92,7 @@ const HANDLERS = {
   frame: (msg) => isFollowing(state) && followStep(msg),
   session: (msg) => {
     if ('quiz' in msg) Object.assign(state.classroom, { quiz: msg.quiz, answer: null, result: null });
-    if (isFollowing(state)) followSession(msg.config, msg.state);
+    if (isFollowing(state)) followSession(msg.config, msg.state, msg.preview);
   },
   view: (msg) => {
     if (isFollowing(state)) state.phase = phaseOf(msg.phase, state.trace);

@@ -121,6 +121,28 @@ def test_reset_reaches_students_as_a_session_message(client, teaching):
         assert ws.receive_json()["trace"] is None  # after a reset, no step yet
 
 
+def test_a_session_message_and_a_snapshot_carry_the_next_steps_forward_pass(client, teaching):
+    """Before a step the teacher's diagram shows the next step's forward pass: students get it too."""
+    sid, cls = teaching
+    with student(client, cls["code"]) as ws:
+        snap = ws.receive_json()
+        client.post(f"/api/sessions/{sid}/step", json={"n": 3})
+        ws.receive_json()
+        client.post(f"/api/sessions/{sid}/reset", json={"seed": 7})
+        got = ws.receive_json()
+    assert got["type"] == "session"
+    for preview in (snap["preview"], got["preview"]):
+        assert set(preview) == {"index", "psi", "x", "theta", "y_hat", "loss"}
+    gc = client.get(f"/api/sessions/{sid}/gradcheck", params={"weight": "B.0.0"}).json()
+    assert got["preview"]["index"] == gc["index"]
+    for k in ("psi", "x", "theta", "y_hat", "loss"):
+        assert got["preview"][k] == gc["trace"][k], k
+    trace = client.post(f"/api/sessions/{sid}/step", json={"n": 1}).json()["trace"]
+    assert trace["index"] == got["preview"]["index"]
+    for k in ("psi", "x", "theta", "y_hat"):
+        assert trace[k] == pytest.approx(got["preview"][k], rel=1e-12, abs=1e-15), k
+
+
 def test_follow_moves_the_class_to_the_teachers_new_session(client, teaching, make_session):
     sid, cls = teaching
     new = make_session(hidden=3, seed=5)["id"]

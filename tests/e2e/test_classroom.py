@@ -72,9 +72,12 @@ def same_as_teacher(room) -> None:
     room.teacher.wait_for_function("document.body.dataset.busy !== 'true'")
     want = room.shown(room.teacher)
     for s in room.students:
-        s.wait_for_function(
-            f"(want) => JSON.stringify(({SHOWN})()) === JSON.stringify(want)", arg=want, timeout=15_000
-        )
+        try:
+            s.wait_for_function(
+                f"(want) => JSON.stringify(({SHOWN})()) === JSON.stringify(want)", arg=want, timeout=15_000
+            )
+        except Exception as e:  # say what differs
+            raise AssertionError(f"the projector showed {want}, a student {room.shown(s)}") from e
         assert room.shown(s) == want
 
 
@@ -112,6 +115,8 @@ def test_students_follow_step_next_phase_reset_and_play(room):
     room.students[0].keyboard.press("s")
     t.click("#reset")
     t.wait_for_function("document.querySelector('#step-count').textContent === '0'")
+    # before a step the projector shows the next step's forward pass: so do the students
+    t.wait_for_function("document.querySelector('#val-y_hat-1 .num').textContent !== '·'")
     same_as_teacher(room)
     # New settings make a new session of the teacher's: the class follows it.
     t.fill("input[name=hidden]", "3")
