@@ -16,10 +16,9 @@ import numpy as np
 import orjson
 
 from app.limits import CLASS_HISTOGRAM_BINS
-from app.sessions import InputError, Session
+from app.sessions import InputError, Session, gradcheck
 from app.sessions.channel import Channel, ChannelUnavailable
 from app.sessions.classes import TARGETS, ClassInfo, Registry
-from app.sessions import gradcheck
 from app.sessions.errors import SessionNotFound, Unavailable
 from app.sessions.store import Store
 
