@@ -11,6 +11,7 @@ MAX_INPUTS = 1024  # n_s: room for one-hot features of long random walks, no mor
 MAX_OUTPUTS = 32  # n_y: outputs a page can draw and a loss that stays readable
 MAX_ROWS = 2000  # samples in D and rows in one predict call: memory and time per call
 MAX_UNIT_VALUES = 200_000  # rows x hidden units of x one predict call returns: pictures, not a dump
+MAX_PREDICT_DIGITS = 6  # predict's `digits`: beyond six a value's shortest form is as long as the full one
 MAX_VALUE = 1e6  # |value| of a data point, an input or a given weight: float64 stays far from overflow
 MAX_ALPHA = 10.0  # step sizes: large enough to show divergence, not so large as to be noise
 MAX_WEIGHTS = 100_000  # entries of A and B together: memory per session and time per step

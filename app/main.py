@@ -8,13 +8,13 @@ import os
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from app.api import work
 from app.api.classroom import Classroom
 from app.api.clients import CreationLimiter, parse_proxies
 from app.api.errors import HANDLERS
-from app.api.middleware import Guard, Revalidated
+from app.api.files import KeptFiles
+from app.api.middleware import Guard
 from app.api.routes import class_sockets, classes, meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
 from app.collector import TUNE_IN_WORKERS, tune_collector
@@ -57,12 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(classes.router)
     app.include_router(class_sockets.router)
-    app.mount("/static", Revalidated(StaticFiles(directory=ROOT / "static")), name="static")
+    app.mount("/static", KeptFiles(directory=ROOT / "static"), name="static")
     # Front-end libraries, installed from package-lock.json, served by the app itself.
     for package in ("katex", "uplot", "qrcode-generator"):
         directory = ROOT / "node_modules" / package / "dist"
-        files = StaticFiles(directory=directory, check_dir=False)
-        app.mount(f"/vendor/{package}", Revalidated(files), name=package)
+        app.mount(f"/vendor/{package}", KeptFiles(directory=directory, check_dir=False), name=package)
     return app
 
 

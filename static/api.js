@@ -3,6 +3,9 @@
  * fetch.  Errors come back as ApiError with the server's status and body.
  */
 
+// A picture's colours and curves need no more: a third of the bytes of every digit.
+const PICTURE_DIGITS = 4;
+
 export class ApiError extends Error {
   /** `retryAfter`: the seconds a 429 or 503 asks to wait before trying again, else null. */
   constructor(status, body, retryAfter = null) {
@@ -44,8 +47,18 @@ async function request(method, path, body) {
   return json;
 }
 
+/** The data sets the page was served with (what /api/datasets answers), else null. */
+function pageDatasets() {
+  const el = document.getElementById('datasets-data');
+  try {
+    return el ? JSON.parse(el.textContent) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const api = {
-  datasets: () => request('GET', '/api/datasets'),
+  datasets: async () => pageDatasets() || request('GET', '/api/datasets'),
   create: (config) => request('POST', '/api/sessions', config),
   read: (id) => request('GET', `/api/sessions/${id}`),
   remove: (id) => request('DELETE', `/api/sessions/${id}`),
@@ -53,7 +66,8 @@ export const api = {
   reset: (id, seed) => request('POST', `/api/sessions/${id}/reset`, seed === undefined ? {} : { seed }),
   setWeights: (id, weights) => request('PUT', `/api/sessions/${id}/weights`, weights),
   setSample: (id, sample) => request('PUT', `/api/sessions/${id}/sample`, sample),
-  predict: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s }),
+  // ŷ at each row of `s`, each value to `digits` significant digits (enough for a picture)
+  predict: (id, s, digits = PICTURE_DIGITS) => request('POST', `/api/sessions/${id}/predict`, { s, digits }),
   // TD mode: at most n steps, ending after the one that ends the episode under way
   stepToEpisodeEnd: (id, n) => request('POST', `/api/sessions/${id}/step`, { n, to_episode_end: true }),
   values: (id) => request('GET', `/api/sessions/${id}/values`),
@@ -107,5 +121,5 @@ export const unitApi = {
   // One weight ("B.1.0": matrix.row.column) at the next step's point, beside its central difference.
   checkWeight: (id, weight) => request('GET', `/api/sessions/${id}/gradcheck?weight=${encodeURIComponent(weight)}`),
   // ŷ and every hidden unit's x at each row of `s`.
-  predictUnits: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s, units: true }),
+  predictUnits: (id, s) => request('POST', `/api/sessions/${id}/predict`, { s, units: true, digits: PICTURE_DIGITS }),
 };

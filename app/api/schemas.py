@@ -12,7 +12,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.limits import HISTORY, MAX_OUTPUTS, MAX_RATE, MAX_ROWS, MAX_STEPS, MAX_STEPS_PER_FRAME
+from app.limits import (
+    HISTORY,
+    MAX_OUTPUTS,
+    MAX_PREDICT_DIGITS,
+    MAX_RATE,
+    MAX_ROWS,
+    MAX_STEPS,
+    MAX_STEPS_PER_FRAME,
+)
 from app.sessions.config import ConfigIn, Matrix, Row, Seed, Strict, Value, check_rectangular
 from app.sessions.errors import InputError
 
@@ -65,6 +73,10 @@ class SampleIn(Strict):
 class PredictIn(Strict):
     s: Annotated[list[Row], Field(min_length=1, max_length=MAX_ROWS)]
     units: bool = Field(False, description="also x, what each hidden unit computes at each row")
+    digits: int | None = Field(
+        None, ge=1, le=MAX_PREDICT_DIGITS,
+        description="round every value to this many significant digits (fewer bytes for a picture)",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _rect(self) -> PredictIn:

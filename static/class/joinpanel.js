@@ -54,10 +54,15 @@ export class JoinPanelView {
     putText('class-url', c.joinUrl);
     putText('class-joined', count(joined));
     if (this.drawnUrl !== c.joinUrl) {
-      const svg = qrSvg(c.joinUrl, 320);
-      svg.setAttribute('aria-label', `QR code of ${c.joinUrl}`);
-      $('class-qr').replaceChildren(svg);
-      this.drawnUrl = c.joinUrl;
+      const url = c.joinUrl;
+      this.drawnUrl = url;
+      qrSvg(url, 320).then((svg) => {
+        if (this.drawnUrl !== url) return; // another class's code came meanwhile
+        svg.setAttribute('aria-label', `QR code of ${url}`);
+        $('class-qr').replaceChildren(svg);
+      }, (err) => {
+        $('class-qr').textContent = `The QR code cannot be drawn (${err.message}); the link above works.`;
+      });
     }
   }
 }

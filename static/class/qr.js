@@ -1,15 +1,19 @@
 /**
  * @fileoverview A QR code of a text drawn as SVG, offline, with the
- * qrcode-generator library served from /vendor.
+ * qrcode-generator library served from /vendor.  The library is fetched when
+ * the first code is drawn: a page that starts no class never loads it.
  */
 
-import qrcode from '/vendor/qrcode-generator/qrcode.mjs';
 import { svgEl } from '../lib/dom.js';
+
+let library = null;
 
 const QUIET = 4; // modules of white border a phone's camera needs around the code
 
 /** An SVG of `text` as a QR code, error correction M, `size` px wide. */
-export function qrSvg(text, size) {
+export async function qrSvg(text, size) {
+  library ||= import('/vendor/qrcode-generator/qrcode.mjs');
+  const qrcode = (await library).default;
   const qr = qrcode(0, 'M');
   qr.addData(text);
   qr.make();

@@ -5,7 +5,7 @@
  * The lines come from state/derivation.js; this view typesets and marks them.
  */
 
-import katex from '/vendor/katex/katex.mjs';
+import katex from '../lib/katex.js';
 import { richText } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { pathOf, reuseNote } from '../state/derivation.js';

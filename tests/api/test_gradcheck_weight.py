@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -127,3 +129,33 @@ def test_predict_units_are_bounded_and_strict(client, make_session):
     assert "at most 781 rows, not 1000" in r.json()["message"]
     r = client.post(f"/api/sessions/{sid}/predict", json={"s": [[0.0, 0.0]], "units": "yes"})
     assert r.status_code == 422 and "units" in r.json()["message"]
+
+
+def _significant_digits(text: str) -> int:
+    mantissa = re.sub(r"e.*", "", text).replace("-", "").replace(".", "")
+    return len(mantissa.strip("0"))
+
+
+@pytest.mark.parametrize("digits", [1, 3, 4, 6])
+def test_predict_rounds_to_the_digits_asked_for_in_fewer_bytes(client, make_session, digits):
+    sid = make_session(dataset="xor", hidden=5, f_A="tanh", seed=4)["id"]
+    client.post(f"/api/sessions/{sid}/step", json={"n": 7})
+    grid = [[a, b] for a in np.linspace(-1.3, 2.1, 24) for b in np.linspace(-0.7, 1.9, 24)]
+    full = client.post(f"/api/sessions/{sid}/predict", json={"s": grid, "units": True})
+    short = client.post(f"/api/sessions/{sid}/predict", json={"s": grid, "units": True, "digits": digits})
+    assert short.status_code == 200, short.text
+    for name in ("x", "y_hat"):
+        exact, rounded = np.array(full.json()[name]), np.array(short.json()[name])
+        # within half a unit of the last digit kept, relative to each value
+        scale = 10.0 ** (np.floor(np.log10(np.where(exact == 0, 1.0, np.abs(exact)))) - digits + 1)
+        assert np.all(np.abs(rounded - exact) <= 0.5 * scale * (1 + 1e-9)), name
+    numbers = re.findall(r"-?\d[\d.e+-]*", short.text)
+    assert numbers and max(_significant_digits(n) for n in numbers) <= digits
+    assert len(short.content) < 0.6 * len(full.content)
+
+
+@pytest.mark.parametrize("digits", [0, 7, -1, 2.5, True, "4"])
+def test_predict_refuses_digits_out_of_range_naming_the_field(client, make_session, digits):
+    sid = make_session()["id"]
+    r = client.post(f"/api/sessions/{sid}/predict", json={"s": [[0.0, 0.0]], "digits": digits})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "digits", r.text

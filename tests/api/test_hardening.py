@@ -18,6 +18,13 @@ def test_security_headers_on_page_api_and_errors(client):
         assert r.headers["referrer-policy"] == "no-referrer"
 
 
+def test_files_carry_nosniff_and_no_document_headers(client):
+    for path in ("/static/main.js", "/static/style.css", "/vendor/katex/katex.min.js"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff", path
+        assert "content-security-policy" not in r.headers and "x-frame-options" not in r.headers, path
+
+
 def test_page_has_no_inline_script(client):
     html = client.get("/").text
     assert "<script>" not in html and "onclick" not in html.lower()

@@ -85,6 +85,7 @@ def test_the_join_panel_shows_the_code_a_qr_code_and_the_count_and_no_names(room
     t = room.teacher
     assert re.fullmatch(r"[ACEFGHJKMNPRWXY34679]{6}", room.code)
     assert t.locator("#class-url").text_content() == f"{room.url}/c/{room.code}"
+    t.locator("#class-qr svg.qr path").wait_for(state="attached")
     assert t.locator("#class-qr svg.qr path").count() == 1
     assert t.locator("#class-joined").text_content() == "3"
     key = t.evaluate("JSON.parse(sessionStorage.getItem('backprop-class-teacher')).key")

@@ -95,7 +95,8 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     page.wait_for_function("document.querySelectorAll('.unit-picture-curve').length === 5")
     sid = session_id(page)
     assert len(asked[-1][1]["s"][0]) == 1
-    last = api(f"{server_url}/api/sessions/{sid}/predict", "POST", {"s": asked[-1][1]["s"], "units": True})
+    assert asked[-1][1]["units"] is True
+    last = api(f"{server_url}/api/sessions/{sid}/predict", "POST", asked[-1][1])  # the page's own request
     lo = float(page.locator("#node-hid-0 .unit-picture").get_attribute("data-lo"))
     assert lo == min(row[0] for row in last["x"])
     assert watch.errors == []

@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.classroom import Classroom, message
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import ERRORS, Creator, Store
-from app.api.routes.pages import templates
+from app.api.routes.pages import explainer, templates
 from app.api.schemas import ErrorOut
-from app.model import DATASETS
 from app.sessions.classes import ALPHABET, CODE_LENGTH, normal_code
 from app.sessions.errors import ClassNotFound
 
@@ -84,8 +83,7 @@ async def end(classroom: Classroom, code: str, key: str | None) -> None:
 async def class_page(request: Request, code: str) -> HTMLResponse:
     code = normal_code(code)
     await classroom_of(request).registry.get(code)  # 404 for a class that is not there
-    datasets = [d.summary() for d in DATASETS.values()]
-    return templates.TemplateResponse(request, "index.html", {"datasets": datasets, "class_code": code})
+    return explainer(request, code)
 
 
 @router.get("/join", response_class=HTMLResponse, include_in_schema=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.json import FastJSON, JSONRoute
+from app.api.json import FastJSON, JSONRoute, significant
 from app.api.routes.common import CREATE_ERRORS, Creator, Store, answers
 from app.api.schemas import (
     ConfigIn,
@@ -74,7 +74,10 @@ async def put_weights(
 @router.post("/{session_id}/predict", **answers(PredictOut))
 async def predict(session_id: str, store: Store, body: Annotated[PredictIn, Body()]) -> FastJSON:
     async with store.session(session_id) as session:
-        return FastJSON(session.predict(body.s, body.units))
+        answer = session.predict(body.s, body.units)
+    if body.digits is not None:
+        answer = {name: significant(values, body.digits) for name, values in answer.items()}
+    return FastJSON(answer)
 
 
 @router.get("/{session_id}/values", **answers(ValuesOut))
