@@ -5,7 +5,7 @@
  * while it follows the teacher.
  */
 
-import { byId } from '../lib/dom.js';
+import { byId, mark } from '../lib/dom.js';
 import { isFollowing } from './classstate.js';
 import { putProp, putText } from './put.js';
 
@@ -28,8 +28,8 @@ export class BannerView {
     const c = state.classroom;
     const student = !!c && c.role === 'student';
     const following = isFollowing(state);
-    this.body.classList.toggle('class-student', student);
-    this.body.classList.toggle('class-following', following && !c.ended);
+    mark(this.body, 'class-student', student);
+    mark(this.body, 'class-following', following && !c.ended);
     putProp(this.banner, 'hidden', !student);
     putProp(this.cover, 'hidden', !student || !c.paused || !!c.ended);
     if (following !== this.following) this.disable(following); // the settings form may have been rebuilt meanwhile

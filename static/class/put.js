@@ -1,15 +1,14 @@
 /**
  * @fileoverview Writes to the page that happen only when they change something: a class's
  * views redraw with every play frame, and an unchanged write still costs the browser a
- * style pass.
+ * style pass.  Elements by id, with the page's own helpers (lib/dom.js) underneath.
  */
 
-import { byId, richText } from '../lib/dom.js';
+import { byId, richText, setAttr, setProp, setText } from '../lib/dom.js';
 
 /** Element `id`'s text becomes `text`, if it is not that already. */
 export function putText(id, text) {
-  const el = byId(id);
-  if (el.textContent !== text) el.textContent = text;
+  setText(byId(id), text);
 }
 
 /** Element `id` shows `text` with its raised and lowered letters, if it does not already. */
@@ -22,11 +21,7 @@ export function putRich(id, text) {
 }
 
 /** Attribute `name` of element `el` becomes `value`, if it is not that already. */
-export function putAttr(el, name, value) {
-  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
-}
+export const putAttr = setAttr;
 
 /** Property `name` (hidden, disabled) of element `el` becomes `value`, if it is not that already. */
-export function putProp(el, name, value) {
-  if (el[name] !== value) el[name] = value;
-}
+export const putProp = setProp;

@@ -54,6 +54,11 @@ export function setAttr(element, name, value) {
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
+/** Set a property (hidden, disabled, checked, value), unless it already is `value`. */
+export function setProp(element, name, value) {
+  if (element[name] !== value) element[name] = value;
+}
+
 /** Add or remove a class, touching the element only when that changes it. */
 export function mark(element, name, on) {
   if (element.classList.contains(name) !== on) element.classList.toggle(name, on);

@@ -3,6 +3,7 @@
  * it from the module that runs, with the lines of the current phase marked.
  */
 
+import { mark, setAttr, setText } from '../lib/dom.js';
 import { shownPhase } from '../state/phases.js';
 
 export class CodeView {
@@ -46,13 +47,13 @@ export class CodeView {
     let first = null;
     this.lines.forEach((line, i) => {
       const on = marked.has(i);
-      line.classList.toggle('current', on);
+      mark(line, 'current', on);
       if (on && first === null) first = line;
     });
-    this.container.dataset.phase = phase || 'none';
-    this.caption.textContent = phase
+    setAttr(this.container, 'data-phase', phase || 'none');
+    setText(this.caption, phase
       ? `${source.file}, ${source.function}(): the marked lines compute this phase — the same quantity the equations panel shows and the diagram highlights.`
-      : `${source.file}, ${source.function}(): the code that takes every step, as it runs on the server.`;
+      : `${source.file}, ${source.function}(): the code that takes every step, as it runs on the server.`);
     if (first && this.lastFirst !== first) {
       this.container.scrollTop = Math.max(0, first.offsetTop - this.container.offsetTop - 40);
       this.lastFirst = first;

@@ -5,7 +5,7 @@
  * while a job of several calls runs.
  */
 
-import { byId } from '../lib/dom.js';
+import { byId, setAttr, setProp, setText } from '../lib/dom.js';
 import { RATES, STEPS_PER_FRAME } from '../state/play.js';
 import { isTD } from '../state/td.js';
 import { working } from '../state/work.js';
@@ -34,15 +34,15 @@ export class ControlsView {
   render(state) {
     const $ = byId;
     // The names only: each button's key hint is a span of its own, hidden on touch screens.
-    $('play').querySelector('.name').textContent = state.play.playing ? 'Pause' : 'Play';
-    $('play').setAttribute('aria-pressed', String(state.play.playing));
-    $('epoch').querySelector('.name').textContent = isTD(state.session && state.session.config) ? 'Episode' : 'Epoch';
+    setText($('play').querySelector('.name'), state.play.playing ? 'Pause' : 'Play');
+    setAttr($('play'), 'aria-pressed', String(state.play.playing));
+    setText($('epoch').querySelector('.name'), isTD(state.session && state.session.config) ? 'Episode' : 'Epoch');
     const busy = working(state);
-    for (const id of STEPPING) $(id).disabled = busy;
-    $('quiz-toggle').setAttribute('aria-pressed', String(state.quizMode));
-    $('presenter-toggle').setAttribute('aria-pressed', String(state.presenter));
-    $('log-scale').checked = state.chart.log;
-    this.rate.value = String(state.play.rate);
-    this.stepsPerFrame.value = String(state.play.stepsPerFrame);
+    for (const id of STEPPING) setProp($(id), 'disabled', busy);
+    setAttr($('quiz-toggle'), 'aria-pressed', String(state.quizMode));
+    setAttr($('presenter-toggle'), 'aria-pressed', String(state.presenter));
+    setProp($('log-scale'), 'checked', state.chart.log);
+    setProp(this.rate, 'value', String(state.play.rate));
+    setProp(this.stepsPerFrame, 'value', String(state.play.stepsPerFrame));
   }
 }

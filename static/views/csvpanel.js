@@ -4,6 +4,8 @@
  * trains on it, and every problem with the file named by row and column.
  */
 
+import { setProp, setText } from '../lib/dom.js';
+
 const ROLES = [['input', 'input s'], ['target', 'target y'], ['skip', 'not used']];
 const SHOWN_VALUES = 3; // first values of each column, to recognize it by
 
@@ -44,22 +46,22 @@ export class CsvPanel {
 
   render(state) {
     const csv = state.csv;
-    this.error.textContent = (csv && csv.error) || '';
-    this.apply.hidden = !(csv && csv.table);
+    setText(this.error, (csv && csv.error) || '');
+    setProp(this.apply, 'hidden', !(csv && csv.table));
     if (!csv || !csv.table) {
-      this.summary.textContent = csv && csv.name ? `${csv.name}: nothing to train on yet.` : 'Columns of numbers, one sample a row; a header row is optional.';
+      setText(this.summary, csv && csv.name ? `${csv.name}: nothing to train on yet.` : 'Columns of numbers, one sample a row; a header row is optional.');
       this.columns.replaceChildren();
       this.shown = null;
       return;
     }
     const t = csv.table;
-    this.summary.textContent = csv.applied
+    setText(this.summary, csv.applied
       ? `Training on ${csv.name}: ${t.rows.length} rows, inputs ${csv.applied.inputs.join(', ')}, targets ${csv.applied.targets.join(', ')}.`
-      : `${csv.name}: ${t.rows.length} rows of ${t.columns.length} columns, ${t.header ? 'with a header row' : 'no header row (columns numbered)'}. Choose the inputs and the targets:`;
+      : `${csv.name}: ${t.rows.length} rows of ${t.columns.length} columns, ${t.header ? 'with a header row' : 'no header row (columns numbered)'}. Choose the inputs and the targets:`);
     if (this.shown !== t) this._columns(t);
     this.shown = t;
     this.columns.querySelectorAll('select').forEach((select, i) => {
-      select.value = csv.roles[i];
+      setProp(select, 'value', csv.roles[i]);
     });
   }
 

@@ -3,6 +3,8 @@
  * this step: ψ ≤ 0, so their δᴬ is 0 and the weights into them do not move.
  */
 
+import { setProp, setText } from '../lib/dom.js';
+
 export class DeadNoteView {
   /** @param {HTMLElement} note */
   init(note) {
@@ -15,9 +17,9 @@ export class DeadNoteView {
     const t = state.trace;
     const cfg = state.session && state.session.config;
     const dead = t && cfg && cfg.f_A === 'relu' ? t.psi.map((p, j) => (p <= 0 ? j + 1 : 0)).filter(Boolean) : [];
-    this.note.hidden = dead.length === 0;
-    this.note.textContent = dead.length
+    setProp(this.note, 'hidden', dead.length === 0);
+    setText(this.note, dead.length
       ? `Dead ReLU unit${dead.length > 1 ? 's' : ''} ${dead.join(', ')}: ψ ≤ 0 here, so f_A′(ψ) = 0, δᴬ = 0, and the weights into ${dead.length > 1 ? 'them' : 'it'} do not move on this sample.`
-      : '';
+      : '');
   }
 }

@@ -7,7 +7,7 @@
  */
 
 import katex from '../lib/katex.js';
-import { richText } from '../lib/dom.js';
+import { richText, setAttr, setText } from '../lib/dom.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
 import { PHASES, coversEveryPhase } from '../state/phases.js';
@@ -205,15 +205,15 @@ export class EquationsView {
     this.wrapped.clear();
     this.container.replaceChildren();
     if (!phase) {
-      this.heading.textContent = 'Equations';
+      setText(this.heading, 'Equations');
       const p = document.createElement('p');
       p.textContent = 'Press “Next phase” (N) to take one SGD step on the sample shown above, one equation at a time.';
       this.container.appendChild(p);
-      this.container.dataset.phase = 'none';
+      setAttr(this.container, 'data-phase', 'none');
       return;
     }
     richText(this.heading, `Phase ${state.phase + 1} of ${PHASES.length}: ${phase.title}`);
-    this.container.dataset.phase = phase.id;
+    setAttr(this.container, 'data-phase', phase.id);
     const config = state.session.config;
     const lines = document.createDocumentFragment();
     for (const line of adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config))) {

@@ -4,7 +4,7 @@
  * config's value goes into it, and how what the learner chose comes out.
  */
 
-import { richText } from '../lib/dom.js';
+import { richText, setProp } from '../lib/dom.js';
 import { parseNumber } from '../lib/parse.js';
 import { choicePairs } from '../state/config.js';
 
@@ -66,8 +66,8 @@ export function errorSlot(name) {
 export function fillField(form, field, value) {
   const control = form.elements.namedItem(field.name);
   if (!control || value === null || value === undefined) return;
-  if (field.kind === 'bool') control.checked = Boolean(value);
-  else control.value = String(value);
+  if (field.kind === 'bool') setProp(control, 'checked', Boolean(value));
+  else setProp(control, 'value', String(value));
 }
 
 /** What the learner chose for the field: its value, or an Error saying why it is not a number. */

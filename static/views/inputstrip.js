@@ -6,7 +6,7 @@
  * the only row of A (besides the bias) that this step reads or changes.
  */
 
-import { svgEl as el } from '../lib/dom.js';
+import { mark, setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 
 export const STRIP_INPUTS = 24; // more inputs than this: the strip instead of nodes
@@ -57,16 +57,16 @@ export class InputStrip {
       if (this.shown[i] === v) continue; // one-hot: two cells change a step, not all of them
       this.shown[i] = v;
       const u = max > 0 ? Math.min(1, Math.abs(v) / max) : 0;
-      this.cells[i].setAttribute('fill', `rgba(0, 0, 0, ${(0.85 * u).toFixed(3)})`);
+      setAttr(this.cells[i], 'fill', `rgba(0, 0, 0, ${(0.85 * u).toFixed(3)})`);
     }
     this.active = active;
     const y = this.y(active);
-    this.marker.setAttribute('y', String(y - Math.max(this.pitch, 8) / 2));
-    this.label.setAttribute('y', String(y + 5));
-    this.label.textContent = s ? `s${sub(active)} = ${fmt(s[active])}` : '';
-    this.g.classList.toggle('source', Boolean(source));
+    setAttr(this.marker, 'y', String(y - Math.max(this.pitch, 8) / 2));
+    setAttr(this.label, 'y', String(y + 5));
+    setText(this.label, s ? `s${sub(active)} = ${fmt(s[active])}` : '');
+    mark(this.g, 'source', Boolean(source));
     const others = s && s.slice(0, this.n).filter((v) => v !== 0).length === 1 ? ', every other input is 0' : '';
-    this.g.setAttribute('aria-label', s ? `${this.n} inputs: s${sub(active)} = ${fmt(s[active])}${others}` : `${this.n} inputs`);
+    setAttr(this.g, 'aria-label', s ? `${this.n} inputs: s${sub(active)} = ${fmt(s[active])}${others}` : `${this.n} inputs`);
     return active;
   }
 }

@@ -4,6 +4,7 @@
  * a link for the run on show (parts to hide, a short note).
  */
 
+import { setText } from '../lib/dom.js';
 import { LESSON_PARTS, MAX_NOTE, boundedNote } from '../state/lesson.js';
 import { linkToRun } from '../state/link.js';
 
@@ -69,7 +70,7 @@ export class LessonView {
   }
 
   _count() {
-    this.count.textContent = `${Array.from(this.input.value).length}/${MAX_NOTE}`;
+    setText(this.count, `${Array.from(this.input.value).length}/${MAX_NOTE}`);
   }
 
   /** The link to the run on show as it is now, with the form's lesson, selected for copying. */

@@ -5,10 +5,27 @@
  * received so far; the last frame is drawn when play stops.
  */
 
+import { setAttr } from '../lib/dom.js';
 import uPlot from '../lib/uplot.js';
 import { isTD } from '../state/td.js';
 
 const PLAYING_DRAW_MS = 100;
+
+/**
+ * uPlot writes each legend value into its text node with every setData, the same "--" while
+ * the pointer is away from the chart: this node takes only a value that differs.
+ */
+function quietText(node) {
+  const { get, set } = Object.getOwnPropertyDescriptor(Node.prototype, 'nodeValue');
+  Object.defineProperty(node, 'nodeValue', {
+    get() {
+      return get.call(this);
+    },
+    set(value) {
+      if (get.call(this) !== String(value)) set.call(this, value);
+    },
+  });
+}
 
 export class LossChart {
   /** @param {HTMLElement} container */
@@ -60,6 +77,7 @@ export class LossChart {
       legend: { live: true },
     };
     this.plot = new uPlot(opts, [[], [], []], this.container);
+    for (const cell of this.container.querySelectorAll('.u-legend .u-value')) quietText(cell.firstChild);
     this.log = log;
     this.td = td;
   }
@@ -86,6 +104,6 @@ export class LossChart {
     this.drawn = version;
     this.drawnAt = performance.now();
     this.plot.setData([c.step, c.sample.map(this.positive), c.mean.map(this.positive)]);
-    this.container.dataset.points = String(c.sample.filter((v) => v !== null).length);
+    setAttr(this.container, 'data-points', String(c.sample.filter((v) => v !== null).length));
   }
 }

@@ -4,6 +4,8 @@
  * see the size they will be shown at.
  */
 
+import { mark } from '../lib/dom.js';
+
 export class PresenterView {
   /** @param {HTMLElement} body */
   init(body) {
@@ -13,6 +15,6 @@ export class PresenterView {
   }
 
   render(state) {
-    this.body.classList.toggle('presenter', state.presenter);
+    mark(this.body, 'presenter', state.presenter);
   }
 }

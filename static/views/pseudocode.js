@@ -4,7 +4,7 @@
  */
 
 import katex from '../lib/katex.js';
-import { richText } from '../lib/dom.js';
+import { mark, richText, setAttr } from '../lib/dom.js';
 import { PHASES } from '../state/phases.js';
 
 const LINES = [
@@ -60,9 +60,9 @@ export class PseudoCodeView {
     const cfg = (state.session && state.session.config) || {};
     for (const [id, item] of Object.entries(this.items)) {
       const on = id === current;
-      item.li.classList.toggle('current', on);
-      if (on) item.li.setAttribute('aria-current', 'step');
-      else item.li.removeAttribute('aria-current');
+      mark(item.li, 'current', on);
+      if (on) setAttr(item.li, 'aria-current', 'step');
+      else item.li.removeAttribute('aria-current'); // quiet when it has none
     }
     // Where the app's arithmetic departs from the slides' text, say so on the line.
     const notes = {

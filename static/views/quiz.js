@@ -4,7 +4,7 @@
  * and says how close the guess was.
  */
 
-import { richText } from '../lib/dom.js';
+import { richText, setProp, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 
 /** How close a guess was, in words a student reads at a glance. */
@@ -35,10 +35,10 @@ export class QuizView {
 
   render(state) {
     const q = state.quiz;
-    this.panel.hidden = !state.quizMode;
+    setProp(this.panel, 'hidden', !state.quizMode);
     if (!state.quizMode) return;
     const waiting = q && q.guess === null;
-    this.form.hidden = !waiting;
+    setProp(this.form, 'hidden', !waiting);
     if (waiting && this.asked !== q) {
       richText(this.prompt, `Before it is shown: what is ${q.label}?`);
       this.input.value = '';
@@ -46,10 +46,10 @@ export class QuizView {
       this.asked = q;
       this.input.focus();
     }
-    if (q && q.guess !== null) this.result.textContent = verdict(q.guess, q.value);
+    if (q && q.guess !== null) setText(this.result, verdict(q.guess, q.value));
     if (!q) {
-      this.prompt.textContent = 'Quiz mode: step with Next phase (N); you will be asked for ŷ, δ and the new weights before they are shown.';
-      this.result.textContent = '';
+      setText(this.prompt, 'Quiz mode: step with Next phase (N); you will be asked for ŷ, δ and the new weights before they are shown.');
+      setText(this.result, '');
     }
   }
 }

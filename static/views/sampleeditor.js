@@ -4,6 +4,7 @@
  * its refusal is shown beside the fields.
  */
 
+import { setAttr, setProp, setText } from '../lib/dom.js';
 import { parseNumber } from '../lib/parse.js';
 
 export class SampleEditor {
@@ -39,14 +40,14 @@ export class SampleEditor {
     if (key === this.key || next === null) return;
     this.key = key;
     this.sampleIndex = next;
-    this.index.textContent = `#${next + 1}`;
+    setText(this.index, `#${next + 1}`);
     const row = { s: state.data.s[next], y: state.data.y[next] };
     // The next sample of the same data set: the same fields, new values.
     const inputs = this.fields.querySelectorAll('input');
     if (inputs.length === row.s.length + row.y.length && this.dataVersion === state.dataVersion) {
       [...row.s, ...row.y].forEach((v, n) => {
-        inputs[n].value = String(v);
-        inputs[n].setAttribute('aria-label', `${inputs[n].dataset.kind}${n < row.s.length ? n + 1 : n - row.s.length + 1} of sample ${next + 1}`);
+        setProp(inputs[n], 'value', String(v));
+        setAttr(inputs[n], 'aria-label', `${inputs[n].dataset.kind}${n < row.s.length ? n + 1 : n - row.s.length + 1} of sample ${next + 1}`);
       });
       return;
     }

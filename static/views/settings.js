@@ -5,6 +5,7 @@
  * config of each new session.
  */
 
+import { setAttr, setText } from '../lib/dom.js';
 import { CONFIG_FIELDS, onForm } from '../state/config.js';
 import { appendField, fillField, readField } from './fields.js';
 import { buildEnvironment, fillEnvironment, readEnvironment, showMode } from './tdsettings.js';
@@ -84,12 +85,12 @@ export class SettingsView {
     showMode(this.form);
     for (const el of this.form.querySelectorAll('.field-error')) {
       const message = state.fieldErrors[el.dataset.for] || '';
-      el.textContent = message;
+      setText(el, message);
       const input = this.form.elements.namedItem(el.dataset.for);
-      if (input) input.setAttribute('aria-invalid', message ? 'true' : 'false');
+      if (input) setAttr(input, 'aria-invalid', message ? 'true' : 'false');
     }
     const name = this.form.elements.namedItem('dataset').value;
     const d = (this.datasets || []).find((x) => x.name === name);
-    this.description.textContent = d ? d.description : '';
+    setText(this.description, d ? d.description : '');
   }
 }

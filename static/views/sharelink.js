@@ -3,6 +3,7 @@
  * settings and the step reached, or the current weights when asked for.
  */
 
+import { setProp } from '../lib/dom.js';
 import { linkToRun } from '../state/link.js';
 
 export class ShareLinkView {
@@ -19,9 +20,9 @@ export class ShareLinkView {
   }
 
   render(state) {
-    this.withWeights.checked = state.linkWeights;
+    setProp(this.withWeights, 'checked', state.linkWeights);
     if (!state.session) return;
     const link = linkToRun(state);
-    if (this.field.value !== link) this.field.value = link;
+    setProp(this.field, 'value', link);
   }
 }

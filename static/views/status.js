@@ -4,7 +4,7 @@
  * the divergence banner and the notice line.
  */
 
-import { byId, mark, setText } from '../lib/dom.js';
+import { byId, mark, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isTD } from '../state/td.js';
@@ -28,7 +28,7 @@ export class StatusView {
   render(state) {
     const $ = byId;
     const text = (id, value) => setText($(id), value);
-    if (state.session && this.body.dataset.session !== state.session.id) this.body.dataset.session = state.session.id;
+    if (state.session) setAttr(this.body, 'data-session', String(state.session.id));
     const c = state.counters;
     text('step-count', String(c.step));
     text('epoch-count', String(c.epoch));
@@ -48,16 +48,12 @@ export class StatusView {
       text('sample-y', shown.y);
     }
     text('sample-when', state.trace ? 'this step' : 'next step');
-    show($('diverged'), Boolean(state.diverged));
+    setProp($('diverged'), 'hidden', !state.diverged);
     if (state.diverged) {
       text('diverged-message', state.diverged.message);
       text('diverged-advice', state.diverged.advice);
     }
-    show($('notice'), Boolean(state.notice));
+    setProp($('notice'), 'hidden', !state.notice);
     text('notice', state.notice || '');
   }
-}
-
-function show(element, on) {
-  if (element.hidden === on) element.hidden = !on;
 }

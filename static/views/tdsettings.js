@@ -5,6 +5,7 @@
  * other field); filled back from a config.
  */
 
+import { setProp } from '../lib/dom.js';
 import { ENVIRONMENT_FIELDS, onForm } from '../state/config.js';
 import { appendField, errorSlot, fillField, readField, selectOf } from './fields.js';
 
@@ -59,8 +60,8 @@ export function fillEnvironment(form, config) {
 /** Show the fields that belong to the chosen mode and optimizer, hide the rest. */
 export function showMode(form) {
   const td = form.elements.namedItem('mode').value === 'td';
-  for (const el of form.querySelectorAll('.td-only')) el.hidden = !td;
-  for (const el of form.querySelectorAll('.supervised-only')) el.hidden = td;
+  for (const el of form.querySelectorAll('.td-only')) setProp(el, 'hidden', !td);
+  for (const el of form.querySelectorAll('.supervised-only')) setProp(el, 'hidden', td);
   const adam = form.elements.namedItem('optimizer').value === 'adam';
-  for (const el of form.querySelectorAll('.adam-only')) el.hidden = !adam;
+  for (const el of form.querySelectorAll('.adam-only')) setProp(el, 'hidden', !adam);
 }

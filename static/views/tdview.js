@@ -5,7 +5,7 @@
  * Built once per walk length with stable ids, then only restyled.
  */
 
-import { richText, svgEl as el } from '../lib/dom.js';
+import { mark, richText, setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { isTD } from '../state/td.js';
 
@@ -87,28 +87,28 @@ export class TDView {
     this._colour(state);
 
     const at = state.counters.nextIndex;
-    this.agent.setAttribute('transform', `translate(${this.x(at)},0)`);
-    this.agent.dataset.state = String(at);
+    setAttr(this.agent, 'transform', `translate(${this.x(at)},0)`);
+    setAttr(this.agent, 'data-state', String(at));
 
-    this.move.classList.toggle('shown', Boolean(tr));
-    this.from.classList.toggle('shown', Boolean(tr));
+    mark(this.move, 'shown', Boolean(tr));
+    mark(this.from, 'shown', Boolean(tr));
     if (tr) {
       const x1 = this.x(tr.state);
       const x2 = this.x(tr.next_state);
       const lift = Math.min(52, 18 + Math.abs(x2 - x1) / 3);
       const y = ROW.top - 2;
-      this.move.setAttribute('d', `M${x1},${y} Q${(x1 + x2) / 2},${y - lift * 1.6} ${x2},${y}`);
-      this.reward.setAttribute('x', String((x1 + x2) / 2));
-      this.reward.setAttribute('y', String(y - lift * 0.8 - 6));
-      this.reward.textContent = `R = ${fmt(tr.reward)}`;
-      this.from.setAttribute('x', String(ROW.left + tr.state * this.cell - 1.5));
-      this.from.setAttribute('width', String(Math.max(this.cell + 3, 5)));
-      this.svg.dataset.move = `${tr.state}>${tr.next_state}`;
+      setAttr(this.move, 'd', `M${x1},${y} Q${(x1 + x2) / 2},${y - lift * 1.6} ${x2},${y}`);
+      setAttr(this.reward, 'x', String((x1 + x2) / 2));
+      setAttr(this.reward, 'y', String(y - lift * 0.8 - 6));
+      setText(this.reward, `R = ${fmt(tr.reward)}`);
+      setAttr(this.from, 'x', String(ROW.left + tr.state * this.cell - 1.5));
+      setAttr(this.from, 'width', String(Math.max(this.cell + 3, 5)));
+      setAttr(this.svg, 'data-move', `${tr.state}>${tr.next_state}`);
     } else {
-      this.reward.textContent = '';
-      delete this.svg.dataset.move;
+      setText(this.reward, '');
+      delete this.svg.dataset.move; // quiet when it has none
     }
-    this.svg.setAttribute('aria-label', this._describe(env, at, tr));
+    setAttr(this.svg, 'aria-label', this._describe(env, at, tr));
     this._caption(state, env, t);
   }
 
@@ -119,10 +119,10 @@ export class TDView {
     this.valuesKey = key;
     this.cells.forEach((rect, i) => {
       const value = v ? v.v_hat[i] : 0;
-      rect.setAttribute('fill', valueColour(value));
-      rect.firstChild.textContent = v
+      setAttr(rect, 'fill', valueColour(value));
+      setText(rect.firstChild, v
         ? `state ${sub(i)}: v̂ = ${fmt(value)}, true v = ${fmt(v.v_true[i])}`
-        : `state ${sub(i)}`;
+        : `state ${sub(i)}`);
     });
   }
 
@@ -136,7 +136,7 @@ export class TDView {
   _caption(state, env, t) {
     const tr = t && t.transition;
     if (!tr) {
-      delete this.caption.dataset.tdError;
+      delete this.caption.dataset.tdError; // quiet when it has none
       richText(
         this.caption,
         `The agent starts in the middle, at state ${sub(state.counters.nextIndex)}. Each step moves it 1 to ${env.jump} ` +
@@ -147,7 +147,7 @@ export class TDView {
     }
     // The TD error of the step: the target minus the estimate before the update.
     const error = t.y[0] - t.y_hat[0];
-    this.caption.dataset.tdError = String(error);
+    setAttr(this.caption, 'data-td-error', String(error));
     const S = sub(tr.state);
     const to = tr.terminal ? `off the ${tr.next_state < 0 ? 'left' : 'right'} end (terminal)` : `to S′ = ${sub(tr.next_state)}`;
     let target;

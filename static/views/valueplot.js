@@ -5,6 +5,7 @@
  */
 
 import uPlot from '../lib/uplot.js';
+import { setAttr, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { isTD } from '../state/td.js';
 
@@ -65,15 +66,15 @@ export class ValuePlot {
     this.drawn = key;
     if (!v || v.v_hat.length !== n) {
       this.plot.setData([[], [], []]);
-      this.caption.textContent = '';
+      setText(this.caption, '');
       return;
     }
     const xs = Array.from({ length: n }, (_, i) => i + 1);
     this.plot.setData([xs, v.v_hat, v.v_true]);
-    this.container.dataset.version = String(v.version);
-    this.container.dataset.rmsve = String(v.rmsve);
-    this.caption.textContent =
+    setAttr(this.container, 'data-version', String(v.version));
+    setAttr(this.container, 'data-rmsve', String(v.rmsve));
+    setText(this.caption,
       `RMS value error √(mean over the ${n} states of (v̂ − v)²) = ${fmt(v.rmsve)} after step ${v.step}. ` +
-      'The true values v come from the Bellman equations, solved exactly.';
+      'The true values v come from the Bellman equations, solved exactly.');
   }
 }

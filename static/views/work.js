@@ -4,8 +4,13 @@
  * Hidden while no such job runs; single calls never show it.
  */
 
-import { byId } from '../lib/dom.js';
+import { byId, setProp, setText } from '../lib/dom.js';
 import { progressLabel, workStatus } from '../state/work.js';
+
+// A bar without the attribute reads as max 1 and value 0 yet is drawn otherwise: it is written then too.
+function setNumber(bar, name, value) {
+  if (!bar.hasAttribute(name) || bar[name] !== value) bar[name] = value;
+}
 
 export class WorkView {
   /** @param {HTMLElement} box  the container of the label, bar, status line and Stop, by id */
@@ -26,19 +31,19 @@ export class WorkView {
     if (!work) {
       // Stop had the focus: give it to Epoch, where the work began, not to the page's top.
       const hadFocus = !this.box.hidden && this.box.contains(document.activeElement);
-      this.box.hidden = true;
+      setProp(this.box, 'hidden', true);
       if (hadFocus) byId('epoch').focus();
       return;
     }
-    this.box.hidden = false;
-    this.label.textContent = progressLabel(work);
+    setProp(this.box, 'hidden', false);
+    setText(this.label, progressLabel(work));
     if (work.total === null) {
       this.bar.removeAttribute('value'); // the end is not known: an indeterminate bar
     } else {
-      this.bar.max = work.total;
-      this.bar.value = work.done;
+      setNumber(this.bar, 'max', work.total);
+      setNumber(this.bar, 'value', work.done);
     }
-    this.status.textContent = workStatus(work);
-    this.stop.textContent = work.stopping ? 'Stopping…' : 'Stop (Esc)';
+    setText(this.status, workStatus(work));
+    setText(this.stop, work.stopping ? 'Stopping…' : 'Stop (Esc)');
   }
 }
