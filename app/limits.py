@@ -46,6 +46,7 @@ WS_MAX_BYTES = 65_536  # the largest WebSocket message the transport takes at al
 # ---------------------------------------------------------------- classes (classroom mode)
 MAX_CLASS_SIZE = 500  # default: students following one class at once (a lecture hall), past that 1013
 CLASS_IDLE_SECONDS = 4 * 3600.0  # default: a class unused this long (no step, no command) expires
+CLASS_CURVE_POINTS = 2_000  # losses a student's snapshot carries: a late joiner sees the curve
 CLASS_FOLLOW_BUFFER = 4  # broadcasts held for a student who reads slowly; past that they skip to the latest
 CLASS_ANSWER_BYTES = 256  # the largest message a student may send (an answer is a few dozen bytes)
 CLASS_ANSWERS_PER_SECOND = 5.0  # messages a student may send a second, on average (twice that at once)

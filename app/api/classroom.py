@@ -15,7 +15,8 @@ import math
 import numpy as np
 import orjson
 
-from app.limits import CLASS_HISTOGRAM_BINS
+from app.api.json import significant
+from app.limits import CLASS_CURVE_POINTS, CLASS_HISTOGRAM_BINS
 from app.sessions import InputError, Session, gradcheck
 from app.sessions.channel import Channel, ChannelUnavailable
 from app.sessions.classes import TARGETS, ClassInfo, Registry
@@ -88,10 +89,22 @@ def last_trace(last: bytes | None) -> dict | None:
     return orjson.loads(last).get("trace")
 
 
+def loss_curve(session: Session) -> dict:
+    """The run's per-step losses for a student's chart: every step's when they are few, else
+    evenly thinned to CLASS_CURVE_POINTS (the last step always in), to four digits."""
+    losses = np.asarray(session.history.tolist())
+    n = len(losses)
+    every = max(1, math.ceil(n / CLASS_CURVE_POINTS))
+    at = np.arange(n - 1, -1, -every)[::-1]
+    first = session.step - n + 1
+    return {"step": (first + at).tolist(), "loss": significant(losses[at], 4)}
+
+
 def snapshot(session: Session, info: ClassInfo, last: bytes | None, student: str, mine) -> bytes:
     return message(
         "snapshot",
         **session_part(session),
+        losses=loss_curve(session),
         trace=last_trace(last),
         **{"class": info.public()},
         phase=info.view,

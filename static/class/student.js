@@ -11,7 +11,7 @@ import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
 import { render } from '../control/render.js';
 import { adopt, setCounters } from '../control/session.js';
-import { appendLosses, clearLosses } from '../state/losses.js';
+import { addCurve, appendLosses, clearLosses } from '../state/losses.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
@@ -39,9 +39,10 @@ function studentId() {
 
 /**
  * The teacher's session ({config, state}) on show, from its start; the chart kept when it is the same run.
- * `preview` is the next step's forward pass, as the teacher's diagram shows it before a step.
+ * `preview` is the next step's forward pass, as the teacher's diagram shows it before a step;
+ * `curve` the run's losses so far (a snapshot's), so that a late joiner sees the curve too.
  */
-function followSession(config, s, preview, keepChart = false) {
+function followSession(config, s, preview, keepChart = false, curve = null) {
   state.session = { id: null, config };
   state.A = s.A;
   state.B = s.B;
@@ -57,7 +58,15 @@ function followSession(config, s, preview, keepChart = false) {
   state.dataVersion += 1;
   const chart = state.chart;
   const last = chart.step.length ? chart.step[chart.step.length - 1] : -1;
-  if (!keepChart || last > s.step) clearLosses(chart, chartValue(s));
+  if (!keepChart || last > s.step) {
+    clearLosses(chart, chartValue(s));
+    if (curve && curve.step.length) {
+      chart.step = [];
+      chart.sample = [];
+      chart.mean = [];
+    }
+  }
+  if (curve) addCurve(chart, curve, chartValue(s)); // from the start, or the steps missed while away
   state.fit = null;
   state.values = null;
 }
@@ -76,7 +85,7 @@ function onSnapshot(msg) {
   const c = state.classroom;
   Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
   if (!c.following) return; // released with an own session: that stays on show
-  followSession(msg.config, msg.state, msg.preview, !ownChart);
+  followSession(msg.config, msg.state, msg.preview, !ownChart, msg.losses);
   ownChart = false;
   if (msg.trace) {
     state.trace = completeTrace(msg.trace, msg.config);

@@ -8,51 +8,13 @@
 
 import { unitApi } from '../api.js';
 import { byId } from '../lib/dom.js';
+import { latestOnly } from '../lib/latest.js';
 import { derivationLines, weightName } from '../state/derivation.js';
 import { state } from '../state/store.js';
 import { unitGrid } from '../state/unitgrid.js';
 import { render, renderNow } from './render.js';
 
 const GAP_MS = 250; // at most four refreshes a second of each kind
-
-/** `refresh` with one request in flight and at least GAP_MS between the starts of two; asked meanwhile, once more. */
-function bounded(refresh) {
-  let last = -Infinity;
-  let timer = null;
-  let inFlight = false;
-  let again = false;
-  const start = async () => {
-    last = performance.now();
-    inFlight = true;
-    try {
-      await refresh();
-    } catch (err) {
-      // keep the last picture; the next change tries again
-    } finally {
-      inFlight = false;
-      if (again) {
-        again = false;
-        ask();
-      }
-    }
-  };
-  const ask = () => {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    if (timer) return;
-    const wait = last + GAP_MS - performance.now();
-    if (wait <= 0) start();
-    else {
-      timer = setTimeout(() => {
-        timer = null;
-        ask();
-      }, wait);
-    }
-  };
-  return ask;
-}
 
 /** Where the next step starts from: the session, its step, its data and its weights. */
 function pointOf() {
@@ -64,7 +26,7 @@ function samePoint(p, q) {
   return Boolean(p && q) && p.id === q.id && p.step === q.step && p.data === q.data && p.A === q.A && p.B === q.B;
 }
 
-const refreshDerivation = bounded(async () => {
+const refreshDerivation = latestOnly(async () => {
   const dv = state.derivation;
   const point = pointOf();
   if (!dv || !point) return;
@@ -81,18 +43,18 @@ const refreshDerivation = bounded(async () => {
     if (state.derivation === dv) dv.error = err.message;
   }
   render();
-});
+}, GAP_MS);
 
-const refreshPreview = bounded(async () => {
+const refreshPreview = latestOnly(async () => {
   const point = pointOf();
   if (!point || state.trace) return;
   const check = await unitApi.checkWeight(point.id, 'B.0.0');
   if (!samePoint(point, pointOf())) return;
   state.preview = { ...check.trace, index: check.index, point };
   render();
-});
+}, GAP_MS);
 
-const refreshPictures = bounded(async () => {
+const refreshPictures = latestOnly(async () => {
   const point = pointOf();
   const grid = point ? unitGrid(state.data, state.session.config.hidden) : null;
   if (!grid) {
@@ -102,7 +64,7 @@ const refreshPictures = bounded(async () => {
   const { x, y_hat } = await unitApi.predictUnits(point.id, grid.s);
   state.pictures = { grid, x, y_hat, point, version: (state.pictures ? state.pictures.version : 0) + 1 };
   render();
-});
+}, GAP_MS);
 
 /** Before each redraw: ask again for what the point of the next step has left behind. */
 export function follow() {

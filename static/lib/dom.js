@@ -30,7 +30,8 @@ const richWritten = new WeakMap();
  */
 export function richText(element, text) {
   const last = richWritten.get(element);
-  if (last && last.text === text && last.first === element.firstChild && last.count === element.childNodes.length) return;
+  if (last && last.text === text && last.first === element.firstChild && last.count === element.childNodes.length &&
+      last.plain === element.textContent) return; // what it wrote is still there, character for character
   element.replaceChildren();
   const parts = text.split(/([_^])\{([^}]*)\}/);
   for (let i = 0; i < parts.length; i += 3) {
@@ -41,12 +42,19 @@ export function richText(element, text) {
       element.appendChild(tag);
     }
   }
-  richWritten.set(element, { text, first: element.firstChild, count: element.childNodes.length });
+  richWritten.set(element, { text, first: element.firstChild, count: element.childNodes.length, plain: element.textContent });
 }
 
-/** Set an element's text, unless it already is `text`. */
+/**
+ * Set an element's text, unless it already is `text`.  An element holding one text node keeps
+ * it and changes its characters: a new node would be styled and laid out from scratch, and a
+ * played diagram changes some twenty numbers a frame.
+ */
 export function setText(element, text) {
-  if (element.textContent !== text) element.textContent = text;
+  const only = element.firstChild;
+  if (only !== null && only === element.lastChild && only.nodeType === Node.TEXT_NODE && text !== '') {
+    if (only.data !== text) only.data = text;
+  } else if (element.textContent !== text) element.textContent = text;
 }
 
 /** Set an attribute, unless it already has `value`. */

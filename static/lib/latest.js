@@ -6,29 +6,47 @@
  * once in a while, the last call asked for always made.
  */
 
-/** `refresh` wrapped so that at most one call runs, and one more follows if it was asked for meanwhile. */
-export function latestOnly(refresh) {
+/**
+ * `refresh` wrapped so that at most one call runs, and one more follows if it was asked for
+ * meanwhile; with `gapMs`, two calls also start at least that far apart (one asked for sooner
+ * waits for the gap, once however many came).
+ */
+export function latestOnly(refresh, gapMs = 0) {
+  let last = -Infinity;
+  let timer = null;
   let inFlight = false;
   let again = false;
-  const run = async () => {
-    if (inFlight) {
-      again = true;
-      return;
-    }
+  const start = async () => {
+    last = performance.now();
     inFlight = true;
     try {
       await refresh();
     } catch (err) {
-      // keep the last picture
+      // keep the last picture; the next change tries again
     } finally {
       inFlight = false;
       if (again) {
         again = false;
-        run();
+        ask();
       }
     }
   };
-  return run;
+  const ask = () => {
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    if (timer !== null) return;
+    const wait = last + gapMs - performance.now();
+    if (wait <= 0) start();
+    else {
+      timer = setTimeout(() => {
+        timer = null;
+        ask();
+      }, wait);
+    }
+  };
+  return ask;
 }
 
 /**

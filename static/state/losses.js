@@ -28,6 +28,23 @@ export function clearLosses(chart, meanLoss) {
   chart.mean = [meanLoss];
 }
 
+/**
+ * The points of `curve` ({step, loss}: a run's losses as a class's snapshot carries them,
+ * perhaps thinned) after the chart's last step, the mean loss `meanLoss` on the last one.
+ */
+export function addCurve(chart, curve, meanLoss) {
+  const last = chart.step.length ? chart.step[chart.step.length - 1] : -1;
+  let added = false;
+  curve.step.forEach((step, i) => {
+    if (step <= last) return;
+    chart.step.push(step);
+    chart.sample.push(curve.loss[i]);
+    chart.mean.push(null);
+    added = true;
+  });
+  if (added) chart.mean[chart.mean.length - 1] = meanLoss;
+}
+
 /** step, sample loss, mean loss over D: one row per step the chart holds. */
 export function lossCSV(chart) {
   const rows = ['step,sample_loss,mean_loss'];

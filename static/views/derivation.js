@@ -6,7 +6,7 @@
  */
 
 import katex from '../lib/katex.js';
-import { richText } from '../lib/dom.js';
+import { mark, richText, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { pathOf, reuseNote } from '../state/derivation.js';
 
@@ -49,27 +49,28 @@ export class DerivationView {
     panel.querySelector('#derivation-close').addEventListener('click', on.close);
     this.key = null;
     this.typeset = new Map(); // the lines already typeset for the check on show
+    this.marked = false; // the diagram carries this panel's path marks
     return this;
   }
 
   render(state) {
     const dv = state.derivation;
-    this.panel.hidden = !dv;
-    this._mark(dv, state);
+    setProp(this.panel, 'hidden', !dv);
+    if (dv || this.marked) this._mark(dv, state); // closed and nothing marked: nothing to undo
     if (!dv) {
       this.key = null;
-      if (this.reuse) this.reuse.hidden = true;
+      if (this.reuse) setProp(this.reuse, 'hidden', true);
       return;
     }
     const W = `${dv.name}${sub(dv.a)},${sub(dv.b)}`;
     richText(this.title, `Why is this ∂L/∂${dv.name}_{${sub(dv.a)}${sub(dv.b)}}?`);
-    this.panel.dataset.weight = `${dv.name}.${dv.a}.${dv.b}`;
+    setAttr(this.panel, 'data-weight', `${dv.name}.${dv.a}.${dv.b}`);
     if (!dv.check) {
-      this.where.textContent = dv.error ? `The check of ${W} failed: ${dv.error}` : `Checking ${W} at the next step’s point…`;
-      this.lines.replaceChildren();
-      this.panel.dataset.ready = 'false';
-      this.prev.disabled = true;
-      this.next.disabled = true;
+      setText(this.where, dv.error ? `The check of ${W} failed: ${dv.error}` : `Checking ${W} at the next step’s point…`);
+      if (this.lines.firstChild) this.lines.replaceChildren();
+      setAttr(this.panel, 'data-ready', 'false');
+      setProp(this.prev, 'disabled', true);
+      setProp(this.next, 'disabled', true);
       this.key = null;
       return;
     }
@@ -81,27 +82,27 @@ export class DerivationView {
       this.lines.replaceChildren();
     }
     const slides = state.session.config.update_order === 'slides';
-    this.where.textContent =
+    setText(this.where,
       `At the current weights (step ${dv.point.step}) for sample #${c.index + 1}, the one the next step uses: ` +
       'the last line is the gradient that step’s trace will carry' +
       (slides ? ' (in the slides’ update order the step’s δ^A uses B after its update, so its ∇A can differ)' : '') +
-      ', and the finite difference checks exactly that number.';
-    this.panel.dataset.ready = 'true';
-    this.panel.dataset.step = String(dv.point.step);
-    this.panel.dataset.line = String(dv.line);
+      ', and the finite difference checks exactly that number.');
+    setAttr(this.panel, 'data-ready', 'true');
+    setAttr(this.panel, 'data-step', String(dv.point.step));
+    setAttr(this.panel, 'data-line', String(dv.line));
     dv.lines.forEach((line, n) => {
       if (n <= dv.line && !this.typeset.has(n)) this.typeset.set(n, this._line(line, n));
       const el = this.typeset.get(n);
       if (el) {
-        el.hidden = n > dv.line;
-        el.classList.toggle('current', n === dv.line);
+        setProp(el, 'hidden', n > dv.line);
+        mark(el, 'current', n === dv.line);
       }
     });
-    this.prev.disabled = dv.line === 0;
-    this.next.disabled = dv.line === dv.lines.length - 1;
+    setProp(this.prev, 'disabled', dv.line === 0);
+    setProp(this.next, 'disabled', dv.line === dv.lines.length - 1);
     const reuse = reuseNote(c, state.session.config);
     if (this.reuse) {
-      this.reuse.hidden = !reuse;
+      setProp(this.reuse, 'hidden', !reuse);
       if (reuse) richText(this.reuse, `In the derivation of ∂L/∂A_{${sub(c.row)}${sub(c.column)}} on show: ${reuse}`);
     }
   }
@@ -143,7 +144,8 @@ export class DerivationView {
   _mark(dv, state) {
     for (const el of document.querySelectorAll(`#network .${PATH}, #network .${FACTOR}`)) el.classList.remove(PATH, FACTOR);
     this.checkShown = dv && dv.check;
-    if (!dv || !state.session) return;
+    this.marked = Boolean(dv && state.session);
+    if (!this.marked) return;
     const cfg = state.session.config;
     const shape = { n_s: cfg.n_s, n_x: cfg.hidden, n_y: cfg.n_y, bias: Boolean(cfg.bias) };
     for (const id of pathOf(dv.name, dv.a, dv.b, shape)) diagramElement(id)?.classList.add(PATH);

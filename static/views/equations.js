@@ -203,8 +203,9 @@ export class EquationsView {
     const t = state.trace;
     this.sizes.disconnect();
     this.wrapped.clear();
-    this.container.replaceChildren();
     if (!phase) {
+      this.container.replaceChildren();
+      this.sources = [];
       setText(this.heading, 'Equations');
       const p = document.createElement('p');
       p.textContent = 'Press “Next phase” (N) to take one SGD step on the sample shown above, one equation at a time.';
@@ -215,10 +216,20 @@ export class EquationsView {
     richText(this.heading, `Phase ${state.phase + 1} of ${PHASES.length}: ${phase.title}`);
     setAttr(this.container, 'data-phase', phase.id);
     const config = state.session.config;
-    const lines = document.createDocumentFragment();
-    for (const line of adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config))) {
+    // A line the same as the one already in its place stays: typesetting anew and laying out a
+    // formula costs more than comparing its source (a phase's first lines rarely change).
+    const where = `${state.presenter}`;
+    const kept = where === this.sourcesWhere ? this.sources || [] : [];
+    const old = [...this.container.children];
+    if (kept.length !== old.length) kept.length = 0;
+    const lines = adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config));
+    lines.forEach((line, i) => {
+      const source = line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`;
+      if (kept[i] === source) {
+        if (line.wrapped && !old[i].dataset.wrapped) this.wrapped.set(old[i], line.wrapped);
+        return;
+      }
       const div = document.createElement('div');
-      lines.appendChild(div);
       if (line.tex) {
         div.className = 'eq';
         katex.render(line.tex, div, KATEX_OPTIONS);
@@ -227,8 +238,12 @@ export class EquationsView {
         div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
         richText(div, line.text);
       }
-    }
-    this.container.appendChild(lines);
+      if (i < old.length) old[i].replaceWith(div);
+      else this.container.appendChild(div);
+    });
+    for (const extra of old.slice(lines.length)) extra.remove();
+    this.sources = lines.map((line) => (line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`));
+    this.sourcesWhere = where;
     for (const div of this.wrapped.keys()) this.sizes.observe(div);
   }
 
@@ -241,6 +256,7 @@ export class EquationsView {
       this.wrapped.delete(div);
       this.sizes.unobserve(div);
       katex.render(wrapped, div, KATEX_OPTIONS);
+      div.dataset.wrapped = 'true';
     }
   }
 }

@@ -5,19 +5,39 @@
  * server's predict (the state's `fit`); this view only draws.
  */
 
+import { setAttr, setText } from '../lib/dom.js';
 import { span } from '../state/fitgrid.js';
+import { rgb } from '../state/unitgrid.js';
 
 const SIZE = { width: 520, height: 300 };
 
-// Blue for low, white in the middle, vermillion for high: readable by
+// Blue for low, white in the middle, vermillion for high (unitgrid.js's scale): readable by
 // colour-blind viewers, and the points carry their value as a label shape too.
 function colour(t) {
-  const c = Math.max(0, Math.min(1, t));
-  const lo = [0, 114, 178];
-  const hi = [213, 94, 0];
-  const mix = (a, b, u) => Math.round(a + (b - a) * u);
-  if (c < 0.5) return `rgb(${lo.map((v) => mix(v, 255, c * 2)).join(',')})`;
-  return `rgb(${hi.map((v) => mix(255, v, (c - 0.5) * 2)).join(',')})`;
+  return `rgb(${rgb(t).join(',')})`;
+}
+
+/** ŷ over the grid as one pixel a point, row 0 (the lowest s2) at the bottom: scaled up when drawn. */
+function heatImage(grid, yHat, t) {
+  const n = grid.xs.length;
+  const m = grid.ys.length;
+  const canvas = document.createElement('canvas');
+  canvas.width = n;
+  canvas.height = m;
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(n, m);
+  for (let r = 0; r < m; r++) {
+    for (let c = 0; c < n; c++) {
+      const [R, G, B] = rgb(t(yHat[r * n + c][0]));
+      const p = 4 * ((m - 1 - r) * n + c);
+      image.data[p] = R;
+      image.data[p + 1] = G;
+      image.data[p + 2] = B;
+      image.data[p + 3] = 255;
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas;
 }
 
 export class FitView {
@@ -40,16 +60,16 @@ export class FitView {
     const ctx = this.canvas.getContext('2d');
     ctx.clearRect(0, 0, SIZE.width, SIZE.height);
     if (!fit || !fit.y_hat) {
-      this.caption.textContent = state.data && state.data.s[0].length > 2
+      setText(this.caption, state.data && state.data.s[0].length > 2
         ? 'The fit view draws data with one or two inputs.'
-        : '';
-      this.canvas.dataset.kind = 'none';
+        : '');
+      setAttr(this.canvas, 'data-kind', 'none');
       return;
     }
     if (fit.grid.dims === 1) this._curve(ctx, fit.grid, fit.y_hat, state.data);
     else this._heat(ctx, fit.grid, fit.y_hat, state.data);
-    this.canvas.dataset.kind = fit.grid.dims === 1 ? 'curve' : 'heatmap';
-    this.canvas.dataset.version = String(fit.version);
+    setAttr(this.canvas, 'data-kind', fit.grid.dims === 1 ? 'curve' : 'heatmap');
+    setAttr(this.canvas, 'data-version', String(fit.version));
   }
 
   _curve(ctx, grid, yHat, data) {
@@ -77,7 +97,7 @@ export class FitView {
       ctx.arc(px(data.s[i][0]), py(data.y[i][0]), 5, 0, 2 * Math.PI);
       ctx.fill();
     }
-    this.caption.textContent = 'Line: the network’s ŷ(s). Dots: the data (s, y).';
+    setText(this.caption, 'Line: the network’s ŷ(s). Dots: the data (s, y).');
   }
 
   _heat(ctx, grid, yHat, data) {
@@ -87,13 +107,9 @@ export class FitView {
     const values = [...yHat.map((r) => r[0]), ...data.y.map((r) => r[0])];
     const [lo, hi] = [Math.min(...values), Math.max(...values)];
     const t = (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
-    grid.ys.forEach((_, r) => {
-      grid.xs.forEach((__, c) => {
-        ctx.fillStyle = colour(t(yHat[r * n + c][0]));
-        // row 0 is the lowest s2: draw it at the bottom
-        ctx.fillRect(c * cw, SIZE.height - (r + 1) * ch, cw + 1, ch + 1);
-      });
-    });
+    // one cell a grid point, as sharp-edged blocks
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(heatImage(grid, yHat, t), 0, 0, n * cw, grid.ys.length * ch);
     const [xlo, xhi] = [grid.xs[0], grid.xs[n - 1]];
     const [ylo, yhi] = [grid.ys[0], grid.ys[grid.ys.length - 1]];
     for (let i = 0; i < data.s.length; i++) {
@@ -110,6 +126,6 @@ export class FitView {
       ctx.fill();
       ctx.stroke();
     }
-    this.caption.textContent = `Colour: ŷ over the (s1, s2) plane, from ${lo.toFixed(2)} (blue) to ${hi.toFixed(2)} (vermillion). Marks: the data, circles for high y, squares for low.`;
+    setText(this.caption, `Colour: ŷ over the (s1, s2) plane, from ${lo.toFixed(2)} (blue) to ${hi.toFixed(2)} (vermillion). Marks: the data, circles for high y, squares for low.`);
   }
 }

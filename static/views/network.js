@@ -243,7 +243,8 @@ export class NetworkView {
           const [sym, sup] = SYMBOL[name];
           tip.push(`${sym}${sup ? `^${sup}` : ''}_${sub(node.index)} = ${shownValue}`);
         }
-        if (!node.isBias) setText(node.title, tip.join(', '));
+        // While playing, a node's tooltip waits for the pause: no one reads a tooltip at 60 frames/s.
+        if (!node.isBias && !state.play.playing) setText(node.title, tip.join(', '));
         mark(node.g, 'computing', focus.computing.includes(group) && !node.isBias);
         const source = focus.source.includes(group) && !focus.computing.includes(group);
         mark(node.g, 'source', source && (!node.isBias || BIAS_READ.has(phase)));
@@ -269,7 +270,7 @@ export class NetworkView {
       for (const row of this.edges[name]) {
         for (const cell of row) {
           const w = W[cell.a][cell.b];
-          setAttr(cell.line, 'stroke-width', (1 + 8 * (Math.abs(w) / max)).toFixed(2));
+          setAttr(cell.line, 'stroke-width', (1 + 8 * (Math.abs(w) / max)).toFixed(1)); // tenths of a pixel: no restyle for a change no one sees
           mark(cell.g, 'neg', w < 0);
           mark(cell.g, 'pos', w >= 0);
           mark(cell.g, 'computing', focus.computing.includes(name));

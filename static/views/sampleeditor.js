@@ -38,6 +38,9 @@ export class SampleEditor {
     const next = state.data && state.session ? state.counters.nextIndex : null;
     const key = `${state.session && state.session.id}/${next}/${state.dataVersion || 0}`;
     if (key === this.key || next === null) return;
+    // While playing the next sample changes sixty times a second: the editor shows the one
+    // the pause leaves (no one edits a sample mid-play).
+    if (state.play.playing && this.key !== null) return;
     this.key = key;
     this.sampleIndex = next;
     setText(this.index, `#${next + 1}`);

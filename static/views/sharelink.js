@@ -22,6 +22,7 @@ export class ShareLinkView {
   render(state) {
     setProp(this.withWeights, 'checked', state.linkWeights);
     if (!state.session) return;
+    if (state.play.playing && this.field.value) return; // the link of the step the pause leaves
     const link = linkToRun(state);
     setProp(this.field, 'value', link);
   }

@@ -6,7 +6,7 @@
  * come from one predict with units (the state's `pictures`).
  */
 
-import { svgEl as el } from '../lib/dom.js';
+import { setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { sub } from '../lib/format.js';
 import { range, rgb } from '../state/unitgrid.js';
 
@@ -55,6 +55,7 @@ export class UnitPictures {
     this.container = container;
     this.drawn = null;
     this.svg = null;
+    this.images = new Map(); // node id → its picture's <image>
     return this;
   }
 
@@ -64,31 +65,48 @@ export class UnitPictures {
     if (!svg) return;
     const version = p ? p.version : 0;
     if (svg === this.svg && version === this.drawn) return;
+    if (svg !== this.svg) this.images = new Map(); // a new diagram: its nodes have no pictures yet
     this.svg = svg;
     this.drawn = version;
-    for (const old of svg.querySelectorAll('.unit-picture')) old.remove();
-    if (!p || !state.session) return;
-    const cfg = state.session.config;
-    const column = (rows, k) => rows.map((r) => r[k]);
-    for (let j = 0; j < cfg.hidden; j++) this._place(`node-hid-${j}`, p.grid, column(p.x, j), `x${sub(j)}`);
-    for (let k = 0; k < cfg.n_y; k++) this._place(`node-out-${k}`, p.grid, column(p.y_hat, k), `ŷ${sub(k)}`);
-    svg.dataset.pictures = String(version);
+    const shown = new Set();
+    if (p && state.session) {
+      const cfg = state.session.config;
+      const column = (rows, k) => rows.map((r) => r[k]);
+      for (let j = 0; j < cfg.hidden; j++) shown.add(this._place(`node-hid-${j}`, p.grid, column(p.x, j), `x${sub(j)}`));
+      for (let k = 0; k < cfg.n_y; k++) shown.add(this._place(`node-out-${k}`, p.grid, column(p.y_hat, k), `ŷ${sub(k)}`));
+    }
+    for (const [id, image] of this.images) {
+      if (!shown.has(id)) {
+        image.remove();
+        this.images.delete(id);
+      }
+    }
+    if (p && state.session) setAttr(svg, 'data-pictures', String(version));
   }
 
-  /** The picture of one unit: the background of its node's box, under its numbers. */
+  /** The picture of one unit: the background of its node's box, under its numbers; its id, or null. */
   _place(id, grid, values, name) {
     const node = document.getElementById(id);
     const rect = node && node.querySelector('rect');
-    if (!rect) return;
-    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a)));
+    if (!rect) return null;
     const { url, lo, hi } = paint(grid, values);
-    const image = el('image', {
-      href: url, x: x + 3, y: y + 3, width: w - 6, height: h - 6,
-      preserveAspectRatio: 'none', class: `unit-picture unit-picture-${grid.dims === 2 ? 'map' : 'curve'}`,
-      'data-lo': lo, 'data-hi': hi,
-    });
-    rect.after(image);
+    const kind = `unit-picture unit-picture-${grid.dims === 2 ? 'map' : 'curve'}`;
+    let image = this.images.get(id);
+    if (!image || image.previousSibling !== rect) {
+      // made once a node: later refreshes change its picture and its range only
+      if (image) image.remove();
+      const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a)));
+      image = el('image', { x: x + 3, y: y + 3, width: w - 6, height: h - 6, preserveAspectRatio: 'none' });
+      el('title', {}, image);
+      rect.after(image);
+      this.images.set(id, image);
+    }
+    setAttr(image, 'class', kind);
+    setAttr(image, 'href', url);
+    setAttr(image, 'data-lo', String(lo));
+    setAttr(image, 'data-hi', String(hi));
     const over = grid.dims === 2 ? 'the (s1, s2) plane' : 's1';
-    el('title', {}, image).textContent = `${name} over ${over}: from ${lo.toFixed(3)} (blue) to ${hi.toFixed(3)} (vermillion)`;
+    setText(image.firstChild, `${name} over ${over}: from ${lo.toFixed(3)} (blue) to ${hi.toFixed(3)} (vermillion)`);
+    return id;
   }
 }

@@ -374,3 +374,20 @@ def test_a_new_class_of_the_same_session_ends_the_old_one(client, teaching):
         ws.receive_json()
         client.post(f"/api/sessions/{sid}/step", json={"n": 1})
         assert ws.receive_json()["type"] == "step"
+
+
+def test_a_late_joiner_gets_the_runs_loss_curve(client, teaching):
+    sid, cls = teaching
+    client.post(f"/api/sessions/{sid}/step", json={"n": 30})
+    history = client.get(f"/api/sessions/{sid}/export").json()["history"]
+    with student(client, cls["code"]) as ws:
+        curve = ws.receive_json()["losses"]
+    assert curve["step"] == list(range(1, 31))
+    assert curve["loss"] == pytest.approx(history, rel=5e-4)
+    client.post(f"/api/sessions/{sid}/step", json={"n": 4_000})
+    with student(client, cls["code"]) as ws:
+        curve = ws.receive_json()["losses"]
+    # thinned evenly over the whole run, the last step always in
+    assert len(curve["step"]) <= 2_000 and curve["step"][-1] == 4_030 and curve["step"][0] <= 3
+    gaps = {b - a for a, b in zip(curve["step"], curve["step"][1:], strict=False)}
+    assert gaps == {3}

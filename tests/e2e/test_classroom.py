@@ -222,6 +222,24 @@ def test_a_teacher_who_reloads_goes_on_teaching_the_same_class(room):
     same_as_teacher(room)
 
 
+def test_a_student_who_joins_late_sees_the_loss_curve_so_far(room):
+    t = room.teacher
+    t.click("#class-join-hide")
+    for _ in range(12):
+        t.click("#step")
+    t.wait_for_function("document.querySelector('#step-count').textContent === '12'")
+    t.wait_for_function("document.querySelector('#loss-chart').dataset.points === '12'")
+    late = room.page(LAPTOP, f"/c/{room.code}")
+    late.locator("body[data-class-state=following]").wait_for(timeout=15_000)
+    late.wait_for_function("document.querySelector('#loss-chart').dataset.points === '12'")
+    assert late.locator("#step-count").text_content() == "12"
+    room.students.append(late)  # and it follows on, like the others
+    t.click("#step")
+    t.wait_for_function("document.querySelector('#step-count').textContent === '13'")
+    late.wait_for_function("document.querySelector('#loss-chart').dataset.points === '13'")
+    same_as_teacher(room)
+
+
 def test_a_phone_student_has_the_equation_and_the_question_on_the_first_screen(room, artifacts):
     t = room.teacher
     t.click("#class-join-hide")

@@ -50,19 +50,14 @@ OBSERVE = """() => {
   });
 }"""
 
-# Left out, until their own views write only what changes: the fit plot's element and the
-# diagram's unit pictures, written by views/fitview.js and views/unitpictures.js (the
-# rest of the diagram, views/network.js, is held to it here like every other view).
-NOT_YET = "#fit-canvas, #network image"
-
 # The writes that changed nothing, each as "what: where".  An attribute's or a text's
 # writes are taken in order: each record's old value is compared with the one written
 # next (the next record's old value, the last one's the value it has now).  A childList
 # write changed nothing when, over one batch of records, an element lost the same
 # children (by markup) as it gained: text replaced by the same text, say.
-NO_OPS = """(notYet) => {
+NO_OPS = """() => {
   window.__observer.disconnect();
-  const writes = window.__writes.filter((w) => !(w.target.nodeType === 1 && w.target.matches(notYet)));
+  const writes = window.__writes;
   const where = window.__where;
   const found = new Set();
   const series = new Map(); // (node, attribute) -> its writes in order
@@ -107,7 +102,7 @@ def play_and_watch(page) -> dict:
     page.wait_for_timeout(WARM_MS)
     page.evaluate(OBSERVE)
     page.wait_for_timeout(WATCH_MS)
-    return page.evaluate(NO_OPS, NOT_YET)
+    return page.evaluate(NO_OPS)
 
 
 # Every write at all, as "what: where".
