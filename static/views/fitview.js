@@ -18,13 +18,18 @@ function colour(t) {
 }
 
 /** ŷ over the grid as one pixel a point, row 0 (the lowest s2) at the bottom: scaled up when drawn. */
+let heat = null; // the one small canvas the heat map is painted on, then drawn scaled up
+
 function heatImage(grid, yHat, t) {
   const n = grid.xs.length;
   const m = grid.ys.length;
-  const canvas = document.createElement('canvas');
-  canvas.width = n;
-  canvas.height = m;
-  const ctx = canvas.getContext('2d');
+  if (!heat || heat.canvas.width !== n || heat.canvas.height !== m) {
+    const canvas = document.createElement('canvas');
+    canvas.width = n;
+    canvas.height = m;
+    heat = { canvas, ctx: canvas.getContext('2d') };
+  }
+  const { canvas, ctx } = heat;
   const image = ctx.createImageData(n, m);
   for (let r = 0; r < m; r++) {
     for (let c = 0; c < n; c++) {

@@ -12,39 +12,53 @@ import { range, rgb } from '../state/unitgrid.js';
 
 const CURVE = { width: 154, height: 90 };
 
+// One canvas of each size, painted again for every picture: a new canvas and its context
+// cost more than the picture.
+const canvases = new Map();
+
+function canvasOf(width, height) {
+  const key = `${width}x${height}`;
+  if (!canvases.has(key)) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    canvases.set(key, { canvas, ctx: canvas.getContext('2d') });
+  }
+  return canvases.get(key);
+}
+
 /** A canvas painted with `values` over `grid`, as a data: URL (the page's CSP allows data: images). */
 function paint(grid, values) {
-  const canvas = document.createElement('canvas');
   const [lo, hi] = range(values);
   const t = (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
   if (grid.dims === 2) {
     const n = grid.xs.length;
-    canvas.width = n;
-    canvas.height = grid.ys.length;
-    const ctx = canvas.getContext('2d');
+    const { canvas, ctx } = canvasOf(n, grid.ys.length);
     const image = ctx.createImageData(n, grid.ys.length);
     values.forEach((v, at) => {
       const [r, c] = [Math.floor(at / n), at % n];
       const p = 4 * ((grid.ys.length - 1 - r) * n + c); // row 0 is the lowest s2: at the bottom
       const [R, G, B] = rgb(t(v));
-      image.data.set([R, G, B, 255], p);
+      image.data[p] = R;
+      image.data[p + 1] = G;
+      image.data[p + 2] = B;
+      image.data[p + 3] = 255;
     });
     ctx.putImageData(image, 0, 0);
-  } else {
-    canvas.width = CURVE.width;
-    canvas.height = CURVE.height;
-    const ctx = canvas.getContext('2d');
-    ctx.strokeStyle = '#0072B2';
-    ctx.lineWidth = 4;
-    ctx.beginPath();
-    values.forEach((v, i) => {
-      const x = 2 + (i / (values.length - 1)) * (CURVE.width - 4);
-      const y = CURVE.height - 3 - t(v) * (CURVE.height - 6);
-      if (i) ctx.lineTo(x, y);
-      else ctx.moveTo(x, y);
-    });
-    ctx.stroke();
+    return { url: canvas.toDataURL('image/png'), lo, hi };
   }
+  const { canvas, ctx } = canvasOf(CURVE.width, CURVE.height);
+  ctx.clearRect(0, 0, CURVE.width, CURVE.height);
+  ctx.strokeStyle = '#0072B2';
+  ctx.lineWidth = 4;
+  ctx.beginPath();
+  values.forEach((v, i) => {
+    const x = 2 + (i / (values.length - 1)) * (CURVE.width - 4);
+    const y = CURVE.height - 3 - t(v) * (CURVE.height - 6);
+    if (i) ctx.lineTo(x, y);
+    else ctx.moveTo(x, y);
+  });
+  ctx.stroke();
   return { url: canvas.toDataURL('image/png'), lo, hi };
 }
 
