@@ -24,8 +24,9 @@ function retryAfterOf(response) {
   return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : 1;
 }
 
-async function request(method, path, body) {
-  const init = { method, headers: {} };
+/** `method` on `path` with a JSON `body` and extra `headers`: the answer's JSON, or an ApiError. */
+export async function request(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);

@@ -4,25 +4,7 @@
  * follows).  Views never fetch; the class's controllers call these.
  */
 
-import { ApiError } from '../api.js';
-
-async function request(method, path, body, headers = {}) {
-  const init = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch (err) {
-    throw new ApiError(0, { message: 'the server cannot be reached; is it still running?' });
-  }
-  if (response.status === 204) return null;
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, json);
-  return json;
-}
+import { request } from '../api.js';
 
 export const classApi = {
   /** A class of the session `id`: {code, join_url, teacher_key}. */
