@@ -15,7 +15,7 @@ import math
 import numpy as np
 import orjson
 
-from app.api.json import significant
+from app.api.frames import round_significant
 from app.limits import CLASS_CURVE_POINTS, CLASS_HISTOGRAM_BINS
 from app.sessions import InputError, Session, gradcheck
 from app.sessions.channel import Channel, ChannelUnavailable
@@ -92,12 +92,12 @@ def last_trace(last: bytes | None) -> dict | None:
 def loss_curve(session: Session) -> dict:
     """The run's per-step losses for a student's chart: every step's when they are few, else
     evenly thinned to CLASS_CURVE_POINTS (the last step always in), to four digits."""
-    losses = np.asarray(session.history.tolist())
+    losses = session.history.since(0)  # every loss it keeps, oldest first
     n = len(losses)
     every = max(1, math.ceil(n / CLASS_CURVE_POINTS))
     at = np.arange(n - 1, -1, -every)[::-1]
     first = session.step - n + 1
-    return {"step": (first + at).tolist(), "loss": significant(losses[at], 4)}
+    return {"step": (first + at).tolist(), "loss": round_significant(losses[at], 4)}
 
 
 def snapshot(session: Session, info: ClassInfo, last: bytes | None, student: str, mine) -> bytes:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-import numpy as np
 import orjson
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,21 +31,6 @@ class FastJSON(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=_OPTIONS)
-
-
-def significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """`values` rounded to `digits` significant digits, each the double nearest its decimal, so
-    that orjson (shortest round-trip form) writes it in at most `digits` digits: a picture's
-    values in a third of the bytes.  Zero, NaN, ±inf and values below 1e-300 stay as they are."""
-    a = np.asarray(values, dtype=np.float64)
-    size = np.abs(a)
-    ok = np.isfinite(a) & (size >= 1e-300)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        kept = digits - 1 - np.floor(np.log10(np.where(ok, size, 1.0)))  # decimals kept, per value
-        up = np.where(kept > 0, kept, 0.0)  # k / 10^p and k * 10^q: 10^p, 10^q exact up to 22
-        down = np.where(kept < 0, -kept, 0.0)
-        out = np.round(a * 10.0**up / 10.0**down) * 10.0**down / 10.0**up
-    return np.where(ok & np.isfinite(out), out, a)
 
 
 class DuplicateKey(ValueError):

@@ -59,12 +59,8 @@ function followSession(config, s, preview, keepChart = false, curve = null) {
   const chart = state.chart;
   const last = chart.step.length ? chart.step[chart.step.length - 1] : -1;
   if (!keepChart || last > s.step) {
-    clearLosses(chart, chartValue(s));
-    if (curve && curve.step.length) {
-      chart.step = [];
-      chart.sample = [];
-      chart.mean = [];
-    }
+    if (curve && curve.step.length) Object.assign(chart, { step: [], sample: [], mean: [] }); // the curve fills it
+    else clearLosses(chart, chartValue(s));
   }
   if (curve) addCurve(chart, curve, chartValue(s)); // from the start, or the steps missed while away
   state.fit = null;

@@ -161,6 +161,11 @@ const PHASE_LINES = coversEveryPhase({
   ],
 }, 'the equations panel');
 
+/** What a line is made from: equal sources typeset to the same line. */
+function sourceOf(line) {
+  return line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`;
+}
+
 export class EquationsView {
   /** @param {HTMLElement} container  @param {HTMLElement} heading */
   init(container, heading) {
@@ -218,14 +223,13 @@ export class EquationsView {
     const config = state.session.config;
     // A line the same as the one already in its place stays: typesetting anew and laying out a
     // formula costs more than comparing its source (a phase's first lines rarely change).
-    const where = `${state.presenter}`;
-    const kept = where === this.sourcesWhere ? this.sources || [] : [];
     const old = [...this.container.children];
-    if (kept.length !== old.length) kept.length = 0;
+    const same = state.presenter === this.sourcesPresenter && (this.sources || []).length === old.length;
+    const kept = same ? this.sources : [];
     const lines = adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config));
+    const sources = lines.map(sourceOf);
     lines.forEach((line, i) => {
-      const source = line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`;
-      if (kept[i] === source) {
+      if (kept[i] === sources[i]) {
         if (line.wrapped && !old[i].dataset.wrapped) this.wrapped.set(old[i], line.wrapped);
         return;
       }
@@ -242,8 +246,8 @@ export class EquationsView {
       else this.container.appendChild(div);
     });
     for (const extra of old.slice(lines.length)) extra.remove();
-    this.sources = lines.map((line) => (line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`));
-    this.sourcesWhere = where;
+    this.sources = sources;
+    this.sourcesPresenter = state.presenter;
     for (const div of this.wrapped.keys()) this.sizes.observe(div);
   }
 

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.json import FastJSON, JSONRoute, significant
+from app.api.frames import round_significant
+from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import CREATE_ERRORS, Creator, Store, answers
 from app.api.schemas import (
     ConfigIn,
@@ -76,7 +77,7 @@ async def predict(session_id: str, store: Store, body: Annotated[PredictIn, Body
     async with store.session(session_id) as session:
         answer = session.predict(body.s, body.units)
     if body.digits is not None:
-        answer = {name: significant(values, body.digits) for name, values in answer.items()}
+        answer = {name: round_significant(values, body.digits) for name, values in answer.items()}
     return FastJSON(answer)
 
 
