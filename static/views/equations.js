@@ -8,6 +8,7 @@
 
 import katex from '../lib/katex.js';
 import { richText, setAttr, setText } from '../lib/dom.js';
+import { Pace } from '../lib/pace.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
 import { PHASES, coversEveryPhase } from '../state/phases.js';
@@ -173,8 +174,7 @@ export class EquationsView {
     this.container = container;
     this.heading = heading;
     this.key = null;
-    this.typesetAt = -Infinity;
-    this.later = null; // the timer of a typesetting put off while playing
+    this.pace = new Pace(PLAYING_TYPESET_MS, () => this.state && this.render(this.state));
     // A line too wide for the panel is set again with one "= …" per line.  Its width is read
     // when the browser reports the line's size after laying it out, not in render.
     this.wrapped = new Map(); // line element -> its wrapped form
@@ -188,19 +188,9 @@ export class EquationsView {
     // Presenter mode changes the type size, so lines are measured (and wrapped) again.
     const where = `${state.session && state.session.id}/${state.presenter}`;
     const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
-    if (key === this.key) return;
-    const wait = this.typesetAt + PLAYING_TYPESET_MS - performance.now();
-    if (state.play.playing && wait > 0) {
-      if (this.later === null) {
-        this.later = setTimeout(() => {
-          this.later = null;
-          this.render(state);
-        }, wait);
-      }
-      return;
-    }
+    this.state = state;
+    if (key === this.key || !this.pace.due(state.play.playing)) return;
     this.key = key;
-    this.typesetAt = performance.now();
     this._typeset(state, phase);
   }
 

@@ -6,6 +6,7 @@
  */
 
 import { setAttr } from '../lib/dom.js';
+import { Pace } from '../lib/pace.js';
 import uPlot from '../lib/uplot.js';
 import { isTD } from '../state/td.js';
 
@@ -35,8 +36,7 @@ export class LossChart {
     this.plot = null;
     this.log = null;
     this.drawn = -1;
-    this.drawnAt = -Infinity;
-    this.later = null; // the timer of a drawing put off while playing
+    this.pace = new Pace(PLAYING_DRAW_MS, () => this.state && this.render(this.state));
     new ResizeObserver(() => this._resize()).observe(container);
     return this;
   }
@@ -90,19 +90,9 @@ export class LossChart {
       this.drawn = -1;
     }
     const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}`;
-    if (version === this.drawn) return;
-    const wait = this.drawnAt + PLAYING_DRAW_MS - performance.now();
-    if (state.play.playing && wait > 0) {
-      if (this.later === null) {
-        this.later = setTimeout(() => {
-          this.later = null;
-          this.render(state);
-        }, wait);
-      }
-      return;
-    }
+    this.state = state;
+    if (version === this.drawn || !this.pace.due(state.play.playing)) return;
     this.drawn = version;
-    this.drawnAt = performance.now();
     this.plot.setData([c.step, c.sample.map(this.positive), c.mean.map(this.positive)]);
     setAttr(this.container, 'data-points', String(c.sample.filter((v) => v !== null).length));
   }

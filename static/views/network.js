@@ -6,6 +6,7 @@
 
 import { mark, setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
+import { Pace } from '../lib/pace.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { EDGE_LABEL, placeLabels } from './labels.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
@@ -18,6 +19,8 @@ const NARROW = { width: 556, col: { input: 54, hidden: 253, output: 477 }, heads
 const NARROW_SCREEN = '(max-width: 640px)';
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
+// While playing, the numbers are rewritten ten times a second (no one reads more); the edges move every frame.
+const PLAYING_NUMBERS_MS = 100;
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
 const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
 // Before a step: the next step's forward pass, from state.preview.
@@ -77,6 +80,7 @@ export class NetworkView {
     this.tooltip = tooltip;
     this.onEdit = onEdit;
     this.shapeKey = null;
+    this.numbers = new Pace(PLAYING_NUMBERS_MS, () => this.state && this.render(this.state));
     const screen = window.matchMedia(NARROW_SCREEN);
     this.narrow = screen.matches; // read when the screen changes, never while rendering
     screen.addEventListener('change', () => {
@@ -220,6 +224,9 @@ export class NetworkView {
     const phase = shownPhase(state);
     const focus = (phase && FOCUS[phase]) || { computing: [], source: [] };
     const on = (id) => (state.trace ? reached(state, id) : Boolean(state.preview) && PREVIEWED.has(id));
+    // A new drawing gets its numbers at once.
+    const numbers = this.numbers.due(state.play.playing) || this.numbersShape !== this.shapeKey;
+    this.numbersShape = this.shapeKey;
     if (this.strip) this._moveActiveRow(this.strip.render(sample ? sample.s : null, focus.source.includes('in')));
 
     const values = {
@@ -234,6 +241,10 @@ export class NetworkView {
     };
     for (const [group, nodes] of Object.entries(this.nodes)) {
       for (const node of nodes) {
+        mark(node.g, 'computing', focus.computing.includes(group) && !node.isBias);
+        const source = focus.source.includes(group) && !focus.computing.includes(group);
+        mark(node.g, 'source', source && (!node.isBias || BIAS_READ.has(phase)));
+        if (!numbers) continue;
         const tip = [];
         for (const { name, value } of node.lines) {
           if (name === 'bias') continue;
@@ -245,14 +256,11 @@ export class NetworkView {
         }
         // While playing, a node's tooltip waits for the pause: no one reads a tooltip at 60 frames/s.
         if (!node.isBias && !state.play.playing) setText(node.title, tip.join(', '));
-        mark(node.g, 'computing', focus.computing.includes(group) && !node.isBias);
-        const source = focus.source.includes(group) && !focus.computing.includes(group);
-        mark(node.g, 'source', source && (!node.isBias || BIAS_READ.has(phase)));
         const dead = group === 'hid' && !node.isBias && on('psi') && cfg.f_A === 'relu' && t.psi[node.index] <= 0;
         mark(node.g, 'dead', Boolean(dead));
       }
     }
-    setText(this.lossText, on('loss') ? `L = ${fmt(t.loss)}` : '');
+    if (numbers) setText(this.lossText, on('loss') ? `L = ${fmt(t.loss)}` : '');
     mark(this.lossText, 'computing', focus.computing.includes('loss'));
 
     // A gradient's label shows while it is computed and applied, then gives way.
@@ -276,7 +284,7 @@ export class NetworkView {
           mark(cell.g, 'computing', focus.computing.includes(name));
           mark(cell.g, 'source', focus.source.includes(name) && !focus.computing.includes(name));
           mark(cell.g, 'faded', phase !== null && !focus.computing.includes(name) && !focus.source.includes(name));
-          setText(cell.label, showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '');
+          if (numbers) setText(cell.label, showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '');
           cell.describe = [w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null];
           // While playing, an edge's exact value is written when it is hovered or focused.
           if (!state.play.playing) this._describeNow(cell);
