@@ -2,7 +2,8 @@
 #   docker build -t backprop-explainer .
 #   docker run --rm -p 8000:8000 backprop-explainer
 
-# Front-end libraries (KaTeX, uPlot), exactly as package-lock.json pins them.
+# Front-end libraries (KaTeX, uPlot, the QR code's), exactly as package-lock.json pins
+# them, and the page's modules bundled into one script (esbuild, a build tool only).
 # Node.js is needed only here; the runtime image carries none of it.
 FROM node:22-bookworm-slim AS frontend
 WORKDIR /build
@@ -11,7 +12,10 @@ COPY package.json package-lock.json ./
 # bundle it may name as /tmp/build-ca.crt. Mounted for this step only, never stored.
 RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
     --mount=type=secret,id=build-ca,target=/tmp/build-ca.crt \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
+    npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
+COPY static ./static
+COPY scripts/bundle.mjs ./scripts/
+RUN node scripts/bundle.mjs && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
 
 # The runtime dependencies, as pyproject.toml pins them. In a stage of their own:
 # edits elsewhere in pyproject.toml (test tools, lint settings) give the same
@@ -35,7 +39,7 @@ WORKDIR /srv/backprop-explainer
 
 # Dependencies before code, so that a change to the code reuses this slow layer.
 # The app itself is not installed: it runs from this folder, where it finds
-# templates/, static/ and node_modules/ beside app/.
+# templates/, static/, node_modules/ and build/ (the bundled page script) beside app/.
 COPY --from=requirements /build/requirements.txt ./
 # The same optional secrets as above, for pip: a pip.conf and the CA bundle.
 RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf \
@@ -43,6 +47,7 @@ RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf \
     pip install --no-cache-dir -r requirements.txt
 
 COPY --from=frontend /build/node_modules ./node_modules
+COPY --from=frontend /build/build/static ./build/static
 COPY templates ./templates
 COPY static ./static
 COPY app ./app

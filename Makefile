@@ -40,7 +40,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-node: node_modules/.package-lock.json
+# The page's modules as one script: rebuilt when a module changed (the server serves the modules
+# themselves while it is out of date).
+build/static/main.js: node_modules/.package-lock.json scripts/bundle.mjs $(shell find static -name '*.js')
+	node scripts/bundle.mjs
+
+node: node_modules/.package-lock.json build/static/main.js
 
 # Measures the core, the step endpoint, play mode and sessions in Redis in one run and rewrites
 # BENCHMARKS.md (about five minutes).  OPENBLAS_CORETYPE, set on some machines for old OpenBLAS builds,
@@ -54,4 +59,4 @@ system-deps:
 	bash scripts/system-deps.sh chromium podman buildah runc debootstrap redis-server nginx wrk
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
+	rm -rf $(VENV) node_modules build .pytest_cache test-artifacts

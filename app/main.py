@@ -58,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classes.router)
     app.include_router(class_sockets.router)
     app.mount("/static", KeptFiles(directory=ROOT / "static"), name="static")
+    # The page's modules as one script (scripts/bundle.mjs), when it has been built.
+    app.mount("/bundle", KeptFiles(directory=ROOT / "build" / "static", check_dir=False), name="bundle")
     # Front-end libraries, installed from package-lock.json, served by the app itself.
     for package in ("katex", "uplot", "qrcode-generator"):
         directory = ROOT / "node_modules" / package / "dist"

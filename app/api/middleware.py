@@ -32,7 +32,7 @@ SECURITY_HEADERS = [
 # A script, style or font file is no document: a policy, a referrer rule or a frame rule means
 # nothing on it, and the page loads some ninety of them.  Their type is never to be guessed.
 FILE_HEADERS = [(b"x-content-type-options", b"nosniff")]
-FILE_PREFIXES = ("/static/", "/vendor/")
+FILE_PREFIXES = ("/static/", "/vendor/", "/bundle/")
 
 
 # Requests that change something; their bodies must be JSON.  A page elsewhere may send

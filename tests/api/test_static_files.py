@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from starlette.applications import Starlette
@@ -12,7 +14,8 @@ from starlette.routing import Mount
 from starlette.testclient import TestClient
 
 from app.api.files import KeptFiles
-from app.api.routes.pages import STATIC
+from app.api.routes import pages
+from app.api.routes.pages import BUNDLE, BUNDLE_SCRIPTS, MODULE_SCRIPTS, ROOT, STATIC, PageScripts
 
 FILES = ["/static/main.js", "/static/style.css", "/vendor/katex/katex.min.js"]
 
@@ -43,11 +46,8 @@ def test_the_qr_code_library_is_served_as_an_es_module(client):
     assert "export default qrcode" in r.text
 
 
-def test_the_page_names_every_module_main_imports_and_each_is_served(client):
-    page = client.get("/", headers={"Accept-Encoding": "gzip"})
-    assert page.headers["content-encoding"] == "gzip"
-    named = re.findall(r'<link rel="modulepreload" href="([^"]+)">', page.text)
-    # every module of the graph, walked here independently of the server's walk
+def _module_graph() -> set[str]:
+    """Every module main.js imports, directly or not, walked here independently of the server's walk."""
     want, todo = set(), ["main.js"]
     while todo:
         path = todo.pop()
@@ -57,9 +57,75 @@ def test_the_page_names_every_module_main_imports_and_each_is_served(client):
             if found not in want:
                 want.add(found)
                 todo.append(found)
-    assert sorted(named) == sorted(f"/static/{p}" for p in want) and len(named) > 50
+    return want
+
+
+def _scripts_of(page: str) -> tuple[list[str], list[str]]:
+    mains = re.findall(r'<script type="module" src="([^"]+)">', page)
+    return mains, re.findall(r'<link rel="modulepreload" href="([^"]+)">', page)
+
+
+def test_the_page_is_served_with_the_bundle_that_make_built_from_these_modules(client):
+    # make run and make test build it (node scripts/bundle.mjs); a stale one would not be served.
+    page = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"
+    assert _scripts_of(page.text) == (["/bundle/main.js"], ["/static/state/store.js"]), "run: make node"
+    bundle = client.get("/bundle/main.js", headers={"Accept-Encoding": "gzip"})
+    assert bundle.status_code == 200 and bundle.headers["content-type"].startswith("text/javascript")
+    assert bundle.headers["content-encoding"] == "gzip" and bundle.headers["cache-control"] == "no-cache"
+    assert bundle.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in bundle.headers
+    # Every module is in it but the state object, which it imports from the module's own URL.
+    recorded = json.loads((BUNDLE / "sources.json").read_text())["sources"]
+    assert set(recorded) == ({"main.js"} | _module_graph()) - {"state/store.js"}
+    assert 'from"/static/state/store.js"' in bundle.text and "./state/store.js" not in bundle.text
+    assert client.get("/static/state/store.js").status_code == 200
+
+
+def test_without_a_current_bundle_the_page_names_every_module_and_each_is_served(client, monkeypatch):
+    monkeypatch.setattr(pages, "page_scripts", PageScripts(bundle=ROOT / "no-such-build"))
+    mains, named = _scripts_of(client.get("/").text)
+    assert mains == ["/static/main.js"]
+    assert sorted(named) == sorted(f"/static/{p}" for p in _module_graph()) and len(named) > 50
     for url in named:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A copy of static/ and the bundle built from it, in a tree of its own."""
+    if shutil.which("node") is None or not (ROOT / "node_modules" / "esbuild").is_dir():
+        pytest.fail("the bundle needs node and esbuild: run make node")
+    shutil.copytree(STATIC, tmp_path / "static")
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "bundle.mjs", tmp_path / "scripts")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    subprocess.run(["node", "scripts/bundle.mjs"], cwd=tmp_path, check=True, capture_output=True)
+    return tmp_path
+
+
+def test_the_bundle_is_served_until_a_module_changes_and_again_once_it_is_rebuilt(built):
+    scripts = PageScripts(static=built / "static", bundle=built / "build" / "static")
+    assert scripts.current() == BUNDLE_SCRIPTS
+    module = built / "static" / "views" / "meter.js"
+    module.write_text(module.read_text() + "\n// changed\n")
+    assert scripts.current() == MODULE_SCRIPTS  # the edit is served at once, as modules
+    subprocess.run(["node", "scripts/bundle.mjs"], cwd=built, check=True, capture_output=True)
+    assert scripts.current() == BUNDLE_SCRIPTS
+    (built / "build" / "static" / "sources.json").write_text("{not json")
+    assert scripts.current() == MODULE_SCRIPTS
+    shutil.rmtree(built / "build")
+    assert scripts.current() == MODULE_SCRIPTS
+
+
+def test_a_module_changed_back_to_what_was_bundled_serves_the_bundle_again(built):
+    scripts = PageScripts(static=built / "static", bundle=built / "build" / "static")
+    module = built / "static" / "lib" / "format.js"
+    original = module.read_text()
+    module.write_text(original.replace("function", "function ", 1))
+    assert scripts.current() == MODULE_SCRIPTS
+    module.write_text(original)  # a new mtime, the same bytes
+    assert scripts.current() == BUNDLE_SCRIPTS
 
 
 def test_the_page_carries_the_data_sets_as_the_api_gives_them(client):

@@ -1,16 +1,21 @@
 """The explainer page itself.
 
-The page names every module its script imports (`<link rel="modulepreload">`), so the
-browser asks for all of them at once instead of discovering them one import depth at a
-time, and carries the data sets in the page, so the diagram's shape is drawn before any
-request of the script's own.
+The page's script is the bundle `scripts/bundle.mjs` builds (`build/static/main.js`, one
+request instead of some eighty) while it was built from the modules as they are; else the
+modules themselves, each named as a `<link rel="modulepreload">` so that the browser asks for
+all of them at once instead of discovering them one import depth at a time.  The page carries
+the data sets, so the diagram's shape is drawn before any request of the script's own.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
+import logging
 import re
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -22,6 +27,9 @@ from app.model import DATASETS
 
 ROOT = Path(__file__).resolve().parents[3]
 STATIC = ROOT / "static"
+BUNDLE = ROOT / "build" / "static"
+SHARED_MODULE = "/static/state/store.js"  # outside the bundle: the page's one state object
+log = logging.getLogger(__name__)
 templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter()
 
@@ -51,13 +59,61 @@ def _datasets_json() -> str:
     return text.replace("<", "\\u003c")
 
 
-MODULES = module_urls()
+@dataclass(frozen=True)
+class Scripts:
+    """The page's module script and the modules it preloads."""
+
+    main: str
+    preload: tuple[str, ...]
+
+
+MODULE_SCRIPTS = Scripts("/static/main.js", tuple(module_urls()))
+BUNDLE_SCRIPTS = Scripts("/bundle/main.js", (SHARED_MODULE,))
+
+
+class PageScripts:
+    """The bundle while every module it was built from is unchanged (build/static/sources.json's
+    hashes), else the modules.  A module's stat is looked at on each page; it is hashed again only
+    when its mtime or size moved, so an edit under `make run` is served at the next reload."""
+
+    def __init__(self, static: Path = STATIC, bundle: Path = BUNDLE) -> None:
+        self.static = static
+        self.bundle = bundle
+        self._seen: tuple | None = None
+        self._current = False
+
+    def _stats(self) -> tuple | None:
+        try:
+            recorded = json.loads((self.bundle / "sources.json").read_text(encoding="utf-8"))["sources"]
+            stats = [(name, digest, (self.static / name).stat()) for name, digest in sorted(recorded.items())]
+            built = (self.bundle / "main.js").stat()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return (built.st_mtime_ns, *((n, d, s.st_mtime_ns, s.st_size) for n, d, s in stats))
+
+    def current(self) -> Scripts:
+        seen = self._stats()
+        if seen != self._seen:
+            self._seen = seen
+            self._current = seen is not None and all(
+                hashlib.sha256((self.static / name).read_bytes()).hexdigest() == digest
+                for name, digest, *_ in seen[1:]
+            )
+            if not self._current:
+                log.warning(
+                    "the page's bundle is missing or older than static/ (make run builds it: "
+                    "node scripts/bundle.mjs): serving its modules one by one"
+                )
+        return BUNDLE_SCRIPTS if self._current else MODULE_SCRIPTS
+
+
+page_scripts = PageScripts()
 DATASETS_JSON = _datasets_json()
 
 
 def explainer(request: Request, class_code: str | None = None) -> HTMLResponse:
     """The page (a class's student page with its code), gzipped for a browser that takes it."""
-    context = {"modules": MODULES, "datasets_json": DATASETS_JSON, "class_code": class_code}
+    context = {"scripts": page_scripts.current(), "datasets_json": DATASETS_JSON, "class_code": class_code}
     page = templates.TemplateResponse(request, "index.html", context)
     if "gzip" not in request.headers.get("accept-encoding", ""):
         return page
