@@ -99,6 +99,7 @@ class _Network:
             "kb": sum(self.bytes[r] for r in done) / 1024,
             "not_modified": sum(self.status.get(r) == 304 for r in done),
             "files": sorted((self.urls[r].split("/", 3)[-1], round(self.bytes[r])) for r in done),
+            "status": {self.urls[r].split("/", 3)[-1]: self.status.get(r) for r in done},
         }
 
 

@@ -194,6 +194,18 @@ def test_dead_relu_units_are_marked_and_explained(watch):
     assert dead.count() >= 1
     note = page.locator("#dead-note")
     assert note.is_visible() and "do not move" in note.text_content()
+    assert note.get_attribute("data-dead") == str(dead.count())
+    # The note keeps its room as units die and revive, sample by sample: the diagram keeps its size.
+    box = page.locator("#network").bounding_box()
+    seen = set()
+    for _ in range(8):
+        press_steps(page, 1)
+        count = page.locator(".node-hid.dead").count()
+        seen.add(count)
+        assert page.locator("#network").bounding_box() == box
+        assert note.is_visible() and note.get_attribute("data-dead") == str(count)
+        assert note.text_content().startswith("No dead ReLU unit") == (count == 0)
+    assert len(seen) >= 2, seen  # the note did change on the way
 
 
 def test_computation_meter(watch):

@@ -256,6 +256,8 @@ def test_pause_calls_a_reconnect_off_and_the_page_gives_up_after_its_last_try(br
     with live_server(port=port) as app, page_at(browser, app.url) as page:
         opened: list[str] = []
         page.on("websocket", lambda ws: opened.append(ws.url))
+        # The page's back-offs, read while the server is there to serve the module.
+        retries = page.evaluate("import('/static/state/reconnect.js').then((m) => m.RETRY_DELAYS.length)")
         play(page)
         wait_step(page, 3)
         kill_hard(app.proc)
@@ -271,7 +273,6 @@ def test_pause_calls_a_reconnect_off_and_the_page_gives_up_after_its_last_try(br
         page.click("#play")  # no server at all: the first socket and every try fail
         page.locator("#notice", has_text=GAVE_UP).wait_for(timeout=20_000)
         assert page.locator("#play").text_content() == "Play (P)"
-        retries = page.evaluate("import('/static/state/reconnect.js').then((m) => m.RETRY_DELAYS.length)")
         assert len(opened) == tries + 1 + retries
 
 

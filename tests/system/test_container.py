@@ -206,9 +206,10 @@ def test_the_page_and_everything_it_links_are_served(container: tuple[str, str])
     page = httpx.get(f"{url}/")
     assert page.status_code == 200
     assert "Backprop Explainer" in page.text
-    # The vendor files come from the front-end build stage, the rest from static/.
-    assets = set(re.findall(r'(?:href|src)="(/(?:vendor|static)/[^"]+)"', page.text))
+    # The vendor files and the bundled script come from the front-end build stage, the rest from static/.
+    assets = set(re.findall(r'(?:href|src)="(/(?:vendor|static|bundle)/[^"]+)"', page.text))
     assert any(asset.startswith("/vendor/katex/") for asset in assets), assets
+    assert "/bundle/main.js" in assets, assets  # built in the image from the static/ it ships
     for asset in sorted(assets):
         assert httpx.get(f"{url}{asset}").status_code == 200, asset
 
@@ -225,7 +226,10 @@ def test_runs_unprivileged_without_development_files(container: tuple[str, str])
     name, _ = container
     assert podman("exec", name, "id", "-u").stdout.strip() != "0"
     shipped = set(podman("exec", name, "ls", "-A").stdout.split())
-    assert {"app", "templates", "static", "node_modules"} <= shipped
+    assert {"app", "templates", "static", "node_modules", "build"} <= shipped
+    # the front-end stage's build tools stay there
+    tools = podman("exec", name, "ls", "node_modules").stdout.split()
+    assert not {"esbuild", "axe-core", "@esbuild"} & set(tools), tools
     assert not shipped & {"tests", ".git", ".venv", "bench", "scripts", "pyproject.toml"}, shipped
     leftovers = podman("exec", name, "find", ".", "-name", "__pycache__", "-o", "-name", "*.pyc").stdout
     assert leftovers == ""
