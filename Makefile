@@ -40,9 +40,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The page's modules as one script: rebuilt when a module changed (the server serves the modules
+# The page's modules as one script and its styles as one sheet: rebuilt when one changed (the server serves the modules
 # themselves while it is out of date).
-build/static/main.js: node_modules/.package-lock.json scripts/bundle.mjs $(shell find static -name '*.js')
+build/static/main.js: node_modules/.package-lock.json scripts/bundle.mjs $(shell find static -name '*.js' -o -name '*.css')
 	node scripts/bundle.mjs
 
 node: node_modules/.package-lock.json build/static/main.js

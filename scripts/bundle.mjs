@@ -1,4 +1,5 @@
-// The page's modules as one file: build/static/main.js (and its source map) from static/main.js.
+// The page's modules as one file: build/static/main.js (and its source map) from static/main.js,
+// and its styles as another: build/static/page.css from static/page.css and what it imports.
 //
 // The browser then asks for one script instead of some eighty modules, which over HTTP/1.1's six
 // connections arrive one batch after another.  Two kinds of import stay outside the bundle:
@@ -31,26 +32,25 @@ const shared = {
   },
 };
 
-const result = await esbuild.build({
+const common = { bundle: true, minify: true, sourcemap: 'linked', metafile: true, logLevel: 'warning' };
+const script = await esbuild.build({
+  ...common,
   entryPoints: [join(STATIC, 'main.js')],
   outfile: join(OUT, 'main.js'),
-  bundle: true,
   format: 'esm',
   target: 'es2022',
-  minify: true,
-  sourcemap: 'linked',
   external: ['/vendor/*'],
   plugins: [shared],
-  metafile: true,
-  logLevel: 'warning',
 });
+const styles = await esbuild.build({ ...common, entryPoints: [join(STATIC, 'page.css')], outfile: join(OUT, 'page.css') });
 
 // Every module bundled, with its hash: what the server compares with static/ before serving the bundle.
 const sources = {};
-for (const path of Object.keys(result.metafile.inputs).sort()) {
+const inputs = { ...script.metafile.inputs, ...styles.metafile.inputs };
+for (const path of Object.keys(inputs).sort()) {
   const file = resolve(ROOT, path);
   sources[relative(STATIC, file).split('\\').join('/')] = createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'sources.json'), `${JSON.stringify({ entry: 'main.js', sources }, null, 1)}\n`);
-console.log(`bundled ${Object.keys(sources).length} modules into ${relative(ROOT, join(OUT, 'main.js'))}`);
+console.log(`bundled ${Object.keys(sources).length} modules and styles into ${relative(ROOT, OUT)}`);

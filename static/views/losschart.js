@@ -37,12 +37,17 @@ export class LossChart {
     this.log = null;
     this.drawn = -1;
     this.pace = new Pace(PLAYING_DRAW_MS, () => this.state && this.render(this.state));
-    new ResizeObserver(() => this._resize()).observe(container);
+    // The width the browser reports after laying the chart's box out: never read in render.
+    this.width = null;
+    new ResizeObserver((entries) => {
+      this.width = entries[entries.length - 1].contentRect.width;
+      this._resize();
+    }).observe(container);
     return this;
   }
 
   _size() {
-    return { width: Math.max(320, this.container.clientWidth), height: 220 };
+    return { width: Math.max(320, this.width ?? 640), height: 220 };
   }
 
   _resize() {

@@ -60,6 +60,12 @@ def _module_graph() -> set[str]:
     return want
 
 
+def _links(page: str) -> list[str]:
+    """The page's own style sheets (the libraries' come from /vendor)."""
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+    return [href for href in sheets if not href.startswith("/vendor/")]
+
+
 def _scripts_of(page: str) -> tuple[list[str], list[str]]:
     mains = re.findall(r'<script type="module" src="([^"]+)">', page)
     return mains, re.findall(r'<link rel="modulepreload" href="([^"]+)">', page)
@@ -75,17 +81,26 @@ def test_the_page_is_served_with_the_bundle_that_make_built_from_these_modules(c
     assert bundle.headers["content-encoding"] == "gzip" and bundle.headers["cache-control"] == "no-cache"
     assert bundle.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in bundle.headers
-    # Every module is in it but the state object, which it imports from the module's own URL.
+    # Every module is in it but the state object, which it imports from the module's own URL;
+    # the style sheet is page.css with every sheet it imports.
     recorded = json.loads((BUNDLE / "sources.json").read_text())["sources"]
-    assert set(recorded) == ({"main.js"} | _module_graph()) - {"state/store.js"}
+    sheets = {"page.css"} | set(re.findall(r'@import url\("([^"]+)"\)', (STATIC / "page.css").read_text()))
+    assert set(recorded) == ({"main.js"} | _module_graph() | sheets) - {"state/store.js"}
+    assert len(sheets) == 5 and _links(page.text) == ["/bundle/page.css"]
+    for sheet in sheets - {"page.css"}:  # each sheet's rules are in the bundle
+        first_rule = (STATIC / sheet).read_text().split("{")[0].split("*/")[-1].strip()
+        assert first_rule.split()[0].rstrip(",") in client.get("/bundle/page.css").text, sheet
     assert 'from"/static/state/store.js"' in bundle.text and "./state/store.js" not in bundle.text
     assert client.get("/static/state/store.js").status_code == 200
 
 
 def test_without_a_current_bundle_the_page_names_every_module_and_each_is_served(client, monkeypatch):
     monkeypatch.setattr(pages, "page_scripts", PageScripts(bundle=ROOT / "no-such-build"))
-    mains, named = _scripts_of(client.get("/").text)
-    assert mains == ["/static/main.js"]
+    page = client.get("/").text
+    mains, named = _scripts_of(page)
+    assert mains == ["/static/main.js"] and _links(page) == ["/static/page.css"]
+    for sheet in re.findall(r'@import url\("([^"]+)"\)', client.get("/static/page.css").text):
+        assert client.get(f"/static/{sheet}").status_code == 200, sheet
     assert sorted(named) == sorted(f"/static/{p}" for p in _module_graph()) and len(named) > 50
     for url in named:
         assert client.get(url).status_code == 200, url

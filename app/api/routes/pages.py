@@ -61,14 +61,15 @@ def _datasets_json() -> str:
 
 @dataclass(frozen=True)
 class Scripts:
-    """The page's module script and the modules it preloads."""
+    """The page's module script, the modules it preloads, and its own style sheet."""
 
     main: str
     preload: tuple[str, ...]
+    styles: str
 
 
-MODULE_SCRIPTS = Scripts("/static/main.js", tuple(module_urls()))
-BUNDLE_SCRIPTS = Scripts("/bundle/main.js", (SHARED_MODULE,))
+MODULE_SCRIPTS = Scripts("/static/main.js", tuple(module_urls()), "/static/page.css")
+BUNDLE_SCRIPTS = Scripts("/bundle/main.js", (SHARED_MODULE,), "/bundle/page.css")
 
 
 class PageScripts:
