@@ -11,6 +11,10 @@ import { sub } from '../lib/format.js';
 import { range, rgb } from '../state/unitgrid.js';
 
 const CURVE = { width: 154, height: 90 };
+// How strongly a picture shows through its node's numbers: painted into its pixels, not set as an
+// opacity, which would make every picture a layer of its own to blend at each frame.
+const MAP_ALPHA = Math.round(0.3 * 255);
+const CURVE_ALPHA = 0.4;
 
 // One canvas of each size, painted again for every picture: a new canvas and its context
 // cost more than the picture.
@@ -42,7 +46,7 @@ function paint(grid, values) {
       image.data[p] = R;
       image.data[p + 1] = G;
       image.data[p + 2] = B;
-      image.data[p + 3] = 255;
+      image.data[p + 3] = MAP_ALPHA;
     });
     ctx.putImageData(image, 0, 0);
     return { url: canvas.toDataURL('image/png'), lo, hi };
@@ -50,6 +54,7 @@ function paint(grid, values) {
   const { canvas, ctx } = canvasOf(CURVE.width, CURVE.height);
   ctx.clearRect(0, 0, CURVE.width, CURVE.height);
   ctx.strokeStyle = '#0072B2';
+  ctx.globalAlpha = CURVE_ALPHA;
   ctx.lineWidth = 4;
   ctx.beginPath();
   values.forEach((v, i) => {
