@@ -6,8 +6,13 @@
 
 import { byId, mark, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
+import { Pace } from '../lib/pace.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isTD } from '../state/td.js';
+
+// While playing, the step and epoch change with every frame; the sample and the mean loss are
+// rewritten ten times a second, as the diagram's numbers are.
+const PLAYING_NUMBERS_MS = 100;
 
 /** The top bar's sample in TD mode: the state S, its features in words, the target y. */
 export function sampleText(config, sample) {
@@ -22,16 +27,28 @@ export class StatusView {
   init(body) {
     if (!body || !byId('step-count') || !byId('diverged')) throw new Error('StatusView needs the top bar and the banners');
     this.body = body;
+    this.counters = body.querySelector('.counters');
+    this.numbers = new Pace(PLAYING_NUMBERS_MS, () => this.state && this.render(this.state));
     return this;
   }
 
   render(state) {
-    const $ = byId;
-    const text = (id, value) => setText($(id), value);
+    const text = (id, value) => setText(byId(id), value);
     if (state.session) setAttr(this.body, 'data-session', String(state.session.id));
+    this.state = state;
     const c = state.counters;
+    // A live region that changes sixty times a second would have a screen reader speak without
+    // a pause: while playing it is quiet, and the step Pause leaves on show is read out.
+    if (this.counters) setAttr(this.counters, 'aria-live', state.play.playing ? 'off' : 'polite');
     text('step-count', String(c.step));
     text('epoch-count', String(c.epoch));
+    if (this.numbers.due(state.play.playing)) this._numbers(state);
+    this._banners(state);
+  }
+
+  _numbers(state) {
+    const text = (id, value) => setText(byId(id), value);
+    const c = state.counters;
     // TD mode: the state's features in words, episodes for epochs, the RMS value error for the mean loss.
     const td = isTD(state.session && state.session.config);
     mark(this.body, 'td-mode', td);
@@ -48,6 +65,11 @@ export class StatusView {
       text('sample-y', shown.y);
     }
     text('sample-when', state.trace ? 'this step' : 'next step');
+  }
+
+  _banners(state) {
+    const $ = byId;
+    const text = (id, value) => setText($(id), value);
     setProp($('diverged'), 'hidden', !state.diverged);
     if (state.diverged) {
       text('diverged-message', state.diverged.message);

@@ -136,3 +136,58 @@ def test_play_writes_only_what_changes_and_a_paused_page_writes_nothing(watch, m
     idle = pause_and_watch(page)
     assert idle == [], f"the paused page still wrote {len(idle)} times:\n" + "\n".join(sorted(set(idle)))
     assert watch.errors == []
+
+
+# How often each watched element's text was rewritten, by the observer's clock.
+COUNT_TEXT = """(ids) => {
+  window.__counts = Object.fromEntries(ids.map((id) => [id, 0]));
+  window.__countObserver = new MutationObserver((records) => {
+    const seen = new Set();
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const owner = el && el.closest(ids.map((id) => `#${id}`).join(','));
+      if (owner) seen.add(owner.id);
+    }
+    for (const id of seen) window.__counts[id] += 1;
+  });
+  window.__countObserver.observe(document, { subtree: true, childList: true, characterData: true });
+}"""
+PACED = ["val-psi-1", "val-delta_A-1", "val-y_hat-1", "val-loss", "mean-loss", "sample-s"]
+
+
+def test_while_playing_numbers_are_rewritten_ten_times_a_second_and_pause_shows_the_step_exactly(watch):
+    page = watch.page
+    settle(page)
+    page.select_option("#rate", "60")
+    assert page.locator(".counters").get_attribute("aria-live") == "polite"
+    page.click("#play")
+    page.wait_for_selector("#play[aria-pressed=true]")
+    page.wait_for_timeout(WARM_MS)
+    # A live region is quiet while playing: a screen reader would speak without a pause.
+    assert page.locator(".counters").get_attribute("aria-live") == "off"
+    page.evaluate(COUNT_TEXT, [*PACED, "step-count"])
+    start = page.evaluate("performance.now()")
+    page.wait_for_timeout(WATCH_MS)
+    counts, elapsed = page.evaluate("[window.__counts, performance.now()]")
+    seconds = (elapsed - start) / 1000
+    frames = counts.pop("step-count")
+    assert frames >= 5 * seconds, f"only {frames} frames shown in {seconds:.1f} s"
+    for name, n in counts.items():
+        # At most one rewrite every 100 ms (and one at the start of the watch).
+        assert 1 <= n <= 10 * seconds + 2, f"{name}: {n} rewrites in {seconds:.1f} s ({frames} frames)"
+    page.click("#play")
+    page.wait_for_selector("#play[aria-pressed=false]")
+    settle(page)
+    assert page.locator(".counters").get_attribute("aria-live") == "polite"
+    # What Pause leaves on show is the paused step's own numbers, at once.
+    shown = page.evaluate(
+        "import('/static/state/store.js').then(({state}) => ({step: state.counters.step, "
+        "psi: state.trace.psi[0], loss: state.trace.loss, mean: state.counters.datasetLoss}))"
+    )
+    fmt = "([a, b, c]) => import('/static/lib/format.js').then((m) => [m.fmt(a), m.fmt(b), m.fmt(c)])"
+    psi, loss, mean = page.evaluate(fmt, [shown["psi"], shown["loss"], shown["mean"]])
+    assert page.locator("#step-count").text_content() == str(shown["step"])
+    assert page.locator("#val-psi-1 .num").text_content() == psi
+    assert page.locator("#val-loss").text_content() == f"L = {loss}"
+    assert page.locator("#mean-loss").text_content() == mean
+    assert watch.errors == []
