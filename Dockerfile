@@ -2,9 +2,8 @@
 #   docker build -t backprop-explainer .
 #   docker run --rm -p 8000:8000 backprop-explainer
 
-# Front-end libraries (KaTeX, uPlot, the QR code's), exactly as package-lock.json pins
-# them, and the page's modules bundled into one script (esbuild, a build tool only).
-# Node.js is needed only here; the runtime image carries none of it.
+# Front-end libraries (KaTeX, uPlot, the QR code's), exactly as package-lock.json pins them.
+# Node.js is needed only here and in the next stage; the runtime image carries none of it.
 FROM node:22-bookworm-slim AS frontend
 WORKDIR /build
 COPY package.json package-lock.json ./
@@ -12,10 +11,19 @@ COPY package.json package-lock.json ./
 # bundle it may name as /tmp/build-ca.crt. Mounted for this step only, never stored.
 RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
     --mount=type=secret,id=build-ca,target=/tmp/build-ca.crt \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
+
+# The page's modules bundled into one script and its styles into one sheet, with the
+# build tools (esbuild) of package-lock.json; only the bundle leaves this stage.
+FROM node:22-bookworm-slim AS bundle
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
+    --mount=type=secret,id=build-ca,target=/tmp/build-ca.crt \
     npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
 COPY static ./static
 COPY scripts/bundle.mjs ./scripts/
-RUN node scripts/bundle.mjs && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
+RUN node scripts/bundle.mjs
 
 # The runtime dependencies, as pyproject.toml pins them. In a stage of their own:
 # edits elsewhere in pyproject.toml (test tools, lint settings) give the same
@@ -47,7 +55,7 @@ RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf \
     pip install --no-cache-dir -r requirements.txt
 
 COPY --from=frontend /build/node_modules ./node_modules
-COPY --from=frontend /build/build/static ./build/static
+COPY --from=bundle /build/build/static ./build/static
 COPY templates ./templates
 COPY static ./static
 COPY app ./app

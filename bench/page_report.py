@@ -8,17 +8,20 @@ from bench.page_bench import METRICS, SIZES, medians
 MAX_KB = 400
 MAX_FIRST_NODES_MS = 300
 MAX_MS_A_FRAME = {4: 3.0, 16: 6.0}
+MIN_SHOWN = 0.95  # of the frames received at 60/s: none dropped, bar the odd one
 
 
 def page_targets(page) -> list[tuple[str, str, str, bool | None]]:
     if page is None:
         return [("(h), (i) the page in headless Chromium", "not measured", "", None)]
     m = medians(page)
-    kb, nodes = m["cold_kb"], m["cold_first_nodes_ms"]
+    kb, nodes, again = m["cold_kb"], m["cold_first_nodes_ms"], m["warm_first_nodes_ms"]
     rows = [
         ("(h) first load: bytes on the wire", f"{kb:.0f} KB", f"≤ {MAX_KB} KB", kb <= MAX_KB),
         ("(h) first load: first nodes drawn", f"{nodes:.0f} ms", f"≤ {MAX_FIRST_NODES_MS} ms",
          nodes <= MAX_FIRST_NODES_MS),
+        ("(h) reload, warm cache: first nodes drawn", f"{again:.0f} ms", f"≤ {MAX_FIRST_NODES_MS} ms",
+         again <= MAX_FIRST_NODES_MS),
     ]  # fmt: skip
     for n in SIZES:
         ms = m[f"play{n}_TaskDuration"]
@@ -31,6 +34,9 @@ def page_targets(page) -> list[tuple[str, str, str, bool | None]]:
                 ms <= most,
             )
         )
+        shown = m[f"play{n}_shown"] / max(m[f"play{n}_received"], 1)
+        rows.append((f"(i) frames shown of those received, (2,{n},1) at 60/s", f"{shown:.0%}",
+                     f"≥ {MIN_SHOWN:.0%}", shown >= MIN_SHOWN))  # fmt: skip
     return rows
 
 
