@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -161,3 +162,21 @@ def test_a_changed_file_is_read_again_and_gets_a_new_validator(tmp_path):
         assert again.status_code == 200 and again.text == "let b = 2;\n" * 300
         assert again.headers["etag"] != first.headers["etag"]
         assert c.get("/f/../a.js").status_code == 404 and c.get("/f/nothing.js").status_code == 404
+
+
+def test_the_page_is_rendered_once_and_again_when_its_template_changes(client):
+    pages._rendered.cache_clear()
+    first = client.get("/", headers={"Accept-Encoding": "gzip"})
+    again = client.get("/", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/", headers={"Accept-Encoding": "identity"})
+    assert first.content == again.content and first.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and plain.headers["vary"] == "accept-encoding"
+    assert plain.text.startswith("<!doctype html>") and 'id="datasets-data"' in plain.text
+    assert pages._rendered.cache_info().misses == 1  # one render served all three
+    stamp = pages.TEMPLATE.stat()
+    os.utime(pages.TEMPLATE, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    try:
+        client.get("/")
+        assert pages._rendered.cache_info().misses == 2  # an edited template is rendered anew
+    finally:
+        os.utime(pages.TEMPLATE, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))

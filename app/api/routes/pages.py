@@ -9,6 +9,7 @@ the data sets, so the diagram's shape is drawn before any request of the script'
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -112,15 +113,25 @@ page_scripts = PageScripts()
 DATASETS_JSON = _datasets_json()
 
 
+PAGES_KEPT = 64  # pages rendered and gzipped once: the explainer's and the latest classes' student pages
+TEMPLATE = ROOT / "templates" / "index.html"
+
+
+@functools.lru_cache(maxsize=PAGES_KEPT)
+def _rendered(scripts: Scripts, class_code: str | None, template_stamp: int) -> tuple[bytes, bytes]:
+    """The page's HTML and its gzip, for these scripts, class code and version of the template."""
+    context = {"scripts": scripts, "datasets_json": DATASETS_JSON, "class_code": class_code}
+    html = templates.get_template("index.html").render(context).encode()
+    return html, gzip.compress(html, compresslevel=9, mtime=0)
+
+
 def explainer(request: Request, class_code: str | None = None) -> HTMLResponse:
-    """The page (a class's student page with its code), gzipped for a browser that takes it."""
-    context = {"scripts": page_scripts.current(), "datasets_json": DATASETS_JSON, "class_code": class_code}
-    page = templates.TemplateResponse(request, "index.html", context)
+    """The page (a class's student page with its code), gzipped for a browser that takes it.
+    A class's students ask for the same page at once: it is rendered and compressed once."""
+    html, packed = _rendered(page_scripts.current(), class_code, TEMPLATE.stat().st_mtime_ns)
     if "gzip" not in request.headers.get("accept-encoding", ""):
-        return page
-    body = gzip.compress(page.body, compresslevel=6)
-    headers = {"content-encoding": "gzip", "vary": "accept-encoding"}
-    return HTMLResponse(body, headers=headers)
+        return HTMLResponse(html, headers={"vary": "accept-encoding"})
+    return HTMLResponse(packed, headers={"content-encoding": "gzip", "vary": "accept-encoding"})
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
