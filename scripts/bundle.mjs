@@ -52,5 +52,5 @@ for (const path of Object.keys(inputs).sort()) {
   sources[relative(STATIC, file).split('\\').join('/')] = createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 mkdirSync(OUT, { recursive: true });
-writeFileSync(join(OUT, 'sources.json'), `${JSON.stringify({ entry: 'main.js', sources }, null, 1)}\n`);
+writeFileSync(join(OUT, 'sources.json'), `${JSON.stringify({ sources }, null, 1)}\n`);
 console.log(`bundled ${Object.keys(sources).length} modules and styles into ${relative(ROOT, OUT)}`);

@@ -7,23 +7,29 @@
  * latest frame is always shown in the end, even when no frame follows it.
  */
 
+// While playing, the numbers on show (the diagram's, the dead-unit note's, the top bar's sample
+// and mean loss) are rewritten ten times a second: no one reads more.
+export const PLAYING_NUMBERS_MS = 100;
+
 export class Pace {
   /**
    * @param {number} ms  the shortest time between two runs while playing
-   * @param {() => void} later  redoes the view's paced part (called in an animation frame)
+   * @param {(state) => void} redo  redraws the view from the latest state (called in an animation frame)
    */
-  constructor(ms, later) {
+  constructor(ms, redo) {
     this.ms = ms;
-    this.later = later;
+    this.later = () => redo(this.state);
+    this.state = null;
     this.at = -Infinity;
     this.timer = null;
   }
 
-  /** Whether the paced part is to be redone now; when not, `later` is arranged for. */
-  due(playing) {
+  /** Whether the paced part is to be redone now from `state`; when not, a redraw is arranged for. */
+  due(state) {
+    this.state = state;
     const now = performance.now();
     const wait = this.at + this.ms - now;
-    if (!playing || wait <= 0) {
+    if (!state.play.playing || wait <= 0) {
       this.at = now;
       return true;
     }

@@ -7,9 +7,8 @@
  */
 
 import { setAttr, setProp, setText } from '../lib/dom.js';
-import { Pace } from '../lib/pace.js';
+import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
 
-const PLAYING_MS = 100;
 const LISTED = 6; // more dead units than this: their number, not each one
 
 /** The note for the dead units `dead` (1-based) of `n_x`. */
@@ -25,17 +24,16 @@ export class DeadNoteView {
   init(note) {
     if (!note) throw new Error('DeadNoteView needs its paragraph');
     this.note = note;
-    this.pace = new Pace(PLAYING_MS, () => this.state && this.render(this.state));
+    this.pace = new Pace(PLAYING_NUMBERS_MS, (state) => this.render(state));
     return this;
   }
 
   render(state) {
-    this.state = state;
     const t = state.trace;
     const cfg = state.session && state.session.config;
     const relu = Boolean(cfg && cfg.f_A === 'relu' && !cfg.environment);
     setProp(this.note, 'hidden', !relu);
-    if (!relu || !this.pace.due(state.play.playing)) return;
+    if (!relu || !this.pace.due(state)) return;
     const dead = t ? t.psi.map((p, j) => (p <= 0 ? j + 1 : 0)).filter(Boolean) : [];
     setAttr(this.note, 'data-dead', String(dead.length));
     setText(this.note, t ? deadNote(dead, t.psi.length) : 'Dead ReLU units, if any, are named here once a step is taken.');

@@ -174,7 +174,7 @@ export class EquationsView {
     this.container = container;
     this.heading = heading;
     this.key = null;
-    this.pace = new Pace(PLAYING_TYPESET_MS, () => this.state && this.render(this.state));
+    this.pace = new Pace(PLAYING_TYPESET_MS, (state) => this.render(state));
     // A line too wide for the panel is set again with one "= …" per line.  Its width is read
     // when the browser reports the line's size after laying it out, not in render.
     this.wrapped = new Map(); // line element -> its wrapped form
@@ -188,8 +188,7 @@ export class EquationsView {
     // Presenter mode changes the type size, so lines are measured (and wrapped) again.
     const where = `${state.session && state.session.id}/${state.presenter}`;
     const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
-    this.state = state;
-    if (key === this.key || !this.pace.due(state.play.playing)) return;
+    if (key === this.key || !this.pace.due(state)) return;
     this.key = key;
     this._typeset(state, phase);
   }

@@ -36,7 +36,7 @@ export class LossChart {
     this.plot = null;
     this.log = null;
     this.drawn = -1;
-    this.pace = new Pace(PLAYING_DRAW_MS, () => this.state && this.render(this.state));
+    this.pace = new Pace(PLAYING_DRAW_MS, (state) => this.render(state));
     // The width the browser reports after laying the chart's box out: never read in render.
     this.width = null;
     new ResizeObserver((entries) => {
@@ -95,8 +95,7 @@ export class LossChart {
       this.drawn = -1;
     }
     const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}`;
-    this.state = state;
-    if (version === this.drawn || !this.pace.due(state.play.playing)) return;
+    if (version === this.drawn || !this.pace.due(state)) return;
     this.drawn = version;
     this.plot.setData([c.step, c.sample.map(this.positive), c.mean.map(this.positive)]);
     setAttr(this.container, 'data-points', String(c.sample.filter((v) => v !== null).length));

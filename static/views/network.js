@@ -6,7 +6,7 @@
 
 import { mark, setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
-import { Pace } from '../lib/pace.js';
+import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { EDGE_LABEL, placeLabels } from './labels.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
@@ -19,8 +19,6 @@ const NARROW = { width: 556, col: { input: 54, hidden: 253, output: 477 }, heads
 const NARROW_SCREEN = '(max-width: 640px)';
 const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
-// While playing, the numbers are rewritten ten times a second (no one reads more); the edges move every frame.
-const PLAYING_NUMBERS_MS = 100;
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
 const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
 // Before a step: the next step's forward pass, from state.preview.
@@ -80,7 +78,7 @@ export class NetworkView {
     this.tooltip = tooltip;
     this.onEdit = onEdit;
     this.shapeKey = null;
-    this.numbers = new Pace(PLAYING_NUMBERS_MS, () => this.state && this.render(this.state));
+    this.numbers = new Pace(PLAYING_NUMBERS_MS, (state) => this.render(state)); // the edges move every frame
     const screen = window.matchMedia(NARROW_SCREEN);
     this.narrow = screen.matches; // read when the screen changes, never while rendering
     screen.addEventListener('change', () => {
@@ -225,7 +223,7 @@ export class NetworkView {
     const focus = (phase && FOCUS[phase]) || { computing: [], source: [] };
     const on = (id) => (state.trace ? reached(state, id) : Boolean(state.preview) && PREVIEWED.has(id));
     // A new drawing gets its numbers at once.
-    const numbers = this.numbers.due(state.play.playing) || this.numbersShape !== this.shapeKey;
+    const numbers = this.numbers.due(state) || this.numbersShape !== this.shapeKey;
     this.numbersShape = this.shapeKey;
     if (this.strip) this._moveActiveRow(this.strip.render(sample ? sample.s : null, focus.source.includes('in')));
 

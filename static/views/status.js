@@ -6,13 +6,9 @@
 
 import { byId, mark, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
-import { Pace } from '../lib/pace.js';
+import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isTD } from '../state/td.js';
-
-// While playing, the step and epoch change with every frame; the sample and the mean loss are
-// rewritten ten times a second, as the diagram's numbers are.
-const PLAYING_NUMBERS_MS = 100;
 
 /** The top bar's sample in TD mode: the state S, its features in words, the target y. */
 export function sampleText(config, sample) {
@@ -28,21 +24,21 @@ export class StatusView {
     if (!body || !byId('step-count') || !byId('diverged')) throw new Error('StatusView needs the top bar and the banners');
     this.body = body;
     this.counters = body.querySelector('.counters');
-    this.numbers = new Pace(PLAYING_NUMBERS_MS, () => this.state && this.render(this.state));
+    // The step and epoch change with every frame; the sample and the mean loss at the numbers' pace.
+    this.numbers = new Pace(PLAYING_NUMBERS_MS, (state) => this.render(state));
     return this;
   }
 
   render(state) {
     const text = (id, value) => setText(byId(id), value);
     if (state.session) setAttr(this.body, 'data-session', String(state.session.id));
-    this.state = state;
     const c = state.counters;
     // A live region that changes sixty times a second would have a screen reader speak without
     // a pause: while playing it is quiet, and the step Pause leaves on show is read out.
     if (this.counters) setAttr(this.counters, 'aria-live', state.play.playing ? 'off' : 'polite');
     text('step-count', String(c.step));
     text('epoch-count', String(c.epoch));
-    if (this.numbers.due(state.play.playing)) this._numbers(state);
+    if (this.numbers.due(state)) this._numbers(state);
     this._banners(state);
   }
 
