@@ -1,10 +1,10 @@
 /**
  * @fileoverview Play mode: the server steps on its own clock and the page
  * shows the latest frame at its last phase, until Pause, a divergence or a
- * lost connection stops it.  Each frame is taken into the state as it comes
- * (its losses join the loss history); the drawing waits for the display's
- * next frame and shows whichever frame is the latest then.  A stream whose server side went away is opened again
- * for the same session, which goes on from the state the server saved.
+ * lost connection stops it.  Frames wait for the display's next frame
+ * (control/player.js), which draws one; those never drawn still add their
+ * losses to the loss history.  A stream whose server side went away is opened
+ * again for the same session, which goes on from the state the server saved.
  */
 
 import { ApiError } from '../api.js';
@@ -15,18 +15,19 @@ import { state } from '../state/store.js';
 import { openPlayer, reopenAfter, setSpeed, stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render, renderNow } from './render.js';
-import { setCounters, takeTrace } from './session.js';
+import { setCounters, takeLosses, takeTrace } from './session.js';
 
-function onFrame(frame) {
+/** Frames taken before a drawing (control/player.js): the last is the one drawn. */
+function onFrames(frames) {
   if (!state.play.playing) return; // paused: a frame still on its way is not shown
   if (state.play.retries) {
     state.play.retries = 0;
     // The frame's first step was taken from the state saved before the connection was lost.
-    state.notice = resumedNotice(frame.state.step - frame.losses.length);
+    state.notice = resumedNotice(frames[0].state.step - frames[0].losses.length);
   }
-  takeTrace(frame);
+  for (const frame of frames.slice(0, -1)) takeLosses(frame);
+  takeTrace(frames[frames.length - 1]);
   state.phase = LAST_PHASE;
-  render();
 }
 
 function onStop(msg) {
@@ -57,13 +58,13 @@ function reconnect() {
   } else {
     state.play.retries += 1;
     state.notice = reconnectingNotice(state.play.retries);
-    reopenAfter(delay, onFrame, onStop);
+    reopenAfter(delay, onFrames, onStop);
   }
   render();
 }
 
 export function startPlaying() {
-  if (!openPlayer(onFrame, onStop)) return;
+  if (!openPlayer(onFrames, onStop)) return;
   state.diverged = null;
   state.quiz = null;
   render();

@@ -9,6 +9,7 @@
 import { state } from '../state/store.js';
 
 let draw = () => {};
+let takeFrames = () => {}; // play frames that came since the last drawing (control/player.js)
 let pending = 0; // the animation frame asked for, 0 when none is
 let running = 0; // actions under way (control/queue.js)
 let shownBusy = null;
@@ -42,8 +43,14 @@ export function setRender(fn) {
   draw = fn;
 }
 
+/** Make `fn` what takes waiting play frames into the state before each drawing (control/player.js, once). */
+export function setFrameSource(fn) {
+  takeFrames = fn;
+}
+
 function drawPending() {
   pending = 0;
+  takeFrames();
   draw();
   showBusy();
 }

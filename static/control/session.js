@@ -55,6 +55,12 @@ export async function createSession(config) {
   state.fieldErrors = {};
 }
 
+/** A play frame that is not drawn: its losses still join the history, its counters the top bar. */
+export function takeLosses(body) {
+  setCounters(body.state);
+  appendLosses(state.chart, body.state.step, body.losses, chartValue(body.state));
+}
+
 /** A step's answer (or a play frame) becomes the step on show. */
 export function takeTrace(body) {
   state.trace = completeTrace(body.trace, state.session.config);
@@ -62,8 +68,7 @@ export function takeTrace(body) {
   state.B = body.trace.B;
   state.diverged = null;
   state.gradcheck = null;
-  setCounters(body.state);
-  appendLosses(state.chart, body.state.step, body.losses, chartValue(body.state));
+  takeLosses(body);
   // Playing, the pictures that ask the server again follow at a few a second, not every frame.
   if (state.play.playing) {
     playingFit();

@@ -15,8 +15,11 @@ import { PHASES, coversEveryPhase } from '../state/phases.js';
 import { adjustLines } from './tdequations.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
+// While playing, the lines change faster than anyone reads them aloud: they are typeset without
+// their MathML (half the elements to make and lay out), and with it again once play stops.
+const PLAYING_KATEX_OPTIONS = { ...KATEX_OPTIONS, output: 'html' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
-const PLAYING_TYPESET_MS = 250; // while playing, at most four typesettings a second
+const PLAYING_TYPESET_MS = 400; // while playing, at most two and a half typesettings a second
 
 const F_TEX = {
   relu: (z) => `\\max(0, ${z})`,
@@ -186,10 +189,11 @@ export class EquationsView {
     const t = state.trace;
     const phase = t && state.phase >= 0 ? PHASES[state.phase] : null;
     // Presenter mode changes the type size, so lines are measured (and wrapped) again.
-    const where = `${state.session && state.session.id}/${state.presenter}`;
+    const where = `${state.session && state.session.id}/${state.presenter}/${state.play.playing}`;
     const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
     if (key === this.key || !this.pace.due(state)) return;
     this.key = key;
+    setAttr(this.container, 'aria-live', state.play.playing ? 'off' : 'polite');
     this._typeset(state, phase);
   }
 
@@ -213,7 +217,9 @@ export class EquationsView {
     // A line the same as the one already in its place stays: typesetting anew and laying out a
     // formula costs more than comparing its source (a phase's first lines rarely change).
     const old = [...this.container.children];
-    const same = state.presenter === this.sourcesPresenter && (this.sources || []).length === old.length;
+    const options = state.play.playing ? PLAYING_KATEX_OPTIONS : KATEX_OPTIONS;
+    const same = state.presenter === this.sourcesPresenter && options === this.sourcesOptions &&
+      (this.sources || []).length === old.length;
     const kept = same ? this.sources : [];
     const lines = adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config));
     const sources = lines.map(sourceOf);
@@ -225,7 +231,7 @@ export class EquationsView {
       const div = document.createElement('div');
       if (line.tex) {
         div.className = 'eq';
-        katex.render(line.tex, div, KATEX_OPTIONS);
+        katex.render(line.tex, div, options);
         if (line.wrapped) this.wrapped.set(div, line.wrapped);
       } else {
         div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
@@ -237,6 +243,7 @@ export class EquationsView {
     for (const extra of old.slice(lines.length)) extra.remove();
     this.sources = sources;
     this.sourcesPresenter = state.presenter;
+    this.sourcesOptions = options;
     for (const div of this.wrapped.keys()) this.sizes.observe(div);
   }
 
@@ -248,7 +255,7 @@ export class EquationsView {
       if (!wrapped) continue;
       this.wrapped.delete(div);
       this.sizes.unobserve(div);
-      katex.render(wrapped, div, KATEX_OPTIONS);
+      katex.render(wrapped, div, this.sourcesOptions);
       div.dataset.wrapped = 'true';
     }
   }

@@ -82,6 +82,12 @@ export class SettingsView {
     const config = state.session && state.session.config;
     if (config && config !== this.filled) this._fill(config);
     this.filled = config;
+    // What the rest shows: the errors and the menus the form's fields depend on (unchanged
+    // while playing, so a played frame costs this comparison only).
+    const field = (name) => this.form.elements.namedItem(name).value;
+    const shown = [state.fieldErrors, config, field('mode'), field('optimizer'), field('dataset')];
+    if (this.shown && shown.every((v, i) => v === this.shown[i])) return;
+    this.shown = shown;
     showMode(this.form);
     for (const el of this.form.querySelectorAll('.field-error')) {
       const message = state.fieldErrors[el.dataset.for] || '';
@@ -89,8 +95,7 @@ export class SettingsView {
       const input = this.form.elements.namedItem(el.dataset.for);
       if (input) setAttr(input, 'aria-invalid', message ? 'true' : 'false');
     }
-    const name = this.form.elements.namedItem('dataset').value;
-    const d = (this.datasets || []).find((x) => x.name === name);
+    const d = (this.datasets || []).find((x) => x.name === field('dataset'));
     setText(this.description, d ? d.description : '');
   }
 }
