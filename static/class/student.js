@@ -11,6 +11,7 @@ import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
 import { render } from '../control/render.js';
 import { adopt, setCounters } from '../control/session.js';
+import { loadLibraries } from '../lib/libraries.js';
 import { addCurve, appendLosses, clearLosses } from '../state/losses.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
@@ -213,6 +214,9 @@ export async function startStudent(code) {
     state.notice = err.message;
   }
   connect();
+  await loadLibraries().then(render, (err) => {
+    state.notice = err.message;
+  });
   document.body.dataset.ready = 'true';
   render();
 }

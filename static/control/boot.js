@@ -5,6 +5,7 @@
  */
 
 import { api } from '../api.js';
+import { loadLibraries } from '../lib/libraries.js';
 import { readLink } from '../state/link.js';
 import { state } from '../state/store.js';
 import { render, renderNow } from './render.js';
@@ -32,16 +33,19 @@ export async function boot(readSettings) {
     } catch (err) {
       state.notice = `This link cannot be opened: ${err.message}.`;
     }
+    if (!link) {
+      state.draft = readSettings();
+      renderNow(); // the diagram's shape, while the session is made
+    }
+    // The libraries run once the first drawing is done; what waits for them is drawn then.
+    const libraries = loadLibraries().then(render);
     if (link) await openLink(link).catch(async (err) => {
       state.notice = `This link cannot be opened: ${err.message}`;
       renderNow(); // the form shows what of the link was taken, and that is what starts
       await createSession(readSettings());
     });
-    else {
-      state.draft = readSettings();
-      renderNow(); // the diagram's shape, while the session is made
-      await createSession(state.draft);
-    }
+    else await createSession(state.draft);
+    await libraries; // ready: what the page shows no longer waits for anything
   } catch (err) {
     state.notice = err.message;
   }

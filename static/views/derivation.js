@@ -5,7 +5,7 @@
  * The lines come from state/derivation.js; this view typesets and marks them.
  */
 
-import katex from '../lib/katex.js';
+import { katex } from '../lib/libraries.js';
 import { mark, richText, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { pathOf, reuseNote } from '../state/derivation.js';
@@ -65,7 +65,7 @@ export class DerivationView {
     const W = `${dv.name}${sub(dv.a)},${sub(dv.b)}`;
     richText(this.title, `Why is this ∂L/∂${dv.name}_{${sub(dv.a)}${sub(dv.b)}}?`);
     setAttr(this.panel, 'data-weight', `${dv.name}.${dv.a}.${dv.b}`);
-    if (!dv.check) {
+    if (!dv.check || !katex()) { // typeset once both the check and KaTeX are in
       setText(this.where, dv.error ? `The check of ${W} failed: ${dv.error}` : `Checking ${W} at the next step’s point…`);
       if (this.lines.firstChild) this.lines.replaceChildren();
       setAttr(this.panel, 'data-ready', 'false');
@@ -120,7 +120,7 @@ export class DerivationView {
     for (const [src, cls] of [[line.tex, 'derive-eq'], ...[].concat(line.numbers).map((n) => [n, 'derive-num'])]) {
       const eq = document.createElement('div');
       eq.className = cls;
-      katex.render(src, eq, KATEX_OPTIONS);
+      katex().render(src, eq, KATEX_OPTIONS);
       div.appendChild(eq);
     }
     if (line.result !== undefined) note(div, `= ${fmt(line.result)}, the gradient backprop computes.`, 'derive-result');

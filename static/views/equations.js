@@ -6,7 +6,7 @@
  * the frame on show when play stops is always typeset.
  */
 
-import katex from '../lib/katex.js';
+import { katex } from '../lib/libraries.js';
 import { richText, setAttr, setText } from '../lib/dom.js';
 import { Pace } from '../lib/pace.js';
 import { ij, sub } from '../lib/format.js';
@@ -191,7 +191,7 @@ export class EquationsView {
     // Presenter mode changes the type size, so lines are measured (and wrapped) again.
     const where = `${state.session && state.session.id}/${state.presenter}/${state.play.playing}`;
     const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
-    if (key === this.key || !this.pace.due(state)) return;
+    if (key === this.key || !katex() || !this.pace.due(state)) return;
     this.key = key;
     setAttr(this.container, 'aria-live', state.play.playing ? 'off' : 'polite');
     this._typeset(state, phase);
@@ -231,7 +231,7 @@ export class EquationsView {
       const div = document.createElement('div');
       if (line.tex) {
         div.className = 'eq';
-        katex.render(line.tex, div, options);
+        katex().render(line.tex, div, options);
         if (line.wrapped) this.wrapped.set(div, line.wrapped);
       } else {
         div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
@@ -255,7 +255,7 @@ export class EquationsView {
       if (!wrapped) continue;
       this.wrapped.delete(div);
       this.sizes.unobserve(div);
-      katex.render(wrapped, div, this.sourcesOptions);
+      katex().render(wrapped, div, this.sourcesOptions);
       div.dataset.wrapped = 'true';
     }
   }

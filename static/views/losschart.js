@@ -7,7 +7,7 @@
 
 import { setAttr } from '../lib/dom.js';
 import { Pace } from '../lib/pace.js';
-import uPlot from '../lib/uplot.js';
+import { uPlot } from '../lib/libraries.js';
 import { isTD } from '../state/td.js';
 
 const PLAYING_DRAW_MS = 100;
@@ -81,13 +81,14 @@ export class LossChart {
       ],
       legend: { live: true },
     };
-    this.plot = new uPlot(opts, [[], [], []], this.container);
+    this.plot = new (uPlot())(opts, [[], [], []], this.container);
     for (const cell of this.container.querySelectorAll('.u-legend .u-value')) quietText(cell.firstChild);
     this.log = log;
     this.td = td;
   }
 
   render(state) {
+    if (!uPlot()) return; // drawn once the library is in
     const c = state.chart;
     const td = isTD(state.session && state.session.config);
     if (this.log !== c.log || this.td !== td) {

@@ -3,7 +3,7 @@
  * the current phase highlighted.  Built once; render() only moves the highlight.
  */
 
-import katex from '../lib/katex.js';
+import { katex } from '../lib/libraries.js';
 import { mark, richText, setAttr } from '../lib/dom.js';
 import { PHASES } from '../state/phases.js';
 
@@ -43,19 +43,29 @@ export class PseudoCodeView {
       li.id = `code-${line.id}`;
       li.className = line.id === 'loop' ? 'code-line loop' : 'code-line';
       const math = document.createElement('span');
-      katex.render(line.tex, math, { throwOnError: false, output: 'htmlAndMathml' });
+      math.className = 'code-math';
       li.appendChild(math);
       const note = document.createElement('span');
       note.className = 'code-note';
       if (line.note) note.textContent = line.note;
       li.appendChild(note);
       container.appendChild(li);
-      this.items[line.id] = { li, note, base: line.note || '' };
+      this.items[line.id] = { li, math, tex: line.tex, note, base: line.note || '' };
     }
+    this.typeset = false;
     return this;
   }
 
+  /** The lines' formulas, once KaTeX is in. */
+  _typeset() {
+    const tex = katex();
+    if (this.typeset || !tex) return;
+    for (const item of Object.values(this.items)) tex.render(item.tex, item.math, { throwOnError: false, output: 'htmlAndMathml' });
+    this.typeset = true;
+  }
+
   render(state) {
+    this._typeset();
     const current = state.trace && state.phase >= 0 ? PHASES[state.phase].line : null;
     const cfg = (state.session && state.session.config) || {};
     for (const [id, item] of Object.entries(this.items)) {

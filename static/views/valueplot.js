@@ -4,7 +4,7 @@
  * values endpoint (the state's `values`); this view only draws.
  */
 
-import uPlot from '../lib/uplot.js';
+import { uPlot } from '../lib/libraries.js';
 import { setAttr, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { isTD } from '../state/td.js';
@@ -48,13 +48,13 @@ export class ValuePlot {
       ],
       legend: { live: false },
     };
-    this.plot = new uPlot(opts, [[], [], []], this.container);
+    this.plot = new (uPlot())(opts, [[], [], []], this.container);
     this.states = states;
   }
 
   render(state) {
     const cfg = state.session && state.session.config;
-    if (!isTD(cfg)) return;
+    if (!isTD(cfg) || !uPlot()) return;
     const n = cfg.environment.states;
     if (n !== this.states) {
       this._create(n);

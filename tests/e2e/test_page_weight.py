@@ -27,6 +27,12 @@ def load(browser, url: str, reloads: int = 1) -> list[dict]:
         context.close()
 
 
+def ours(names) -> set[str]:
+    """The page's own files among request paths: not the API's answers, not the page itself, and
+    not the browser's icon request (outside the page's cache)."""
+    return {n for n in names if n and not n.startswith("api/") and n != "static/favicon.svg"}
+
+
 def test_the_first_load_is_within_budget_and_a_warm_reload_sends_almost_nothing(browser, server_url):
     cold, warm = load(browser, server_url)
     files = dict(cold["files"])
@@ -36,11 +42,7 @@ def test_the_first_load_is_within_budget_and_a_warm_reload_sends_almost_nothing(
     assert sum(n.startswith("vendor/katex/") and n.endswith((".js", ".mjs")) for n in names) == 1, names
     assert "vendor/katex/katex.min.js" in names and not any("qrcode" in n for n in names)
     assert warm["requests"] >= cold["requests"] - 10
-    # Every file of the page is revalidated, not sent again: only the API's answers are.  (The
-    # browser's own icon request, outside the page's cache, is left out.)
-    def ours(names):
-        return {n for n in names if n and not n.startswith("api/") and n != "static/favicon.svg"}
-
+    # Every file of the page is revalidated, not sent again: only the API's answers are.
     files = {n: warm["status"][n] for n in ours(warm["status"])}
     sent = {n: s for n, s in files.items() if s != 304}
     assert not sent, sent

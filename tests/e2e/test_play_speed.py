@@ -88,29 +88,40 @@ def test_play_pause_cycles_keep_to_the_rate_and_pause_stops_at_once(watch):
     assert watch.errors == []
 
 
-# Counts the frames the play socket receives, before the page's own listener sees them.
-COUNT_FRAMES = """
+# The play socket's frames come to the page in bursts of BURST, in one task (as when a busy
+# network or machine bunches them): each is counted as it comes.
+BURST = 3
+BURSTS = """
 window.__received = 0;
 const NativeSocket = window.WebSocket;
 window.WebSocket = class extends NativeSocket {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener('message', (e) => { if (e.data.includes('"frame"')) window.__received += 1; });
+  addEventListener(type, listener, ...rest) {
+    if (type !== 'message') return super.addEventListener(type, listener, ...rest);
+    let held = [];
+    return super.addEventListener('message', (e) => {
+      if (!e.data.includes('"frame"')) return listener(e);
+      window.__received += 1;
+      held.push(e);
+      if (held.length < BURST) return;
+      const burst = held;
+      held = [];
+      for (const each of burst) listener(each);
+    }, ...rest);
   }
 };
-"""
+""".replace("BURST", str(BURST))
 
 
-def test_every_frame_received_is_drawn_in_turn_and_none_loses_its_losses(browser, server_url):
-    """Frames that arrive together are drawn one a display frame, not dropped: at 60 frames/s
-    the counter shows (nearly) every frame, and the loss history has every step, drawn or not."""
+def test_frames_that_come_together_are_drawn_in_turn_and_none_loses_its_losses(browser, server_url):
+    """Frames that arrive together are drawn one a display frame, not dropped: the counter shows
+    every frame of each burst, and the loss history has every step."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
     try:
-        context.add_init_script(COUNT_FRAMES)
+        context.add_init_script(BURSTS)
         page = context.new_page()
         page.goto(server_url + "/?dataset=xor&hidden=4")
         page.wait_for_selector("body[data-ready=true]", timeout=15_000)
-        page.select_option("#rate", str(RATE))
+        page.select_option("#rate", "30")
         page.evaluate(RECORD)
         page.click("#play")
         page.wait_for_timeout(3000)
@@ -119,11 +130,13 @@ def test_every_frame_received_is_drawn_in_turn_and_none_loses_its_losses(browser
         changes, received = page.evaluate("[window.__steps, window.__received]")
         history = page.evaluate(
             "import('/static/state/store.js').then(({state}) => ({steps: state.chart.step, "
-            "step: state.counters.step}))")
+            "step: state.counters.step}))"
+        )
     finally:
         context.close()
     shown = {v for _, v in changes}
-    assert received >= 90, received  # 3 s at 60 frames/s, less a busy machine's start
+    assert received >= 45, received  # 3 s at 30 frames/s, less a busy machine's start
+    # drawing only the latest of each burst would show a third of them
     assert len(shown) >= 0.9 * received, f"{len(shown)} of {received} frames drawn"
     # a point a step, from the start (step 0) to the step Pause left on show
     assert history["steps"] == list(range(history["step"] + 1)), history["steps"][:20]
