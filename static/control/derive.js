@@ -3,7 +3,8 @@
  * the units: which weight is derived and which line is on show, and the
  * requests that keep them (and the forward pass shown before a step) at the
  * point of the next step.  `follow` runs before every redraw and asks again
- * only when that point moved, at most four times a second while playing.
+ * only when that point moved: at most four times a second, and the pictures
+ * twice a second while playing.
  */
 
 import { unitApi } from '../api.js';
@@ -15,6 +16,8 @@ import { unitGrid } from '../state/unitgrid.js';
 import { render, renderNow } from './render.js';
 
 const GAP_MS = 250; // at most four refreshes a second of each kind
+// While playing, the pictures (five images drawn, encoded and decoded) twice a second.
+const PLAYING_PICTURES_MS = 500;
 
 /** Where the next step starts from: the session, its step, its data and its weights. */
 function pointOf() {
@@ -64,7 +67,7 @@ const refreshPictures = latestOnly(async () => {
   const { x, y_hat } = await unitApi.predictUnits(point.id, grid.s);
   state.pictures = { grid, x, y_hat, point, version: (state.pictures ? state.pictures.version : 0) + 1 };
   render();
-}, GAP_MS);
+}, () => (state.play.playing ? PLAYING_PICTURES_MS : GAP_MS));
 
 /** Before each redraw: ask again for what the point of the next step has left behind. */
 export function follow() {

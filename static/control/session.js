@@ -5,7 +5,9 @@
  */
 
 import { api } from '../api.js';
+import { byId } from '../lib/dom.js';
 import { atMostEvery, latestOnly } from '../lib/latest.js';
+import { onScreen } from '../lib/onscreen.js';
 import { fitGrid } from '../state/fitgrid.js';
 import { appendLosses, clearLosses } from '../state/losses.js';
 import { state } from '../state/store.js';
@@ -69,10 +71,11 @@ export function takeTrace(body) {
   state.diverged = null;
   state.gradcheck = null;
   takeLosses(body);
-  // Playing, the pictures that ask the server again follow at a few a second, not every frame.
+  // Playing, the pictures that ask the server again follow at a few a second, not every frame,
+  // and only while they are on the screen.
   if (state.play.playing) {
-    playingFit();
-    playingValues();
+    if (onScreen(byId('fit-canvas'))) playingFit();
+    if (onScreen(byId('value-plot'))) playingValues();
   } else {
     refreshFit();
     refreshValues();

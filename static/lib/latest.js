@@ -8,10 +8,11 @@
 
 /**
  * `refresh` wrapped so that at most one call runs, and one more follows if it was asked for
- * meanwhile; with `gapMs`, two calls also start at least that far apart (one asked for sooner
- * waits for the gap, once however many came).
+ * meanwhile; with `gapMs` (milliseconds, or a function that says how many now), two calls also
+ * start at least that far apart (one asked for sooner waits for the gap, once however many came).
  */
 export function latestOnly(refresh, gapMs = 0) {
+  const gap = typeof gapMs === 'function' ? gapMs : () => gapMs;
   let last = -Infinity;
   let timer = null;
   let inFlight = false;
@@ -37,7 +38,7 @@ export function latestOnly(refresh, gapMs = 0) {
       return;
     }
     if (timer !== null) return;
-    const wait = last + gapMs - performance.now();
+    const wait = last + gap() - performance.now();
     if (wait <= 0) start();
     else {
       timer = setTimeout(() => {

@@ -68,6 +68,9 @@ export class PseudoCodeView {
     this._typeset();
     const current = state.trace && state.phase >= 0 ? PHASES[state.phase].line : null;
     const cfg = (state.session && state.session.config) || {};
+    if (current === this.current && cfg === this.cfg) return; // a played frame: the same line, the same notes
+    this.current = current;
+    this.cfg = cfg;
     for (const [id, item] of Object.entries(this.items)) {
       const on = id === current;
       mark(item.li, 'current', on);

@@ -142,6 +142,12 @@ def test_fit_view_curve_and_heat_map_update_while_playing(watch):
     page.wait_for_function("document.querySelector('#fit-canvas').dataset.kind === 'curve'")
     version = int(canvas.get_attribute("data-version"))
     page.click("#play")
+    # below the fold it waits (the server is not asked for what no one sees), after the first
+    # frames or two, before the browser has said where the canvas is ...
+    page.wait_for_function("Number(document.querySelector('#step-count').textContent) > 30")
+    assert int(canvas.get_attribute("data-version")) <= version + 2
+    # ... and on the screen it follows the play
+    canvas.scroll_into_view_if_needed()
     page.wait_for_function(f"Number(document.querySelector('#fit-canvas').dataset.version) >= {version + 3}")
     page.click("#play")
     # the drawing is not blank: many distinct colours on the canvas

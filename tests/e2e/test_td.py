@@ -91,6 +91,7 @@ def test_playing_updates_the_value_plot_and_the_rmsve_chart(watch, artifacts):
     td_mode(page)
     page.select_option("#steps-per-frame", "25")
     first_rmsve = float(page.locator("#mean-loss").text_content())
+    page.locator("#value-plot").scroll_into_view_if_needed()  # playing, it follows while on the screen
     page.keyboard.press("p")
     page.wait_for_function(
         "Number(document.querySelector('#step-count').textContent) >= 1500", timeout=30_000

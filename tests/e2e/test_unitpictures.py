@@ -73,7 +73,7 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     press_steps(page, 4)
     page.wait_for_function(f"Number(document.querySelector('#network-svg').dataset.pictures) > {before}")
     assert dict(pictures(page)) != first  # live: the pictures follow the weights
-    # While playing: at most four refreshes a second, each one request
+    # While playing: at most two refreshes a second, each one request
     played = time.monotonic()
     with page.expect_response(re.compile(r"/predict$")):
         page.click("#play")
@@ -83,8 +83,8 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     settle(page)
     during = [t for t, body in asked if body["units"] and t >= played]
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
-    # The page keeps 250 ms between starts; what this process sees of them may be a little late or early.
-    assert len(during) >= 3 and min(gaps) > 0.15 and sum(gaps) / len(gaps) > 0.22, gaps
+    # The page keeps 500 ms between starts; what this process sees of them may be a little late or early.
+    assert len(during) >= 3 and min(gaps) > 0.35 and sum(gaps) / len(gaps) > 0.45, gaps
     # one request a refresh, not one a frame: the page played 20 frames a second
     steps = int(page.locator("#step-count").text_content()) - 4
     assert len(during) <= steps / 4, (len(during), steps)
