@@ -276,12 +276,16 @@ export class NetworkView {
       for (const row of this.edges[name]) {
         for (const cell of row) {
           const w = W[cell.a][cell.b];
-          setAttr(cell.line, 'stroke-width', (1 + 8 * (Math.abs(w) / max)).toFixed(1)); // tenths of a pixel: no restyle for a change no one sees
-          mark(cell.g, 'neg', w < 0);
-          mark(cell.g, 'pos', w >= 0);
-          mark(cell.g, 'computing', focus.computing.includes(name));
-          mark(cell.g, 'source', focus.source.includes(name) && !focus.computing.includes(name));
-          mark(cell.g, 'faded', phase !== null && !focus.computing.includes(name) && !focus.source.includes(name));
+          // Its width in tenths of a pixel (no restyle for a change no one sees) and its classes,
+          // written only when they change: a played frame of (2,16,1) would read 65 edges' anew.
+          const look = [(1 + 8 * (Math.abs(w) / max)).toFixed(1), w < 0, focus.computing.includes(name),
+            focus.source.includes(name) && !focus.computing.includes(name), phase !== null && !focus.computing.includes(name) && !focus.source.includes(name)];
+          if (!cell.look || look.some((v, i) => v !== cell.look[i])) {
+            cell.look = look;
+            setAttr(cell.line, 'stroke-width', look[0]);
+            ['neg', 'computing', 'source', 'faded'].forEach((c, i) => mark(cell.g, c, look[i + 1]));
+            mark(cell.g, 'pos', !look[1]);
+          }
           if (numbers) setText(cell.label, showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '');
           cell.describe = [w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null];
           // While playing, an edge's exact value is written when it is hovered or focused.

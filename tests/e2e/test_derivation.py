@@ -165,7 +165,7 @@ def test_several_outputs_sum_over_every_path_with_the_erratum_and_the_reuse(watc
     assert "the slides derive this for one output k" in erratum and "every path" in erratum
     page.locator(".meter-panel").scroll_into_view_if_needed()  # a tool off the screen is not drawn
     reuse = page.locator("#meter-reuse")
-    reuse.wait_for()
+    page.wait_for_function("document.getElementById('meter-reuse').innerText !== ''")  # drawn once in view
     assert reuse.is_visible() and "computed once" in reuse.inner_text() and "3 weights" in reuse.inner_text()
     page.locator("#derivation-panel").screenshot(path=artifacts / "derivation-hand-A12.png")
     page.screenshot(path=artifacts / "derivation-hand-page.png")
