@@ -16,7 +16,7 @@ import { unitGrid } from '../state/unitgrid.js';
 import { render, renderNow } from './render.js';
 
 const GAP_MS = 250; // at most four refreshes a second of each kind
-// While playing, the pictures (five images drawn, encoded and decoded) twice a second.
+// While playing, the pictures (an image a unit, drawn, encoded and decoded) twice a second.
 const PLAYING_PICTURES_MS = 500;
 
 /** Where the next step starts from: the session, its step, its data and its weights. */

@@ -44,6 +44,11 @@ export function rgb(t) {
   return hi.map((v) => mix(255, v, (c - 0.5) * 2));
 }
 
+// The scale in 256 steps, [r, g, b] each, worked out once: a picture's pixels look their colour up.
+export const PALETTE_STEPS = 255;
+export const PALETTE = new Uint8ClampedArray(3 * (PALETTE_STEPS + 1));
+for (let i = 0; i <= PALETTE_STEPS; i++) PALETTE.set(rgb(i / PALETTE_STEPS), 3 * i);
+
 /** The lowest and highest of `values`. */
 export function range(values) {
   let lo = Infinity;

@@ -273,18 +273,19 @@ export class NetworkView {
       for (const row of W) for (const w of row) max = Math.max(max, Math.abs(w));
       const few = this.edges[name].length * this.edges[name][0].length <= EDGE_LABEL_LIMIT;
       const grad = t ? t[`grad_${name}`] : null;
+      const [computing, source] = [focus.computing.includes(name), focus.source.includes(name)];
+      const role = { computing, source: source && !computing, faded: phase !== null && !computing && !source };
+      const roleKey = Object.values(role).join();
       for (const row of this.edges[name]) {
         for (const cell of row) {
           const w = W[cell.a][cell.b];
-          // Its width in tenths of a pixel (no restyle for a change no one sees) and its classes,
-          // written only when they change: a played frame of (2,16,1) would read 65 edges' anew.
-          const look = [(1 + 8 * (Math.abs(w) / max)).toFixed(1), w < 0, focus.computing.includes(name),
-            focus.source.includes(name) && !focus.computing.includes(name), phase !== null && !focus.computing.includes(name) && !focus.source.includes(name)];
-          if (!cell.look || look.some((v, i) => v !== cell.look[i])) {
+          // Tenths of a pixel (no restyle for a change no one sees); written only when changed, not read back.
+          const width = (1 + 8 * (Math.abs(w) / max)).toFixed(1);
+          const look = `${width}/${w < 0}/${roleKey}`;
+          if (cell.look !== look) {
             cell.look = look;
-            setAttr(cell.line, 'stroke-width', look[0]);
-            ['neg', 'computing', 'source', 'faded'].forEach((c, i) => mark(cell.g, c, look[i + 1]));
-            mark(cell.g, 'pos', !look[1]);
+            setAttr(cell.line, 'stroke-width', width);
+            for (const [c, on] of Object.entries({ ...role, neg: w < 0, pos: w >= 0 })) mark(cell.g, c, on);
           }
           if (numbers) setText(cell.label, showGrad[name] && few && grad ? `∇ ${fmt(grad[cell.a][cell.b])}` : '');
           cell.describe = [w, grad && on(`grad_${name}`) ? grad[cell.a][cell.b] : null];

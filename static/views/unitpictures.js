@@ -8,7 +8,7 @@
 
 import { setAttr, setText, svgEl as el } from '../lib/dom.js';
 import { sub } from '../lib/format.js';
-import { range, rgb } from '../state/unitgrid.js';
+import { PALETTE, PALETTE_STEPS, range } from '../state/unitgrid.js';
 
 const CURVE = { width: 154, height: 90 };
 // How strongly a picture shows through its node's numbers: painted into its pixels, not set as an
@@ -19,12 +19,6 @@ const CURVE_ALPHA = 0.4;
 // One canvas of each size, painted again for every picture: a new canvas and its context
 // cost more than the picture.
 const canvases = new Map();
-
-// The map's colours, worked out once: 256 steps from blue through white to vermillion, so that a
-// picture's pixels are looked up, not computed (a (2,16,1) network paints 17 pictures at once).
-const STEPS = 255;
-const PALETTE = new Uint8ClampedArray(3 * (STEPS + 1));
-for (let i = 0; i <= STEPS; i++) PALETTE.set(rgb(i / STEPS), 3 * i);
 
 function canvasOf(width, height) {
   const key = `${width}x${height}`;
@@ -49,7 +43,8 @@ function paint(grid, values) {
     for (let at = 0; at < values.length; at++) {
       const r = Math.floor(at / n);
       const p = 4 * ((grid.ys.length - 1 - r) * n + (at % n)); // row 0 is the lowest s2: at the bottom
-      const q = 3 * Math.round(Math.max(0, Math.min(1, t(values[at]))) * STEPS);
+      // looked up, not computed: a (2,16,1) network paints 17 pictures at once
+      const q = 3 * Math.round(Math.max(0, Math.min(1, t(values[at]))) * PALETTE_STEPS);
       data[p] = PALETTE[q];
       data[p + 1] = PALETTE[q + 1];
       data[p + 2] = PALETTE[q + 2];
