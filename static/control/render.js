@@ -17,9 +17,11 @@ let shownBusy = null;
 /**
  * The body's data-busy: 'true' while an action runs or a drawing is still to
  * come, so that whoever reads the page (a test, a tool) waits for what it shows.
+ * While playing, a drawing is always to come: only actions count then, so that
+ * the body is not restyled twice a frame.
  */
 function showBusy() {
-  const busy = running > 0 || pending !== 0;
+  const busy = running > 0 || (pending !== 0 && !state.play.playing);
   if (busy === shownBusy) return;
   shownBusy = busy;
   document.body.dataset.busy = String(busy);

@@ -18,7 +18,7 @@ export class Pace {
    */
   constructor(ms, redo) {
     this.ms = ms;
-    this.later = () => redo(this.state);
+    this.redo = redo;
     this.state = null;
     this.at = -Infinity;
     this.timer = null;
@@ -34,9 +34,11 @@ export class Pace {
       return true;
     }
     if (this.timer === null) {
+      // Redone later unless a drawing in the meantime has redone it (a played frame usually has).
+      const at = this.at;
       this.timer = setTimeout(() => {
         this.timer = null;
-        requestAnimationFrame(this.later);
+        requestAnimationFrame(() => at === this.at && this.redo(this.state));
       }, wait);
     }
     return false;

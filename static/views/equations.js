@@ -19,7 +19,7 @@ const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAnd
 // their MathML (half the elements to make and lay out), and with it again once play stops.
 const PLAYING_KATEX_OPTIONS = { ...KATEX_OPTIONS, output: 'html' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
-const PLAYING_TYPESET_MS = 500; // while playing, at most two typesettings a second
+const PLAYING_TYPESET_MS = 1000; // while playing, at most one typesetting a second
 
 const F_TEX = {
   relu: (z) => `\\max(0, ${z})`,

@@ -1,7 +1,7 @@
 /**
  * @fileoverview The loss against the step: each step's sample loss and the mean
  * loss over D, drawn with uPlot, on a linear or a log scale.  While playing,
- * the chart is drawn anew at most ten times a second, always with every loss
+ * the chart is drawn anew at most five times a second, always with every loss
  * received so far; the last frame is drawn when play stops.
  */
 
@@ -10,7 +10,7 @@ import { Pace } from '../lib/pace.js';
 import { uPlot } from '../lib/libraries.js';
 import { isTD } from '../state/td.js';
 
-const PLAYING_DRAW_MS = 100;
+const PLAYING_DRAW_MS = 200;
 
 /**
  * uPlot writes each legend value into its text node with every setData, the same "--" while

@@ -15,6 +15,7 @@ const CURVE = { width: 154, height: 90 };
 // opacity, which would make every picture a layer of its own to blend at each frame.
 const MAP_ALPHA = Math.round(0.3 * 255);
 const CURVE_ALPHA = 0.4;
+const PLAYING_PAINT_MS = 2; // while playing, the pictures painted in one animation frame take about this long
 
 // One canvas of each size, painted again for every picture: a new canvas and its context
 // cost more than the picture.
@@ -77,6 +78,8 @@ export class UnitPictures {
     this.drawn = null;
     this.svg = null;
     this.images = new Map(); // node id → its picture's <image>
+    this.todo = []; // the pictures of the latest version still to paint
+    this.later = 0; // the animation frame that paints more of them
     return this;
   }
 
@@ -84,25 +87,48 @@ export class UnitPictures {
     const p = state.pictures;
     const svg = this.container.querySelector('svg');
     if (!svg) return;
+    this.playing = state.play.playing;
     const version = p ? p.version : 0;
     if (svg === this.svg && version === this.drawn) return;
     if (svg !== this.svg) this.images = new Map(); // a new diagram: its nodes have no pictures yet
     this.svg = svg;
     this.drawn = version;
-    const shown = new Set();
+    this.shown = new Set();
+    const todo = [];
     if (p && state.session) {
       const cfg = state.session.config;
       const column = (rows, k) => rows.map((r) => r[k]);
-      for (let j = 0; j < cfg.hidden; j++) shown.add(this._place(`node-hid-${j}`, p.grid, column(p.x, j), `x${sub(j)}`));
-      for (let k = 0; k < cfg.n_y; k++) shown.add(this._place(`node-out-${k}`, p.grid, column(p.y_hat, k), `ŷ${sub(k)}`));
+      for (let j = 0; j < cfg.hidden; j++) todo.push([`node-hid-${j}`, p.grid, column(p.x, j), `x${sub(j)}`]);
+      for (let k = 0; k < cfg.n_y; k++) todo.push([`node-out-${k}`, p.grid, column(p.y_hat, k), `ŷ${sub(k)}`]);
+    }
+    // The units a version came too soon for go first: each unit's picture is painted in turn.
+    const behind = new Set(this.todo.map(([id]) => id));
+    this.todo = [...todo.filter(([id]) => behind.has(id)), ...todo.filter(([id]) => !behind.has(id))];
+    this.version = p && state.session ? String(version) : null;
+    this._paint();
+  }
+
+  /**
+   * Paint the pictures still to paint.  While playing, a few milliseconds' worth an animation
+   * frame: a (2,16,1) network's seventeen at once would hold a frame up; the rest follow.
+   */
+  _paint() {
+    const start = performance.now();
+    while (this.todo.length) {
+      this.shown.add(this._place(...this.todo.shift()));
+      if (this.playing && this.todo.length && performance.now() - start > PLAYING_PAINT_MS) {
+        if (!this.later) this.later = requestAnimationFrame(() => ((this.later = 0), this._paint()));
+        return;
+      }
     }
     for (const [id, image] of this.images) {
-      if (!shown.has(id)) {
+      if (!this.shown.has(id)) {
         image.remove();
         this.images.delete(id);
       }
     }
-    if (p && state.session) setAttr(svg, 'data-pictures', String(version));
+    if (this.version !== null) setAttr(this.svg, 'data-pictures', this.version);
+    this.version = null;
   }
 
   /** The picture of one unit: the background of its node's box, under its numbers; its id, or null. */

@@ -121,3 +121,58 @@ def test_pictures_and_the_derivation_under_the_pages_content_security_policy(bro
     assert w.errors == [], w.errors  # a CSP violation is reported as a console error
     assert w.outside == []
     context.close()
+
+
+# Each picture's changes while playing, with the time of the animation frame that made them.
+PICTURE_WATCH = """() => {
+  window.__painted = [];
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.attributeName === 'href' && c.target.classList.contains('unit-picture')) {
+        const playing = document.getElementById('play').getAttribute('aria-pressed') === 'true';
+        window.__painted.push([document.timeline.currentTime, c.target.closest('.node').id, playing]);
+      }
+    }
+  }).observe(document.getElementById('network'), { subtree: true, attributeFilter: ['href'] });
+}"""
+
+
+def test_a_wide_networks_pictures_are_painted_over_several_frames_while_playing(watch, server_url):
+    page = watch.page
+    answers: list[dict] = []
+
+    def on_response(r):
+        if r.url.endswith("/predict") and '"units"' in (r.request.post_data or ""):
+            answers.append(r.json())
+
+    page.goto(server_url + "/?dataset=xor&hidden=16")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_function("Number(document.querySelector('#network-svg').dataset.pictures || 0) > 0")
+    page.select_option("#rate", "60")
+    page.evaluate(PICTURE_WATCH)
+    # A slower machine, where seventeen pictures take longer than a frame can spare
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.on("response", on_response)
+    page.click("#play")
+    page.wait_for_function("window.__painted.length >= 4 * 17", timeout=60_000)
+    page.keyboard.press("p")
+    page.wait_for_selector("#play[aria-pressed=false]")
+    settle(page)
+    page.wait_for_load_state("networkidle")  # the refresh for the step Pause stopped at is in
+    settle(page)
+    frames: dict[float, list[str]] = {}
+    for when, node, playing in page.evaluate("window.__painted"):
+        if playing:
+            frames.setdefault(when, []).append(node)
+    # 17 pictures (16 hidden units and the output) a refresh, never all in one frame while playing
+    assert max(len(nodes) for nodes in frames.values()) < 17, sorted(len(n) for n in frames.values())
+    # and none is left behind: after the pause every unit shows the last answer's values
+    last = answers[-1]
+    columns = {f"node-hid-{j}": [row[j] for row in last["x"]] for j in range(16)}
+    columns["node-out-0"] = [row[0] for row in last["y_hat"]]
+    for node, values in columns.items():
+        image = page.locator(f"#{node} image.unit-picture")
+        assert float(image.get_attribute("data-lo")) == min(values), node
+        assert float(image.get_attribute("data-hi")) == max(values), node
+        assert image.get_attribute("href").startswith("data:image/png;base64,")
+    assert watch.errors == []
