@@ -39,14 +39,13 @@ function onStop(msg) {
   if (msg.type === 'diverged') {
     state.diverged = { message: msg.message, advice: msg.advice };
     if (msg.state) setCounters(msg.state);
-    render();
   } else if (msg.type === 'closed' && msg.code === 4404) {
     // The server lost the session: the queue's handling re-creates it.
     guarded(() => Promise.reject(new ApiError(404, {})));
   } else if (msg.message) {
     state.notice = `Play stopped: ${msg.message}`;
-    render();
   }
+  render(); // stopped, whatever the reason: Play shows it at once
 }
 
 /** Open the stream again after the next back-off, or stop when every try is used up. */

@@ -20,6 +20,7 @@ export class Pace {
     this.ms = ms;
     this.redo = redo;
     this.state = null;
+    this.held = false;
     this.at = -Infinity;
     this.timer = null;
   }
@@ -31,14 +32,15 @@ export class Pace {
     const wait = this.at + this.ms - now;
     if (!state.play.playing || wait <= 0) {
       this.at = now;
+      this.held = false;
       return true;
     }
+    this.held = true; // a state not drawn yet
     if (this.timer === null) {
-      // Redone later unless a drawing in the meantime has redone it (a played frame usually has).
-      const at = this.at;
+      // Redone later, unless a drawing in the meantime has drawn the latest state (a played frame usually has).
       this.timer = setTimeout(() => {
         this.timer = null;
-        requestAnimationFrame(() => at === this.at && this.redo(this.state));
+        requestAnimationFrame(() => this.held && this.redo(this.state));
       }, wait);
     }
     return false;

@@ -2,7 +2,7 @@
  * @fileoverview The equation of the current phase, as the slides write it,
  * then with this step's numbers substituted, rendered with KaTeX.  The results
  * shown are the server's numbers; the page only substitutes them.  While
- * playing, the equations are typeset a few times a second, not every frame;
+ * playing, the equations are typeset once a second, not every frame;
  * the frame on show when play stops is always typeset.
  */
 

@@ -89,7 +89,10 @@ export class UnitPictures {
     if (!svg) return;
     this.playing = state.play.playing;
     const version = p ? p.version : 0;
-    if (svg === this.svg && version === this.drawn) return;
+    if (svg === this.svg && version === this.drawn) {
+      if (!this.playing && this.todo.length) this._paint(); // play stopped: the rest at once
+      return;
+    }
     if (svg !== this.svg) this.images = new Map(); // a new diagram: its nodes have no pictures yet
     this.svg = svg;
     this.drawn = version;
@@ -113,6 +116,10 @@ export class UnitPictures {
    * frame: a (2,16,1) network's seventeen at once would hold a frame up; the rest follow.
    */
   _paint() {
+    if (!this.svg.isConnected) {
+      this.todo = []; // the diagram was drawn anew: the next render starts its pictures
+      return;
+    }
     const start = performance.now();
     while (this.todo.length) {
       this.shown.add(this._place(...this.todo.shift()));

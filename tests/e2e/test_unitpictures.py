@@ -155,18 +155,21 @@ def test_a_wide_networks_pictures_are_painted_over_several_frames_while_playing(
     page.on("response", on_response)
     page.click("#play")
     page.wait_for_function("window.__painted.length >= 4 * 17", timeout=60_000)
+    # Pause, with the refresh for the step it stops at held back: what is on show is what the
+    # painting while playing left, finished at once.
+    page.route("**/predict", lambda route: None)
     page.keyboard.press("p")
     page.wait_for_selector("#play[aria-pressed=false]")
     settle(page)
-    page.wait_for_load_state("networkidle")  # the refresh for the step Pause stopped at is in
-    settle(page)
+    latest = page.evaluate("async () => (await import('/static/state/store.js')).state.pictures.version")
+    page.wait_for_function(f"Number(document.querySelector('#network-svg').dataset.pictures) === {latest}")
     frames: dict[float, list[str]] = {}
     for when, node, playing in page.evaluate("window.__painted"):
         if playing:
             frames.setdefault(when, []).append(node)
     # 17 pictures (16 hidden units and the output) a refresh, never all in one frame while playing
     assert max(len(nodes) for nodes in frames.values()) < 17, sorted(len(n) for n in frames.values())
-    # and none is left behind: after the pause every unit shows the last answer's values
+    # and none is left behind: every unit shows the last answer's values
     last = answers[-1]
     columns = {f"node-hid-{j}": [row[j] for row in last["x"]] for j in range(16)}
     columns["node-out-0"] = [row[0] for row in last["y_hat"]]
