@@ -15,6 +15,8 @@ except ImportError:  # not on Windows
     resource = None
 
 import uvicorn
+from uvicorn.main import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from app.collector import TUNE_IN_WORKERS, tune_collector
 from app.limits import WS_MAX_BYTES
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         from app.main import app as target
 
         tune_collector()
-    uvicorn.run(
+    config = uvicorn.Config(
         target,
         workers=settings.workers,
         host=args.host,
@@ -78,7 +80,9 @@ def main(argv: list[str] | None = None) -> None:
         # No session id in any line: RedactIds on every handler (app/logs.py).
         log_config=log_config(settings.log_level),
         access_log=settings.access_log,
-        loop="uvloop",
+        # uvloop, accepting many connections a turn (app/api/accept.py): on a socket
+        # bound here, as uvicorn binds one for its workers.
+        loop="app.api.accept:Loop",
         # httptools, with a request's head bounded in bytes and in time (app/api/protocol.py).
         http="app.api.protocol:BoundedHttpToolsProtocol",
         ws="websockets-sansio",
@@ -87,6 +91,23 @@ def main(argv: list[str] | None = None) -> None:
         ws_per_message_deflate=False,
         ws_max_size=WS_MAX_BYTES,
     )
+    _serve(config)
+
+
+def _serve(config: uvicorn.Config) -> None:
+    """What uvicorn.run does, with the listening socket always bound before the server
+    starts (app/api/accept.py serves sockets it is given), for one process or several."""
+    sock = config.bind_socket()
+    server = uvicorn.Server(config)
+    try:
+        if config.workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    if config.workers == 1 and not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 if __name__ == "__main__":

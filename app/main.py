@@ -54,10 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_exception_handler(exc, handler)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     app.add_middleware(Guard, max_body=settings.max_body_bytes, origins=frozenset(origins))
+    # The step requests that need nothing else, answered before the rest (app/api/routes/step.py).
+    app.add_middleware(step.StepPath, max_body=settings.max_body_bytes, handlers=HANDLERS)
     if origins:  # no CORS headers at all unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
-    # The step, the request a class makes most, first and as a plain route (see
-    # app/api/routes/step.py); its FastAPI route follows, for the schema only.
+    # The step's other requests, first and as a plain route (app/api/routes/step.py);
+    # its FastAPI route follows, for the schema only.
     app.router.routes.append(step.route)
     app.router.routes.extend(step.router.routes)
     app.include_router(meta.router)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,17 @@ request = function()
   counter = counter + 1
   local path = "/api/sessions/" .. ids[(counter %% #ids) + 1] .. "/step"
   return wrk.format("POST", path, {["Content-Type"] = "application/json"}, '{"n": 1}')
+end
+"""
+# wrk's latency histogram (µs: answers) at the end of a run, for rounds pooled from several runs
+HISTOGRAM_SCRIPT = """
+done = function(summary, latency, requests)
+  local parts = {}
+  for i = 1, #latency do
+    local us, count = latency(i)
+    parts[#parts + 1] = string.format("%d:%d", us, count)
+  end
+  io.write("histogram ", table.concat(parts, " "), "\\n")
 end
 """
 SESSIONS = 50
@@ -57,12 +70,16 @@ def parse_wrk(output: str) -> dict:
 
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict:
+    """One wrk run; with a script that ends in HISTOGRAM_SCRIPT, its latency histogram too."""
     # One wrk thread: the server is one process on one core, and the other core is wrk's.
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if script:
         command += ["-s", script]
     done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True)
-    return parse_wrk(done.stdout)
+    out = parse_wrk(done.stdout)
+    if "\nhistogram " in done.stdout:
+        out["histogram"] = histogram(done.stdout)
+    return out
 
 
 @contextlib.contextmanager
@@ -71,7 +88,7 @@ def step_script(server: Server) -> Iterator[str]:
     sids = [server.new_session(**STEP_CONFIG) for _ in range(SESSIONS)]
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "step.lua"
-        script.write_text(STEP_SCRIPT % ", ".join(f'"{sid}"' for sid in sids))
+        script.write_text(STEP_SCRIPT % ", ".join(f'"{sid}"' for sid in sids) + HISTOGRAM_SCRIPT)
         yield str(script)
 
 
@@ -84,15 +101,63 @@ def summarize(results: list[dict]) -> dict:
     }
 
 
+SLICE_SECONDS = 1  # healthz and the step take turns this often within a round
+
+
+def histogram(output: str) -> Counter:
+    """The latencies (µs) and their counts that HISTOGRAM_SCRIPT printed."""
+    line = re.search(r"^histogram (.*)$", output, re.M).group(1)
+    return Counter({int(us): int(n) for us, n in (pair.split(":") for pair in line.split())})
+
+
+def quantile_ms(latencies: Counter, q: float) -> float:
+    """The q-quantile (0..1) of a latency histogram, in ms: the least latency at or below
+    which a share q of the answers lie."""
+    total, seen = sum(latencies.values()), 0
+    for us in sorted(latencies):
+        seen += latencies[us]
+        if seen >= q * total:
+            return us / 1000
+    return math.nan
+
+
+def pooled(slices: list[dict]) -> dict:
+    """One round's figures from its slices: requests/s over their time, percentiles of all answers."""
+    latencies = sum((s["histogram"] for s in slices), Counter())
+    return {
+        "rps": sum(s["requests"] for s in slices) / sum(s["requests"] / s["rps"] for s in slices),
+        "requests": sum(s["requests"] for s in slices),
+        "p50_ms": quantile_ms(latencies, 0.50),
+        "p99_ms": quantile_ms(latencies, 0.99),
+        "failed": sum(s["failed"] for s in slices),
+    }
+
+
 def step_vs_healthz(server: Server, rounds: int, seconds: int, connections: int) -> dict:
-    """Alternating wrk runs on /healthz and on the step endpoint of SESSIONS (2, 16, 1) sessions."""
+    """/healthz and the step endpoint of SESSIONS (2, 16, 1) sessions under wrk, `seconds` each a round.
+
+    Within a round the two take turns every SLICE_SECONDS, in the order h s s h h s ..., and each
+    one's percentiles are those of all its answers in the round.  A machine's own slow spells
+    (another tenant of the host, the other core's load) then fall on both alike, instead of
+    on whichever happened to run through them: the ratio of the two tails is the app's.
+    """
     runs: dict[str, list[dict]] = {"healthz": [], "step": []}
-    with step_script(server) as script:
+    with step_script(server) as script, tempfile.TemporaryDirectory() as tmp:
+        health = Path(tmp) / "healthz.lua"
+        health.write_text(HISTOGRAM_SCRIPT)
+        urls = {"healthz": (f"{server.url}/healthz", str(health)), "step": (f"{server.url}/", script)}
+        slices = max(1, round(seconds / SLICE_SECONDS))
         for _ in range(rounds):
-            runs["healthz"].append(wrk(f"{server.url}/healthz", seconds, connections))
-            runs["step"].append(wrk(f"{server.url}/", seconds, connections, script))
+            got: dict[str, list[dict]] = {"healthz": [], "step": []}
+            for k in range(slices):
+                order = ("healthz", "step") if k % 2 == 0 else ("step", "healthz")
+                for name in order:
+                    url, lua = urls[name]
+                    got[name].append(wrk(url, min(seconds, SLICE_SECONDS), connections, lua))
+            for name in runs:
+                runs[name].append(pooled(got[name]))
     out = {name: summarize(results) for name, results in runs.items()}
-    # the tail every learner feels, round by round: the step's p99 against /healthz's just before it
+    # the tail every learner feels, round by round: the step's p99 against /healthz's beside it
     out["p99_ratios"] = [
         s["p99_ms"] / h["p99_ms"] for h, s in zip(runs["healthz"], runs["step"], strict=True)
     ]

@@ -225,7 +225,7 @@ class Session(ABC):
     def steps_for(self, n: int, to_episode_end: bool = False) -> int:
         """The steps a call asking for n takes; past the budget, an InputError naming the largest n."""
         n = self._steps_for(n, to_episode_end)
-        if n > self.max_steps():
+        if n > 1 and n > self.max_steps():  # max_steps() is never below 1
             raise InputError(
                 "n",
                 f"at most {self.max_steps()} steps per call for this session (about {CALL_SECONDS:g} s "

@@ -29,11 +29,14 @@ class LossHistory:
         return self._ring.nbytes
 
     def extend(self, losses) -> None:
-        losses = np.asarray(losses, dtype=np.float64)[-len(self._ring) :]
-        size, k = len(self._ring), len(losses)
-        first = min(k, size - self._end)
-        self._ring[self._end : self._end + first] = losses[:first]
-        self._ring[: k - first] = losses[first:]
+        size, k = len(self._ring), min(len(losses), len(self._ring))
+        if k == 1:  # one step's loss, the most common call, without the slicing
+            self._ring[self._end] = losses[-1]
+        else:
+            losses = np.asarray(losses, dtype=np.float64)[-size:]
+            first = min(k, size - self._end)
+            self._ring[self._end : self._end + first] = losses[:first]
+            self._ring[: k - first] = losses[first:]
         self._end = (self._end + k) % size
         self._count = min(size, self._count + k)
         self.total += k
