@@ -21,7 +21,7 @@ from uvicorn.supervisors import Multiprocess
 from app.collector import TUNE_IN_WORKERS, tune_collector
 from app.limits import WS_MAX_BYTES
 from app.logs import log_config
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 
 def _has_display() -> bool:
@@ -71,11 +71,16 @@ def main(argv: list[str] | None = None) -> None:
         from app.main import app as target
 
         tune_collector()
-    config = uvicorn.Config(
+    _serve(server_config(target, args.host, args.port, settings))
+
+
+def server_config(target, host: str, port: int, settings: Settings) -> uvicorn.Config:
+    """How uvicorn serves the app (`target`: the app, or its import string for workers)."""
+    return uvicorn.Config(
         target,
         workers=settings.workers,
-        host=args.host,
-        port=args.port,
+        host=host,
+        port=port,
         log_level=settings.log_level,
         # No session id in any line: RedactIds on every handler (app/logs.py).
         log_config=log_config(settings.log_level),
@@ -91,7 +96,6 @@ def main(argv: list[str] | None = None) -> None:
         ws_per_message_deflate=False,
         ws_max_size=WS_MAX_BYTES,
     )
-    _serve(config)
 
 
 def _serve(config: uvicorn.Config) -> None:

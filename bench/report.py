@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.http_bench import SLICE_SECONDS
 from bench.page_report import page_targets
 from bench.stats import median
 
@@ -175,10 +176,11 @@ def _details(plan, single, ff, http, inside, play, sizes) -> list[str]:
         lines.append("Not measured: wrk is not installed (`bash scripts/system-deps.sh wrk`).")
     else:
         lines += [
-            f"wrk, 1 thread, {plan.http_connections} connections, {plan.http_seconds} s a run, "
-            f"{plan.http_rounds} alternating runs each, against `python -m app` on 127.0.0.1",
+            f"wrk, 1 thread, {plan.http_connections} connections, against `python -m app` on 127.0.0.1",
             "(one process: uvloop, httptools, no access log); the step requests go round 50 sessions",
-            "of size (2,16,1).",
+            f"of size (2,16,1). {plan.http_rounds} rounds of {plan.http_seconds} s each; within a round",
+            f"the two take turns every {SLICE_SECONDS} s (h s s h h s ...), and a round's percentiles are",
+            "those of all its answers, so that a slow spell of the machine falls on both alike.",
             "",
             "| endpoint | requests/s | p50 | p99 | requests/s of each run | failed answers |",
             "|---|---|---|---|---|---|",

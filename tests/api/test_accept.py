@@ -7,6 +7,7 @@ import errno
 import socket
 
 import pytest
+import uvicorn
 
 from app.api import accept
 
@@ -137,3 +138,23 @@ def test_a_closed_server_accepts_no_more_and_keeps_what_it_accepted(loop):
     assert first.recv(5) == b"still"
     first.close()
     _turns(loop, 2)
+
+
+def test_python_m_app_runs_this_loop_on_a_socket_bound_before_it_starts(monkeypatch):
+    from app.__main__ import _serve, server_config
+    from app.settings import Settings
+
+    config = server_config("app.main:app", "127.0.0.1", 0, Settings())
+    assert config.get_loop_factory() is accept.Loop
+    given = []
+
+    def run(server: uvicorn.Server, sockets=None) -> None:
+        given.append(sockets)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    _serve(config)
+    # A socket given: the loop's own server takes it (create_server without one is libuv's)
+    [[sock]] = given
+    assert sock.getsockname()[0] == "127.0.0.1"
+    sock.close()
