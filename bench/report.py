@@ -128,8 +128,9 @@ def _why(missed: list[str]) -> str:
         )
     if any(m.startswith("(c)") for m in missed):
         notes.append(
-            "The step request's extra time over `/healthz` is split below: the step and its JSON"
-            " answer, and FastAPI's handling around them, which is the larger part."
+            "The step request's CPU inside the app is split below into the step, its JSON answer and"
+            " the request's handling; the rest of its time over `/healthz` is the larger answer on"
+            " the socket."
         )
     if any(m.startswith("(d)") for m in missed):
         notes.append("See the rounds of (d): on this shared machine they vary with its load.")
@@ -196,22 +197,23 @@ def _details(plan, single, ff, http, inside, play, sizes) -> list[str]:
             "",
             f"Throughput ratio step / healthz: **{ratio:.2f}**. Step p99 / healthz p99, each round: {tails}.",
         ]
-    extra = inside["step"] - inside["healthz"]
-    rest = extra - inside["take_steps"] - inside["encode"]
+    handling = inside["step"] - inside["take_steps"] - inside["encode"]
     lines += [
         "",
-        "Where the step request's extra time goes, in CPU µs per request measured inside the app",
-        "(requests handed straight to the ASGI app: no server, no socket):",
+        "Where a request's CPU goes inside the app, in µs per request (requests handed straight to",
+        "the ASGI app: no server, no socket):",
         "",
-        "| `/healthz` | step | step − `/healthz` | of which the step (`take_steps(1)`) | the JSON answer |"
-        " the rest |",
-        "|---|---|---|---|---|---|",
-        f"| {inside['healthz']:.1f} | {inside['step']:.1f} | {extra:.1f} | {inside['take_steps']:.1f} | "
-        f"{inside['encode']:.1f} | {rest:.1f} |",
+        "| `/healthz` | step | of which the step (`take_steps(1)`) | the JSON answer |"
+        " the request's handling |",
+        "|---|---|---|---|---|",
+        f"| {inside['healthz']:.1f} | {inside['step']:.1f} | {inside['take_steps']:.1f} | "
+        f"{inside['encode']:.1f} | {handling:.1f} |",
         "",
-        "The rest is routing, the request object and reading the POST body. The step is served by a",
-        "plain Starlette route, first in the app, without FastAPI's request handling (which `/healthz`",
-        "goes through). The HTTP parsing and the socket, outside the app, cost both endpoints about",
+        "The request's handling is the session's lookup, the body read and parsed, and the budget's",
+        "check. A JSON step is answered ahead of the middleware (`StepPath` in",
+        "`app/api/routes/step.py`, which makes the door's checks itself), while `/healthz` goes",
+        "through the middleware and FastAPI's request handling: so the step's handling costs less",
+        "than all of `/healthz`. Outside the app, the HTTP parsing and the socket cost both about",
         "the same, except that the step's answer is a few kilobytes and `/healthz`'s a few bytes.",
     ]
     lines += [
