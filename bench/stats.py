@@ -51,7 +51,7 @@ def blas_kernel() -> str:
 
 
 def commit() -> str:
-    """The commit measured, marked when the work tree differs from it."""
+    """The commit measured, marked when the work tree differs from it (beyond the report itself)."""
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
@@ -60,7 +60,10 @@ def commit() -> str:
             ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)BENCHMARKS.md"],
+            cwd=root,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
