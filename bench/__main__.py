@@ -26,7 +26,7 @@ from bench import (
     report,
 )
 from bench.server import running_server
-from bench.stats import machine
+from bench.stats import REPORT, machine
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["g"], help="run one part alone (to stdout): g, sessions in Redis")
     args = parser.parse_args(argv)
     # one part alone never replaces the whole report unless asked to
-    args.out = args.out or ("-" if args.only else "BENCHMARKS.md")
+    args.out = args.out or ("-" if args.only else REPORT)
     plan = SMOKE if args.smoke else Plan()
 
     before = machine()

@@ -129,8 +129,8 @@ def _why(missed: list[str]) -> str:
     if any(m.startswith("(c)") for m in missed):
         notes.append(
             "The step request's CPU inside the app is split below into the step, its JSON answer and"
-            " the request's handling; the rest of its time over `/healthz` is the larger answer on"
-            " the socket."
+            " the request's handling; what is not inside the app is HTTP and the socket, where the"
+            " step's answer is a few kilobytes and `/healthz`'s a few bytes."
         )
     if any(m.startswith("(d)") for m in missed):
         notes.append("See the rounds of (d): on this shared machine they vary with its load.")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+REPORT = "BENCHMARKS.md"  # what `make bench` writes, at the repository's root
+
 
 def median(values) -> float:
     return float(statistics.median(values))
@@ -60,7 +62,7 @@ def commit() -> str:
             ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)BENCHMARKS.md"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", f":(exclude){REPORT}"],
             cwd=root,
             capture_output=True,
             text=True,
