@@ -25,8 +25,8 @@ CALL_SECONDS = 0.5  # estimated work of one call (budget.py measures each kind o
 LOOP_SECONDS = 0.003  # work estimated above this runs in a worker process, off the event loop
 WORKER_CALLS = 2  # default: calls in worker processes at once; past that 429 (the loop keeps a core)
 HISTORY = 10_000  # per-step losses kept per session, and at most returned by one call
-WEIGHT_LIMIT = 1e12  # a weight beyond this is divergence: later forward passes stay finite
-MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call
+# The model's own bounds live beside the code they bound: WEIGHT_LIMIT (app/model/fastforward.py)
+# and MAX_EPISODE (app/model/walk.py).
 GRADCHECK_MAX_WEIGHTS = 5_000  # weights one finite-difference check visits, four passes each
 MAX_STEP = 10**12  # the step count a document may carry: any run that could really happen
 

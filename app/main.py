@@ -9,18 +9,17 @@ import os
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import work
-from app.api.classroom import Classroom
 from app.api.clients import CreationLimiter, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.files import KeptFiles
 from app.api.middleware import Guard
 from app.api.routes import class_sockets, classes, meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
-from app.collector import TUNE_IN_WORKERS, tune_collector
-from app.sessions import MemoryStore, budget
-from app.sessions.channel import channel_for
-from app.sessions.classes import MemoryRegistry, Registry
+from app.classroom import Classroom
+from app.classroom.channel import channel_for
+from app.classroom.registry import MemoryRegistry, Registry
+from app.server.collector import TUNE_IN_WORKERS, tune_collector
+from app.sessions import MemoryStore, budget, workers
 from app.sessions.store import Store
 from app.settings import Settings, get_settings
 
@@ -45,8 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = make_store(settings)
     # Live fan-out for classes: in this process, or through Redis to every replica.
     app.state.channel = channel_for(settings.redis_url)
-    app.state.classroom = Classroom(make_registry(settings, app.state.store), app.state.channel)
-    app.state.workers = work.Workers(settings.worker_calls)
+    # The classroom follows the store: each change of a teaching session goes to its class.
+    app.state.classroom = Classroom(make_registry(settings), app.state.channel, app.state.store)
+    app.state.workers = workers.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
     app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
     app.state.proxies = parse_proxies(settings.trusted_proxies)
@@ -54,14 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_exception_handler(exc, handler)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     app.add_middleware(Guard, max_body=settings.max_body_bytes, origins=frozenset(origins))
-    # The step requests that need nothing else, answered before the rest (app/api/routes/step.py).
-    app.add_middleware(step.StepPath, max_body=settings.max_body_bytes, handlers=HANDLERS)
+    # The step requests that need nothing else, answered just inside the door (app/api/routes/step.py).
+    step.install(app, settings.max_body_bytes, HANDLERS)
     if origins:  # no CORS headers at all unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
-    # The step's other requests, first and as a plain route (app/api/routes/step.py);
-    # its FastAPI route follows, for the schema only.
-    app.router.routes.append(step.route)
-    app.router.routes.extend(step.router.routes)
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(play.router)
@@ -87,22 +83,23 @@ def make_store(settings: Settings) -> Store:
         "in_use_seconds": settings.session_in_use_seconds,
     }
     if settings.redis_url:
-        from app.sessions.redis_store import RedisStore  # redis is imported only where it is used
+        # redis is imported only where it is used
+        from app.classroom.registry_redis import TAG_PREFIX
+        from app.sessions.redis_store import RedisStore
 
+        # Each load and save reads the session's tag, the code of the class it teaches.
+        bounds["tag_prefix"] = TAG_PREFIX
         return RedisStore(settings.redis_url, settings.max_sessions, settings.session_idle_seconds, **bounds)
     return MemoryStore(settings.max_sessions, settings.session_idle_seconds, **bounds)
 
 
-def make_registry(settings: Settings, store: Store) -> Registry:
-    """Classes in this process by default; in Redis with REDIS_URL, where RedisStore's loads
-    tell which class a session teaches (its `classes`, the registry's index)."""
+def make_registry(settings: Settings) -> Registry:
+    """Classes in this process by default; in Redis with REDIS_URL."""
     bounds = (settings.max_class_size, settings.class_idle_seconds, settings.max_sessions)
     if settings.redis_url:
-        from app.sessions.classes_redis import RedisRegistry
+        from app.classroom.registry_redis import RedisRegistry
 
-        registry = RedisRegistry(settings.redis_url, *bounds)
-        registry.index = store.classes
-        return registry
+        return RedisRegistry(settings.redis_url, *bounds)
     return MemoryRegistry(*bounds)
 
 
@@ -110,13 +107,13 @@ def make_registry(settings: Settings, store: Store) -> Registry:
 async def _lifespan(app: FastAPI):
     # The worker processes start with the server, not in the first learner's long call.
     await asyncio.to_thread(app.state.workers.start)
-    if os.environ.get(TUNE_IN_WORKERS):  # one of several uvicorn workers (app/__main__.py)
+    if os.environ.get(TUNE_IN_WORKERS):  # one of several uvicorn workers (app/server/main.py)
         tune_collector()
     yield
     await app.state.channel.close()
     await app.state.classroom.registry.close()
     await app.state.store.close()
-    await asyncio.to_thread(work.close)
+    await asyncio.to_thread(workers.close)
 
 
 app = create_app()

@@ -9,16 +9,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from app.api.json import FastJSON
+from app.classroom.errors import ClassNotFound, WrongKey
 from app.limits import MAX_ERRORS_LISTED
 from app.sessions.errors import (
-    ClassNotFound,
     Diverged,
     InputError,
     SessionNotFound,
     StoreFull,
     TooManyRequests,
     Unavailable,
-    WrongKey,
 )
 
 

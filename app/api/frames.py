@@ -11,11 +11,25 @@ from __future__ import annotations
 import numpy as np
 import orjson
 
-DIGITS = 6
+from app.sessions.base import Session
+from app.sessions.numbers import round_significant
+
 # The trace's arrays that a frame carries, in the order they are sent.
 ARRAYS = ("s", "y", "psi", "x", "theta", "y_hat", "dL_dy_hat", "df_B", "delta_B", "df_A", "delta_A", "A", "B")
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
 MOMENTS = ("m_A", "v_A", "m_B", "v_B")  # Adam's, when it is the optimizer: the page shows its update
+
+
+def step_answer(session: Session, trace: dict, losses: np.ndarray) -> bytes:
+    """A step call's answer, {"state", "trace", "losses"}: the state without A and B, which the
+    trace carries (app/sessions/run.py's `encode`)."""
+    body = {"state": session.state(weights=False), "trace": trace, "losses": losses}
+    return orjson.dumps(body, option=_NUMPY)
+
+
+def play_frame(session: Session, trace: dict, losses: np.ndarray) -> bytes:
+    """A play frame of the session after its steps (app/sessions/run.py's `encode`)."""
+    return frame(session.state(weights=False), trace, losses)
 
 
 def frame(state: dict, trace: dict, losses: np.ndarray) -> bytes:
@@ -23,7 +37,7 @@ def frame(state: dict, trace: dict, losses: np.ndarray) -> bytes:
 
     float32 costs one cast per array; a value beyond float32's range (1e38, only
     near divergence) would print as null, and then the frame is made again with
-    each value rounded to DIGITS significant digits in float64 instead.
+    each value rounded to app/sessions/numbers.py's DIGITS significant digits in float64 instead.
     """
     with np.errstate(over="ignore"):
         data = _frame(state, trace, losses, _to_float32, np.float32)
@@ -75,18 +89,3 @@ def _state(state: dict, rounded_scalar) -> dict:
 
 def _round_scalar(value: float) -> float:
     return round_significant(np.array(value)).item()
-
-
-def round_significant(a: np.ndarray, digits: int = DIGITS) -> np.ndarray:
-    """a with each value rounded to `digits` significant digits.
-
-    A value is scaled by the power of ten that brings its last kept digit to the
-    units, rounded to a whole number and scaled back.  Powers of ten up to 1e22
-    are exact doubles, so for values between 1e-17 and 1e27 the result is the
-    double nearest the rounded decimal, and JSON prints that decimal:
-    0.1234567 becomes 0.123457, not 0.12345700000000001.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        p = np.floor(np.log10(np.abs(a) + 1e-300)) - (digits - 1)  # 1e-300: log10(0) is finite
-        scale = 10.0 ** np.abs(p)
-        return np.where(p < 0, np.rint(a * scale) / scale, np.rint(a / scale) * scale)

@@ -11,11 +11,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from app.limits import WEIGHT_LIMIT
 from app.model.activations import ACTIVATIONS
 from app.model.backprop import step
 from app.model.losses import LOSS_SCALE
 from app.model.net import Net
+
+WEIGHT_LIMIT = 1e12  # a weight beyond this is divergence: later forward passes stay finite
 
 
 class Steps(NamedTuple):

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.limits import MAX_EPISODE
 from app.model.activations import ACTIVATIONS
 from app.model.backprop import forward
 from app.model.net import Net
+
+MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call
 
 LEFT_REWARD = -1.0
 RIGHT_REWARD = 1.0

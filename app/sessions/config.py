@@ -21,9 +21,9 @@ from app.limits import (
     MAX_SEED,
     MAX_STATES,
     MAX_VALUE,
-    WEIGHT_LIMIT,
 )
 from app.model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
+from app.model.fastforward import WEIGHT_LIMIT
 from app.model.walk import FEATURES, TARGETS
 from app.sessions.errors import InputError
 

@@ -16,7 +16,8 @@ import numpy as np
 import orjson
 from pydantic import Field, field_validator, model_validator
 
-from app.limits import HISTORY, MAX_EPISODE, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from app.limits import HISTORY, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from app.model.walk import MAX_EPISODE
 from app.sessions.base import Session
 from app.sessions.config import ConfigIn, Strict, WeightMatrix, check_rectangular
 from app.sessions.errors import InputError

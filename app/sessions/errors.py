@@ -70,15 +70,3 @@ class Unavailable(Exception):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
-
-
-class ClassNotFound(KeyError):
-    """No class with this code: it never existed, was ended, or expired."""
-
-    MESSAGE = "no class with this code: it never existed, was ended, or expired"
-
-
-class WrongKey(PermissionError):
-    """A teacher's command with a key that is not the class's."""
-
-    MESSAGE = "only the teacher who started this class may drive it: the teacher key is wrong"

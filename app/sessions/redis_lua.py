@@ -14,7 +14,9 @@ and for the store as a whole (what MemoryStore keeps in its own dicts):
     bpe:bytes          the bytes all sessions hold
     bpe:clock          the last last-used time given (two in one millisecond stay in order)
 Every key of a session expires after SESSION_IDLE_SECONDS unused; the store's own keys
-forget an expired session the next time a session is made (EXPIRE below).
+forget an expired session the next time a session is made (EXPIRE below).  LOAD and SAVE
+also read the session's tag, the key TAG_PREFIX + SID that the store's followers keep
+(RedisStore.tag_prefix): the store passes it on without knowing what it means.
 """
 
 from __future__ import annotations
@@ -109,9 +111,9 @@ return 'ok'
 )
 
 # LOAD: ARGV sid, now, ttl, the cgen the caller has (or 0), want history ("1"), the version
-# the caller has (or "")  ->  false (no such session) | {v, run (false when the caller's
-# version is current), cgen, config (false when the caller's cgen is current), history or
-# false, the code of the class the session teaches or false (app/sessions/classes_redis.py)}
+# the caller has (or ""), the tag prefix  ->  false (no such session) | {v, run (false when
+# the caller's version is current), cgen, config (false when the caller's cgen is current),
+# history or false, the session's tag (the value at tag prefix .. sid) or false}
 LOAD = (
     _COMMON
     + """
@@ -126,13 +128,14 @@ local config = false
 if got[3] ~= ARGV[4] then config = redis.call('GET', c) end
 local history = false
 if ARGV[5] == '1' then history = redis.call('LRANGE', h, 0, -1) end
-return {got[1], run, got[3], config, history, redis.call('GET', 'bpe:c:of:' .. sid)}
+return {got[1], run, got[3], config, history, redis.call('GET', ARGV[7] .. sid)}
 """
 )
 
 # SAVE: ARGV sid, now, ttl, the version the change started from, run, config ("" when
-# unchanged), history_max, "1" when the losses replace the history (a fresh run), losses...
-#   ->  {1, v, cgen, class code or false} (saved) | {0, v, run, cgen, class code or false}
+# unchanged), history_max, "1" when the losses replace the history (a fresh run), the tag
+# prefix, losses...
+#   ->  {1, v, cgen, tag or false} (saved) | {0, v, run, cgen, tag or false}
 #       (changed meanwhile: the run as it is now, to compute the change again from) | false (gone)
 SAVE = (
     _COMMON
@@ -141,10 +144,10 @@ local sid = ARGV[1]
 local c, r, h = keys_of(sid)
 local v = redis.call('HGET', r, 'v')
 if not v then return false end
-local class = redis.call('GET', 'bpe:c:of:' .. sid)
+local tag = redis.call('GET', ARGV[9] .. sid)
 if v ~= ARGV[4] then
   local now = redis.call('HMGET', r, 'run', 'cgen')
-  return {0, v, now[1], now[2], class}
+  return {0, v, now[1], now[2], tag}
 end
 local cgen = tonumber(redis.call('HGET', r, 'cgen'))
 if ARGV[6] ~= '' then
@@ -153,12 +156,12 @@ if ARGV[6] ~= '' then
 end
 redis.call('HSET', r, 'v', tonumber(v) + 1, 'run', ARGV[5], 'cgen', cgen)
 if ARGV[8] == '1' then redis.call('DEL', h) end
-if #ARGV >= 9 then
-  push(h, 9)
+if #ARGV >= 10 then
+  push(h, 10)
   redis.call('LTRIM', h, -tonumber(ARGV[7]), -1)
 end
 touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
-return {1, tostring(tonumber(v) + 1), tostring(cgen), class}
+return {1, tostring(tonumber(v) + 1), tostring(cgen), tag}
 """
 )
 

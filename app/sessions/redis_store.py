@@ -56,6 +56,7 @@ class RedisStore(Store):
         per_client: int | None = None,
         client_bytes: int | None = None,
         in_use_seconds: float = 0.0,
+        tag_prefix: str = "",
     ) -> None:
         self._bound(max_sessions, idle_seconds, max_bytes, per_client, client_bytes, in_use_seconds)
         self.idle_ms = int(idle_seconds * 1000)
@@ -75,7 +76,10 @@ class RedisStore(Store):
         self._local: OrderedDict[str, _Copy] = OrderedDict()  # the sessions this process has served
         self._local_bytes = 0
         self._locks: dict[str, _Lock] = {}
-        self.classes: dict[str, str] = {}  # id -> the code of the class it teaches, as its last load said
+        # Each session's tag, the value its followers keep at tag_prefix + id (the classroom: the
+        # code of the class it teaches), as its last load or save read it; told with each change.
+        self.tag_prefix = tag_prefix or redis_lua.PREFIX + "tag:"
+        self.tags: dict[str, str] = {}
         self.plays = PlaySlots()
 
     # ------------------------------------------------------------ the Store interface
@@ -103,7 +107,9 @@ class RedisStore(Store):
         async with self._lock(sid):
             yield (await self._load(sid, history)).session
 
-    async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
+    async def update(
+        self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None, tell: str | None = None
+    ) -> T:
         copy = self._local.get(sid)
         if copy is not None:
             refuse_if_busy(copy.session, long)
@@ -127,12 +133,17 @@ class RedisStore(Store):
                     raise
                 else:
                     if await self._save(copy, before):
-                        return result
+                        break
                 # Another process changed it first: after a moment's random wait, so that two
                 # processes taking turns on one session do not keep meeting, again from it.
                 await asyncio.sleep(random.uniform(0, STALE_WAIT_SECONDS))
                 copy = self._local.get(sid) or await self._load(sid)
-        raise TooManyRequests("this session is being changed from several places at once; try again", 1)
+            else:
+                raise TooManyRequests(
+                    "this session is being changed from several places at once; try again", 1
+                )
+        await self._told(session, tell, result, self.tags.get(sid))
+        return result
 
     async def delete(self, sid: str) -> None:
         self._forget(sid)
@@ -162,13 +173,13 @@ class RedisStore(Store):
         copy = self._local.get(sid)
         known = (copy.cgen, copy.version) if copy is not None else (b"0", b"")
         got = await self._run(
-            "LOAD", [sid, _now(), self.idle_ms, known[0], "1" if history else "0", known[1]]
+            "LOAD", [sid, _now(), self.idle_ms, known[0], "1" if history else "0", known[1], self.tag_prefix]
         )
         if not got:
             self._forget(sid)
             raise SessionNotFound(sid)
-        version, run, cgen, config, losses, code = got
-        self._class_of(sid, code)
+        version, run, cgen, config, losses, tag = got
+        self._tag(sid, tag)
         if config:  # made here for the first time, or its config changed elsewhere
             if not run:  # (a copy at this version but of another config cannot be: made afresh)
                 self._forget(sid)
@@ -204,6 +215,7 @@ class RedisStore(Store):
             config,
             HISTORY,
             int(fresh),
+            self.tag_prefix,
         ]
         try:
             got = await self._run("SAVE", args + _losses(losses))
@@ -214,12 +226,12 @@ class RedisStore(Store):
             self._forget(session.id)
             raise SessionNotFound(session.id)
         if got[0] == 1:
-            _, version, cgen, code = got
-            self._class_of(session.id, code)
+            _, version, cgen, tag = got
+            self._tag(session.id, tag)
             self._keep(session.id, _Copy(cgen, session, version))
             return True
-        _, version, run, cgen, code = got
-        self._class_of(session.id, code)
+        _, version, run, cgen, tag = got
+        self._tag(session.id, tag)
         if config or cgen != copy.cgen:
             self._forget(session.id)
         else:
@@ -227,11 +239,11 @@ class RedisStore(Store):
             copy.version = version
         return False
 
-    def _class_of(self, sid: str, code: bytes | None) -> None:
-        if code:
-            self.classes[sid] = code.decode()
+    def _tag(self, sid: str, tag: bytes | None) -> None:
+        if tag:
+            self.tags[sid] = tag.decode()
         else:
-            self.classes.pop(sid, None)
+            self.tags.pop(sid, None)
 
     async def _run(self, script: str, args: list):
         try:
@@ -252,7 +264,7 @@ class RedisStore(Store):
         return copy
 
     def _forget(self, sid: str) -> None:
-        self.classes.pop(sid, None)
+        self.tags.pop(sid, None)
         old = self._local.pop(sid, None)
         if old is not None:
             self._local_bytes -= old.session.nbytes()

@@ -2,8 +2,12 @@
 
 Every route reads a session through `Store.session` and changes one through
 `Store.update`, so that a store that keeps sessions elsewhere (RedisStore, for many
-processes) can load, lock and save around the change.  Play streams are counted per
-process (PlaySlots): a stream is a connection to this process and work on its cores.
+processes) can load, lock and save around the change.  A change that says what it is
+(`tell`: "step", "frame", "session") is told, once saved, to every follower of the store
+(`Store.follow`): the classroom, which sends a class's students what its teacher's session
+did.  The store knows nothing of them beyond the tag it keeps for them (RedisStore).
+Play streams are counted per process (PlaySlots): a stream is a connection to this
+process and work on its cores.
 
 MemoryStore: sessions by id in this process's memory.  Bounded in number, in bytes
 (each session's counted by Session.nbytes) and in idle time, and shared fairly: each
@@ -30,12 +34,24 @@ from app.sessions.kinds import new_session
 
 T = TypeVar("T")
 Long = Callable[[Session], bool] | None  # which changes are long (see Store.update)
+# A follower: (the session as the change left it, what the change was, what it answered, the
+# session's tag as the store keeps it, or None), told after the change is saved.
+Follower = Callable[[Session, str, object, str | None], Awaitable[None]]
 
 
 class Store(ABC):
     """Sessions by their secret ids."""
 
     plays: PlaySlots
+    followers: tuple[Follower, ...] = ()
+
+    def follow(self, follower: Follower) -> None:
+        """`follower` is told every change made with a `tell` (see Store.update)."""
+        self.followers = (*self.followers, follower)
+
+    async def _told(self, session: Session, tell: str | None, result, tag: str | None = None) -> None:
+        for follower in self.followers if tell is not None else ():
+            await follower(session, tell, result, tag)
 
     @staticmethod
     def new_id() -> str:
@@ -54,11 +70,14 @@ class Store(ABC):
         history too.  What is done with it inside the block is not saved."""
 
     @abstractmethod
-    async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
+    async def update(
+        self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None, tell: str | None = None
+    ) -> T:
         """Runs `change` on the session with its lock held and keeps what it changed; also
         when it raises Diverged (the session is then as before, marked diverged).  A change
         that is `long` for the session is refused (TooManyRequests) while another long one
-        runs on it, rather than queued behind it."""
+        runs on it, rather than queued behind it.  Once it is kept, a change with a `tell`
+        is told to the followers, before its result is returned."""
 
     @abstractmethod
     async def delete(self, sid: str) -> None:
@@ -148,11 +167,15 @@ class MemoryStore(Store):
     async def session(self, sid: str, history: bool = False) -> AsyncIterator[Session]:
         yield self.get(sid)
 
-    async def update(self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None) -> T:
+    async def update(
+        self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None, tell: str | None = None
+    ) -> T:
         session = self.get(sid)
         refuse_if_busy(session, long)
         async with session.lock:
-            return await change(session)
+            result = await change(session)
+        await self._told(session, tell, result)
+        return result
 
     async def delete(self, sid: str) -> None:
         self.get(sid)

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from app.classroom.registry import ALPHABET
 from app.limits import CLASS_FOLLOW_BUFFER
 from app.main import create_app
-from app.sessions.classes import ALPHABET
 
 
 @pytest.fixture

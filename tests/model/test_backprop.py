@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from app import model
-from app.limits import WEIGHT_LIMIT
 from app.model.activations import relu, relu_prime
+from app.model.fastforward import WEIGHT_LIMIT
 
 COMBOS = list(itertools.product(model.F_A_NAMES, model.F_B_NAMES, model.LOSSES, (True, False)))
 SIZES = [(1, 1, 1), (2, 4, 1), (3, 5, 2), (4, 16, 3)]

@@ -29,19 +29,20 @@ import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app import limits
-from app.api import classroom as cr
 from app.api.json import loads
 from app.api.play_messages import Budget
-from app.api.routes.classes import end
+from app.classroom import Classroom
+from app.classroom.channel import ChannelUnavailable
+from app.classroom.commands import COMMANDS
+from app.classroom.errors import ClassNotFound, WrongKey
+from app.classroom.messages import kind_of, message
+from app.classroom.quiz import closeness
+from app.classroom.registry import new_key, normal_code
 from app.sessions import InputError
-from app.sessions.channel import ChannelUnavailable
-from app.sessions.classes import new_key, normal_code
-from app.sessions.documents import export_document
-from app.sessions.errors import ClassNotFound, SessionNotFound, Unavailable, WrongKey
+from app.sessions.errors import SessionNotFound, Unavailable
 
 router = APIRouter()
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-COMMANDS = ("hello", "view", "quiz", "reveal", "pause", "resume", "release", "gather", "follow", "end")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
 _decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
 
@@ -94,7 +95,7 @@ async def _receive(websocket: WebSocket, budget: Budget, max_bytes: int) -> dict
 
 @router.websocket("/api/classes/{code}/student")
 async def student(websocket: WebSocket, code: str) -> None:
-    classroom: cr.Classroom = websocket.app.state.classroom
+    classroom: Classroom = websocket.app.state.classroom
     registry, code = classroom.registry, normal_code(code)
     await websocket.accept()
     asked = websocket.query_params.get("student", "")
@@ -123,7 +124,7 @@ async def student(websocket: WebSocket, code: str) -> None:
 class Follower:
     """One student's socket: the broadcasts out, the answers in, the heartbeat."""
 
-    def __init__(self, websocket: WebSocket, classroom: cr.Classroom, code: str, me: str, sub) -> None:
+    def __init__(self, websocket: WebSocket, classroom: Classroom, code: str, me: str, sub) -> None:
         self.websocket, self.classroom, self.code, self.me, self.sub = websocket, classroom, code, me, sub
         self.mine: float | None = None  # this student's answer to the open quiz
         self.dropped = 0
@@ -134,14 +135,8 @@ class Follower:
         await first_of(self._relay, self._listen, self._beat)
 
     async def _snapshot(self) -> bool:
-        registry = self.classroom.registry
         try:
-            info = await registry.get(self.code)
-            last = await registry.last(self.code)
-            if self.mine is None and info.quiz is not None:
-                self.mine = (await registry.answers(self.code)).get(self.me)
-            async with self.websocket.app.state.store.session(info.session) as session:
-                data = cr.snapshot(session, info, last, self.me, self.mine)
+            data, self.mine = await self.classroom.snapshot(self.code, self.me, self.mine)
         except (ClassNotFound, SessionNotFound):
             await _close(self.websocket, 4404, "the class ended, or its session expired")
             return False
@@ -166,16 +161,16 @@ class Follower:
                 self.dropped, synced = self.sub.dropped, loop.time()
                 if not await self._snapshot():
                     return
-            kind = data[9:20]  # the type, right after b'{"type":"'
+            kind = kind_of(data)
             if not await self._send(_text(data)):
                 return
-            if kind.startswith(b"quiz"):
+            if kind == "quiz":
                 self.mine = None
-            elif kind.startswith(b"reveal"):
-                result = cr.closeness(self.mine, orjson.loads(data)["value"])
-                if not await self._send(cr.message("result", **result).decode()):
+            elif kind == "reveal":
+                result = closeness(self.mine, orjson.loads(data)["value"])
+                if not await self._send(message("result", **result).decode()):
                     return
-            elif kind.startswith(b"ended"):
+            elif kind == "ended":
                 await _close(self.websocket, 1000, "the class ended")
                 return
 
@@ -188,7 +183,7 @@ class Follower:
             if isinstance(got, str):
                 await _close(self.websocket, 1008, got)
                 return
-            if got.get("type") in COMMANDS:
+            if got.get("type") in COMMANDS or got.get("type") == "hello":
                 await _close(self.websocket, 1008, "only the teacher drives the class")
                 return
             value = got.get("value")
@@ -196,14 +191,14 @@ class Follower:
                 await self._error('send only {"type": "answer", "value": <a number>}')
             elif type(value) not in (int, float) or not math.isfinite(value) or abs(value) > 1e300:
                 await self._error("value: the answer must be a finite number")
-            elif await self.classroom.registry.answer(self.code, self.me, float(value)) == "ok":
+            elif await self.classroom.answer(self.code, self.me, float(value)):
                 self.mine = float(value)
-                await self._send(cr.message("answered", value=self.mine).decode())
+                await self._send(message("answered", value=self.mine).decode())
             else:
                 await self._error("answer: no quiz is open just now")
 
     async def _error(self, text: str) -> None:
-        await self._send(cr.message("error", message=text).decode())
+        await self._send(message("error", message=text).decode())
 
     async def _beat(self) -> None:
         while True:
@@ -217,7 +212,7 @@ class Follower:
 
 @router.websocket("/api/classes/{code}/teacher")
 async def teacher(websocket: WebSocket, code: str) -> None:
-    classroom: cr.Classroom = websocket.app.state.classroom
+    classroom: Classroom = websocket.app.state.classroom
     code = normal_code(code)
     await websocket.accept()
     budget = Budget(limits.CLASS_TEACHER_MESSAGES_PER_SECOND, 2 * limits.CLASS_TEACHER_MESSAGES_PER_SECOND)
@@ -247,7 +242,7 @@ async def teacher(websocket: WebSocket, code: str) -> None:
 class Driver:
     """The teacher's socket: commands in, the roster out."""
 
-    def __init__(self, websocket: WebSocket, classroom: cr.Classroom, code: str, key: str) -> None:
+    def __init__(self, websocket: WebSocket, classroom: Classroom, code: str, key: str) -> None:
         self.websocket, self.classroom, self.code, self.key = websocket, classroom, code, key
         self.ended = False
 
@@ -261,76 +256,26 @@ class Driver:
                 return
             kind = got.get("type")
             try:
-                if kind not in COMMANDS[1:]:
-                    raise InputError("type", f"must be one of {', '.join(COMMANDS[1:])}")
-                await self.command(kind, got)
+                await self.classroom.command(self.code, self.key, got)
             except InputError as e:
-                await self._send(cr.message("error", message=e.args[0]))
+                await self._send(message("error", message=e.args[0]))
                 continue
             except (ClassNotFound, WrongKey):
                 await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
                 return
             except (Unavailable, SessionNotFound) as e:
-                await self._send(cr.message("error", message=getattr(e, "message", str(e))))
+                await self._send(message("error", message=getattr(e, "message", str(e))))
                 continue
-            await self._send(cr.message("done", of=kind))
+            await self._send(message("done", of=kind))
             if kind == "end":
                 self.ended = True
                 await _close(self.websocket, 1000, "the class ended")
-
-    async def command(self, kind: str, got: dict) -> None:
-        registry, code = self.classroom.registry, self.code
-        info = await registry.authorize(code, self.key)
-        if kind == "end":
-            await end(self.classroom, code, self.key)
-            return
-        if kind == "view":
-            phase = got.get("phase")
-            if not isinstance(phase, str) or not 0 < len(phase) <= limits.MAX_NAME:
-                raise InputError(
-                    "phase", f"must be the name of a phase, at most {limits.MAX_NAME} characters"
-                )
-            await registry.change(code, view=phase)
-            out = cr.message("view", phase=phase)
-        elif kind in ("pause", "resume"):
-            await registry.change(code, paused=kind == "pause")
-            out = cr.message(kind)
-        elif kind == "quiz":
-            async with self.websocket.app.state.store.session(info.session) as session:
-                quiz = cr.quiz_of(session, got.get("target"), got.get("index"))
-            await registry.change(code, quiz=quiz, truth=None)
-            out = cr.message("quiz", **quiz)
-        elif kind == "reveal":
-            if info.quiz is None:
-                raise InputError("reveal", "no quiz is open")
-            truth = cr.true_value(cr.last_trace(await registry.last(code)), info.quiz)
-            await registry.change(code, truth=truth)
-            out = cr.message("reveal", **info.quiz, value=truth)
-        elif kind == "follow":
-            sid = got.get("session")
-            if not isinstance(sid, str) or not 0 < len(sid) <= 64:
-                raise InputError("session", "must be the id of a session")
-            if self.classroom.teaching(sid) not in (None, code):
-                raise InputError("session", "that session teaches another class")
-            async with self.websocket.app.state.store.session(sid) as session:
-                out = cr.message("session", **cr.session_part(session), quiz=None)  # the quiz closes too
-            await registry.move(code, sid)
-            await registry.change(code, view=None, quiz=None, truth=None)
-        elif kind == "release":
-            async with self.websocket.app.state.store.session(info.session, history=True) as session:
-                out = cr.message("release", document=export_document(session))
-            await registry.change(code, released=True)
-        else:  # gather
-            await registry.change(code, released=False)
-            out = cr.message("gather")
-        await self.classroom.broadcast(code, out)
 
     async def roster(self) -> None:
         sent = None
         while True:
             try:
-                info = await self.classroom.registry.get(self.code)
-                data = orjson.dumps(await cr.roster(self.classroom.registry, info))
+                data = await self.classroom.roster(self.code)
             except ClassNotFound:
                 return
             except Unavailable:

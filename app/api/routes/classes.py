@@ -16,13 +16,13 @@ from fastapi import APIRouter, Body, Header, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.classroom import Classroom, message
 from app.api.json import FastJSON, JSONRoute
-from app.api.routes.common import ERRORS, Creator, Store
+from app.api.routes.common import ERRORS, Creator
 from app.api.routes.pages import explainer, templates
 from app.api.schemas import ErrorOut
-from app.sessions.classes import ALPHABET, CODE_LENGTH, normal_code
-from app.sessions.errors import ClassNotFound
+from app.classroom import Classroom
+from app.classroom.errors import ClassNotFound
+from app.classroom.registry import ALPHABET, CODE_LENGTH, normal_code
 
 router = APIRouter(tags=["classes"], default_response_class=FastJSON, route_class=JSONRoute)
 
@@ -47,15 +47,8 @@ def classroom_of(request: Request) -> Classroom:
     status_code=201,
     responses={201: {"model": ClassOut}, **ERRORS, 429: {"model": ErrorOut}},
 )
-async def create_class(
-    request: Request, store: Store, client: Creator, body: Annotated[ClassIn, Body()]
-) -> FastJSON:
-    async with store.session(body.session):
-        pass  # 404 for a session that is not there
-    classroom = classroom_of(request)
-    info, key, old = await classroom.registry.create(body.session)
-    if old is not None:  # the session taught a class before: that one is over
-        await classroom.broadcast(old, message("ended", reason="the teacher started a new class"))
+async def create_class(request: Request, client: Creator, body: Annotated[ClassIn, Body()]) -> FastJSON:
+    info, key = await classroom_of(request).start(body.session)  # 404 for a session that is not there
     join_url = str(request.base_url).rstrip("/") + f"/c/{info.code}"
     return FastJSON({"code": info.code, "join_url": join_url, "teacher_key": key}, status_code=201)
 
@@ -68,15 +61,8 @@ async def create_class(
 async def end_class(
     request: Request, code: str, x_teacher_key: Annotated[str | None, Header()] = None
 ) -> Response:
-    await end(classroom_of(request), normal_code(code), x_teacher_key)
+    await classroom_of(request).command(normal_code(code), x_teacher_key, {"type": "end"})
     return Response(status_code=204)
-
-
-async def end(classroom: Classroom, code: str, key: str | None) -> None:
-    """Ends a class for its teacher (WrongKey, ClassNotFound otherwise); students get "ended"."""
-    await classroom.registry.authorize(code, key)
-    await classroom.registry.end(code)
-    await classroom.broadcast(code, message("ended", reason="the teacher ended the class"))
 
 
 @router.get("/c/{code}", response_class=HTMLResponse, include_in_schema=False)

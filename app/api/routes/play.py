@@ -28,15 +28,15 @@ import math
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from app.api import work
 from app.api.clients import client_of
+from app.api.frames import play_frame
 from app.api.play_messages import Budget, parse_settings, whole_error
 from app.api.schemas import PlaySettingsIn
-from app.api.work import Workers
 from app.limits import MAX_STEPS_PER_FRAME
-from app.sessions import Diverged, InputError, Session, SessionNotFound
+from app.sessions import Diverged, InputError, Session, SessionNotFound, run
 from app.sessions.errors import TooManyRequests, Unavailable
 from app.sessions.store import Store
+from app.sessions.workers import Workers
 from app.settings import Settings
 
 router = APIRouter()
@@ -209,25 +209,17 @@ class Player:
             await self._close(1011, "the server failed to make a frame")
 
     async def _frame(self) -> None:
-        n = self.steps_per_frame
-        workers = self.workers
-
-        async def change(session: Session) -> bytes | None:
-            steps = session.steps_for(n)
-            if not session.leaves_loop(steps):
-                return work.frame(session, *session.run_steps(steps))
-            if not workers.free() or session.busy:
-                return None  # the workers are in use: this tick is skipped
-            return await workers.steps(session, steps, False, work.frame)
-
         try:
-            # The store's update also keeps a playing session from expiring.
-            body = await self.store.update(self.session_id, change)
+            # Taking steps also keeps a playing session from expiring.
+            n = self.steps_per_frame
+            body = await run.take(
+                self.store, self.workers, self.session_id, n, False, play_frame, tell="frame"
+            )
         except SessionNotFound:
             await self._close(4404, "the session was deleted or expired")
             return
         except (Unavailable, TooManyRequests):
-            return  # a worker or the store is away, or a long call runs: this tick is skipped
+            return  # a worker or the store is away, or the workers are in use: this tick is skipped
         except Diverged as e:
             self.paused = True
             self._ask_load(0.0)
@@ -238,9 +230,7 @@ class Player:
             self._ask_load(0.0)
             await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
             return
-        if body is not None:
-            await self._send(body)
-            await self.websocket.app.state.classroom.framed(self.session_id, body)
+        await self._send(body)
 
     # ------------------------------------------------------------ plumbing
 

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.frames import round_significant
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import CREATE_ERRORS, Creator, Store, answers
 from app.api.schemas import (
@@ -24,8 +23,9 @@ from app.api.schemas import (
     WeightCheckOut,
     WeightsIn,
 )
-from app.sessions import Session
+from app.sessions import Session, run
 from app.sessions.documents import SessionDocument, export_document, import_document
+from app.sessions.numbers import round_significant
 
 # JSONRoute: bodies parsed by app/api/json.py's loads, which refuses a key given twice.
 router = APIRouter(
@@ -52,24 +52,22 @@ async def delete_session(session_id: str, store: Store) -> Response:
 
 
 @router.post("/{session_id}/reset", **answers(SessionOut))
-async def reset(session_id: str, store: Store, request: Request, body: ResetIn | None = None) -> FastJSON:
+async def reset(session_id: str, store: Store, body: ResetIn | None = None) -> FastJSON:
     async def change(session: Session) -> FastJSON:
         seed = body.seed if body is not None and body.seed is not None else session.config.seed
         session.reset(seed)
         return FastJSON(session.public())
 
-    return await _told(request, session_id, await store.update(session_id, change))
+    return await store.update(session_id, change, tell="session")
 
 
 @router.put("/{session_id}/weights", **answers(SessionOut))
-async def put_weights(
-    session_id: str, store: Store, request: Request, body: Annotated[WeightsIn, Body()]
-) -> FastJSON:
+async def put_weights(session_id: str, store: Store, body: Annotated[WeightsIn, Body()]) -> FastJSON:
     async def change(session: Session) -> FastJSON:
         session.set_weights(body.A, body.B)
         return FastJSON(session.public())
 
-    return await _told(request, session_id, await store.update(session_id, change))
+    return await store.update(session_id, change, tell="session")
 
 
 @router.post("/{session_id}/predict", **answers(PredictOut))
@@ -96,22 +94,17 @@ async def gradcheck(
     weight: Annotated[str | None, Query(max_length=40, description="one weight, matrix.row.column")] = None,
 ) -> Response:
     """Backprop against central differences at the next step's point: every weight, or one."""
-    async with store.session(session_id) as session:
-        if session.gradcheck_leaves_loop(weight):
-            body = await request.app.state.workers.call(session, "gradcheck", weight)
-            return Response(body, media_type="application/json")
-        return FastJSON(session.gradcheck(weight))
+    body = await run.gradcheck(store, request.app.state.workers, session_id, weight)
+    return Response(body, media_type="application/json")
 
 
 @router.put("/{session_id}/sample", **answers(SessionOut))
-async def put_sample(
-    session_id: str, store: Store, request: Request, body: Annotated[SampleIn, Body()]
-) -> FastJSON:
+async def put_sample(session_id: str, store: Store, body: Annotated[SampleIn, Body()]) -> FastJSON:
     async def change(session: Session) -> FastJSON:
         session.set_sample(body.index, body.s, body.y)
         return FastJSON(session.public())
 
-    return await _told(request, session_id, await store.update(session_id, change))
+    return await store.update(session_id, change, tell="session")
 
 
 @router.get("/{session_id}/export", **answers(SessionDocument))
@@ -124,9 +117,3 @@ async def export_session(session_id: str, store: Store) -> FastJSON:
 async def import_session(store: Store, client: Creator, doc: Annotated[SessionDocument, Body()]) -> FastJSON:
     session = await store.add(import_document(doc, store.new_id()), client)
     return FastJSON(session.public(), status_code=201)
-
-
-async def _told(request: Request, session_id: str, answer: FastJSON) -> FastJSON:
-    """The answer, once a class that this session teaches has been sent the change."""
-    await request.app.state.classroom.changed(request.app.state.store, session_id)
-    return answer

@@ -14,18 +14,18 @@ behind it, only describes the step in the OpenAPI schema, with StepIn as its bod
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.datastructures import State
 from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api import work
+from app.api.frames import step_answer
 from app.api.json import FastJSON, read_body
 from app.api.middleware import SECURITY_HEADERS, is_json
 from app.api.routes.common import answers
 from app.api.schemas import DivergedOut, ErrorOut, StepIn, StepOut
-from app.sessions import Session
+from app.sessions import run
 
 PATH = "/api/sessions/{session_id}/step"
 _BEFORE, _AFTER = PATH.split("{session_id}")
@@ -34,20 +34,7 @@ _BEFORE, _AFTER = PATH.split("{session_id}")
 async def take(state: State, session_id: str, body: bytes) -> bytes:
     """A step call's answer from its session id and body, for `route` and StepPath alike."""
     n, to_end = _steps_asked(body)
-    workers = state.workers
-
-    async def change(session: Session) -> bytes:
-        steps = session.steps_for(n, to_end)  # 422 here when n is past the budget
-        if session.leaves_loop(steps):
-            return await workers.steps(session, steps, to_end, work.answer)
-        return work.answer(session, *session.run_steps(steps, to_end))
-
-    def long(session: Session) -> bool:
-        return session.leaves_loop(session.steps_for(n, to_end))
-
-    answer = await state.store.update(session_id, change, long)
-    await state.classroom.stepped(session_id, answer)  # a class's teacher: to its students
-    return answer
+    return await run.take(state.store, state.workers, session_id, n, to_end, step_answer, tell="step")
 
 
 async def step(request: Request) -> Response:
@@ -142,6 +129,15 @@ def _with_security_headers(send: Send) -> Send:
         await send(message)
 
     return sender
+
+
+def install(app: FastAPI, max_body: int, handlers: dict) -> None:
+    """The step, in the three places it lives: StepPath (call this just after the door, Guard,
+    is added: middleware added later wrap it), the plain route first among the routes for
+    the requests StepPath leaves to the app, and the FastAPI route behind it, for the schema."""
+    app.add_middleware(StepPath, max_body=max_body, handlers=handlers)
+    app.router.routes.append(route)
+    app.router.routes.extend(router.routes)
 
 
 route = Route(PATH, step, methods=["POST"])

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from app.api import frames
-from app.sessions import Diverged, InputError, Session, budget
-from app.sessions.errors import TooManyRequests, Unavailable
+from app.sessions import budget
+from app.sessions.base import Session
+from app.sessions.errors import Diverged, InputError, TooManyRequests, Unavailable
 
 # Worker processes start from a server process that has imported this module (and with
 # it NumPy and the sessions) once: a new worker is a fork of it, ready in milliseconds.
@@ -119,17 +119,6 @@ class Done:
     diverged_at: int | None = None
     refused: tuple[str, str] | None = None  # an InputError's field and message
     observed: list[tuple] = field(default_factory=list)  # budget.observe's arguments
-
-
-def answer(session: Session, trace: dict, losses) -> bytes:
-    """A step call's answer (app/api/routes/step.py)."""
-    body = {"state": session.state(weights=False), "trace": trace, "losses": losses}
-    return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
-
-
-def frame(session: Session, trace: dict, losses) -> bytes:
-    """A play frame (app/api/routes/play.py)."""
-    return frames.frame(session.state(weights=False), trace, losses)
 
 
 # ---------------------------------------------------------------- in the worker process

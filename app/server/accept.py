@@ -13,7 +13,7 @@ worker that wakes first does not take every pending connection from the others.
 When the process is out of file descriptors, accepting pauses for
 ACCEPT_RETRY_SECONDS, and the connections wait in the listen backlog meanwhile.
 
-`python -m app` runs this loop (app/__main__.py), through uvicorn's `loop` setting.
+`python -m app` runs this loop (app/server/main.py), through uvicorn's `loop` setting.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ logger = logging.getLogger("uvicorn.error")
 class Loop(uvloop.Loop):
     """uvloop's loop, whose servers on a given socket accept ACCEPT_BATCH connections a turn.
 
-    uvicorn's `loop` setting names it (app.api.accept:Loop): it makes the loop by calling it."""
+    uvicorn's `loop` setting names it (app.server.accept:Loop): it makes the loop by calling it."""
 
     async def create_server(self, protocol_factory, host=None, port=None, *, sock=None, **kwargs):
         ssl = kwargs.get("ssl")

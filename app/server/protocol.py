@@ -17,7 +17,7 @@ After a 408 or a 431 the server sends no more and reads and drops what still com
 a moment (REFUSED_LINGER_SECONDS) before it closes, so that the answer is read before
 any reset the close might cause.
 
-`python -m app` registers it as uvicorn's `http` implementation (app/__main__.py).
+`python -m app` registers it as uvicorn's `http` implementation (app/server/main.py).
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """RedisRegistry: classes in Redis, so that every replica serves every class.
 
 Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
-    bpe:c:CODE            hash: session, key (its hash), created, used, view, paused,
-                          released, quiz (JSON or ""), truth (JSON or ""), last (the last broadcast)
+    bpe:c:CODE            hash: session, key (its hash), created, used, last (the last broadcast)
+    bpe:c:CODE:state      hash: the class's state, name -> JSON value (ClassInfo.state)
     bpe:c:CODE:answers    hash: student -> answer (the last one counts), at most max_size
     bpe:c:CODE:students   sorted set: student -> when last counted (ms); older than the
                           student TTL is a student whose replica went away: not counted
-    bpe:c:of:SID          the code of the class that session SID teaches (RedisStore's LOAD reads it)
+    bpe:c:of:SID          the code of the class that session SID teaches: the session's tag,
+                          which RedisStore reads with each load and save (TAG_PREFIX)
     bpe:c:lru             sorted set: code -> last used (ms), for the oldest to make room
 Every key of a class expires after CLASS_IDLE_SECONDS unused.  The scripts run whole.
 """
@@ -20,10 +21,12 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from app import limits
-from app.sessions.classes import ClassInfo, Registry
-from app.sessions.errors import ClassNotFound, Unavailable
+from app.classroom.errors import ClassNotFound
+from app.classroom.registry import ClassInfo, Registry
+from app.sessions.errors import Unavailable
 
 AWAY = "the class registry (Redis) cannot be reached just now; try again shortly"
+TAG_PREFIX = "bpe:c:of:"
 
 _COMMON = """
 local P = 'bpe:c:'
@@ -31,13 +34,15 @@ local function drop(code)
   local sid = redis.call('HGET', P .. code, 'session')
   if sid and redis.call('GET', P .. 'of:' .. sid) == code then redis.call('DEL', P .. 'of:' .. sid) end
   redis.call('ZREM', P .. 'lru', code)
-  return redis.call('DEL', P .. code, P .. code .. ':answers', P .. code .. ':students')
+  local c = P .. code
+  return redis.call('DEL', c, c .. ':state', c .. ':answers', c .. ':students')
 end
 local function touch(code, now, ttl)
   local c = P .. code
   if redis.call('EXISTS', c) == 0 then return false end
   redis.call('HSET', c, 'used', now)
   redis.call('PEXPIRE', c, ttl)
+  redis.call('PEXPIRE', c .. ':state', ttl)
   redis.call('PEXPIRE', c .. ':answers', ttl)
   redis.call('PEXPIRE', c .. ':students', ttl)
   redis.call('PEXPIRE', P .. 'of:' .. redis.call('HGET', c, 'session'), ttl)
@@ -58,29 +63,32 @@ if old ~= '' then drop(old) end
 while redis.call('ZCARD', P .. 'lru') >= tonumber(ARGV[6]) do
   drop(redis.call('ZRANGE', P .. 'lru', 0, 0)[1])
 end
-redis.call('HSET', P .. code, 'session', sid, 'key', ARGV[3], 'created', now, 'paused', 0, 'released', 0,
-  'view', '', 'quiz', '', 'truth', '')
+redis.call('HSET', P .. code, 'session', sid, 'key', ARGV[3], 'created', now)
 redis.call('SET', P .. 'of:' .. sid, code)
 touch(code, now, ttl)
 return {1, old}
 """
 )
 
-FIELDS = ("session", "key", "created", "used", "view", "paused", "released", "quiz", "truth")
-# GET: ARGV code, now, ttl -> the FIELDS' values, or false
+FIELDS = ("session", "key", "created", "used")
+# GET: ARGV code, now, ttl -> {the FIELDS' values, the state as name, JSON, ...}, or false
 GET = (
     _COMMON
     + "if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end\n"
-    + ("return redis.call('HMGET', P .. ARGV[1], " + ", ".join(f"'{f}'" for f in FIELDS) + ")\n")
+    + ("return {redis.call('HMGET', P .. ARGV[1], " + ", ".join(f"'{f}'" for f in FIELDS) + "), ")
+    + "redis.call('HGETALL', P .. ARGV[1] .. ':state')}\n"
 )
 
-# CHANGE: ARGV code, now, ttl, clear answers (0|1), field, value, ... -> true, or false (no class)
+# CHANGE: ARGV code, now, ttl, forget answers (0|1), name, JSON value, ... -> true, or false (no class)
 CHANGE = (
     _COMMON
     + """
 if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end
 if ARGV[4] == '1' then redis.call('DEL', P .. ARGV[1] .. ':answers') end
-if #ARGV >= 5 then redis.call('HSET', P .. ARGV[1], unpack(ARGV, 5)) end
+if #ARGV >= 5 then
+  redis.call('HSET', P .. ARGV[1] .. ':state', unpack(ARGV, 5))
+  redis.call('PEXPIRE', P .. ARGV[1] .. ':state', tonumber(ARGV[3]))
+end
 return true
 """
 )
@@ -122,12 +130,14 @@ return true
 """
 )
 
-# ANSWER: ARGV code, student, value, max size -> "ok" | "closed" | false (no class)
+# ANSWER: ARGV code, student, value, max size -> "ok" | "closed" | false (no class).  Taken
+# while the state's quiz is set and its truth is not (ClassInfo.asking).
 ANSWER = """
 local c = 'bpe:c:' .. ARGV[1]
-local got = redis.call('HMGET', c, 'quiz', 'truth')
-if not got[1] then return false end
-if got[1] == '' or got[2] ~= '' then return 'closed' end
+if redis.call('EXISTS', c) == 0 then return false end
+local got = redis.call('HMGET', c .. ':state', 'quiz', 'truth')
+local function unset(v) return (not v) or v == 'null' end
+if unset(got[1]) or not unset(got[2]) then return 'closed' end
 local a = c .. ':answers'
 if redis.call('HEXISTS', a, ARGV[2]) == 0 and redis.call('HLEN', a) >= tonumber(ARGV[4]) then
   return 'closed'
@@ -172,30 +182,27 @@ class RedisRegistry(Registry):
         got = await self._run("GET", [code, _ms(), self.ttl])
         if not got:
             raise ClassNotFound(code)
-        values = dict(zip(FIELDS, [v.decode() if v is not None else "" for v in got], strict=True))
+        fields, pairs = got
+        values = dict(zip(FIELDS, [v.decode() for v in fields], strict=True))
         return ClassInfo(
             code=code,
             session=values["session"],
             key_hash=values["key"],
             created=int(values["created"]) / 1000,
             used=int(values["used"]) / 1000,
-            view=values["view"] or None,
-            paused=values["paused"] == "1",
-            released=values["released"] == "1",
-            quiz=orjson.loads(values["quiz"]) if values["quiz"] else None,
-            truth=orjson.loads(values["truth"]) if values["truth"] else None,
+            state={pairs[i].decode(): orjson.loads(pairs[i + 1]) for i in range(0, len(pairs), 2)},
         )
 
-    async def change(self, code: str, **fields) -> ClassInfo:
-        pairs = []
-        for name, value in fields.items():
-            if name in ("paused", "released"):
-                pairs += [name, int(bool(value))]
-            elif name == "view":
-                pairs += [name, value or ""]
-            else:  # quiz, truth: JSON, "" for none
-                pairs += [name, b"" if value is None else orjson.dumps(value)]
-        if not await self._run("CHANGE", [code, _ms(), self.ttl, int("quiz" in fields), *pairs]):
+    def code_of(self, session_id: str, tag: str | None) -> str | None:
+        return tag
+
+    async def teaching(self, session_id: str) -> str | None:
+        code = await self._call("get", TAG_PREFIX + session_id)
+        return code.decode() if code else None
+
+    async def change(self, code: str, forget_answers: bool = False, **state) -> ClassInfo:
+        pairs = [part for name, value in state.items() for part in (name, orjson.dumps(value))]
+        if not await self._run("CHANGE", [code, _ms(), self.ttl, int(forget_answers), *pairs]):
             raise ClassNotFound(code)
         return await self.get(code)
 
@@ -203,15 +210,11 @@ class RedisRegistry(Registry):
         info = await self.get(code)
         if not await self._run("END", [code]):
             raise ClassNotFound(code)
-        if self.index.get(info.session) == code:
-            del self.index[info.session]
         return info
 
-    async def _move(self, code: str, session_id: str) -> ClassInfo:
-        info = await self.get(code)
+    async def move(self, code: str, session_id: str) -> None:
         if not await self._run("MOVE", [code, session_id, _ms(), self.ttl]):
             raise ClassNotFound(code)
-        return info
 
     async def record(self, code: str, message: bytes) -> None:
         await self._run("RECORD", [code, _ms(), self.ttl, message])

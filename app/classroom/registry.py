@@ -1,21 +1,24 @@
-"""Classes: a teacher's session that students follow, and the registry that keeps them.
+"""The registry of classes: a teacher's session that students follow.
 
 A class is its code (six characters a projector shows and a phone types), the teacher's
-session id, a hash of the teacher key, when it was made and last used, and what the
-teacher shows: the view (phase), whether students are paused or released, the open quiz
-(target, index, and its true value once revealed), the students' answers (the last one of
-each counts) and the last broadcast of the session (its state and trace), from which a
-student who joins or reconnects is brought up to date.
+session id, a hash of the teacher key, when it was made and last used, its `state` (what
+the teacher's commands set, by name: the view, whether students are paused or released,
+the open quiz and its true value once revealed, ...; app/classroom/commands.py), the
+students' answers (the last one of each counts) and the last broadcast of the session (its
+state and trace), from which a student who joins or reconnects is brought up to date.
+The registry keeps `state` as JSON values by name and knows none of them but two: answers
+are taken while a `quiz` is set and its `truth` is not.
 
 Two backends, as for sessions: MemoryRegistry in this process; RedisRegistry
-(app/sessions/classes_redis.py) in Redis, shared by every replica.  Every class is
+(app/classroom/registry_redis.py) in Redis, shared by every replica.  Every class is
 bounded: at most `max_size` students counted and answers kept; the oldest classes make
 room when `max_classes` are held; a class unused for `idle_seconds` expires.
 
 Connected students are counted across replicas by heartbeat: each counts itself on
 joining and again every CLASS_HEARTBEAT_SECONDS, and one not counted for
 CLASS_STUDENT_TTL_SECONDS (its replica died without saying goodbye) is no longer counted.
-`index` maps a teaching session's id to its class's code, for the step's one dict lookup.
+`code_of` tells which class a session teaches, for each change of a session: one dict
+lookup here, the store's tag of the session in Redis.
 """
 
 from __future__ import annotations
@@ -30,12 +33,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from app import limits
-from app.sessions.errors import ClassNotFound, WrongKey
+from app.classroom.errors import ClassNotFound, WrongKey
 
 # No look-alikes: no 0/O/Q/D, 1/I/L/T, 2/Z, 5/S, 8/B, U/V, nor a vowel-heavy word by chance.
 ALPHABET = "ACEFGHJKMNPRWXY34679"
 CODE_LENGTH = 6
-TARGETS = ("y_hat", "delta_B", "B", "delta_A", "A")  # what a quiz may ask; B and A are the updated weights
 
 
 def new_code() -> str:
@@ -62,31 +64,15 @@ class ClassInfo:
     key_hash: str
     created: float
     used: float
-    view: str | None = None  # the phase the teacher shows
-    paused: bool = False
-    released: bool = False
-    quiz: dict | None = None  # {"target", "index"}: the open quiz
-    truth: float | None = None  # the quiz's true value, once revealed
+    state: dict = field(default_factory=dict)  # name -> a JSON value, as the commands set them
 
     def check(self, key: str | None) -> None:
         if not hmac.compare_digest(self.key_hash.encode(), hash_key(key or "").encode()):
             raise WrongKey()
 
-    def public(self) -> dict:
-        """What students may know of the class: everything but the session and the key."""
-        quiz = None if self.quiz is None else self.quiz | {"revealed": self.truth is not None}
-        if quiz is not None and self.truth is not None:
-            quiz["value"] = self.truth
-        return {
-            "code": self.code,
-            "view": self.view,
-            "paused": self.paused,
-            "released": self.released,
-            "quiz": quiz,
-        }
-
-
-CHANGEABLE = ("view", "paused", "released", "quiz", "truth")
+    def asking(self) -> bool:
+        """Whether answers are taken: a quiz is open and not yet revealed."""
+        return self.state.get("quiz") is not None and self.state.get("truth") is None
 
 
 class Registry(ABC):
@@ -94,7 +80,6 @@ class Registry(ABC):
         self.max_size = max_size
         self.idle_seconds = idle_seconds
         self.max_classes = max_classes
-        self.index: dict[str, str] = {}  # teaching session id -> its class's code, as last seen here
 
     async def create(self, session_id: str) -> tuple[ClassInfo, str, str | None]:
         """A new class of the session: (the class, its teacher key, the code of the class
@@ -104,7 +89,6 @@ class Registry(ABC):
             info = ClassInfo(new_code(), session_id, hash_key(key), now, now)
             made, old = await self._add(info)
             if made:
-                self.index[session_id] = info.code
                 return info, key, old
 
     async def authorize(self, code: str, key: str | None) -> ClassInfo:
@@ -121,25 +105,26 @@ class Registry(ABC):
         """The class (ClassNotFound if none); its use keeps it from expiring."""
 
     @abstractmethod
-    async def change(self, code: str, **fields) -> ClassInfo:
-        """Sets some of CHANGEABLE; a new quiz (or none) forgets the answers to the last."""
+    async def change(self, code: str, forget_answers: bool = False, **state) -> ClassInfo:
+        """Sets entries of the class's state (JSON values); with `forget_answers`, the
+        answers given so far are forgotten (a new question, or none)."""
+
+    @abstractmethod
+    def code_of(self, session_id: str, tag: str | None) -> str | None:
+        """The class a session teaches, as a change of it tells (the store's `tag` of it)."""
+
+    @abstractmethod
+    async def teaching(self, session_id: str) -> str | None:
+        """The class a session teaches, asked afresh."""
 
     @abstractmethod
     async def end(self, code: str) -> ClassInfo:
         """Forgets the class; ClassNotFound if there is none."""
 
-    async def move(self, code: str, session_id: str) -> ClassInfo:
-        """The class follows another session of its teacher's from now on (new settings make a
-        new session); the last broadcast, of the old one, is forgotten."""
-        info = await self._move(code, session_id)
-        if self.index.get(info.session) == code:
-            del self.index[info.session]
-        self.index[session_id] = code
-        return replace(info, session=session_id)
-
     @abstractmethod
-    async def _move(self, code: str, session_id: str) -> ClassInfo:
-        """Points the class at session_id; answers the class as it was (ClassNotFound if none)."""
+    async def move(self, code: str, session_id: str) -> None:
+        """The class follows another session of its teacher's from now on (new settings make a
+        new session); the last broadcast, of the old one, is forgotten (ClassNotFound if none)."""
 
     @abstractmethod
     async def record(self, code: str, message: bytes) -> None:
@@ -150,7 +135,7 @@ class Registry(ABC):
 
     @abstractmethod
     async def answer(self, code: str, student: str, value: float) -> str:
-        """A student's answer to the open quiz: "ok", or "closed" (no quiz, or revealed)."""
+        """A student's answer to the open quiz: "ok", or "closed" (not `asking`)."""
 
     @abstractmethod
     async def answers(self, code: str) -> dict[str, float]: ...
@@ -186,6 +171,13 @@ class MemoryRegistry(Registry):
     def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self._classes: OrderedDict[str, _Kept] = OrderedDict()  # least recently used first
+        self.index: dict[str, str] = {}  # teaching session id -> its class's code
+
+    def code_of(self, session_id: str, tag: str | None) -> str | None:
+        return self.index.get(session_id)
+
+    async def teaching(self, session_id: str) -> str | None:
+        return self.index.get(session_id)
 
     async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
         self._expire()
@@ -199,6 +191,7 @@ class MemoryRegistry(Registry):
         while len(self._classes) >= self.max_classes:
             self._drop(next(iter(self._classes)))
         self._classes[info.code] = _Kept(info)
+        self.index[info.session] = info.code
         return True, old
 
     def _kept(self, code: str) -> _Kept:
@@ -213,27 +206,26 @@ class MemoryRegistry(Registry):
         return kept
 
     async def get(self, code: str) -> ClassInfo:
-        return replace(self._kept(code).info)
+        return _copied(self._kept(code).info)
 
-    async def change(self, code: str, **fields) -> ClassInfo:
+    async def change(self, code: str, forget_answers: bool = False, **state) -> ClassInfo:
         kept = self._kept(code)
-        for name, value in fields.items():
-            assert name in CHANGEABLE, name
-            setattr(kept.info, name, value)
-        if "quiz" in fields:
+        kept.info.state.update(state)
+        if forget_answers:
             kept.answers.clear()
-        return replace(kept.info)
+        return _copied(kept.info)
 
     async def end(self, code: str) -> ClassInfo:
         info = self._kept(code).info
         self._drop(code)
         return info
 
-    async def _move(self, code: str, session_id: str) -> ClassInfo:
+    async def move(self, code: str, session_id: str) -> None:
         kept = self._kept(code)
-        before = replace(kept.info)
+        if self.index.get(kept.info.session) == code:
+            del self.index[kept.info.session]
         kept.info.session, kept.last = session_id, None
-        return before
+        self.index[session_id] = code
 
     async def record(self, code: str, message: bytes) -> None:
         with contextlib.suppress(ClassNotFound):
@@ -244,7 +236,7 @@ class MemoryRegistry(Registry):
 
     async def answer(self, code: str, student: str, value: float) -> str:
         kept = self._kept(code)
-        if kept.info.quiz is None or kept.info.truth is not None:
+        if not kept.info.asking():
             return "closed"
         if student not in kept.answers and len(kept.answers) >= self.max_size:
             return "closed"
@@ -297,3 +289,8 @@ class MemoryRegistry(Registry):
             if now - kept.info.used <= self.idle_seconds:
                 break
             self._drop(code)
+
+
+def _copied(info: ClassInfo) -> ClassInfo:
+    """A copy for a caller: what it does to the copy does not change the class."""
+    return replace(info, state=dict(info.state))

@@ -1,4 +1,4 @@
-"""The server's loop accepts the connections that wait many a turn, not one (app/api/accept.py)."""
+"""The server's loop accepts the connections that wait many a turn, not one (app/server/accept.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import socket
 import pytest
 import uvicorn
 
-from app.api import accept
+from app.server import accept
 
 
 class Counted(asyncio.Protocol):
@@ -141,7 +141,7 @@ def test_a_closed_server_accepts_no_more_and_keeps_what_it_accepted(loop):
 
 
 def test_python_m_app_runs_this_loop_on_a_socket_bound_before_it_starts(monkeypatch):
-    from app.__main__ import _serve, server_config
+    from app.server.main import _serve, server_config
     from app.settings import Settings
 
     config = server_config("app.main:app", "127.0.0.1", 0, Settings())

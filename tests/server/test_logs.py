@@ -12,7 +12,7 @@ from uvicorn.logging import AccessFormatter, DefaultFormatter
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from app.logs import RedactIds, log_config
+from app.server.logs import RedactIds, log_config
 from tests.live_server import live_server
 
 COOKIE = "other-app-session=Zq8cookie-secret-value"

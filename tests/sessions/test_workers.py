@@ -12,8 +12,9 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import work
+from app.api.frames import step_answer
 from app.main import create_app
+from app.sessions import workers
 from app.settings import Settings
 
 CONFIGS = {
@@ -48,7 +49,7 @@ def _long_n(session) -> int:
 
 
 def _worker_pids() -> set[int]:
-    pids = {pid for pool in work._pools.values() for pid in pool._processes}
+    pids = {pid for pool in workers._pools.values() for pid in pool._processes}
     assert pids and os.getpid() not in pids
     return pids
 
@@ -62,7 +63,7 @@ def test_a_long_call_in_a_worker_answers_as_the_loop_would(client, kind):
         r = client.post(f"/api/sessions/{sid}/step", json={"n": n})
         assert r.status_code == 200, r.text
         # the twin takes the same steps here, in this process: bit for bit the same answer
-        assert orjson.loads(r.content) == orjson.loads(work.answer(twin, *twin.run_steps(n)))
+        assert orjson.loads(r.content) == orjson.loads(step_answer(twin, *twin.run_steps(n)))
     _worker_pids()
     exported = [client.get(f"/api/sessions/{i}/export").json() for i in (sid, twin_id)]
     assert exported[0]["run"] == exported[1]["run"]

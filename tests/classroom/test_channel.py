@@ -14,7 +14,7 @@ import pytest
 from redis import Redis
 
 from app import limits
-from app.sessions.channel import (
+from app.classroom.channel import (
     PREFIX,
     Channel,
     ChannelUnavailable,

@@ -1,0 +1,19 @@
+"""Classes: a teacher's session that students follow on their own screens.
+
+No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) call these.
+
+    classroom   Classroom: start a class, run a command, a student's snapshot and answer,
+                the roster; follows the session store and sends each change of a teaching
+                session to its class
+    commands    the teacher's commands, one table of small handlers, and what a late joiner sees
+    messages    what students are sent, and a message's type
+    quiz        a question: its target, true value, closeness, the roster's histogram
+    registry    ClassInfo and the registry of classes, in this process (MemoryRegistry)
+    registry_redis  ... and in Redis (REDIS_URL), shared by every replica
+    channel     live fan-out of a class: in this process, or over Redis pub/sub
+    errors      ClassNotFound, WrongKey
+"""
+
+from app.classroom.classroom import Classroom
+
+__all__ = ["Classroom"]

@@ -1,0 +1,98 @@
+"""The classroom as the API uses it: start a class, run a teacher's command, bring a student
+up to date, take an answer, make the roster; and, following the session store, send a
+class's students every change of its teacher's session.
+
+A failure to send a change (Redis away) loses that broadcast, never the teacher's own answer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+
+from app.classroom import quiz as q
+from app.classroom.channel import Channel, ChannelUnavailable
+from app.classroom.commands import COMMANDS, SHOWN, Context, public
+from app.classroom.messages import CHANGES, last_trace, loss_curve, message, session_part
+from app.classroom.registry import ClassInfo, Registry
+from app.sessions import InputError, Session
+from app.sessions.errors import Unavailable
+from app.sessions.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Classroom:
+    """The registry, the channel and the session store, as the routes use them."""
+
+    def __init__(self, registry: Registry, channel: Channel, store: Store) -> None:
+        self.registry = registry
+        self.channel = channel
+        self.store = store
+        store.follow(self._session_changed)
+
+    async def _session_changed(self, session: Session, tell: str, answer, tag: str | None) -> None:
+        """A change of a session that the store tells: to the students of the class it teaches."""
+        code = self.registry.code_of(session.id, tag)
+        if code is None:
+            return
+        data = CHANGES[tell](session, answer)  # now, before anything else may change the session
+        try:
+            await self.registry.record(code, data)  # the last, for snapshots and the quiz
+            await self.channel.publish(code, data)
+        except (ChannelUnavailable, Unavailable) as error:
+            log.warning("class %s: a broadcast was lost (%s)", code, error)
+
+    async def start(self, session_id: str) -> tuple[ClassInfo, str]:
+        """A new class of the session (SessionNotFound if there is none) and its teacher key;
+        the class the session taught before is over."""
+        async with self.store.session(session_id):
+            pass
+        info, key, old = await self.registry.create(session_id)
+        if old is not None:
+            await self.channel.publish(old, message("ended", reason="the teacher started a new class"))
+        return info, key
+
+    async def command(self, code: str, key: str | None, got: dict) -> str:
+        """Runs a teacher's command (app/classroom/commands.py) and sends the class what it
+        says; its type.  InputError, WrongKey, ClassNotFound as it goes."""
+        kind = got.get("type")
+        handler = COMMANDS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            raise InputError("type", f"must be one of {', '.join(COMMANDS)}")
+        info = await self.registry.authorize(code, key)
+        out = await handler(Context(self.registry, self.store, info), got)
+        if out is not None:
+            await self.channel.publish(code, out)
+        return kind
+
+    async def snapshot(self, code: str, student: str, mine: float | None) -> tuple[bytes, float | None]:
+        """All a student who joins or reconnects needs, and their answer to the open quiz."""
+        info = await self.registry.get(code)
+        last = await self.registry.last(code)
+        if mine is None and info.state.get("quiz") is not None:
+            mine = (await self.registry.answers(code)).get(student)
+        shown = public(info)
+        async with self.store.session(info.session) as session:
+            data = message(
+                "snapshot",
+                **session_part(session),
+                losses=loss_curve(session),
+                trace=last_trace(last),
+                **{"class": shown},
+                phase=shown["view"],
+                **{name: shown[name] for name in SHOWN if name != "view"},
+                student=student,
+                answer=mine,
+            )
+        return data, mine
+
+    async def answer(self, code: str, student: str, value: float) -> bool:
+        """A student's answer to the open quiz; False when none is open."""
+        return await self.registry.answer(code, student, value) == "ok"
+
+    async def roster(self, code: str) -> bytes:
+        """The teacher's roster: how many joined and answered, and the answers' histogram."""
+        info = await self.registry.get(code)
+        return orjson.dumps(await q.roster(self.registry, info))

@@ -1,0 +1,22 @@
+"""Numbers as the page shows them: rounded to significant digits, for answers and messages."""
+
+from __future__ import annotations
+
+import numpy as np
+
+DIGITS = 6
+
+
+def round_significant(a: np.ndarray, digits: int = DIGITS) -> np.ndarray:
+    """a with each value rounded to `digits` significant digits.
+
+    A value is scaled by the power of ten that brings its last kept digit to the
+    units, rounded to a whole number and scaled back.  Powers of ten up to 1e22
+    are exact doubles, so for values between 1e-17 and 1e27 the result is the
+    double nearest the rounded decimal, and JSON prints that decimal:
+    0.1234567 becomes 0.123457, not 0.12345700000000001.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = np.floor(np.log10(np.abs(a) + 1e-300)) - (digits - 1)  # 1e-300: log10(0) is finite
+        scale = 10.0 ** np.abs(p)
+        return np.where(p < 0, np.rint(a * scale) / scale, np.rint(a / scale) * scale)
