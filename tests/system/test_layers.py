@@ -72,16 +72,47 @@ def test_the_model_imports_numpy_and_the_standard_library_only(module):
     others = _outside(module) - {"numpy", "__future__"} - set(sys.stdlib_module_names)
     assert not others, f"{module} imports {others}"
     ours = {m for m in GRAPH[module] if m in GRAPH}
-    assert all(m.startswith("app.model") or m == "app.limits" for m in ours), f"{module} imports {ours}"
+    assert all(m.startswith("app.model") for m in ours), (
+        f"{module} imports {ours}: the model imports only itself"
+    )
+
+
+WEB = {"fastapi", "starlette", "uvicorn", "httpx"}
 
 
 @pytest.mark.parametrize("module", sorted(m for m in GRAPH if m.startswith("app.sessions")))
-def test_sessions_know_no_http(module):
-    web = {"fastapi", "starlette", "uvicorn", "httpx"} & _outside(module)
+def test_sessions_know_no_http_and_no_class(module):
+    web = WEB & _outside(module)
     assert not web, f"{module} imports {web}"
-    assert not {m for m in GRAPH[module] if m.startswith("app.api") or m == "app.main"}, (
-        f"{module} imports the API"
-    )
+    above = {
+        m
+        for m in GRAPH[module]
+        if m.startswith(("app.api", "app.classroom", "app.server")) or m == "app.main"
+    }
+    assert not above, f"{module} imports {above}: sessions know neither the API nor the classroom"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in GRAPH if m.startswith("app.classroom")))
+def test_the_classroom_knows_no_http(module):
+    web = WEB & _outside(module)
+    assert not web, f"{module} imports {web}"
+    above = {m for m in GRAPH[module] if m.startswith(("app.api", "app.server")) or m == "app.main"}
+    assert not above, f"{module} imports {above}: the API calls the classroom, never the other way"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in GRAPH if m.startswith("app.api")))
+def test_the_api_is_not_the_process(module):
+    above = {m for m in GRAPH[module] if m.startswith("app.server") or m == "app.main"}
+    assert not above, f"{module} imports {above}: app/server runs the app, the API does not run it"
+
+
+def test_no_route_calls_the_classroom_on_a_sessions_change():
+    """The store tells the classroom (Store.follow); a route that changes a session says
+    only what the change was (`tell`)."""
+    for path in (APP / "api").rglob("*.py"):
+        text = path.read_text()
+        for hook in ("record(", "publish(", "_session_changed", ".follow("):
+            assert hook not in text, f"{path.relative_to(ROOT)} calls {hook}: the store tells the classroom"
 
 
 def test_limits_import_nothing():
