@@ -1,7 +1,7 @@
 """Sessions: one learner's model, its data and its run, and the store that keeps them.
 
 No HTTP here: the API (app/api) turns requests into these calls and their answers
-and errors into responses.
+and errors into responses; the classroom (app/classroom) follows the store.
 
     base        Session: what every kind of session has and does
     dataset     DatasetSession: learns from a data set D
@@ -9,12 +9,15 @@ and errors into responses.
     kinds       new_session: the kind for a config
     config      ConfigIn: the server's one list of a session's settings and their bounds
     documents   a session as a JSON document that continues its run, and back
-    store       MemoryStore: sessions in this process's memory
-    channel     live fan-out of a class: in this process, or over Redis pub/sub (REDIS_URL)
-    classes     classes (a session that students follow): the registry, in memory
-    classes_redis  ... and in Redis (REDIS_URL)
+    run         the one call that takes n steps (or checks the gradient): budget, event loop
+                or worker process, all or nothing
+    workers     worker processes for the calls too long for the event loop
     budget      what one call may cost
-    errors      InputError, Diverged, SessionNotFound
+    store       Store (its followers told each change) and MemoryStore, in this process's memory
+    redis_store RedisStore: sessions in Redis (REDIS_URL), its scripts in redis_lua
+    gradcheck   backprop against finite differences at the next step's point
+    history, rngstate, numbers   the loss history, the generator's state, rounding
+    errors      InputError, Diverged, SessionNotFound, StoreFull, TooManyRequests, Unavailable
 """
 
 from app.sessions.base import Session
