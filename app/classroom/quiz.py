@@ -66,14 +66,19 @@ def closeness(mine: float | None, truth: float) -> dict:
 
 def histogram(values: list[float], truth: float | None = None) -> dict:
     """The answers in CLASS_HISTOGRAM_BINS bars from the smallest to the largest (the true
-    value inside the range once revealed); counts sum to the number of answers."""
+    value inside the range once revealed); counts sum to the number of answers.  Answers too
+    close together to part into bars of distinct edges (a few ulps apart, or equal) share
+    bars one wide around them (a billionth of their size, for answers beyond 5e8)."""
     if not values:
         return {"edges": [], "counts": []}
     points = values + ([truth] if truth is not None else [])
     low, high = min(points), max(points)
-    if low == high:
-        low, high = low - 0.5, high + 0.5
-    counts, edges = np.histogram(np.asarray(values), bins=CLASS_HISTOGRAM_BINS, range=(low, high))
+    edges = np.linspace(low, high, CLASS_HISTOGRAM_BINS + 1)
+    if not (np.diff(edges) > 0).all():
+        middle = low / 2 + high / 2
+        half = max(0.5, abs(middle) * 1e-9)
+        edges = np.linspace(middle - half, middle + half, CLASS_HISTOGRAM_BINS + 1)
+    counts, _ = np.histogram(np.asarray(values), bins=edges)
     return {"edges": edges.tolist(), "counts": counts.tolist()}
 
 

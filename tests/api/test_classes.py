@@ -14,15 +14,6 @@ from app.limits import CLASS_FOLLOW_BUFFER
 from app.main import create_app
 
 
-@pytest.fixture
-def teaching(client: TestClient, make_session) -> tuple[str, dict]:
-    """A session and the class it teaches."""
-    session = make_session()
-    r = client.post("/api/classes", json={"session": session["id"]})
-    assert r.status_code == 201, r.text
-    return session["id"], r.json()
-
-
 def student(client: TestClient, code: str, **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return client.websocket_connect(f"/api/classes/{code}/student" + (f"?{query}" if query else ""))

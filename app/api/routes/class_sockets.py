@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import math
 import re
 
@@ -42,6 +43,7 @@ from app.sessions import InputError
 from app.sessions.errors import SessionNotFound, Unavailable
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
 _decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
@@ -53,12 +55,17 @@ def _text(data: bytes) -> str:
     return _decoded[1]
 
 
-async def first_of(*jobs) -> None:
-    """Runs the jobs until the first one returns, then cancels the others."""
+async def first_of(websocket: WebSocket, *jobs) -> None:
+    """Runs a socket's jobs until the first one returns, then cancels the others.  A job that
+    fails ends the socket loudly: logged, and closed with 1011 and a reason."""
     async with anyio.create_task_group() as group:
 
         async def run(job) -> None:
-            await job()
+            try:
+                await job()
+            except Exception:  # a bug: never a socket that goes quiet or drops without a word
+                log.exception("a class socket's %s failed", getattr(job, "__name__", "job"))
+                await _close(websocket, 1011, "the server failed; reconnect to go on")
             group.cancel_scope.cancel()
 
         for job in jobs:
@@ -132,7 +139,7 @@ class Follower:
     async def run(self) -> None:
         if not await self._snapshot():
             return
-        await first_of(self._relay, self._listen, self._beat)
+        await first_of(self.websocket, self._relay, self._listen, self._beat)
 
     async def _snapshot(self) -> bool:
         try:
@@ -236,7 +243,7 @@ async def teacher(websocket: WebSocket, code: str) -> None:
         await _close(websocket, 4403, WrongKey.MESSAGE)
         return
     driver = Driver(websocket, classroom, code, str(hello["key"]))
-    await first_of(lambda: driver.listen(budget, max_bytes), driver.roster)
+    await first_of(websocket, lambda: driver.listen(budget, max_bytes), driver.roster)
 
 
 class Driver:
@@ -279,6 +286,9 @@ class Driver:
             except ClassNotFound:
                 return
             except Unavailable:
+                data = sent
+            except Exception:  # one roster that fails is skipped, never the teacher's socket
+                log.exception("class %s: a roster failed", self.code)
                 data = sent
             if data is not None and (data != sent or b'"joined":0' not in data):
                 await self._send(data)
