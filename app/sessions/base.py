@@ -247,7 +247,8 @@ class Session(ABC):
         # CPU time of this thread: time spent waiting for the GIL or a core is not the call's cost.
         started = time.thread_time()
         run = self._run(n, to_episode_end)
-        observe(self._kind(), fixed + len(run.losses) * per_step, time.thread_time() - started)
+        if not run.failed:  # a run cut short by divergence did work its losses do not count
+            observe(self._kind(), fixed + len(run.losses) * per_step, time.thread_time() - started)
         if run.failed:
             self._restore(saved)
             raise Diverged(self, self.step + len(run.losses) + 1)
