@@ -21,6 +21,7 @@ from app.sessions import budget, gradcheck
 from app.sessions.config import ConfigIn
 from app.sessions.errors import Diverged, InputError
 from app.sessions.history import LossHistory
+from app.sessions.numbers import flushed
 
 # What a session's Python objects (config, lock, dicts) take besides its arrays, rounded up.
 SESSION_OVERHEAD_BYTES = 16_384
@@ -284,7 +285,7 @@ class Session(ABC):
 
     def predict(self, s: list[list[float]], units: bool = False) -> dict:
         """y_hat at each row of s; with `units` also x there, what each hidden unit computes (no bias)."""
-        s = np.asarray(s, dtype=np.float64)
+        s = flushed(np.array(s, dtype=np.float64))
         if s.shape[1] != self.n_s:
             raise InputError("s", f"each row must have n_s = {self.n_s} values, not {s.shape[1]}")
         n_x = self.A.shape[1]
@@ -331,7 +332,7 @@ def matrix(m: list | np.ndarray | None, field: str, shape: tuple[int, int]) -> n
     """m as a float64 array of the given shape, or an InputError naming the field."""
     if m is None:
         return None
-    a = np.asarray(m, dtype=np.float64)
+    a = flushed(np.array(m, dtype=np.float64))
     if a.shape != shape:
         raise InputError(
             field,

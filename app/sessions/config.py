@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from app.limits import (
     MAX_ALPHA,
@@ -26,6 +26,7 @@ from app.model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDER
 from app.model.fastforward import WEIGHT_LIMIT
 from app.model.walk import FEATURES, TARGETS
 from app.sessions.errors import InputError
+from app.sessions.numbers import SMALLEST_NORMAL
 
 Value = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
 Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_INPUTS)]
@@ -36,7 +37,18 @@ WeightMatrix = Annotated[
     list[Annotated[list[Weight], Field(min_length=1, max_length=MAX_INPUTS)]],
     Field(min_length=1, max_length=MAX_INPUTS + 1),
 ]
-Alpha = Annotated[float, Field(ge=0.0, le=MAX_ALPHA, allow_inf_nan=False)]
+
+
+def _not_subnormal(x: float) -> float:
+    """A step size or a discount is a number every step multiplies by: a subnormal one (such as
+    1e-310) would make each step many times slower than estimated (arrays of them are made 0)."""
+    if 0 < abs(x) < SMALLEST_NORMAL:
+        raise ValueError(f"must be 0 or at least {SMALLEST_NORMAL:.3g} in size, not {x:g}")
+    return x
+
+
+NotSubnormal = AfterValidator(_not_subnormal)
+Alpha = Annotated[float, Field(ge=0.0, le=MAX_ALPHA, allow_inf_nan=False), NotSubnormal]
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 
 
@@ -78,7 +90,9 @@ class EnvironmentIn(Strict):
     name: Literal["random_walk"] = "random_walk"
     states: int = Field(19, ge=1, le=MAX_STATES, description="non-terminal states in a row")
     jump: int = Field(1, ge=1, le=MAX_STATES, description="the largest move, to either side")
-    gamma: float = Field(1.0, ge=0.0, le=1.0, allow_inf_nan=False, description="the discount")
+    gamma: Annotated[float, NotSubnormal] = Field(
+        1.0, ge=0.0, le=1.0, allow_inf_nan=False, description="the discount"
+    )
     target: Literal[TARGETS] = "td"
     features: Literal[FEATURES] = "one_hot"
     groups: int = Field(10, ge=1, le=MAX_STATES, description="groups of states, for features 'aggregate'")
@@ -113,7 +127,9 @@ class ConfigIn(Strict):
     B: Matrix | None = None
     environment: EnvironmentIn | None = Field(None, description="TD mode: learn this walk's values")
     optimizer: Literal[OPTIMIZERS] = "sgd"
-    epsilon: float = Field(1e-8, gt=0.0, le=1.0, allow_inf_nan=False, description="Adam's epsilon")
+    epsilon: Annotated[float, NotSubnormal] = Field(
+        1e-8, gt=0.0, le=1.0, allow_inf_nan=False, description="Adam's epsilon"
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ConfigIn:

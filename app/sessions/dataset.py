@@ -14,6 +14,7 @@ from app.sessions import budget
 from app.sessions.base import Session
 from app.sessions.config import ConfigIn
 from app.sessions.errors import InputError
+from app.sessions.numbers import flushed
 
 
 class DatasetSession(Session):
@@ -148,7 +149,10 @@ class DatasetSession(Session):
         if len(y) != n_y:
             raise InputError("y", f"must have n_y = {n_y} values, not {len(y)}")
         s_raw, Y = np.array(self.s_raw), self.Y.copy()
-        s_raw[index], Y[index] = s, y
+        s_raw[index], Y[index] = (
+            flushed(np.array(s, dtype=np.float64)),
+            flushed(np.array(y, dtype=np.float64)),
+        )
         S = model.with_bias(s_raw, self.net.bias)
         self.dataset_loss = model.dataset_loss(S, Y, self.A, self.B, self.net)
         self._set_data(s_raw, Y)
@@ -184,8 +188,8 @@ class DatasetSession(Session):
 
 def _data_of(config: ConfigIn) -> tuple[np.ndarray, np.ndarray]:
     if config.data is not None:
-        s = np.asarray(config.data.s, dtype=np.float64)
-        y = np.asarray(config.data.y, dtype=np.float64)
+        s = flushed(np.array(config.data.s, dtype=np.float64))
+        y = flushed(np.array(config.data.y, dtype=np.float64))
     else:
         name = config.dataset or "xor"
         if name not in model.DATASETS:

@@ -20,3 +20,16 @@ def round_significant(a: np.ndarray, digits: int = DIGITS) -> np.ndarray:
         p = np.floor(np.log10(np.abs(a) + 1e-300)) - (digits - 1)  # 1e-300: log10(0) is finite
         scale = 10.0 ** np.abs(p)
         return np.where(p < 0, np.rint(a * scale) / scale, np.rint(a / scale) * scale)
+
+
+SMALLEST_NORMAL = np.finfo(np.float64).tiny  # 2.2e-308: below it, a float is subnormal
+
+
+def flushed(a: np.ndarray) -> np.ndarray:
+    """a with its subnormal numbers (0 < |x| < 2.2e-308, such as 1e-310) made 0, in place.
+
+    An input that small means 0 for any step, and each operation on one costs the CPU up to a
+    hundred times an ordinary one's: calls that fit their estimate would run far past it.
+    """
+    a[np.abs(a) < SMALLEST_NORMAL] = 0.0
+    return a
