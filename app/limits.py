@@ -68,6 +68,11 @@ MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) b
 MAX_HEADER_BYTES = 16_384  # default: a request's line and headers (else 431): no client grows a buffer
 HEADER_TIMEOUT_SECONDS = 10.0  # default: a request's head arrives in this time or its socket is let go
 MAX_HEADER_TIMEOUT_SECONDS = 30.0  # the longest HEADER_TIMEOUT_SECONDS a deployment may set
+BODY_MIN_BYTES_PER_SECOND = 16_384  # a body under way must keep this pace, on average over each
+# HEADER_TIMEOUT_SECONDS, or its request is answered 408: a stalled upload holds no buffer for long
+BODY_BYTES_IN_FLIGHT = 256 * 2**20  # default: bytes of request bodies a process holds at once
+# (received for requests not yet answered); past it a body is answered 503, so stalled uploads
+# cannot take the server's memory
 REFUSED_LINGER_SECONDS = 2.0  # a socket answered 408 or 431 drops what comes this long, then closes:
 # closed at once with bytes unread, it would send a reset that can destroy the answer unread
 MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer
