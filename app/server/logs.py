@@ -8,8 +8,12 @@ after /api/sessions/ or /api/classes/ with a tag: eight hex digits of a keyed ha
 lines of one session can be told apart and followed, but no tag leads back to an id, not
 even in another log of the same server (the key is new in every process).
 
-At DEBUG the WebSocket library logs each handshake's headers, one a line: the values of
-those that carry credentials (a browser's cookies for this host among them) are dropped.
+A class's secrets go the same way: its code in a student's page (/c/CODE) and in /join's
+query (code=), a student's id in a socket's query (student=), and, in the WebSocket frames
+the library logs at DEBUG, the values of the JSON fields that carry a key or an id (a
+teacher's hello, a follow's session).  At DEBUG the WebSocket library also logs each
+handshake's headers, one a line: the values of those that carry credentials (a browser's
+cookies for this host among them) are dropped.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ from uvicorn.config import LOGGING_CONFIG
 
 # The segment after the prefix, up to what ends a path in a log line.  Not "import" (a
 # route), a tag (redacted already) or a %-placeholder (an argument fills it: see below).
-_SECRET = re.compile(r"(/api/(?:sessions|classes)/)(?!import(?![\w-])|~|%)([^/?#\s'\"\\<>]+)")
+_SECRET = re.compile(
+    r"(/api/(?:sessions|classes)/|(?<![\w.~%-])/c/|(?:[?&]|(?<=b'))(?:code|student)=)(?!import(?![\w-])|~|%)([^/?#&\s'\"\\<>]+)"
+)
+# A secret in a JSON text (a WebSocket frame): the value of a field that carries a key or an id.
+_SECRET_FIELD = re.compile(r'("(?:key|teacher_key|session|student|id)"\s*:\s*")(?!~)([^"\\]+)(")')
 _KEY = os.urandom(16)
 # A handshake header as the WebSocket library logs it: "< name: value" or "> name: value".
 _CREDENTIAL = re.compile(
@@ -39,8 +47,10 @@ def tag(secret: str) -> str:
 
 
 def redact(text: str) -> str:
-    if "/api/" in text:
+    if "/api/" in text or "/c/" in text or "=" in text:
         text = _SECRET.sub(lambda m: m.group(1) + tag(m.group(2)), text)
+    if '"' in text and ":" in text:
+        text = _SECRET_FIELD.sub(lambda m: m.group(1) + tag(m.group(2)) + m.group(3), text)
     if text[:2] in ("< ", "> "):
         text = _CREDENTIAL.sub(r"\1[not logged]", text)
     return text

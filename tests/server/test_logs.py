@@ -93,3 +93,38 @@ def test_every_handler_of_the_servers_logging_redacts():
     for name, handler in config["handlers"].items():
         assert handler["filters"] == ["redact_ids"], name
     assert config["root"]["handlers"] and "app" in config["loggers"]
+
+
+def _a_class_in_every_way_that_logs(url: str) -> list[str]:
+    """Starts a class and uses it as a teacher and a student do; its secrets."""
+    ws_url = url.replace("http://", "ws://")
+    student_id = "a-student-id-0123456789"
+    with httpx.Client(base_url=url, timeout=30) as c:
+        sid = c.post("/api/sessions", json={}).json()["id"]
+        other = c.post("/api/sessions", json={"hidden": 2}).json()["id"]
+        made = c.post("/api/classes", json={"session": sid}).json()
+        code, key = made["code"], made["teacher_key"]
+        assert c.get(f"/c/{code}").status_code == 200
+        assert c.get(f"/join?code={code}", follow_redirects=False).status_code == 303
+        with connect(f"{ws_url}/api/classes/{code}/student?student={student_id}") as student:
+            assert '"snapshot"' in student.recv(timeout=10)
+            with connect(f"{ws_url}/api/classes/{code}/teacher") as teacher:
+                teacher.send('{"type": "hello", "key": "%s"}' % key)
+                teacher.send('{"type": "follow", "session": "%s"}' % other)
+                while '"done"' not in (got := teacher.recv(timeout=10)):
+                    assert '"error"' not in got, got
+        assert c.delete(f"/api/classes/{code}", headers={"X-Teacher-Key": key}).status_code == 204
+    return [sid, other, code, key, student_id]
+
+
+def test_the_log_holds_no_class_code_key_or_student_id_at_trace_level():
+    with tempfile.TemporaryFile() as log:
+        with live_server(log=log, LOG_LEVEL="trace", ACCESS_LOG="true") as (url, _):
+            secrets = _a_class_in_every_way_that_logs(url)
+        log.seek(0)
+        text = log.read().decode()
+    # the log did record the class: its pages, its sockets and their frames
+    assert '"GET /c/~' in text and '"GET /join?code=~' in text and "/student?student=~" in text
+    assert 'TEXT \'{"type": "hello", "key": "~' in text
+    for secret in secrets:
+        assert secret not in text, secret
