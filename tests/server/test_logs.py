@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import tempfile
 
@@ -109,8 +110,8 @@ def _a_class_in_every_way_that_logs(url: str) -> list[str]:
         with connect(f"{ws_url}/api/classes/{code}/student?student={student_id}") as student:
             assert '"snapshot"' in student.recv(timeout=10)
             with connect(f"{ws_url}/api/classes/{code}/teacher") as teacher:
-                teacher.send('{"type": "hello", "key": "%s"}' % key)
-                teacher.send('{"type": "follow", "session": "%s"}' % other)
+                teacher.send(json.dumps({"type": "hello", "key": key}))
+                teacher.send(json.dumps({"type": "follow", "session": other}))
                 while '"done"' not in (got := teacher.recv(timeout=10)):
                     assert '"error"' not in got, got
         assert c.delete(f"/api/classes/{code}", headers={"X-Teacher-Key": key}).status_code == 204
