@@ -9,7 +9,7 @@ import os
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api.clients import CreationLimiter, parse_proxies
+from app.api.clients import Limiter, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.files import KeptFiles
 from app.api.middleware import Guard
@@ -18,6 +18,7 @@ from app.api.routes.pages import ROOT
 from app.classroom import Classroom
 from app.classroom.channel import channel_for
 from app.classroom.registry import MemoryRegistry, Registry
+from app.limits import CODE_MISSES_BURST, CODE_MISSES_PER_SECOND
 from app.server.collector import TUNE_IN_WORKERS, tune_collector
 from app.sessions import MemoryStore, budget, workers
 from app.sessions.store import Store
@@ -48,7 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.classroom = Classroom(make_registry(settings), app.state.channel, app.state.store)
     app.state.workers = workers.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
-    app.state.creations = CreationLimiter(settings.create_per_second, settings.create_burst)
+    app.state.creations = Limiter(settings.create_per_second, settings.create_burst, "new sessions")
+    # Codes asked for that are no class's: a student mistypes a few, a guesser millions.
+    app.state.code_misses = Limiter(CODE_MISSES_PER_SECOND, CODE_MISSES_BURST, "unknown class codes")
     app.state.proxies = parse_proxies(settings.trusted_proxies)
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)

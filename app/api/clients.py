@@ -1,5 +1,6 @@
 """Who is asking: a client's address (behind a trusted proxy, the address it forwarded), and
-how often each client may create a session."""
+how often each client may do what is counted: create a session, or ask for a class code
+that is not there (guessing codes)."""
 
 from __future__ import annotations
 
@@ -41,27 +42,37 @@ def _trusted(address: str, proxies: list) -> bool:
     return any(ip in net for net in proxies)
 
 
-class CreationLimiter:
-    """A token bucket per client: `rate` creations a second on average, `burst` at once."""
+class Limiter:
+    """A token bucket per client: `rate` tokens a second on average, `burst` at once.  `what`
+    names what is counted, in the 429's words ("new sessions")."""
 
-    def __init__(self, rate: float, burst: int) -> None:
+    def __init__(self, rate: float, burst: int, what: str) -> None:
         self.rate = rate
         self.burst = burst
+        self.what = what
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, when)
 
-    def take(self, client: str) -> None:
-        """One creation for `client`, or TooManyRequests with the seconds until the next."""
-        now = time.monotonic()
-        tokens, at = self._buckets.pop(client, (float(self.burst), now))
-        tokens = min(self.burst, tokens + (now - at) * self.rate)
+    def check(self, client: str) -> None:
+        """TooManyRequests, with the seconds until the next token, when `client` has none left."""
+        tokens = self._tokens(client, time.monotonic())
         if tokens < 1.0:
-            self._buckets[client] = (tokens, now)
             wait = math.ceil((1.0 - tokens) / self.rate)
             raise TooManyRequests(
-                f"too many new sessions from one address: at most {self.burst} at once and "
+                f"too many {self.what} from one address: at most {self.burst} at once and "
                 f"{self.rate:g} a second after that; try again in {wait} s",
                 retry_after=wait,
             )
-        self._buckets[client] = (tokens - 1.0, now)
+
+    def take(self, client: str) -> None:
+        """One token of `client`'s, or TooManyRequests (check) when there is none."""
+        self.check(client)
+        now = time.monotonic()
+        self._buckets[client] = (self._tokens(client, now) - 1.0, now)
         while len(self._buckets) > MAX_CLIENTS_TRACKED:
             self._buckets.popitem(last=False)
+
+    def _tokens(self, client: str, now: float) -> float:
+        tokens, at = self._buckets.pop(client, (float(self.burst), now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        self._buckets[client] = (tokens, now)  # the most recently seen last
+        return tokens

@@ -12,8 +12,9 @@
         teacher's sessions, as new settings make one), "end"; each is answered
         {"type": "done", "of": its type} or "error".
         server: "roster" {joined, answered, histogram} CLASS_ROSTER_SECONDS apart.
-Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 1008 a message
-out of bounds or a teacher's message from a student, 1013 the class is full, 1000 ended.
+Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 4429 too many
+codes that are no class's from one address, 1008 a message out of bounds or a teacher's
+message from a student, 1013 the class is full, 1000 ended.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from app import limits
 from app.api.json import loads
 from app.api.play_messages import Budget
+from app.api.routes.classes import looking_up
 from app.classroom import Classroom
 from app.classroom.channel import ChannelUnavailable
 from app.classroom.commands import COMMANDS
@@ -40,7 +42,7 @@ from app.classroom.messages import kind_of, message
 from app.classroom.quiz import closeness
 from app.classroom.registry import new_key, normal_code
 from app.sessions import InputError
-from app.sessions.errors import SessionNotFound, Unavailable
+from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -108,11 +110,16 @@ async def student(websocket: WebSocket, code: str) -> None:
     asked = websocket.query_params.get("student", "")
     me = asked if STUDENT_ID.match(asked) else new_key()[:16]
     try:
-        if not await registry.join(code, me):
+        async with looking_up(websocket):
+            joined = await registry.join(code, me)
+        if not joined:
             await _close(websocket, 1013, f"this class is full ({registry.max_size} students)")
             return
     except ClassNotFound:
         await _close(websocket, 4404, ClassNotFound.MESSAGE)
+        return
+    except TooManyRequests as e:
+        await _close(websocket, 4429, e.message)
         return
     except Unavailable as e:
         await _close(websocket, 1013, e.message)
@@ -232,7 +239,11 @@ async def teacher(websocket: WebSocket, code: str) -> None:
         if isinstance(hello, str) or hello.get("type") != "hello":
             await _close(websocket, 1008, 'the first message must be {"type": "hello", "key": <teacher key>}')
             return
-        await classroom.registry.authorize(code, str(hello.get("key", "")))
+        async with looking_up(websocket):
+            await classroom.registry.authorize(code, str(hello.get("key", "")))
+    except TooManyRequests as e:
+        await _close(websocket, 4429, e.message)
+        return
     except TimeoutError:
         await _close(websocket, 1008, "no hello within 10 s")
         return

@@ -10,12 +10,16 @@ The sockets are in app/api/routes/class_sockets.py.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import HTTPConnection
 
+from app.api.clients import client_of
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import ERRORS, Creator
 from app.api.routes.pages import explainer, templates
@@ -23,6 +27,7 @@ from app.api.schemas import ErrorOut
 from app.classroom import Classroom
 from app.classroom.errors import ClassNotFound
 from app.classroom.registry import ALPHABET, CODE_LENGTH, normal_code
+from app.sessions.errors import TooManyRequests
 
 router = APIRouter(tags=["classes"], default_response_class=FastJSON, route_class=JSONRoute)
 
@@ -40,6 +45,21 @@ class ClassOut(BaseModel):
 
 def classroom_of(request: Request) -> Classroom:
     return request.app.state.classroom
+
+
+@contextlib.asynccontextmanager
+async def looking_up(conn: HTTPConnection) -> AsyncIterator[None]:
+    """Around what looks a class up by its code: a client that asked for too many codes that
+    are no class's is refused (TooManyRequests, 429) before it looks, and each ClassNotFound
+    inside counts one more (a student mistypes a few; a guesser needs millions)."""
+    misses, client = conn.app.state.code_misses, client_of(conn, conn.app.state.proxies)
+    misses.check(client)
+    try:
+        yield
+    except ClassNotFound:
+        with contextlib.suppress(TooManyRequests):
+            misses.take(client)
+        raise
 
 
 @router.post(
@@ -61,14 +81,16 @@ async def create_class(request: Request, client: Creator, body: Annotated[ClassI
 async def end_class(
     request: Request, code: str, x_teacher_key: Annotated[str | None, Header()] = None
 ) -> Response:
-    await classroom_of(request).command(normal_code(code), x_teacher_key, {"type": "end"})
+    async with looking_up(request):
+        await classroom_of(request).command(normal_code(code), x_teacher_key, {"type": "end"})
     return Response(status_code=204)
 
 
 @router.get("/c/{code}", response_class=HTMLResponse, include_in_schema=False)
 async def class_page(request: Request, code: str) -> HTMLResponse:
     code = normal_code(code)
-    await classroom_of(request).registry.get(code)  # 404 for a class that is not there
+    async with looking_up(request):
+        await classroom_of(request).registry.get(code)  # 404 for a class that is not there
     return explainer(request, code)
 
 
@@ -78,8 +100,13 @@ async def join_page(request: Request, code: str = "") -> Response:
         return templates.TemplateResponse(request, "join.html", {"code": "", "message": ""})
     code = normal_code(code)[:12]
     try:
-        await classroom_of(request).registry.get(code)
+        async with looking_up(request):
+            await classroom_of(request).registry.get(code)
     except ClassNotFound:
         page = {"code": code, "message": ClassNotFound.MESSAGE}
         return templates.TemplateResponse(request, "join.html", page, status_code=404)
+    except TooManyRequests as e:
+        page = {"code": code, "message": e.message}
+        headers = {"retry-after": str(e.retry_after)}
+        return templates.TemplateResponse(request, "join.html", page, status_code=429, headers=headers)
     return RedirectResponse(f"/c/{code}", status_code=303)
