@@ -218,6 +218,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         # which lets it pass the limit by at most one read before it is refused.
         self._in_head = True
 
+    def send_400_response(self, msg: str) -> None:
+        """httptools' own 400, for bytes that are no HTTP request, as the app answers: JSON,
+        with the security headers."""
+        self._refused = True
+        self._stop_head_timer()
+        self._stop_body_timer()
+        if not self.transport.is_closing():
+            self.transport.write(_response(b"400 Bad Request", f"request: {msg}"))
+            self.transport.close()
+
     def _too_large(self) -> None:
         message = f"headers: a request's line and headers are limited to {self.max_header_bytes} bytes"
         self._refuse(b"431 Request Header Fields Too Large", message)

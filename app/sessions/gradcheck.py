@@ -15,7 +15,8 @@ from app.limits import GRADCHECK_MAX_WEIGHTS
 from app.sessions.errors import InputError
 
 H = 1e-3  # the stencil's step (app/model/gradcheck.py says why it can be this large)
-WEIGHT = re.compile(r"(A|B)\.(\d{1,7})\.(\d{1,7})")
+# ASCII digits, no leading zero: one spelling per weight (\d would take "B.٣.0" and "B.01.0").
+WEIGHT = re.compile(r"(A|B)\.(0|[1-9][0-9]{0,6})\.(0|[1-9][0-9]{0,6})")
 # The trace's entries a derivation walks: the forward pass and every factor of the chain rule.
 FACTORS = ("psi", "x", "theta", "y_hat", "loss", "dL_dy_hat", "df_B", "delta_B", "df_A", "delta_A")
 FORWARD = FACTORS[:5]  # the forward pass a diagram shows before the step

@@ -70,6 +70,9 @@ def test_the_factors_multiply_to_the_gradient(client, make_session):
         ("B.1", "matrix.row.column"),
         ("B.-1.0", "matrix.row.column"),
         ("b.0.0", "matrix.row.column"),
+        ("B.\u0663.0", "matrix.row.column"),  # an Arabic-Indic three: digits are ASCII
+        ("B.01.0", "matrix.row.column"),  # one spelling per weight: no leading zero
+        ("B.0.00", "matrix.row.column"),
         ("B.5.0", "B.5.0 does not exist"),
         ("B.0.1", "B.0.1 does not exist"),
         ("A.3.0", "A.3.0 does not exist"),
