@@ -205,11 +205,23 @@ class Follower:
                 await self._error('send only {"type": "answer", "value": <a number>}')
             elif type(value) not in (int, float) or not math.isfinite(value) or abs(value) > 1e300:
                 await self._error("value: the answer must be a finite number")
-            elif await self.classroom.answer(self.code, self.me, float(value)):
-                self.mine = float(value)
-                await self._send(message("answered", value=self.mine).decode())
             else:
-                await self._error("answer: no quiz is open just now")
+                await self._answer(float(value))
+
+    async def _answer(self, value: float) -> None:
+        try:
+            taken = await self.classroom.answer(self.code, self.me, value)
+        except Unavailable as e:  # Redis away: this answer is not kept, the socket goes on
+            await self._error(f"answer: not kept; {e.message}")
+            return
+        except ClassNotFound:
+            await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
+            return
+        if taken:
+            self.mine = value
+            await self._send(message("answered", value=value).decode())
+        else:
+            await self._error("answer: no quiz is open just now")
 
     async def _error(self, text: str) -> None:
         await self._send(message("error", message=text).decode())
