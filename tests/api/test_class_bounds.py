@@ -55,3 +55,15 @@ def test_a_roster_that_fails_is_skipped_and_the_teacher_goes_on(client, teaching
         assert len(calls) >= 2 and "a roster failed" in caplog.text
     finally:
         teacher.__exit__(None, None, None)
+
+
+def test_follow_never_takes_another_class_session(client, teaching, make_session):
+    _, cls = teaching
+    other = make_session()["id"]
+    assert client.post("/api/classes", json={"session": other}).status_code == 201
+    teacher = hello(client, cls)
+    try:
+        refused = command(teacher, type="follow", session=other)
+        assert refused["type"] == "error" and "teaches another class" in refused["message"]
+    finally:
+        teacher.__exit__(None, None, None)

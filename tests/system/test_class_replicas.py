@@ -82,3 +82,20 @@ def test_a_student_who_reads_nothing_does_not_grow_the_server(fresh_redis):
             time.sleep(0.5)
             grown = rss_bytes(a.proc.pid) - before
         assert grown < 40 * 2**20, f"the server grew by {grown / 2**20:.0f} MB"
+
+
+def test_follow_on_one_replica_never_takes_a_session_that_teaches_on_another(fresh_redis):
+    with (
+        app_servers(2, REDIS_URL=fresh_redis.url) as (a, b),
+        httpx.Client(trust_env=False, timeout=15) as http,
+    ):
+        mine = http.post(f"{a.url}/api/sessions", json={}).json()["id"]
+        cls = http.post(f"{a.url}/api/classes", json={"session": mine}).json()
+        theirs = http.post(f"{b.url}/api/sessions", json={}).json()["id"]
+        assert http.post(f"{b.url}/api/classes", json={"session": theirs}).status_code == 201
+        with _ws(a.url, f"/api/classes/{cls['code']}/teacher") as teacher:
+            teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
+            teacher.send(json.dumps({"type": "follow", "session": theirs}))
+            while (got := json.loads(teacher.recv(timeout=10)))["type"] not in ("done", "error"):
+                pass
+        assert got["type"] == "error" and "teaches another class" in got["message"]
