@@ -1,10 +1,11 @@
 """The math: the slides' two-layer network, its step, its fast paths and TD mode's walk.
 
-NumPy and the standard library only (and the constants of app/limits.py): no I/O,
-no globals that change, no hidden randomness.  Each module is one idea:
+NumPy and the standard library only: no I/O, no globals that change, no hidden
+randomness.  Each module is one idea:
 
-    activations   f_A and f_B, each a value and its derivative
-    losses        L and dL/dy_hat
+    activations   f_A and f_B, each a value and its derivative, its TeX and its errata
+    losses        L and dL/dy_hat, with their TeX
+    vocabulary    the activations' and losses' words as one table, as the page receives it
     net           the network's settings, initial weights, the mean loss over D
     backprop      the slides' step: forward, backward, update
     fastforward   many steps per call: the checked loop and SGD's untraced loop
@@ -21,12 +22,13 @@ from app.model.fastforward import Steps, is_finite_step, run, run_checked, trace
 from app.model.gradcheck import numerical_gradient, numerical_gradients, relative_error
 from app.model.losses import LOSS_NAMES, LOSS_SCALE, LOSSES
 from app.model.net import UPDATE_ORDERS, Net, dataset_loss, init_weights, with_bias
-from app.model.optimizers import OPTIMIZERS, adam, adam_moments, adam_step, sgd, traced_adam
+from app.model.optimizers import OPTIMIZERS, adam, adam_moments, adam_step, traced_adam
+from app.model.vocabulary import vocabulary
 
 __all__ = [
-    "ACTIVATIONS", "DATASETS", "F_A_NAMES", "F_B_NAMES", "LOSSES", "LOSS_NAMES", "LOSS_SCALE", "OPTIMIZERS",
-    "UPDATE_ORDERS", "Dataset", "Net", "Steps", "adam", "adam_moments", "adam_step", "dataset_loss",
-    "forward", "init_weights", "is_finite_step", "numerical_gradient", "numerical_gradients", "outer",
-    "relative_error", "run", "run_checked", "sgd", "step", "traced_adam", "traced_sgd", "weights_ok",
-    "with_bias",
+    "ACTIVATIONS", "DATASETS", "F_A_NAMES", "F_B_NAMES", "LOSSES",
+    "LOSS_NAMES", "LOSS_SCALE", "OPTIMIZERS", "UPDATE_ORDERS", "Dataset", "Net", "Steps", "adam",
+    "adam_moments", "adam_step", "dataset_loss", "forward", "init_weights", "is_finite_step",
+    "numerical_gradient", "numerical_gradients", "outer", "relative_error", "run", "run_checked",
+    "step", "traced_adam", "traced_sgd", "vocabulary", "weights_ok", "with_bias",
 ]  # fmt: skip

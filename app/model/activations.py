@@ -1,12 +1,21 @@
-"""The activations f_A and f_B, each a value and its derivative side by side.
+"""The activations f_A and f_B, each a value and its derivative side by side, and next to
+them how the page writes it: its label, its TeX, the layers it may serve, the slides' errata.
 
 The derivative takes psi (or theta) and the value already computed from it, so
 sigmoid and tanh reuse their output instead of evaluating exp twice.  `out`, when
 given, is a buffer to write into: the fast-forward loop steps without allocating,
 the slides' step allocates.
+
+TeX is written as templates whose places the page fills in (app/model/vocabulary.py):
+{z} the input (psi or theta), {f} the output f(z) (x or y_hat), each a symbol or a
+number; {(f)} is f in parentheses when it is a negative number.  A new activation is
+one entry here (its functions, its `Activation`, its place in TABLE) plus its test.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,6 +24,37 @@ import numpy as np
 # arrays made once (read-only, so nothing can change them).
 _ZERO = np.zeros(())
 _ZERO.flags.writeable = False
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """Where the slides' text departs from the code: `text` where the page shows the formula
+    (the equations, the derivation), `short` on the line of the slides' algorithm."""
+
+    id: str
+    text: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Activation:
+    """f and f' (the code), and how the page writes them.
+
+    `tex` is f applied to {z}; `rule` is f' in terms of {f} and {z}; `at` is f' with a step's
+    numbers in it, and `at_not_positive`, when given, is that form where z <= 0.  A derivative
+    whose `rule` has no place is a constant: the page shows its value alone.
+    """
+
+    name: str
+    f: Callable[..., np.ndarray]
+    prime: Callable[..., np.ndarray]
+    label: str
+    tex: str
+    rule: str
+    at: str
+    at_not_positive: str | None = None
+    layers: tuple[str, ...] = ("f_A", "f_B")
+    errata: tuple[Erratum, ...] = ()
 
 
 def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -28,6 +68,24 @@ def relu_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> 
     return np.sign(fz, out=out)
 
 
+RELU = Activation(
+    "relu", relu, relu_prime, label="relu",
+    tex=r"\max(0, {z})",
+    rule=r"\begin{cases}1 & {z} > 0\\ 0 & \text{otherwise}\end{cases}",
+    at=r"1 \quad ({z} > 0)",
+    at_not_positive=r"0 \quad ({z} \le 0)",
+    layers=("f_A",),
+    errata=(
+        Erratum(
+            "relu_psi",
+            "The slides’ last slide writes this derivative as “u = ψ if ψ > 0, else 0”. That is ReLU itself; "
+            "its derivative is 1 for ψ > 0 and 0 otherwise, which is what is used here.",
+            "the slides write ReLU’s derivative as ψ (for ψ > 0); it is 1 for ψ > 0, else 0",
+        ),
+    ),
+)  # fmt: skip
+
+
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     # exp(-|z|) never overflows, so large |z| neither warns nor returns NaN:
     # 1 / (1 + e) for z >= 0 and e / (1 + e) below.
@@ -39,12 +97,21 @@ def sigmoid_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) 
     return np.multiply(fz, 1.0 - fz, out=out)
 
 
+SIGMOID = Activation(
+    "sigmoid", sigmoid, sigmoid_prime, label="sigmoid",
+    tex=r"\sigma({z})", rule=r"{f}(1-{f})", at=r"{f}\,(1-{f})",
+)  # fmt: skip
+
+
 def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return np.tanh(z, out=out)
 
 
 def tanh_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return np.subtract(1.0, fz * fz, out=out)
+
+
+TANH = Activation("tanh", tanh, tanh_prime, label="tanh", tex=r"\tanh({z})", rule=r"1-{f}^2", at=r"1-{(f)}^2")
 
 
 def linear(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -61,12 +128,22 @@ def linear_prime(z: np.ndarray, fz: np.ndarray, out: np.ndarray | None = None) -
     return out
 
 
-ACTIVATIONS = {
-    "relu": (relu, relu_prime),
-    "sigmoid": (sigmoid, sigmoid_prime),
-    "tanh": (tanh, tanh_prime),
-    "linear": (linear, linear_prime),
-}
-# Which activation each layer may use, in the order the page offers them.
-F_A_NAMES = ("relu", "sigmoid", "tanh", "linear")
-F_B_NAMES = ("linear", "sigmoid", "tanh")
+LINEAR = Activation("linear", linear, linear_prime, label="linear", tex="{z}", rule="1", at="1")
+
+
+TABLE = (RELU, SIGMOID, TANH, LINEAR)
+BY_NAME = {a.name: a for a in TABLE}
+ACTIVATIONS = {a.name: (a.f, a.prime) for a in TABLE}
+# Each layer's default, the slides' network: ReLU hidden units, a linear output.
+DEFAULTS = {"f_A": "relu", "f_B": "linear"}
+
+
+def names_for(layer: str) -> tuple[str, ...]:
+    """The activations `layer` may use, in the order the page offers them: its default first,
+    then the table's order."""
+    names = [a.name for a in TABLE if layer in a.layers]
+    return tuple(sorted(names, key=lambda name: name != DEFAULTS[layer]))
+
+
+F_A_NAMES = names_for("f_A")
+F_B_NAMES = names_for("f_B")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.model.activations import ACTIVATIONS, F_A_NAMES, F_B_NAMES
+from app.model.activations import ACTIVATIONS, DEFAULTS, F_A_NAMES, F_B_NAMES
+from app.model.losses import DEFAULT as DEFAULT_LOSS
 from app.model.losses import LOSS_SCALE, LOSSES
 
 UPDATE_ORDERS = ("backprop", "slides")
@@ -20,9 +21,9 @@ UPDATE_ORDERS = ("backprop", "slides")
 class Net:
     """Everything about the model that is not a weight or a data point."""
 
-    f_A: str = "relu"
-    f_B: str = "linear"
-    loss: str = "half_squared"
+    f_A: str = DEFAULTS["f_A"]
+    f_B: str = DEFAULTS["f_B"]
+    loss: str = DEFAULT_LOSS
     alpha_A: float = 0.1
     alpha_B: float = 0.1
     bias: bool = True

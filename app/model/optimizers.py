@@ -1,7 +1,7 @@
 """The update rules: SGD, as the slides write it, and Adam, as the course's assignment uses it.
 
-Each rule gives the new weights and the rule's new state side by side.  The slides'
-step writes SGD's rule inline; `sgd` is the same rule by name.
+Each rule gives the new weights and the rule's new state side by side.  SGD keeps no state:
+the slides' step writes its rule inline, W <- W - alpha grad.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from app.model.net import Net
 OPTIMIZERS = ("sgd", "adam")
 ADAM_BETA_1 = 0.9  # decay of m, the running mean of the gradients
 ADAM_BETA_2 = 0.999  # decay of v, the running mean of their squares
-
-
-def sgd(W: np.ndarray, grad: np.ndarray, alpha) -> np.ndarray:
-    """W <- W - alpha grad.  SGD keeps no state between steps."""
-    return W - alpha * grad
 
 
 def adam(

@@ -23,7 +23,9 @@ from app.limits import (
     MAX_VALUE,
 )
 from app.model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
+from app.model.activations import DEFAULTS
 from app.model.fastforward import WEIGHT_LIMIT
+from app.model.losses import DEFAULT as DEFAULT_LOSS
 from app.model.walk import FEATURES, TARGETS
 from app.sessions.errors import InputError
 from app.sessions.numbers import SMALLEST_NORMAL
@@ -114,9 +116,9 @@ class ConfigIn(Strict):
     dataset: str | None = Field(None, max_length=MAX_NAME, description="a built-in data set's name")
     data: DataIn | None = None
     hidden: int = Field(4, ge=1, le=MAX_HIDDEN)
-    f_A: Literal[F_A_NAMES] = "relu"
-    f_B: Literal[F_B_NAMES] = "linear"
-    loss: Literal[LOSS_NAMES] = "half_squared"
+    f_A: Literal[F_A_NAMES] = DEFAULTS["f_A"]
+    f_B: Literal[F_B_NAMES] = DEFAULTS["f_B"]
+    loss: Literal[LOSS_NAMES] = DEFAULT_LOSS
     alpha_A: Alpha = 0.1
     alpha_B: Alpha = 0.1
     bias: bool = True

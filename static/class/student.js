@@ -9,15 +9,14 @@
 import { api } from '../api.js';
 import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
-import { render } from '../control/render.js';
-import { adopt, setCounters } from '../control/session.js';
+import { redrawSoon, render } from '../control/render.js';
+import { adopt, showSession, showTrace, takeLosses } from '../control/session.js';
 import { loadLibraries } from '../lib/libraries.js';
-import { addCurve, appendLosses, clearLosses } from '../state/losses.js';
+import { addCurve, clearLosses } from '../state/losses.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { chartValue } from '../state/td.js';
-import { completeTrace } from '../state/trace.js';
 import { studentSocket } from './classapi.js';
 import { isFollowing, newClassroom, phaseOf } from './classstate.js';
 
@@ -25,7 +24,6 @@ const KEPT = 'backprop-class-student'; // sessionStorage: this tab's student id,
 
 let socket = null;
 let retries = 0;
-let drawing = false; // a redraw is asked for the next animation frame
 let ownChart = false; // the chart holds an own run's losses (released): the next snapshot starts it over
 
 function studentId() {
@@ -44,19 +42,8 @@ function studentId() {
  * `curve` the run's losses so far (a snapshot's), so that a late joiner sees the curve too.
  */
 function followSession(config, s, preview, keepChart = false, curve = null) {
-  state.session = { id: null, config };
-  state.A = s.A;
-  state.B = s.B;
-  state.trace = null;
+  showSession(null, config, s);
   state.preview = preview ? { ...preview, point: null } : null;
-  state.phase = -1;
-  state.quiz = null;
-  state.diverged = null;
-  state.gradcheck = null;
-  setCounters(s);
-  const ds = state.datasets.find((d) => d.name === config.dataset);
-  state.data = config.data || (ds ? { s: ds.s, y: ds.y } : null);
-  state.dataVersion += 1;
   const chart = state.chart;
   const last = chart.step.length ? chart.step[chart.step.length - 1] : -1;
   if (!keepChart || last > s.step) {
@@ -64,17 +51,13 @@ function followSession(config, s, preview, keepChart = false, curve = null) {
     else clearLosses(chart, chartValue(s));
   }
   if (curve) addCurve(chart, curve, chartValue(s)); // from the start, or the steps missed while away
-  state.fit = null;
-  state.values = null;
+  state.fit = null; // no session of its own to ask ŷ of
 }
 
 /** A step or a play frame of the teacher's session. */
 function followStep(msg) {
-  state.trace = completeTrace(msg.trace, state.session.config);
-  state.A = msg.trace.A;
-  state.B = msg.trace.B;
-  setCounters(msg.state);
-  appendLosses(state.chart, msg.state.step, msg.losses, chartValue(msg.state));
+  showTrace(msg.trace);
+  takeLosses(msg);
   state.phase = LAST_PHASE;
 }
 
@@ -85,9 +68,7 @@ function onSnapshot(msg) {
   followSession(msg.config, msg.state, msg.preview, !ownChart, msg.losses);
   ownChart = false;
   if (msg.trace) {
-    state.trace = completeTrace(msg.trace, msg.config);
-    state.A = msg.trace.A;
-    state.B = msg.trace.B;
+    showTrace(msg.trace);
     state.phase = phaseOf(msg.phase, state.trace);
   }
 }
@@ -150,16 +131,6 @@ async function gather() {
   ownChart = true;
   if (socket) socket.close();
   connect();
-}
-
-/** One redraw for however many messages came since the last: a slow device skips to the latest. */
-function redrawSoon() {
-  if (drawing) return;
-  drawing = true;
-  requestAnimationFrame(() => {
-    drawing = false;
-    render();
-  });
 }
 
 function connect() {

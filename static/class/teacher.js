@@ -7,7 +7,7 @@
  */
 
 import { guarded } from '../control/queue.js';
-import { render } from '../control/render.js';
+import { redrawSoon, render } from '../control/render.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { classApi, teacherSocket } from './classapi.js';
@@ -19,18 +19,6 @@ let socket = null;
 let retries = 0;
 let sentPhase = null; // the phase the students were last told
 let moving = null; // the session the class was asked to follow, until the server says done
-
-let drawing = false; // a redraw is asked for the next animation frame
-
-/** The roster redrawn with the next frame, not on its own: it comes four times a second. */
-function redrawSoon() {
-  if (drawing) return;
-  drawing = true;
-  requestAnimationFrame(() => {
-    drawing = false;
-    render();
-  });
-}
 
 function connect() {
   const c = state.classroom;
@@ -53,7 +41,7 @@ function onMessage(msg) {
   if (!c) return;
   if (msg.type === 'roster') {
     c.roster = msg;
-    redrawSoon();
+    redrawSoon(); // with the next frame, not on its own: it comes four times a second
     return;
   }
   else if (msg.type === 'error') state.notice = `The class: ${msg.message}`;

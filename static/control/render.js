@@ -73,6 +73,22 @@ export function render() {
   }
 }
 
+let soon = false; // a redrawSoon is waiting for its animation frame
+
+/**
+ * One redraw at the next animation frame for however many asked before it: for messages that
+ * come faster than a display shows them (a class's roster, the steps a student follows), so
+ * that a slow device skips to the latest.
+ */
+export function redrawSoon() {
+  if (soon) return;
+  soon = true;
+  requestAnimationFrame(() => {
+    soon = false;
+    render();
+  });
+}
+
 /** Draw now: for code that reads what the views show right after a change. */
 export function renderNow() {
   if (pending) cancelAnimationFrame(pending);

@@ -1,7 +1,9 @@
 /**
  * @fileoverview The server's answers taken into the state: a new session, a
  * step's trace, new weights; and the pictures that need a request of their own
- * afterwards (the fit view's ŷ, TD mode's values).
+ * afterwards (the fit view's ŷ, TD mode's values).  A class's student page
+ * follows the teacher's session through showSession and showTrace, the same
+ * state changes, so that a field of the state is reset in one place.
  */
 
 import { api } from '../api.js';
@@ -15,25 +17,32 @@ import { chartValue, isTD } from '../state/td.js';
 import { completeTrace } from '../state/trace.js';
 import { render } from './render.js';
 
-/** A session as the server answered it ({id, config, state}) becomes the page's session, at its start. */
-export function adopt(body) {
-  state.session = { id: body.id, config: body.config };
-  state.limits = body.limits || null;
-  state.A = body.state.A;
-  state.B = body.state.B;
+/**
+ * The session `id` (null: a class's, followed) of `config` on show from its state `s` ({A, B,
+ * step, …}): no step on show yet, its data set as D.  The loss history is the caller's.
+ */
+export function showSession(id, config, s) {
+  state.session = { id, config };
+  state.A = s.A;
+  state.B = s.B;
   state.trace = null;
   state.phase = -1;
   state.quiz = null;
   state.diverged = null;
   state.gradcheck = null;
-  setCounters(body.state);
-  const cfg = body.config;
-  const ds = state.datasets.find((d) => d.name === cfg.dataset);
-  state.data = cfg.data || (ds ? { s: ds.s, y: ds.y } : null);
+  setCounters(s);
+  const ds = state.datasets.find((d) => d.name === config.dataset);
+  state.data = config.data || (ds ? { s: ds.s, y: ds.y } : null);
   state.dataVersion = (state.dataVersion || 0) + 1;
+  state.values = null;
+}
+
+/** A session as the server answered it ({id, config, state}) becomes the page's session, at its start. */
+export function adopt(body) {
+  showSession(body.id, body.config, body.state);
+  state.limits = body.limits || null;
   clearLosses(state.chart, chartValue(body.state));
   refreshFit();
-  state.values = null;
   refreshValues();
 }
 
@@ -63,13 +72,18 @@ export function takeLosses(body) {
   appendLosses(state.chart, body.state.step, body.losses, chartValue(body.state));
 }
 
-/** A step's answer (or a play frame) becomes the step on show. */
-export function takeTrace(body) {
-  state.trace = completeTrace(body.trace, state.session.config);
-  state.A = body.trace.A;
-  state.B = body.trace.B;
+/** A step's trace on show: its weights are the current ones, and a check of the weights before it is gone. */
+export function showTrace(trace) {
+  state.trace = completeTrace(trace, state.session.config);
+  state.A = trace.A;
+  state.B = trace.B;
   state.diverged = null;
   state.gradcheck = null;
+}
+
+/** A step's answer (or a play frame) becomes the step on show. */
+export function takeTrace(body) {
+  showTrace(body.trace);
   takeLosses(body);
   // Playing, the pictures that ask the server again follow at a few a second, not every frame,
   // and only while they are on the screen.

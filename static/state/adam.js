@@ -1,10 +1,12 @@
 /**
- * @fileoverview Adam's constants as the server's core uses them, and the
- * weights before an Adam update, which a play frame leaves out.
+ * @fileoverview Adam's constants as the server's core uses them (from the
+ * vocabulary the page was served with), and the weights before an Adam update,
+ * which a play frame leaves out.
  */
 
-export const ADAM_BETA_1 = 0.9;
-export const ADAM_BETA_2 = 0.999;
+import { CONSTANTS } from './vocabulary.js';
+
+export const { ADAM_BETA_1, ADAM_BETA_2 } = CONSTANTS;
 
 /** W before Adam's update, from W after it and the moments: W + α m̂ / (√v̂ + ε). */
 export function adamBefore(W, m, v, t, alpha, epsilon) {

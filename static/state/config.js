@@ -5,6 +5,8 @@
  * this table, so a field added here appears everywhere at once.
  */
 
+import { choicesOf } from './vocabulary.js';
+
 /**
  * Kinds: 'choice' (a select; `choices` as values, or [value, label] pairs),
  * 'int' and 'float' (typed numbers), 'bool' (a checkbox), 'json' (travels as
@@ -17,12 +19,10 @@ export const CONFIG_FIELDS = [
   // The choices are the server's data sets, known once it has listed them.
   { name: 'dataset', kind: 'choice', default: 'xor', label: 'data set', choices: [], only: 'supervised' },
   { name: 'hidden', kind: 'int', default: 4, label: 'hidden units' },
-  { name: 'f_A', kind: 'choice', default: 'relu', label: 'f_{A}', choices: ['relu', 'sigmoid', 'tanh', 'linear'] },
-  { name: 'f_B', kind: 'choice', default: 'linear', label: 'f_{B}', choices: ['linear', 'sigmoid', 'tanh'] },
-  {
-    name: 'loss', kind: 'choice', default: 'half_squared', label: 'loss',
-    choices: [['half_squared', '½ Σ (ŷ − y)²'], ['squared', 'Σ (ŷ − y)²']],
-  },
+  // The activations and losses, their labels and defaults: the server's vocabulary.
+  { name: 'f_A', kind: 'choice', label: 'f_{A}', ...choicesOf('f_A') },
+  { name: 'f_B', kind: 'choice', label: 'f_{B}', ...choicesOf('f_B') },
+  { name: 'loss', kind: 'choice', label: 'loss', ...choicesOf('loss') },
   { name: 'alpha_A', kind: 'float', default: 0.1, label: 'α_{A}' },
   { name: 'alpha_B', kind: 'float', default: 0.1, label: 'α_{B}' },
   { name: 'bias', kind: 'bool', default: true, label: 'bias' },
@@ -75,11 +75,6 @@ export function preset(changes) {
   const config = {};
   for (const field of CONFIG_FIELDS) if (onForm(field)) config[field.name] = field.default;
   return { ...config, ...changes };
-}
-
-/** The walk with every field at its default. */
-export function defaultEnvironment() {
-  return Object.fromEntries(ENVIRONMENT_FIELDS.map((f) => [f.name, f.default]));
 }
 
 // The hand-check preset: one sample, 2-2-2 sigmoid, fixed weights (bias rows last),

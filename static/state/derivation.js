@@ -8,26 +8,9 @@
 
 import { ij, sub } from '../lib/format.js';
 import { tex } from '../lib/tex.js';
-
-// f′ written with the output symbol f and the input symbol z, as the slides' example does.
-const DF = {
-  relu: (f, z) => `\\begin{cases}1 & ${z} > 0\\\\ 0 & \\text{otherwise}\\end{cases}`,
-  sigmoid: (f) => `${f}(1-${f})`,
-  tanh: (f) => `1-${f}^2`,
-  linear: () => '1',
-};
-
-// The same derivative with the numbers of the checked point in it.
-const DF_AT = {
-  relu: (f, z) => (z > 0 ? `1 \\quad (${tex(z)} > 0)` : `0 \\quad (${tex(z)} \\le 0)`),
-  sigmoid: (f) => `${tex(f)}\\,(1-${tex(f)})`,
-  tanh: (f) => `1-${tex(f, true)}^2`,
-  linear: () => '1',
-};
-
-export const RELU_ERRATUM =
-  'The slides’ last slide writes this derivative as “u = ψ if ψ > 0, else 0”. That is ReLU itself; ' +
-  'its derivative is 1 for ψ > 0 and 0 otherwise, which is what is used here.';
+import {
+  activationErrata, activationLabel, constantDerivative, derivativeAt, derivativeRule, lossRule,
+} from './vocabulary.js';
 
 export const SUM_ERRATUM =
   'Erratum: the slides derive this for one output k and write δ^{A}_{j} = (B_{jk} δ^{B}_{k}) f_{A}′(ψ_{j}). ' +
@@ -44,18 +27,27 @@ const vec = (values) => `(${values.map((v) => tex(v)).join(',\\ ')})`;
 
 function dLdyTex(loss, k, c) {
   const K = sub(k);
-  const two = loss === 'half_squared' ? '' : '2';
-  return `${d('L', `\\hat{y}_{${K}}`)} = ${two}(\\hat{y}_{${K}} - y_{${K}}) = ` +
-    `${two}(${tex(c.trace.y_hat[k])} - ${tex(c.y[k], true)}) = ${tex(c.trace.dL_dy_hat[k])}`;
+  return `${d('L', `\\hat{y}_{${K}}`)} = ${lossRule(loss, `\\hat{y}_{${K}}`, `y_{${K}}`)} = ` +
+    `${lossRule(loss, c.trace.y_hat[k], c.y[k])} = ${tex(c.trace.dL_dy_hat[k])}`;
+}
+
+/** f′ at the point: its rule, the rule with the numbers, the value; a constant f′ by its value alone. */
+function dfTex(name, f, z, fValue, zValue, value) {
+  if (constantDerivative(name)) return tex(value);
+  return `${derivativeRule(name, f, z)} = ${derivativeAt(name, zValue, fValue)} = ${tex(value)}`;
 }
 
 function dfBTex(fB, k, c) {
   const K = sub(k);
-  const f = `\\hat{y}_{${K}}`;
   const z = `\\theta_{${K}}`;
-  const at = DF_AT[fB](c.trace.y_hat[k], c.trace.theta[k]);
-  const rule = DF[fB](f, z);
-  return `${d(`f_{\\mathbf{B}}(${z})`, z)} = ${rule === '1' ? '' : `${rule} = ${at} = `}${tex(c.trace.df_B[k])}`;
+  const t = c.trace;
+  return `${d(`f_{\\mathbf{B}}(${z})`, z)} = ${dfTex(fB, `\\hat{y}_{${K}}`, z, t.y_hat[k], t.theta[k], t.df_B[k])}`;
+}
+
+/** The slides' errata about the activation, as one note, or null. */
+function errataNote(name) {
+  const texts = activationErrata(name).map((erratum) => erratum.text);
+  return texts.length ? texts.join(' ') : null;
 }
 
 /** The lines for B_jk: ∂L/∂ŷ_k · ∂ŷ_k/∂B_jk, then f_B′(θ_k), then x_j, then δᴮ_k x_j. */
@@ -81,7 +73,7 @@ function linesB(c, cfg, shape) {
       tex: `= ${dL}\\,${dfB}\\,${d(`\\theta_{${K}}`, w)} \\qquad \\hat{y} \\doteq f_{\\mathbf{B}}(\\theta)`,
       numbers: dfBTex(cfg.f_B, k, c),
       factor: [`node-out-${k}`],
-      says: `f_{B}′ at θ_{${K}} (f_{B} = ${cfg.f_B})`,
+      says: `f_{B}′ at θ_{${K}} (f_{B} = ${activationLabel(cfg.f_B)})`,
     },
     {
       tex: `= ${dL}\\,${dfB}\\,\\mathbf{x}_{${J}} \\qquad \\theta \\doteq \\mathbf{x}\\mathbf{B}`,
@@ -143,11 +135,10 @@ function linesA(c, cfg, shape, B) {
     },
     {
       tex: `= ${sum}${dB}\\,${Bjk}\\,${dfA}\\,${d(`\\psi_{${J}}`, w)} \\qquad \\mathbf{x} \\doteq f_{\\mathbf{A}}(\\psi)`,
-      numbers: `${dfA} = ${cfg.f_A === 'linear' ? '' : `${DF[cfg.f_A](`\\mathbf{x}_{${J}}`, `\\psi_{${J}}`)} = ` +
-        `${DF_AT[cfg.f_A](t.x[j], t.psi[j])} = `}${tex(t.df_A[j])}`,
+      numbers: `${dfA} = ${dfTex(cfg.f_A, `\\mathbf{x}_{${J}}`, `\\psi_{${J}}`, t.x[j], t.psi[j], t.df_A[j])}`,
       factor: [`node-hid-${j}`],
-      says: `f_{A}′ at ψ_{${J}} (f_{A} = ${cfg.f_A})`,
-      erratum: cfg.f_A === 'relu' ? RELU_ERRATUM : null,
+      says: `f_{A}′ at ψ_{${J}} (f_{A} = ${activationLabel(cfg.f_A)})`,
+      erratum: errataNote(cfg.f_A),
     },
     {
       tex: `= ${sum}${dB}\\,${Bjk}\\,${dfA}\\,\\mathbf{s}_{${I}} \\qquad \\psi \\doteq \\mathbf{s}\\mathbf{A}`,

@@ -5,10 +5,11 @@
  */
 
 import { span } from './fitgrid.js';
+import { CONSTANTS } from './vocabulary.js';
 
 const SIDE = 24; // points per axis of a 2-D picture
 const LINE = 48; // points of a 1-D picture
-export const MAX_UNIT_VALUES = 200_000; // rows × hidden units one predict with units may return (the server's bound)
+const { MAX_UNIT_VALUES } = CONSTANTS; // rows × hidden units one predict with units may return (the server's bound)
 
 function linspace([lo, hi], n) {
   return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));

@@ -5,9 +5,10 @@
  */
 
 import { count } from '../lib/format.js';
+import { CONSTANTS } from './vocabulary.js';
 
 // The API's bound on n, for an answer that states no limits of its own.
-export const MAX_STEPS = 100000;
+const { MAX_STEPS } = CONSTANTS;
 
 /** The most steps one call may take for the session on show, from its last answer's limits. */
 export function maxSteps(state) {

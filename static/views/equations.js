@@ -12,6 +12,9 @@ import { Pace } from '../lib/pace.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
 import { PHASES, coversEveryPhase } from '../state/phases.js';
+import {
+  activationErrata, activationLabel, activationTex, constantDerivative, derivativeAt, derivativeRule, lossRule, lossTex,
+} from '../state/vocabulary.js';
 import { adjustLines } from './tdequations.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
@@ -20,27 +23,6 @@ const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAnd
 const PLAYING_KATEX_OPTIONS = { ...KATEX_OPTIONS, output: 'html' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
 const PLAYING_TYPESET_MS = 1000; // while playing, at most one typesetting a second
-
-const F_TEX = {
-  relu: (z) => `\\max(0, ${z})`,
-  sigmoid: (z) => `\\sigma(${z})`,
-  tanh: (z) => `\\tanh(${z})`,
-  linear: (z) => z,
-};
-
-// The derivative of each activation, written in terms of its input z and its output f.
-// `rule(f, z)` is the derivative written with the output symbol f and the input symbol z;
-// `at(z, f)` is it with numbers (f_B only: f_A's derivative is shown by value).
-const DF_TEX = {
-  relu: { rule: (f, z) => `\\begin{cases}1 & ${z} > 0\\\\ 0 & \\text{otherwise}\\end{cases}` },
-  sigmoid: { rule: (f) => `${f}(1-${f})`, at: (z, f) => `${tex(f)}\\,(1-${tex(f)})` },
-  tanh: { rule: (f) => `1-${f}^2`, at: (z, f) => `1-${tex(f, true)}^2` },
-  linear: { rule: () => '1', at: () => '1' },
-};
-
-const SLIDES_RELU_NOTE =
-  'The slides write this derivative as “u = ψ if ψ > 0, else 0”. That is ReLU itself; ' +
-  'its derivative is 1 for ψ > 0 and 0 otherwise, which is what is used here.';
 
 function more(count) {
   return count > MAX_LINES ? [{ text: `… and ${count - MAX_LINES} more, shown on the diagram.` }] : [];
@@ -64,8 +46,8 @@ const PHASE_LINES = coversEveryPhase({
     ...more(t.psi.length),
   ],
   x: (t, c) => [
-    { tex: `x_j = f_A(\\psi_j) = ${F_TEX[c.f_A]('\\psi_j')} \\qquad (f_A = \\text{${c.f_A}})` },
-    ...rows(t.psi.length, (j) => `x_{${sub(j)}} = ${F_TEX[c.f_A](tex(t.psi[j]))} = ${tex(t.x[j])}`),
+    { tex: `x_j = f_A(\\psi_j) = ${activationTex(c.f_A, '\\psi_j')} \\qquad (f_A = \\text{${activationLabel(c.f_A)}})` },
+    ...rows(t.psi.length, (j) => `x_{${sub(j)}} = ${activationTex(c.f_A, t.psi[j])} = ${tex(t.x[j])}`),
     ...more(t.psi.length),
     ...(c.bias ? [{ text: 'The last entry of x is the bias unit: always 1.' }] : []),
   ],
@@ -78,28 +60,30 @@ const PHASE_LINES = coversEveryPhase({
     ...more(t.theta.length),
   ],
   y_hat: (t, c) => [
-    { tex: `\\hat{y}_k = f_B(\\theta_k) = ${F_TEX[c.f_B]('\\theta_k')} \\qquad (f_B = \\text{${c.f_B}})` },
-    ...rows(t.theta.length, (k) => `\\hat{y}_{${sub(k)}} = ${F_TEX[c.f_B](tex(t.theta[k]))} = ${tex(t.y_hat[k])}`),
+    { tex: `\\hat{y}_k = f_B(\\theta_k) = ${activationTex(c.f_B, '\\theta_k')} \\qquad (f_B = \\text{${activationLabel(c.f_B)}})` },
+    ...rows(t.theta.length, (k) => `\\hat{y}_{${sub(k)}} = ${activationTex(c.f_B, t.theta[k])} = ${tex(t.y_hat[k])}`),
     ...more(t.theta.length),
   ],
   loss: (t, c) => {
-    const half = c.loss === 'half_squared';
-    const pre = half ? '\\tfrac{1}{2}' : '';
-    const terms = t.y_hat.map((yh, k) => `${pre}(${tex(yh)} - ${tex(t.y[k], true)})^2`);
+    const terms = t.y_hat.map((yh, k) => lossTex(c.loss, yh, t.y[k]));
     return [
-      { tex: `L = \\sum_k ${pre}(\\hat{y}_k - y_k)^2` },
+      { tex: `L = \\sum_k ${lossTex(c.loss, '\\hat{y}_k', 'y_k')}` },
       { tex: `L = ${terms.slice(0, MAX_LINES).join(' + ')}${terms.length > MAX_LINES ? ' + \\cdots' : ''} = ${tex(t.loss)}` },
     ];
   },
   delta_B: (t, c) => {
-    const dL = c.loss === 'half_squared' ? '(\\hat{y}_k - y_k)' : '2(\\hat{y}_k - y_k)';
-    const dLnum = (k) => `${c.loss === 'half_squared' ? '' : '2'}(${tex(t.y_hat[k])} - ${tex(t.y[k], true)})`;
-    const df = DF_TEX[c.f_B];
+    const dL = lossRule(c.loss, '\\hat{y}_k', 'y_k');
+    const dLnum = (k) => lossRule(c.loss, t.y_hat[k], t.y[k]);
+    // f_B′ with the numbers in it; a constant one (linear's 1) as it is.
+    const dfB = (k) => {
+      const at = derivativeAt(c.f_B, t.theta[k], t.y_hat[k]);
+      return constantDerivative(c.f_B) ? at : `(${at})`;
+    };
     return [
       { tex: '\\delta^B_k = \\frac{\\partial L(\\hat{y}_k, y_k)}{\\partial \\hat{y}_k}\\,\\frac{\\partial f_B(\\theta_k)}{\\partial \\theta_k}' },
-      { tex: `\\frac{\\partial L}{\\partial \\hat{y}_k} = ${dL}, \\qquad f_B'(\\theta_k) = ${df.rule('\\hat{y}_k', '\\theta_k')}` },
+      { tex: `\\frac{\\partial L}{\\partial \\hat{y}_k} = ${dL}, \\qquad f_B'(\\theta_k) = ${derivativeRule(c.f_B, '\\hat{y}_k', '\\theta_k')}` },
       ...rows(t.delta_B.length, (k) =>
-        chain(`\\delta^B_{${sub(k)}}`, `${dLnum(k)} \\times ${c.f_B === 'linear' ? '1' : `(${df.at(t.theta[k], t.y_hat[k])})`}`, `${tex(t.dL_dy_hat[k])} \\times ${tex(t.df_B[k], true)}`, tex(t.delta_B[k]))),
+        chain(`\\delta^B_{${sub(k)}}`, `${dLnum(k)} \\times ${dfB(k)}`, `${tex(t.dL_dy_hat[k])} \\times ${tex(t.df_B[k], true)}`, tex(t.delta_B[k]))),
       ...more(t.delta_B.length),
       { text: 'One slide writes δ^{B}_{k} = (ŷ_{k} − y_{k}) x_{j}: the x_{j} belongs to ∇_{B}, the next line.' },
     ];
@@ -125,7 +109,7 @@ const PHASE_LINES = coversEveryPhase({
     const nx = t.delta_A.length;
     const lines = [
       { tex: "\\delta^A_j = \\Big(\\sum_k B_{jk}\\, \\delta^B_k\\Big)\\, f_A'(\\psi_j)" },
-      { tex: `f_A'(\\psi_j) = ${DF_TEX[c.f_A].rule('x_j', '\\psi_j')} \\qquad (f_A = \\text{${c.f_A}})` },
+      { tex: `f_A'(\\psi_j) = ${derivativeRule(c.f_A, 'x_j', '\\psi_j')} \\qquad (f_A = \\text{${activationLabel(c.f_A)}})` },
       {
         tex: `f_A'(\\psi) = (${t.df_A.slice(0, 8).map((v) => tex(v)).join(',\\ ')}${nx > 8 ? ',\\ \\dots' : ''})`,
       },
@@ -135,7 +119,7 @@ const PHASE_LINES = coversEveryPhase({
       }),
       ...more(nx),
     ];
-    if (c.f_A === 'relu') lines.push({ text: SLIDES_RELU_NOTE, erratum: true });
+    for (const erratum of activationErrata(c.f_A)) lines.push({ text: erratum.text, erratum: true });
     if (slides) {
       const backprop = Array.from({ length: nx }, (_, j) =>
         t.delta_B.reduce((acc, d, k) => acc + Bother[j][k] * d, 0) * t.df_A[j]);

@@ -6,6 +6,7 @@
 import { katex } from '../lib/libraries.js';
 import { mark, richText, setAttr } from '../lib/dom.js';
 import { PHASES } from '../state/phases.js';
+import { activationErrata } from '../state/vocabulary.js';
 
 const LINES = [
   { id: 'loop', tex: '\\textbf{for each } (\\mathbf{s}, \\mathbf{y}) \\textbf{ in } D:' },
@@ -83,10 +84,7 @@ export class PseudoCodeView {
         cfg.update_order === 'slides'
           ? 'slides’ order: B changes here, before δ^{A} reads it'
           : 'backprop order: applied after δ^{A} has read the old B',
-      delta_A:
-        cfg.f_A === 'relu'
-          ? 'the slides write ReLU’s derivative as ψ (for ψ > 0); it is 1 for ψ > 0, else 0'
-          : '',
+      delta_A: activationErrata(cfg.f_A).map((erratum) => erratum.short).join('; '),
     };
     for (const [id, text] of Object.entries(notes)) richText(this.items[id].note, text);
   }

@@ -86,7 +86,7 @@ async def end_class(
     return Response(status_code=204)
 
 
-@router.get("/c/{code}", response_class=HTMLResponse, include_in_schema=False)
+@router.api_route("/c/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
 async def class_page(request: Request, code: str) -> HTMLResponse:
     code = normal_code(code)
     async with looking_up(request):
@@ -94,7 +94,7 @@ async def class_page(request: Request, code: str) -> HTMLResponse:
     return explainer(request, code)
 
 
-@router.get("/join", response_class=HTMLResponse, include_in_schema=False)
+@router.api_route("/join", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
 async def join_page(request: Request, code: str = "") -> Response:
     if not code:
         return templates.TemplateResponse(request, "join.html", {"code": "", "message": ""})

@@ -4,7 +4,9 @@ The page's script is the bundle `scripts/bundle.mjs` builds (`build/static/main.
 request instead of some eighty) while it was built from the modules as they are; else the
 modules themselves, each named as a `<link rel="modulepreload">` so that the browser asks for
 all of them at once instead of discovering them one import depth at a time.  The page carries
-the data sets, so the diagram's shape is drawn before any request of the script's own.
+the data sets, so the diagram's shape is drawn before any request of the script's own, and the
+vocabulary (app/model/vocabulary.py) with the server's constants the page needs: the page
+keeps no copy of either.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.model import DATASETS
+from app.limits import MAX_STEPS, MAX_UNIT_VALUES
+from app.model import DATASETS, vocabulary
+from app.model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 
 ROOT = Path(__file__).resolve().parents[3]
 STATIC = ROOT / "static"
@@ -54,10 +58,28 @@ def module_urls(entry: str = "main.js") -> list[str]:
     return urls[1:]  # the entry itself is the page's <script type="module">
 
 
+def _script_json(value) -> str:
+    """`value` as JSON that is safe inside a <script> element: no `<`, so no `</script>`."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode().replace("<", "\\u003c")
+
+
 def _datasets_json() -> str:
-    """The data sets as `/api/datasets` gives them, safe inside a <script> element."""
-    text = orjson.dumps([d.summary() for d in DATASETS.values()], option=orjson.OPT_SERIALIZE_NUMPY).decode()
-    return text.replace("<", "\\u003c")
+    """The data sets as `/api/datasets` gives them."""
+    return _script_json([d.summary() for d in DATASETS.values()])
+
+
+# The server's constants the page works with, under the server's own names (static/state/vocabulary.js).
+PAGE_CONSTANTS = {
+    "MAX_STEPS": MAX_STEPS,  # steps one call may ask for (state/work.js)
+    "MAX_UNIT_VALUES": MAX_UNIT_VALUES,  # rows x hidden units one predict may return (state/unitgrid.js)
+    "ADAM_BETA_1": ADAM_BETA_1,  # Adam's decays, for the weights before a play frame (state/adam.js)
+    "ADAM_BETA_2": ADAM_BETA_2,
+}
+
+
+def _vocabulary_json() -> str:
+    """The activations' and losses' table, and the constants: what static/state/vocabulary.js reads."""
+    return _script_json({**vocabulary(), "constants": PAGE_CONSTANTS})
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,7 @@ class PageScripts:
 
 page_scripts = PageScripts()
 DATASETS_JSON = _datasets_json()
+VOCABULARY_JSON = _vocabulary_json()
 
 
 PAGES_KEPT = 64  # pages rendered and gzipped once: the explainer's and the latest classes' student pages
@@ -120,7 +143,12 @@ TEMPLATE = ROOT / "templates" / "index.html"
 @functools.lru_cache(maxsize=PAGES_KEPT)
 def _rendered(scripts: Scripts, class_code: str | None, template_stamp: int) -> tuple[bytes, bytes]:
     """The page's HTML and its gzip, for these scripts, class code and version of the template."""
-    context = {"scripts": scripts, "datasets_json": DATASETS_JSON, "class_code": class_code}
+    context = {
+        "scripts": scripts,
+        "datasets_json": DATASETS_JSON,
+        "vocabulary_json": VOCABULARY_JSON,
+        "class_code": class_code,
+    }
     html = templates.get_template("index.html").render(context).encode()
     return html, gzip.compress(html, compresslevel=9, mtime=0)
 
@@ -134,6 +162,6 @@ def explainer(request: Request, class_code: str | None = None) -> HTMLResponse:
     return HTMLResponse(packed, headers={"content-encoding": "gzip", "vary": "accept-encoding"})
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
 async def index(request: Request) -> HTMLResponse:
     return explainer(request)
