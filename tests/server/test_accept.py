@@ -38,9 +38,16 @@ def _turns(loop: asyncio.AbstractEventLoop, turns: int) -> None:
 
 @pytest.fixture
 def loop():
+    # Playwright's sync API, used by the browser tests that run before these in one pytest
+    # process, leaves its own loop marked as running in this thread: set it aside meanwhile.
+    outer = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
     loop = accept.Loop()
-    yield loop
-    loop.close()
+    try:
+        yield loop
+    finally:
+        loop.close()
+        asyncio.events._set_running_loop(outer)
 
 
 def _server(loop, sock: socket.socket, made: list) -> asyncio.AbstractServer:

@@ -76,7 +76,12 @@ async def create_class(request: Request, client: Creator, body: Annotated[ClassI
 @router.delete(
     "/api/classes/{code}",
     status_code=204,
-    responses={204: {"description": "ended"}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+    responses={
+        204: {"description": "ended"},
+        403: {"model": ErrorOut},
+        404: {"model": ErrorOut},
+        429: {"model": ErrorOut, "description": "too many unknown class codes from this address"},
+    },
 )
 async def end_class(
     request: Request, code: str, x_teacher_key: Annotated[str | None, Header()] = None
