@@ -2,6 +2,9 @@
  * @fileoverview The teacher's class bar and the projector's join panel: the
  * code in large type, a QR code of the join link, how many have joined (a
  * count, never names), and the buttons that pause, release, gather and end.
+ * Any other button of the bar with a data-command, or form with one, sends that
+ * command as it is (a form's named fields with it): a new command of the
+ * class needs its button in the page and nothing here.
  */
 
 import { byId } from '../lib/dom.js';
@@ -11,7 +14,7 @@ import { putAttr, putProp, putText } from './put.js';
 import { qrSvg } from './qr.js';
 
 export class JoinPanelView {
-  /** @param {{start, toggleJoin, togglePause, toggleRelease, end}} on  what the buttons do */
+  /** @param {{start, toggleJoin, togglePause, toggleRelease, end, command}} on  what the buttons do */
   init(on) {
     const $ = byId;
     this.bar = $('class-drive');
@@ -23,6 +26,16 @@ export class JoinPanelView {
       'class-pause': on.togglePause, 'class-release': on.toggleRelease, 'class-end': on.end,
     };
     for (const [id, fn] of Object.entries(clicks)) $(id).addEventListener('click', fn);
+    this.bar.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-command]');
+      if (button && !button.form) on.command(button.dataset.command, {});
+    });
+    this.bar.addEventListener('submit', (event) => {
+      const form = event.target.closest('form[data-command]');
+      if (!form) return;
+      event.preventDefault();
+      on.command(form.dataset.command, Object.fromEntries(new FormData(form)));
+    });
     this.drawnUrl = null;
     return this;
   }

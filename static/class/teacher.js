@@ -158,6 +158,11 @@ export const teacher = {
     send('reveal');
     render();
   },
+  /** A command as the page's button or form names it (data-command), sent as it is. */
+  command: (type, fields) => {
+    if (!isDriving(state)) return;
+    send(type, fields);
+  },
   end: () =>
     guarded(async () => {
       const c = state.classroom;

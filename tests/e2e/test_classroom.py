@@ -275,3 +275,22 @@ def test_a_typed_code_joins_and_a_wrong_one_is_explained(room, server_url):
     page.goto(server_url + "/join?code=XXXXXX")
     assert page.locator("[role=alert]").is_visible()
     page.watch.errors.clear()  # the 404 of the wrong code is the page's own answer
+
+
+def test_a_button_of_the_class_bar_with_a_data_command_sends_that_command(room):
+    """A new command's button is markup alone: the bar sends what data-command names, a
+    form's named fields with it."""
+    t = room.teacher
+    t.click("#class-join-hide")
+    t.click("#step")
+    same_as_teacher(room)
+    t.evaluate("""() => document.querySelector('#class-drive').insertAdjacentHTML('beforeend',
+      '<button id="cover" type="button" data-command="pause">cover</button>' +
+      '<form id="to-delta" data-command="view">' +
+      '<input name="phase" value="delta_B"><button>go</button></form>')""")
+    t.click("#cover")
+    room.wait_all("!document.querySelector('#class-cover').hidden")
+    t.click("#to-delta button")
+    room.wait_all("document.querySelector('#equations-heading').textContent.includes('δ')")
+    for s in room.students:
+        assert "B" in s.locator("#equations-heading").text_content()
