@@ -8,6 +8,7 @@ A failure to send a change (Redis away) loses that broadcast, never the teacher'
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 import orjson
 
@@ -32,12 +33,18 @@ class Classroom:
         self.store = store
         store.follow(self._session_changed)
 
-    async def _session_changed(self, session: Session, tell: str, answer, tag: str | None) -> None:
-        """A change of a session that the store tells: to the students of the class it teaches."""
+    def _session_changed(
+        self, session: Session, tell: str, answer, tag: str | None
+    ) -> Awaitable[None] | None:
+        """A change of a session that the store tells: to the students of the class it teaches
+        (None, and nothing to await, for a session that teaches none)."""
         code = self.registry.code_of(session.id, tag)
         if code is None:
-            return
-        data = CHANGES[tell](session, answer)  # now, before anything else may change the session
+            return None
+        # The message is made now, before anything else may change the session.
+        return self._broadcast(code, CHANGES[tell](session, answer))
+
+    async def _broadcast(self, code: str, data: bytes) -> None:
         try:
             await self.registry.record(code, data)  # the last, for snapshots and the quiz
             await self.channel.publish(code, data)

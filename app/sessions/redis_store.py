@@ -142,7 +142,9 @@ class RedisStore(Store):
                 raise TooManyRequests(
                     "this session is being changed from several places at once; try again", 1
                 )
-        await self._told(session, tell, result, self.tags.get(sid))
+        if tell is not None:
+            for job in self._told(session, tell, result, self.tags.get(sid)):
+                await job
         return result
 
     async def delete(self, sid: str) -> None:

@@ -35,8 +35,10 @@ from app.sessions.kinds import new_session
 T = TypeVar("T")
 Long = Callable[[Session], bool] | None  # which changes are long (see Store.update)
 # A follower: (the session as the change left it, what the change was, what it answered, the
-# session's tag as the store keeps it, or None), told after the change is saved.
-Follower = Callable[[Session, str, object, str | None], Awaitable[None]]
+# session's tag as the store keeps it, or None), told after the change is saved; it answers
+# what is to be awaited before the change's result goes back, or None (a step, a frame of a
+# session nobody follows: no coroutine is made for it).
+Follower = Callable[[Session, str, object, str | None], Awaitable[None] | None]
 
 
 class Store(ABC):
@@ -49,9 +51,11 @@ class Store(ABC):
         """`follower` is told every change made with a `tell` (see Store.update)."""
         self.followers = (*self.followers, follower)
 
-    async def _told(self, session: Session, tell: str | None, result, tag: str | None = None) -> None:
-        for follower in self.followers if tell is not None else ():
-            await follower(session, tell, result, tag)
+    def _told(self, session: Session, tell: str, result, tag: str | None = None) -> list[Awaitable[None]]:
+        """The followers told of a change: what they ask to be awaited before its result goes back."""
+        return [
+            job for follower in self.followers if (job := follower(session, tell, result, tag)) is not None
+        ]
 
     @staticmethod
     def new_id() -> str:
@@ -174,7 +178,9 @@ class MemoryStore(Store):
         refuse_if_busy(session, long)
         async with session.lock:
             result = await change(session)
-        await self._told(session, tell, result)
+        if tell is not None:
+            for job in self._told(session, tell, result):
+                await job
         return result
 
     async def delete(self, sid: str) -> None:
