@@ -10,6 +10,7 @@ and for the store as a whole (what MemoryStore keeps in its own dicts):
     bpe:size           hash: session id -> its counted bytes
     bpe:owner          hash: session id -> the client that made it
     bpe:held:CLIENT    sorted set: that client's session ids -> last used (ms)
+    bpe:holders        sorted set: client -> how many sessions it holds
     bpe:client-bytes   hash: client -> the bytes its sessions hold
     bpe:bytes          the bytes all sessions hold
     bpe:clock          the last last-used time given (two in one millisecond stay in order)
@@ -38,6 +39,9 @@ local function drop(sid)
   redis.call('DECRBY', P .. 'bytes', size)
   if owner then
     redis.call('ZREM', P .. 'held:' .. owner, sid)
+    if tonumber(redis.call('ZINCRBY', P .. 'holders', -1, owner)) <= 0 then
+      redis.call('ZREM', P .. 'holders', owner)
+    end
     if redis.call('HINCRBY', P .. 'client-bytes', owner, -size) <= 0 then
       redis.call('HDEL', P .. 'client-bytes', owner)
     end
@@ -92,8 +96,16 @@ local function total() return tonumber(redis.call('GET', P .. 'bytes') or '0') e
 while redis.call('ZCARD', P .. 'lru') >= max_sessions or total() + size > max_bytes do
   local oldest = redis.call('ZRANGE', P .. 'lru', 0, 0, 'WITHSCORES')
   if not oldest[1] then break end
-  if now - tonumber(oldest[2]) < in_use then return 'full' end
-  drop(oldest[1])
+  if now - tonumber(oldest[2]) < in_use then
+    -- every session is in use: the address that holds the most gives up its least recently
+    -- used one while it holds two more than the newcomer's (MemoryStore.keep's rule)
+    local most = redis.call('ZREVRANGE', P .. 'holders', 0, 0, 'WITHSCORES')
+    local mine = tonumber(redis.call('ZSCORE', P .. 'holders', client) or '0')
+    if not most[1] or most[1] == client or tonumber(most[2]) < mine + 2 then return 'full' end
+    drop(redis.call('ZRANGE', P .. 'held:' .. most[1], 0, 0)[1])
+  else
+    drop(oldest[1])
+  end
 end
 local c, r, h = keys_of(sid)
 redis.call('SET', c, ARGV[11], 'PX', ttl)
@@ -103,6 +115,7 @@ push(h, 14)
 redis.call('LTRIM', h, -tonumber(ARGV[13]), -1)
 redis.call('HSET', P .. 'size', sid, size)
 redis.call('HSET', P .. 'owner', sid, client)
+redis.call('ZINCRBY', P .. 'holders', 1, client)
 redis.call('INCRBY', P .. 'bytes', size)
 redis.call('HINCRBY', P .. 'client-bytes', client, size)
 touch(sid, now, ttl)

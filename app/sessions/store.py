@@ -13,8 +13,10 @@ MemoryStore: sessions by id in this process's memory.  Bounded in number, in byt
 (each session's counted by Session.nbytes) and in idle time, and shared fairly: each
 client (an address) may hold a share of the store, and past its share it makes room
 by dropping its own least recently used sessions.  When the store as a whole is full,
-a session in use (used within `in_use_seconds`) is never dropped to make room for
-another client's: the new session is refused instead.
+a session in use (used within `in_use_seconds`) is dropped to make room for another
+client's only when its client holds the most sessions and two more than the newcomer's
+(its least recently used one goes): in use never protects one address's excess.  When
+sessions in use are spread evenly the new session is refused instead.
 """
 
 from __future__ import annotations
@@ -204,9 +206,15 @@ class MemoryStore(Store):
         now = time.monotonic()
         while len(self._sessions) >= self.max_sessions or self.bytes + size > self.max_bytes:
             oldest = next(iter(self._sessions))
-            if now - self._sessions[oldest].last_used < self.in_use_seconds:
+            if now - self._sessions[oldest].last_used >= self.in_use_seconds:
+                self._drop(oldest)
+                continue
+            # Every session is in use: the address that holds the most gives up its own least
+            # recently used one, in use or not, while it holds two more than the newcomer's.
+            most, held = max(self._held.items(), key=lambda pair: pair[1])
+            if most == client or held < self._held[client] + 2:
                 raise StoreFull(retry_after=max(1, round(self.in_use_seconds / 4)))
-            self._drop(oldest)
+            self._drop(self._oldest_of(most))
         self._sessions[session.id] = session
         self._owner[session.id], self._bytes[session.id] = client, size
         self._held[client] += 1

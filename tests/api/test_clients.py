@@ -60,12 +60,20 @@ def test_a_forwarded_address_counts_only_from_a_trusted_proxy():
         assert r.status_code == 429
 
 
-def test_when_every_session_is_in_use_a_new_one_is_refused_not_evicted():
+def test_when_every_session_is_in_use_and_held_evenly_a_new_one_is_refused_not_evicted():
     with _client(max_sessions=10, client_share=0.5, session_in_use_seconds=300) as c:
-        held = [_create(c, address).json()["id"] for address in ("192.0.2.1", "192.0.2.2") for _ in range(5)]
-        r = _create(c, "192.0.2.3")
+        held = [_create(c, f"192.0.2.{i}").json()["id"] for i in range(1, 11)]
+        r = _create(c, "192.0.2.11")
         assert r.status_code == 503 and int(r.headers["retry-after"]) >= 1
         assert all(c.get(f"/api/sessions/{sid}").status_code == 200 for sid in held)
+
+
+def test_when_every_session_is_in_use_the_biggest_address_makes_room():
+    with _client(max_sessions=10, client_share=0.5, session_in_use_seconds=300) as c:
+        held = [_create(c, address).json()["id"] for address in ("192.0.2.1", "192.0.2.2") for _ in range(5)]
+        assert _create(c, "192.0.2.3").status_code == 201
+        assert c.get(f"/api/sessions/{held[0]}").status_code == 404  # the biggest's least recently used
+        assert all(c.get(f"/api/sessions/{sid}").status_code == 200 for sid in held[1:])
 
 
 @pytest.mark.parametrize("in_use", [0.0])

@@ -79,15 +79,35 @@ def test_counted_bytes_bound_the_store_and_each_client_drops_its_own_oldest(fres
     _run(main())
 
 
-def test_a_full_store_of_sessions_in_use_refuses_a_new_one(fresh_redis):
+def test_a_full_store_of_sessions_in_use_held_evenly_refuses_a_new_one(fresh_redis):
     async def main():
         store = RedisStore(fresh_redis.url, 4, 600, per_client=2, in_use_seconds=60)
-        for client in "ab":
-            for _ in range(2):
-                await store.create(ConfigIn(), client)
+        for client in "abcd":
+            await store.create(ConfigIn(), client)
         with pytest.raises(StoreFull) as caught:
-            await store.create(ConfigIn(), "c")
+            await store.create(ConfigIn(), "e")
         assert caught.value.retry_after >= 1 and await store.count() == 4
+        await store.close()
+
+    _run(main())
+
+
+def test_in_use_never_protects_one_addresss_excess(fresh_redis):
+    async def main():
+        store = RedisStore(fresh_redis.url, 10, 600, in_use_seconds=300)
+        hoard = [(await store.create(ConfigIn(), "hoarder")).id for _ in range(8)]
+        other = (await store.create(ConfigIn(), "x")).id
+        school = []
+        with pytest.raises(StoreFull):
+            for _ in range(10):
+                school.append((await store.create(ConfigIn(), "school")).id)
+        r = store.redis
+        assert len(school) == 4 and await r.zscore("bpe:holders", "hoarder") == 5
+        kept = [m.decode() for m in await r.zrange("bpe:held:hoarder", 0, -1)]
+        assert sorted(kept) == sorted(hoard[-5:])
+        for sid in [other, *school, *hoard[-5:]]:
+            async with store.session(sid):
+                pass
         await store.close()
 
     _run(main())

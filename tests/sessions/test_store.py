@@ -36,11 +36,26 @@ def test_a_client_past_its_bytes_drops_its_own_oldest():
     assert store.get(other.id) is other
 
 
-def test_a_full_store_of_sessions_in_use_refuses_a_new_one():
+def test_a_full_store_of_sessions_in_use_held_evenly_refuses_a_new_one():
     store = MemoryStore(4, 600, per_client=2, in_use_seconds=60)
-    for client in "ab":
-        _made(store, _config(), client)
+    for client in "abcd":
         _made(store, _config(), client)
     with pytest.raises(StoreFull) as caught:
-        _made(store, _config(), "c")
+        _made(store, _config(), "e")
     assert caught.value.retry_after >= 1 and len(store) == 4
+
+
+def test_in_use_never_protects_one_addresss_excess():
+    # One address made most of the store and keeps every session of it in use; then a class
+    # behind another address makes its sessions: the excess makes room, down to an even share.
+    store = MemoryStore(10, 600, in_use_seconds=300)
+    hoard = [_made(store, _config(), "hoarder") for _ in range(8)]
+    other = _made(store, _config(), "x")
+    school = []
+    with pytest.raises(StoreFull):
+        for _ in range(10):
+            school.append(_made(store, _config(), "school"))
+    # the hoarder gave up its least recently used while it held two more than the school
+    assert (len(school), store._held["school"], store._held["hoarder"]) == (4, 4, 5)
+    assert [sid for sid in store._sessions if store._owner[sid] == "hoarder"] == [s.id for s in hoard[-5:]]
+    assert store.get(other.id) is other and all(store.get(s.id) is s for s in school)
