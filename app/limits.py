@@ -67,6 +67,8 @@ CREATE_PER_SECOND = 10.0  # default: and on average after that
 CODE_MISSES_BURST = 20  # class codes that are no class's one address may ask for at once (typos)
 CODE_MISSES_PER_SECOND = 0.5  # and on average after that: guessing one live class among ten takes months
 MAX_BODY_BYTES = 2_000_000  # default: larger request bodies are refused (413) before they are read
+MAX_IMPORT_BYTES = 64 * 2**20  # default: the same for an imported document, which carries a whole run:
+# the largest session the limits allow (2000 rows of 1024 inputs, 100,000 weights with Adam) fits
 MAX_HEADER_BYTES = 16_384  # default: a request's line and headers (else 431): no client grows a buffer
 HEADER_TIMEOUT_SECONDS = 10.0  # default: a request's head arrives in this time or its socket is let go
 MAX_HEADER_TIMEOUT_SECONDS = 30.0  # the longest HEADER_TIMEOUT_SECONDS a deployment may set

@@ -56,7 +56,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
-    app.add_middleware(Guard, max_body=settings.max_body_bytes, origins=frozenset(origins))
+    app.add_middleware(
+        Guard,
+        max_body=settings.max_body_bytes,
+        origins=frozenset(origins),
+        max_import=settings.max_import_bytes,
+    )
     # The step requests that need nothing else, answered just inside the door (app/api/routes/step.py).
     step.install(app, settings.max_body_bytes, HANDLERS)
     if origins:  # no CORS headers at all unless origins are configured

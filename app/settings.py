@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Request bodies larger than this are refused with 413 before they are read in full.
     max_body_bytes: int = Field(limits.MAX_BODY_BYTES, ge=1024)
+    # ... and of POST /api/sessions/import, whose document carries a whole run (its data, its history).
+    max_import_bytes: int = Field(limits.MAX_IMPORT_BYTES, ge=1024)
     # Bytes of request bodies one process holds at once (received, not yet answered): past it 503.
     body_bytes_in_flight: int = Field(limits.BODY_BYTES_IN_FLIGHT, ge=1024)
     # A request's line and headers: at most this many bytes (else 431), arriving within this

@@ -35,6 +35,8 @@ FILE_HEADERS = [(b"x-content-type-options", b"nosniff")]
 FILE_PREFIXES = ("/static/", "/vendor/", "/bundle/")
 
 
+IMPORT_PATH = "/api/sessions/import"  # its body, a document of a whole run, may be larger
+
 # Requests that change something; their bodies must be JSON.  A page elsewhere may send
 # "simple" requests (text/plain, form encodings) here without asking first: refused.
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -72,14 +74,22 @@ class Guard:
 
     HTTP: a POST, PUT, PATCH or DELETE that declares a Content-Type other than
     application/json, or sends a body without one, is refused with 415; a body over
-    `max_body` bytes with 413 (a declared Content-Length before a byte of the body is
-    read, a chunked body once the limit is passed).  WebSocket: a handshake whose Origin
+    `max_body` bytes (`max_import` for an imported document, which carries a whole run) with
+    413 (a declared Content-Length before a byte of the body is read, a chunked body once
+    the limit is passed).  WebSocket: a handshake whose Origin
     `origin_allowed` refuses is answered 403 before it is accepted.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int, origins: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int,
+        origins: frozenset[str] = frozenset(),
+        max_import: int | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_import = max(max_body, max_import)
         self.origins = frozenset(o.rstrip("/").lower() for o in origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,34 +125,37 @@ class Guard:
             if (content_type is not None or has_body) and not (content_type and is_json(content_type)):
                 await _refuse(send_with_headers, 415, UNSUPPORTED)
                 return
-        if length is not None and (length < 0 or length > self.max_body):
-            await self._too_large(send_with_headers)
+        limit = self.max_import if scope["path"] == IMPORT_PATH else self.max_body
+        if length is not None and (length < 0 or length > limit):
+            await _too_large(send_with_headers, limit)
             return
         if chunked and length is None:
-            body = await self._read_limited(receive)
+            body = await _read_limited(receive, limit)
             if body is None:
-                await self._too_large(send_with_headers)
+                await _too_large(send_with_headers, limit)
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send_with_headers)
 
-    async def _read_limited(self, receive: Receive) -> bytes | None:
-        parts: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return b"".join(parts)
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                return None
-            parts.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(parts)
 
-    async def _too_large(self, send: Send) -> None:
-        await _refuse(send, 413, f"body: request bodies are limited to {self.max_body} bytes")
+async def _read_limited(receive: Receive, limit: int) -> bytes | None:
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(parts)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    await _refuse(send, 413, f"body: request bodies are limited to {limit} bytes")
 
 
 UNSUPPORTED = "Content-Type: a request body must be JSON, sent as application/json"
