@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 
 from app import limits
 from app.classroom.errors import ClassNotFound, WrongKey
+from app.classroom.seats import Seats
 
 # No look-alikes: no 0/O/Q/D, 1/I/L/T, 2/Z, 5/S, 8/B, U/V, nor a vowel-heavy word by chance.
 ALPHABET = "ACEFGHJKMNPRWXY34679"
@@ -135,21 +136,22 @@ class Registry(ABC):
 
     @abstractmethod
     async def answer(self, code: str, student: str, value: float) -> str:
-        """A student's answer to the open quiz: "ok", or "closed" (not `asking`)."""
+        """A student's answer to the open quiz: "ok", or "closed" (not `asking`).  When
+        `max_size` answers are kept, one of a student who holds no seat any more makes room."""
 
     @abstractmethod
     async def answers(self, code: str) -> dict[str, float]: ...
 
     @abstractmethod
-    async def join(self, code: str, student: str) -> bool:
-        """Counts a connected student; False when the class is full."""
+    async def join(self, code: str, student: str, client: str, socket: str) -> bool:
+        """Seats a student's socket (app/classroom/seats.py); False when the class is full."""
 
     @abstractmethod
-    async def beat(self, code: str, student: str) -> None:
-        """A connected student is still there."""
+    async def beat(self, code: str, student: str, socket: str) -> bool:
+        """A connected student is still there; False when its seat is no longer this socket's."""
 
     @abstractmethod
-    async def leave(self, code: str, student: str) -> None: ...
+    async def leave(self, code: str, student: str, socket: str) -> None: ...
 
     @abstractmethod
     async def joined(self, code: str) -> int:
@@ -162,8 +164,8 @@ class Registry(ABC):
 @dataclass
 class _Kept:
     info: ClassInfo
+    seats: Seats
     answers: dict[str, float] = field(default_factory=dict)
-    students: dict[str, float] = field(default_factory=dict)  # student -> last counted (monotonic)
     last: bytes | None = None
 
 
@@ -190,7 +192,7 @@ class MemoryRegistry(Registry):
             old = None
         while len(self._classes) >= self.max_classes:
             self._drop(next(iter(self._classes)))
-        self._classes[info.code] = _Kept(info)
+        self._classes[info.code] = _Kept(info, Seats(self.max_size))
         self.index[info.session] = info.code
         return True, old
 
@@ -239,43 +241,37 @@ class MemoryRegistry(Registry):
         if not kept.info.asking():
             return "closed"
         if student not in kept.answers and len(kept.answers) >= self.max_size:
-            return "closed"
+            departed = next((s for s in kept.answers if s not in kept.seats), None)
+            if departed is None:
+                return "closed"
+            del kept.answers[departed]
         kept.answers[student] = value
         return "ok"
 
     async def answers(self, code: str) -> dict[str, float]:
         return dict(self._kept(code).answers)
 
-    async def join(self, code: str, student: str) -> bool:
+    async def join(self, code: str, student: str, client: str, socket: str) -> bool:
         kept = self._kept(code)
-        self._forget_stale(kept)
-        if student not in kept.students and len(kept.students) >= self.max_size:
-            return False
-        kept.students[student] = time.monotonic()
-        return True
+        now = time.monotonic()
+        kept.seats.forget_stale(now - limits.CLASS_STUDENT_TTL_SECONDS)
+        return kept.seats.join(student, client, socket, now)
 
-    async def beat(self, code: str, student: str) -> None:
+    async def beat(self, code: str, student: str, socket: str) -> bool:
         kept = self._classes.get(code)
-        if kept is not None and student in kept.students:
-            kept.students[student] = time.monotonic()
+        return kept is not None and kept.seats.beat(student, socket, time.monotonic())
 
-    async def leave(self, code: str, student: str) -> None:
+    async def leave(self, code: str, student: str, socket: str) -> None:
         kept = self._classes.get(code)
         if kept is not None:
-            kept.students.pop(student, None)
+            kept.seats.leave(student, socket)
 
     async def joined(self, code: str) -> int:
         kept = self._classes.get(code)
         if kept is None:
             return 0
-        self._forget_stale(kept)
-        return len(kept.students)
-
-    @staticmethod
-    def _forget_stale(kept: _Kept) -> None:
-        stale = time.monotonic() - limits.CLASS_STUDENT_TTL_SECONDS
-        for student in [s for s, at in kept.students.items() if at < stale]:
-            del kept.students[student]
+        kept.seats.forget_stale(time.monotonic() - limits.CLASS_STUDENT_TTL_SECONDS)
+        return len(kept.seats)
 
     def _drop(self, code: str) -> None:
         kept = self._classes.pop(code)

@@ -6,6 +6,9 @@ Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
     bpe:c:CODE:answers    hash: student -> answer (the last one counts), at most max_size
     bpe:c:CODE:students   sorted set: student -> when last counted (ms); older than the
                           student TTL is a student whose replica went away: not counted
+    bpe:c:CODE:seats      hash: student -> "SOCKET CLIENT", the socket that holds its seat and
+                          that socket's address (app/classroom/seats.py has the rules)
+    bpe:c:CODE:clients    sorted set: client address -> seats it holds
     bpe:c:of:SID          the code of the class that session SID teaches: the session's tag,
                           which RedisStore reads with each load and save (TAG_PREFIX)
     bpe:c:lru             sorted set: code -> last used (ms), for the oldest to make room
@@ -35,7 +38,8 @@ local function drop(code)
   if sid and redis.call('GET', P .. 'of:' .. sid) == code then redis.call('DEL', P .. 'of:' .. sid) end
   redis.call('ZREM', P .. 'lru', code)
   local c = P .. code
-  return redis.call('DEL', c, c .. ':state', c .. ':answers', c .. ':students')
+  return redis.call('DEL', c, c .. ':state', c .. ':answers', c .. ':students',
+    c .. ':seats', c .. ':clients')
 end
 local function touch(code, now, ttl)
   local c = P .. code
@@ -45,6 +49,8 @@ local function touch(code, now, ttl)
   redis.call('PEXPIRE', c .. ':state', ttl)
   redis.call('PEXPIRE', c .. ':answers', ttl)
   redis.call('PEXPIRE', c .. ':students', ttl)
+  redis.call('PEXPIRE', c .. ':seats', ttl)
+  redis.call('PEXPIRE', c .. ':clients', ttl)
   redis.call('PEXPIRE', P .. 'of:' .. redis.call('HGET', c, 'session'), ttl)
   redis.call('ZADD', P .. 'lru', now, code)
   return true
@@ -140,26 +146,87 @@ local function unset(v) return (not v) or v == 'null' end
 if unset(got[1]) or not unset(got[2]) then return 'closed' end
 local a = c .. ':answers'
 if redis.call('HEXISTS', a, ARGV[2]) == 0 and redis.call('HLEN', a) >= tonumber(ARGV[4]) then
-  return 'closed'
+  -- full: the answer of a student who holds no seat any more makes room
+  local room = false
+  for _, who in ipairs(redis.call('HKEYS', a)) do
+    if redis.call('HEXISTS', c .. ':seats', who) == 0 then
+      redis.call('HDEL', a, who)
+      room = true
+      break
+    end
+  end
+  if not room then return 'closed' end
 end
 redis.call('HSET', a, ARGV[2], ARGV[3])
 redis.call('PEXPIRE', a, redis.call('PTTL', c))
 return 'ok'
 """
 
-# JOIN: ARGV code, student, now, stale before, max size -> "ok" | "full" | false (no class)
-JOIN = """
+_SEATS = """
 local c = 'bpe:c:' .. ARGV[1]
-if redis.call('EXISTS', c) == 0 then return false end
-local s = c .. ':students'
-redis.call('ZREMRANGEBYSCORE', s, '-inf', '(' .. ARGV[4])
-if redis.call('ZSCORE', s, ARGV[2]) == false and redis.call('ZCARD', s) >= tonumber(ARGV[5]) then
-  return 'full'
+local s, seats, per = c .. ':students', c .. ':seats', c .. ':clients'
+local function holder(who) return string.match(redis.call('HGET', seats, who) or '', ' (.*)$') end
+local function free(who)
+  local owner = holder(who)
+  redis.call('ZREM', s, who)
+  redis.call('HDEL', seats, who)
+  if owner and tonumber(redis.call('ZINCRBY', per, -1, owner)) <= 0 then redis.call('ZREM', per, owner) end
 end
-redis.call('ZADD', s, ARGV[3], ARGV[2])
-redis.call('PEXPIRE', s, redis.call('PTTL', c))
+local function mine(who, socket)
+  local held = redis.call('HGET', seats, who)
+  return held and string.sub(held, 1, #socket + 1) == socket .. ' '
+end
+"""
+
+# JOIN: ARGV code, student, now, stale before, max size, client, socket -> "ok" | "full" |
+# false (no class).  The rules of app/classroom/seats.py.
+JOIN = (
+    _SEATS
+    + """
+if redis.call('EXISTS', c) == 0 then return false end
+local student, client = ARGV[2], ARGV[6]
+for _, who in ipairs(redis.call('ZRANGEBYSCORE', s, '-inf', '(' .. ARGV[4])) do free(who) end
+if redis.call('ZSCORE', s, student) then
+  free(student)
+elseif redis.call('ZCARD', s) >= tonumber(ARGV[5]) then
+  local most = redis.call('ZREVRANGE', per, 0, 0, 'WITHSCORES')
+  local held = tonumber(redis.call('ZSCORE', per, client) or '0')
+  if not most[1] or most[1] == client or tonumber(most[2]) < held + 2 then return 'full' end
+  for _, who in ipairs(redis.call('ZRANGE', s, 0, -1)) do  -- the stalest seat of that address
+    if holder(who) == most[1] then
+      free(who)
+      break
+    end
+  end
+end
+redis.call('ZADD', s, ARGV[3], student)
+redis.call('HSET', seats, student, ARGV[7] .. ' ' .. client)
+redis.call('ZINCRBY', per, 1, client)
+local ttl = redis.call('PTTL', c)
+for _, key in ipairs({s, seats, per}) do redis.call('PEXPIRE', key, ttl) end
 return 'ok'
 """
+)
+
+# BEAT: ARGV code, student, socket, now -> 1 (counted again), 0 (the seat is not this socket's)
+BEAT = (
+    _SEATS
+    + """
+if not mine(ARGV[2], ARGV[3]) then return 0 end
+redis.call('ZADD', s, 'XX', ARGV[4], ARGV[2])
+return 1
+"""
+)
+
+# LEAVE: ARGV code, student, socket -> 1, or 0 when the seat was not this socket's
+LEAVE = (
+    _SEATS
+    + """
+if not mine(ARGV[2], ARGV[3]) then return 0 end
+free(ARGV[2])
+return 1
+"""
+)
 
 
 class RedisRegistry(Registry):
@@ -170,7 +237,7 @@ class RedisRegistry(Registry):
         self.redis = redis.Redis.from_url(
             url, socket_connect_timeout=timeout, socket_timeout=limits.STORE_REPLY_SECONDS
         )
-        names = ("ADD", "GET", "CHANGE", "END", "MOVE", "RECORD", "ANSWER", "JOIN")
+        names = ("ADD", "GET", "CHANGE", "END", "MOVE", "RECORD", "ANSWER", "JOIN", "BEAT", "LEAVE")
         self._scripts = {name: self.redis.register_script(globals()[name]) for name in names}
 
     async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
@@ -238,19 +305,19 @@ class RedisRegistry(Registry):
             raise Unavailable(AWAY, retry_after=2) from None
         return {k.decode(): float(v) for k, v in got.items()}
 
-    async def join(self, code: str, student: str) -> bool:
+    async def join(self, code: str, student: str, client: str, socket: str) -> bool:
         now = _ms()
         stale = now - int(limits.CLASS_STUDENT_TTL_SECONDS * 1000)
-        got = await self._run("JOIN", [code, student, now, stale, self.max_size])
+        got = await self._run("JOIN", [code, student, now, stale, self.max_size, client, socket])
         if got is None:
             raise ClassNotFound(code)
         return got == b"ok"
 
-    async def beat(self, code: str, student: str) -> None:
-        await self._call("zadd", f"bpe:c:{code}:students", {student: _ms()}, xx=True)
+    async def beat(self, code: str, student: str, socket: str) -> bool:
+        return bool(await self._run("BEAT", [code, student, socket, _ms()]))
 
-    async def leave(self, code: str, student: str) -> None:
-        await self._call("zrem", f"bpe:c:{code}:students", student)
+    async def leave(self, code: str, student: str, socket: str) -> None:
+        await self._run("LEAVE", [code, student, socket])
 
     async def joined(self, code: str) -> int:
         stale = _ms() - int(limits.CLASS_STUDENT_TTL_SECONDS * 1000)

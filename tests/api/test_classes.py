@@ -195,10 +195,16 @@ def test_view_pause_quiz_reveal_with_three_students(client, teaching):
             roster = receive_type(teacher, "roster")
         assert roster["joined"] == 3 and sum(roster["histogram"]["counts"]) == 3
         assert len(roster["histogram"]["edges"]) == len(roster["histogram"]["counts"]) + 1
-        with student(client, code, student="student-1") as again:  # a reconnect: its answer is kept
-            snap = again.receive_json()
-            assert snap["quiz"] == {"target": "delta_B", "index": [0], "revealed": False}
-            assert snap["answer"] == -1.0
+        again = student(client, code, student="student-1")  # a reconnect: its answer is kept
+        again.__enter__()
+        snap = again.receive_json()
+        assert snap["quiz"] == {"target": "delta_B", "index": [0], "revealed": False}
+        assert snap["answer"] == -1.0
+        with pytest.raises(WebSocketDisconnect) as replaced:  # one id, one socket: the old one goes
+            students[1].receive_json()
+        assert replaced.value.code == 4409
+        students[1].__exit__(None, None, None)
+        students[1] = again
         assert command(teacher, type="reveal")["type"] == "done"
         truth = trace["delta_B"][0]
         for ws, value in zip(students, [0.5, -1.0, 2.0], strict=True):

@@ -12,8 +12,9 @@
         teacher's sessions, as new settings make one), "end"; each is answered
         {"type": "done", "of": its type} or "error".
         server: "roster" {joined, answered, histogram} CLASS_ROSTER_SECONDS apart.
-Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 4429 too many
-codes that are no class's from one address, 1008 a message out of bounds or a teacher's
+Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 4409 the seat was
+taken (the same student id connected again, or room was made for another address's students),
+4429 too many codes that are no class's from one address, 1008 a message out of bounds or a teacher's
 message from a student, 1013 the class is full, 1000 ended.
 """
 
@@ -25,12 +26,14 @@ import json
 import logging
 import math
 import re
+import secrets
 
 import anyio
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app import limits
+from app.api.clients import client_of
 from app.api.json import loads
 from app.api.play_messages import Budget
 from app.api.routes.classes import looking_up
@@ -45,6 +48,8 @@ from app.sessions import InputError
 from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
 
 router = APIRouter()
+TAKEN = "this seat was taken: the same student's page was opened again, or room was made for others"
+_seated: dict[tuple[str, str], Follower] = {}  # (code, student id) -> the socket that holds its seat here
 log = logging.getLogger(__name__)
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
@@ -109,9 +114,11 @@ async def student(websocket: WebSocket, code: str) -> None:
     await websocket.accept()
     asked = websocket.query_params.get("student", "")
     me = asked if STUDENT_ID.match(asked) else new_key()[:16]
+    seat = secrets.token_hex(8)  # this socket's: one id, one socket
+    client = client_of(websocket, websocket.app.state.proxies)
     try:
         async with looking_up(websocket):
-            joined = await registry.join(code, me)
+            joined = await registry.join(code, me, client, seat)
         if not joined:
             await _close(websocket, 1013, f"this class is full ({registry.max_size} students)")
             return
@@ -124,22 +131,30 @@ async def student(websocket: WebSocket, code: str) -> None:
     except Unavailable as e:
         await _close(websocket, 1013, e.message)
         return
+    replaced = _seated.pop((code, me), None)
+    if replaced is not None:  # the same id's socket in this process goes at once (elsewhere: at its beat)
+        await _close(replaced.websocket, 4409, TAKEN)
     try:
         async with classroom.channel.subscribe(code, limits.CLASS_FOLLOW_BUFFER) as sub:
-            follower = Follower(websocket, classroom, code, me, sub)
+            follower = _seated[code, me] = Follower(websocket, classroom, code, me, sub, seat)
             await follower.run()
     except ChannelUnavailable as e:
         await _close(websocket, 1013, str(e))
     finally:
+        if _seated.get((code, me)) is not None and _seated[code, me].seat == seat:
+            del _seated[code, me]
         with contextlib.suppress(Unavailable):
-            await registry.leave(code, me)
+            await registry.leave(code, me, seat)
 
 
 class Follower:
     """One student's socket: the broadcasts out, the answers in, the heartbeat."""
 
-    def __init__(self, websocket: WebSocket, classroom: Classroom, code: str, me: str, sub) -> None:
+    def __init__(
+        self, websocket: WebSocket, classroom: Classroom, code: str, me: str, sub, seat: str
+    ) -> None:
         self.websocket, self.classroom, self.code, self.me, self.sub = websocket, classroom, code, me, sub
+        self.seat = seat
         self.mine: float | None = None  # this student's answer to the open quiz
         self.dropped = 0
 
@@ -227,10 +242,16 @@ class Follower:
         await self._send(message("error", message=text).decode())
 
     async def _beat(self) -> None:
+        """Counts this socket again, until its seat is another's (the same id's page opened
+        elsewhere, or room made for another address): then it closes, 4409."""
         while True:
             await asyncio.sleep(limits.CLASS_HEARTBEAT_SECONDS)
-            with contextlib.suppress(Unavailable):
-                await self.classroom.registry.beat(self.code, self.me)
+            try:
+                if not await self.classroom.registry.beat(self.code, self.me, self.seat):
+                    await _close(self.websocket, 4409, TAKEN)
+                    return
+            except Unavailable:
+                continue
 
 
 # ---------------------------------------------------------------- the teacher
