@@ -95,6 +95,9 @@ def server_config(target, host: str, port: int, settings: Settings) -> uvicorn.C
         # server CPU than the bandwidth is worth.  Settings messages are tiny.
         ws_per_message_deflate=False,
         ws_max_size=WS_MAX_BYTES,
+        # The app names a client itself (app/api/clients.py: X-Forwarded-For only from
+        # TRUSTED_PROXIES); uvicorn's own default would take it from any peer at 127.0.0.1.
+        proxy_headers=False,
     )
 
 
