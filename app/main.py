@@ -9,7 +9,7 @@ import os
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api.clients import Limiter, parse_proxies
+from app.api.clients import Limiter, LocalBuckets, RedisBuckets, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.files import KeptFiles
 from app.api.middleware import Guard
@@ -49,9 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.classroom = Classroom(make_registry(settings), app.state.channel, app.state.store)
     app.state.workers = workers.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
-    app.state.creations = Limiter(settings.create_per_second, settings.create_burst, "new sessions")
+    # Per-client limits, in Redis when it is there: they hold across workers and replicas.
+    app.state.buckets = RedisBuckets(settings.redis_url) if settings.redis_url else LocalBuckets()
+    buckets = app.state.buckets
+    app.state.creations = Limiter(settings.create_per_second, settings.create_burst, "new sessions", buckets)
     # Codes asked for that are no class's: a student mistypes a few, a guesser millions.
-    app.state.code_misses = Limiter(CODE_MISSES_PER_SECOND, CODE_MISSES_BURST, "unknown class codes")
+    app.state.code_misses = Limiter(CODE_MISSES_PER_SECOND, CODE_MISSES_BURST, "unknown class codes", buckets)
     app.state.proxies = parse_proxies(settings.trusted_proxies)
     for exc, handler in HANDLERS.items():
         app.add_exception_handler(exc, handler)
@@ -119,6 +122,7 @@ async def _lifespan(app: FastAPI):
         tune_collector()
     yield
     await app.state.channel.close()
+    await app.state.buckets.close()
     await app.state.classroom.registry.close()
     await app.state.store.close()
     await asyncio.to_thread(workers.close)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from starlette.requests import HTTPConnection
 
-from app.sessions.errors import TooManyRequests
+from app.sessions.errors import TooManyRequests, Unavailable
 
 MAX_CLIENTS_TRACKED = 10_000  # buckets kept; the least recently seen go first (a full bucket is no loss)
 
@@ -44,35 +44,95 @@ def _trusted(address: str, proxies: list) -> bool:
 
 class Limiter:
     """A token bucket per client: `rate` tokens a second on average, `burst` at once.  `what`
-    names what is counted, in the 429's words ("new sessions")."""
+    names what is counted, in the 429's words ("new sessions").  The buckets are this
+    process's (LocalBuckets), or Redis's (RedisBuckets, with REDIS_URL), so that a client's
+    limit holds across workers and replicas."""
 
-    def __init__(self, rate: float, burst: int, what: str) -> None:
+    def __init__(self, rate: float, burst: int, what: str, buckets: Buckets | None = None) -> None:
         self.rate = rate
         self.burst = burst
         self.what = what
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, when)
+        self.buckets = buckets or LocalBuckets()
 
-    def check(self, client: str) -> None:
+    async def check(self, client: str) -> None:
         """TooManyRequests, with the seconds until the next token, when `client` has none left."""
-        tokens = self._tokens(client, time.monotonic())
-        if tokens < 1.0:
-            wait = math.ceil((1.0 - tokens) / self.rate)
+        self._refuse_after(
+            await self.buckets.draw(f"{self.what}:{client}", self.rate, self.burst, take=False)
+        )
+
+    async def take(self, client: str) -> None:
+        """One token of `client`'s, or TooManyRequests (check) when there is none."""
+        self._refuse_after(await self.buckets.draw(f"{self.what}:{client}", self.rate, self.burst, take=True))
+
+    def _refuse_after(self, wait: int) -> None:
+        if wait:
             raise TooManyRequests(
                 f"too many {self.what} from one address: at most {self.burst} at once and "
                 f"{self.rate:g} a second after that; try again in {wait} s",
                 retry_after=wait,
             )
 
-    def take(self, client: str) -> None:
-        """One token of `client`'s, or TooManyRequests (check) when there is none."""
-        self.check(client)
+
+class Buckets:
+    async def draw(self, key: str, rate: float, burst: int, take: bool) -> int:
+        """0 when the bucket `key` has a token (one taken with `take`), else the seconds to wait."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Lets go of connections (the server's shutdown)."""
+
+
+class LocalBuckets(Buckets):
+    def __init__(self) -> None:
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, when)
+
+    async def draw(self, key: str, rate: float, burst: int, take: bool) -> int:
         now = time.monotonic()
-        self._buckets[client] = (self._tokens(client, now) - 1.0, now)
+        tokens, at = self._buckets.pop(key, (float(burst), now))
+        tokens = min(burst, tokens + (now - at) * rate)
+        wait = 0 if tokens >= 1.0 else math.ceil((1.0 - tokens) / rate)
+        self._buckets[key] = (tokens - 1.0 if take and not wait else tokens, now)  # the most recent last
         while len(self._buckets) > MAX_CLIENTS_TRACKED:
             self._buckets.popitem(last=False)
+        return wait
 
-    def _tokens(self, client: str, now: float) -> float:
-        tokens, at = self._buckets.pop(client, (float(self.burst), now))
-        tokens = min(self.burst, tokens + (now - at) * self.rate)
-        self._buckets[client] = (tokens, now)  # the most recently seen last
-        return tokens
+
+# DRAW: ARGV key, rate, burst, now (ms), take ("1") -> 0, or the whole seconds to wait
+DRAW = """
+local k = 'bpe:limit:' .. ARGV[1]
+local rate, burst, now = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local got = redis.call('HMGET', k, 't', 'at')
+local tokens = math.min(burst, tonumber(got[1] or burst) + (now - tonumber(got[2] or now)) / 1000 * rate)
+local wait = 0
+if tokens < 1 then wait = math.ceil((1 - tokens) / rate) elseif ARGV[5] == '1' then tokens = tokens - 1 end
+redis.call('HSET', k, 't', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', k, math.ceil(burst / rate * 1000) + 1000)
+return wait
+"""
+
+
+class RedisBuckets(Buckets):
+    """The buckets in Redis, shared by every worker and replica (each key expires once full)."""
+
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis  # only where REDIS_URL is set
+
+        from app.limits import REDIS_TIMEOUT_SECONDS, STORE_REPLY_SECONDS
+
+        self.redis = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=STORE_REPLY_SECONDS
+        )
+        self._draw = self.redis.register_script(DRAW)
+
+    async def draw(self, key: str, rate: float, burst: int, take: bool) -> int:
+        from redis.exceptions import RedisError
+
+        try:
+            return int(await self._draw(keys=[], args=[key, rate, burst, int(time.time() * 1000), int(take)]))
+        except RedisError:
+            raise Unavailable(
+                "the limits store (Redis) cannot be reached just now; try again shortly", 2
+            ) from None
+
+    async def close(self) -> None:
+        await self.redis.aclose()

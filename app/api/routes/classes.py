@@ -53,12 +53,12 @@ async def looking_up(conn: HTTPConnection) -> AsyncIterator[None]:
     are no class's is refused (TooManyRequests, 429) before it looks, and each ClassNotFound
     inside counts one more (a student mistypes a few; a guesser needs millions)."""
     misses, client = conn.app.state.code_misses, client_of(conn, conn.app.state.proxies)
-    misses.check(client)
+    await misses.check(client)
     try:
         yield
     except ClassNotFound:
         with contextlib.suppress(TooManyRequests):
-            misses.take(client)
+            await misses.take(client)
         raise
 
 

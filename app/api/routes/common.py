@@ -38,7 +38,7 @@ Store = Annotated[SessionStore, Depends(get_store)]
 async def get_creator(request: Request) -> str:
     """The client creating a session, once it is within its rate (429 past it)."""
     client = client_of(request, request.app.state.proxies)
-    request.app.state.creations.take(client)
+    await request.app.state.creations.take(client)
     return client
 
 
