@@ -22,6 +22,7 @@ from app.sessions.errors import Unavailable
 from app.sessions.store import Store
 
 log = logging.getLogger(__name__)
+SNAPSHOTS_KEPT = 64  # classes whose students' snapshot is kept encoded here, the latest asked for
 
 
 class Classroom:
@@ -31,6 +32,7 @@ class Classroom:
         self.registry = registry
         self.channel = channel
         self.store = store
+        self._snapshots: dict[str, tuple[tuple, bytes]] = {}  # code -> (what it was made of, its bytes)
         store.follow(self._session_changed)
 
     def _session_changed(
@@ -75,25 +77,38 @@ class Classroom:
         return kind
 
     async def snapshot(self, code: str, student: str, mine: float | None) -> tuple[bytes, float | None]:
-        """All a student who joins or reconnects needs, and their answer to the open quiz."""
+        """All a student who joins or reconnects needs, and their answer to the open quiz.  The
+        session's part, the bulk (a large session's data, its loss curve, the last trace), is
+        encoded once per change of the session on show (ClassInfo.version) for all its students."""
         info = await self.registry.get(code)
-        last = await self.registry.last(code)
         if mine is None and info.state.get("quiz") is not None:
             mine = (await self.registry.answers(code)).get(student)
         shown = public(info)
+        own = {
+            "class": shown,
+            "phase": shown["view"],
+            **{name: shown[name] for name in SHOWN if name != "view"},
+            "student": student,
+            "answer": mine,
+        }
+        return await self._session_snapshot(info) + b"," + orjson.dumps(own)[1:], mine
+
+    async def _session_snapshot(self, info: ClassInfo) -> bytes:
+        """The snapshot's first part, `{"type":"snapshot","config",…,"trace":…` without its end."""
+        made = (info.session, info.version)
+        kept = self._snapshots.get(info.code)
+        if kept is not None and kept[0] == made:
+            return kept[1]
+        last = await self.registry.last(info.code)
         async with self.store.session(info.session) as session:
-            data = message(
-                "snapshot",
-                **session_part(session),
-                losses=loss_curve(session),
-                trace=last_trace(last),
-                **{"class": shown},
-                phase=shown["view"],
-                **{name: shown[name] for name in SHOWN if name != "view"},
-                student=student,
-                answer=mine,
-            )
-        return data, mine
+            part = message(
+                "snapshot", **session_part(session), losses=loss_curve(session), trace=last_trace(last)
+            )[:-1]
+        self._snapshots.pop(info.code, None)
+        self._snapshots[info.code] = (made, part)
+        while len(self._snapshots) > SNAPSHOTS_KEPT:
+            self._snapshots.pop(next(iter(self._snapshots)))
+        return part
 
     async def answer(self, code: str, student: str, value: float) -> bool:
         """A student's answer to the open quiz; False when none is open."""

@@ -66,6 +66,7 @@ class ClassInfo:
     created: float
     used: float
     state: dict = field(default_factory=dict)  # name -> a JSON value, as the commands set them
+    version: int = 0  # counts what changed the session on show: its broadcasts recorded, its moves
 
     def check(self, key: str | None) -> None:
         if not hmac.compare_digest(self.key_hash.encode(), hash_key(key or "").encode()):
@@ -227,11 +228,14 @@ class MemoryRegistry(Registry):
         if self.index.get(kept.info.session) == code:
             del self.index[kept.info.session]
         kept.info.session, kept.last = session_id, None
+        kept.info.version += 1
         self.index[session_id] = code
 
     async def record(self, code: str, message: bytes) -> None:
         with contextlib.suppress(ClassNotFound):
-            self._kept(code).last = message
+            kept = self._kept(code)
+            kept.last = message
+            kept.info.version += 1
 
     async def last(self, code: str) -> bytes | None:
         return self._kept(code).last

@@ -1,7 +1,8 @@
 """RedisRegistry: classes in Redis, so that every replica serves every class.
 
 Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
-    bpe:c:CODE            hash: session, key (its hash), created, used, last (the last broadcast)
+    bpe:c:CODE            hash: session, key (its hash), created, used, last (the last broadcast),
+                          v (ClassInfo.version: bumped by each broadcast recorded and each move)
     bpe:c:CODE:state      hash: the class's state, name -> JSON value (ClassInfo.state)
     bpe:c:CODE:answers    hash: student -> answer (the last one counts), at most max_size
     bpe:c:CODE:students   sorted set: student -> when last counted (ms); older than the
@@ -76,7 +77,7 @@ return {1, old}
 """
 )
 
-FIELDS = ("session", "key", "created", "used")
+FIELDS = ("session", "key", "created", "used", "v")
 # GET: ARGV code, now, ttl -> {the FIELDS' values, the state as name, JSON, ...}, or false
 GET = (
     _COMMON
@@ -120,6 +121,7 @@ if not sid then return false end
 if redis.call('GET', P .. 'of:' .. sid) == ARGV[1] then redis.call('DEL', P .. 'of:' .. sid) end
 redis.call('HSET', c, 'session', ARGV[2])
 redis.call('HDEL', c, 'last')
+redis.call('HINCRBY', c, 'v', 1)
 redis.call('SET', P .. 'of:' .. ARGV[2], ARGV[1])
 touch(ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]))
 return sid
@@ -132,6 +134,7 @@ RECORD = (
     + """
 if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end
 redis.call('HSET', P .. ARGV[1], 'last', ARGV[4])
+redis.call('HINCRBY', P .. ARGV[1], 'v', 1)
 return true
 """
 )
@@ -250,13 +253,14 @@ class RedisRegistry(Registry):
         if not got:
             raise ClassNotFound(code)
         fields, pairs = got
-        values = dict(zip(FIELDS, [v.decode() for v in fields], strict=True))
+        values = dict(zip(FIELDS, [v.decode() if v is not None else "" for v in fields], strict=True))
         return ClassInfo(
             code=code,
             session=values["session"],
             key_hash=values["key"],
             created=int(values["created"]) / 1000,
             used=int(values["used"]) / 1000,
+            version=int(values["v"] or 0),
             state={pairs[i].decode(): orjson.loads(pairs[i + 1]) for i in range(0, len(pairs), 2)},
         )
 

@@ -67,3 +67,22 @@ def test_follow_never_takes_another_class_session(client, teaching, make_session
         assert refused["type"] == "error" and "teaches another class" in refused["message"]
     finally:
         teacher.__exit__(None, None, None)
+
+
+def test_a_snapshot_is_encoded_once_per_change_for_all_its_students(client, teaching, monkeypatch):
+    from app.classroom import classroom as room
+
+    sid, cls = teaching
+    made = []
+    real = room.session_part
+    monkeypatch.setattr(room, "session_part", lambda session: made.append(session.step) or real(session))
+    first = []
+    for i in range(5):
+        with student(client, cls["code"], student=f"snapshot-{i:04d}") as ws:
+            first.append(ws.receive_json())
+    assert made == [0] and all(s == first[0] | {"student": s["student"]} for s in first)
+    client.post(f"/api/sessions/{sid}/step", json={"n": 2})
+    for i in range(3):
+        with student(client, cls["code"], student=f"after-{i:04d}") as ws:
+            after = ws.receive_json()
+    assert made == [0, 2] and after["state"]["step"] == 2 and after["trace"]["index"] == 1
