@@ -34,6 +34,13 @@ def client_of(conn: HTTPConnection, proxies: list) -> str:
     return hops[0] if hops else peer
 
 
+def client_of_scope(scope, proxies: list) -> str:
+    """client_of for an ASGI scope: without trusted proxies, its peer's address at once."""
+    if not proxies:
+        return scope["client"][0] if scope.get("client") else ""
+    return client_of(HTTPConnection(scope), proxies)
+
+
 def _trusted(address: str, proxies: list) -> bool:
     try:
         ip = ipaddress.ip_address(address)

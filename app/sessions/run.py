@@ -9,8 +9,9 @@ the worker, for a long call: a large network's trace is hundreds of thousands of
 it must be a module-level function, as a worker receives it by name.  `tell` names the
 change for whoever follows the session (Store.follow: a class's students).
 
-A long call on a session whose own long call still runs, or while every worker is busy,
-is refused with TooManyRequests (429, or a skipped tick in play mode), never queued.
+A long call on a session whose own long call still runs, from a client (an address) that
+holds its share of the workers, or while every worker is busy, is refused with
+TooManyRequests (429, or a skipped tick in play mode), never queued.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ Encode = Callable[[Session, dict, object], bytes]
 
 
 async def take(
-    store: Store, workers: Workers, sid: str, n: int, to_episode_end: bool, encode: Encode, tell: str
+    store: Store,
+    workers: Workers,
+    sid: str,
+    n: int,
+    to_episode_end: bool,
+    encode: Encode,
+    tell: str,
+    client: str = "",
 ) -> bytes:
     """n steps of session `sid` (InputError naming n past its budget), its answer as `encode`
     makes it; Diverged (nothing changed but the diverged mark) when a step would diverge."""
@@ -35,7 +43,7 @@ async def take(
     async def change(session: Session) -> bytes:
         steps = session.steps_for(n, to_episode_end)
         if session.leaves_loop(steps):
-            return await workers.steps(session, steps, to_episode_end, encode)
+            return await workers.steps(session, steps, to_episode_end, encode, client)
         return encode(session, *session.run_steps(steps, to_episode_end))
 
     def long(session: Session) -> bool:
@@ -44,10 +52,10 @@ async def take(
     return await store.update(sid, change, long, tell=tell)
 
 
-async def gradcheck(store: Store, workers: Workers, sid: str, weight: str | None) -> bytes:
+async def gradcheck(store: Store, workers: Workers, sid: str, weight: str | None, client: str = "") -> bytes:
     """Backprop against central differences at the next step's point, as JSON: every
     weight, or the one named `weight` (Session.gradcheck); a large network's in a worker."""
     async with store.session(sid) as session:
         if session.gradcheck_leaves_loop(weight):
-            return await workers.call(session, "gradcheck", weight)
+            return await workers.call(session, "gradcheck", weight, client=client)
         return orjson.dumps(session.gradcheck(weight), option=orjson.OPT_SERIALIZE_NUMPY)

@@ -25,6 +25,7 @@ import os
 import pickle
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,9 +48,14 @@ _pools: dict[int, ProcessPoolExecutor] = {}  # one pool per size, shared by the 
 
 
 class Workers:
+    """The worker slots, shared fairly: one client (an address) may hold at most half of them
+    (one of two), so a client looping long calls on many sessions leaves room for others."""
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        self.per_client = max(1, limit // 2)
         self.running = 0
+        self.held: Counter = Counter()  # client -> slots it holds
 
     def free(self) -> bool:
         return self.running < self.limit
@@ -61,27 +67,37 @@ class Workers:
             ready.result()
 
     @contextlib.contextmanager
-    def slot(self, session: Session) -> Iterator[None]:
+    def slot(self, session: Session, client: str = "") -> Iterator[None]:
         """Holds one of the worker slots, and the session's one, for the block."""
         if session.busy:
             raise TooManyRequests("a long call on this session is still running; wait for its answer", 1)
+        if self.held[client] >= self.per_client:
+            raise TooManyRequests(
+                f"{self.per_client} long call(s) from your address are running; wait for an answer first", 1
+            )
         if self.running >= self.limit:
             raise TooManyRequests(
                 f"the server is running {self.limit} long calls for other learners; try again in a second", 1
             )
         self.running += 1
+        self.held[client] += 1
         session.busy = True
         try:
             yield
         finally:
             self.running -= 1
+            self.held[client] -= 1
+            if not self.held[client]:
+                del self.held[client]
             session.busy = False
 
-    async def steps(self, session: Session, n: int, to_episode_end: bool, encode: Callable) -> bytes:
+    async def steps(
+        self, session: Session, n: int, to_episode_end: bool, encode: Callable, client: str = ""
+    ) -> bytes:
         """n steps (let through by session.steps_for) in a worker, for a caller that holds the
         session's lock (Store.update); the answer as `encode(session, trace, losses)` made
         it.  Diverged as take_steps raises it."""
-        with self.slot(session):
+        with self.slot(session, client):
             done = await self._run(_steps, _copy(session), n, to_episode_end, encode)
             session.set_run_state(done.run)
             for seen in done.observed:
@@ -90,9 +106,9 @@ class Workers:
                 raise Diverged(session, done.diverged_at)
             return done.body
 
-    async def call(self, session: Session, method: str, *args) -> bytes:
+    async def call(self, session: Session, method: str, *args, client: str = "") -> bytes:
         """A session's method that changes nothing (gradcheck), in a worker; its result as JSON."""
-        with self.slot(session):
+        with self.slot(session, client):
             return (await self._run(_call, _copy(session), method, *args)).body
 
     async def _run(self, job: Callable, *args) -> Done:

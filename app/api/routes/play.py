@@ -66,7 +66,7 @@ async def play(websocket: WebSocket, session_id: str) -> None:
         await websocket.close(1013, "too many pages are playing right now; try again later")
         return
     try:
-        player = Player(websocket, store, session, settings, websocket.app.state.workers)
+        player = Player(websocket, store, session, settings, websocket.app.state.workers, client)
     except InputError:
         plays.leave(session_id, client)
         await websocket.close(1013, "the server is playing as fast as it can for everyone; try again later")
@@ -101,11 +101,18 @@ class Player:
     """One WebSocket's play settings, its listener and its ticker."""
 
     def __init__(
-        self, websocket: WebSocket, store: Store, session: Session, settings: Settings, workers: Workers
+        self,
+        websocket: WebSocket,
+        store: Store,
+        session: Session,
+        settings: Settings,
+        workers: Workers,
+        client: str = "",
     ) -> None:
         self.websocket = websocket
         self.store = store
         self.session_id = session.id
+        self.client = client  # the address playing: its share of the workers (app/sessions/workers.py)
         self.session = session
         self.workers = workers
         self.limits = settings
@@ -213,7 +220,14 @@ class Player:
             # Taking steps also keeps a playing session from expiring.
             n = self.steps_per_frame
             body = await run.take(
-                self.store, self.workers, self.session_id, n, False, play_frame, tell="frame"
+                self.store,
+                self.workers,
+                self.session_id,
+                n,
+                False,
+                play_frame,
+                tell="frame",
+                client=self.client,
             )
         except SessionNotFound:
             await self._close(4404, "the session was deleted or expired")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.clients import client_of
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import CREATE_ERRORS, Creator, Store, answers
 from app.api.schemas import (
@@ -94,7 +95,8 @@ async def gradcheck(
     weight: Annotated[str | None, Query(max_length=40, description="one weight, matrix.row.column")] = None,
 ) -> Response:
     """Backprop against central differences at the next step's point: every weight, or one."""
-    body = await run.gradcheck(store, request.app.state.workers, session_id, weight)
+    client = client_of(request, request.app.state.proxies)
+    body = await run.gradcheck(store, request.app.state.workers, session_id, weight, client)
     return Response(body, media_type="application/json")
 
 

@@ -20,6 +20,7 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.clients import client_of, client_of_scope
 from app.api.frames import step_answer
 from app.api.json import FastJSON, read_body
 from app.api.middleware import SECURITY_HEADERS, is_json
@@ -31,14 +32,18 @@ PATH = "/api/sessions/{session_id}/step"
 _BEFORE, _AFTER = PATH.split("{session_id}")
 
 
-async def take(state: State, session_id: str, body: bytes) -> bytes:
+async def take(state: State, session_id: str, body: bytes, client: str) -> bytes:
     """A step call's answer from its session id and body, for `route` and StepPath alike."""
     n, to_end = _steps_asked(body)
-    return await run.take(state.store, state.workers, session_id, n, to_end, step_answer, tell="step")
+    return await run.take(
+        state.store, state.workers, session_id, n, to_end, step_answer, tell="step", client=client
+    )
 
 
 async def step(request: Request) -> Response:
-    answer = await take(request.app.state, request.path_params["session_id"], await request.body())
+    state = request.app.state
+    client = client_of(request, state.proxies)
+    answer = await take(state, request.path_params["session_id"], await request.body(), client)
     return Response(answer, media_type="application/json")
 
 
@@ -75,7 +80,10 @@ class StepPath:
             await self.app(scope, receive, send)
             return
         try:
-            answer = await take(scope["app"].state, session_id, await _body(receive))
+            state = scope["app"].state
+            answer = await take(
+                state, session_id, await _body(receive), client_of_scope(scope, state.proxies)
+            )
         except Exception as exc:
             handler = next((self.handlers[k] for k in type(exc).__mro__ if k in self.handlers), None)
             if handler is None:
