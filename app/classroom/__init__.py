@@ -10,6 +10,7 @@ No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) cal
     quiz        a question: its target, true value, closeness, the roster's histogram
     registry    ClassInfo and the registry of classes, in this process (MemoryRegistry)
     registry_redis  ... and in Redis (REDIS_URL), shared by every replica
+    seats       a class's seats: one socket per student id, shared fairly between addresses
     channel     live fan-out of a class: in this process, or over Redis pub/sub
     errors      ClassNotFound, WrongKey
 """
