@@ -181,9 +181,9 @@ def test_a_body_over_the_limit_is_refused_by_nginx_as_the_app_refuses_it(
     assert at_limit.status_code == 422 and logged[1].upstreams == [replicas[0].address]  # not JSON
 
 
-# uvicorn by itself takes X-Forwarded-For from loopback peers (FORWARDED_ALLOW_IPS, default
-# 127.0.0.1). In compose nginx is not on loopback, so only the app's TRUSTED_PROXIES counts:
-# here uvicorn trusts no one, as there, unless a case says otherwise.
+# uvicorn by itself would take X-Forwarded-For from loopback peers (FORWARDED_ALLOW_IPS, default
+# 127.0.0.1); the server turns that off (app/server/main.py), so only the app's TRUSTED_PROXIES
+# counts, whatever FORWARDED_ALLOW_IPS says.
 UVICORN_TRUSTS_NO_ONE = {"FORWARDED_ALLOW_IPS": "192.0.2.1"}
 ONE_CREATION_EACH = {"CREATE_BURST": "1", "CREATE_PER_SECOND": "0.001"}
 
@@ -195,8 +195,9 @@ ONE_CREATION_EACH = {"CREATE_BURST": "1", "CREATE_PER_SECOND": "0.001"}
         ({"TRUSTED_PROXIES": "127.0.0.1", **UVICORN_TRUSTS_NO_ONE}, True),
         # No proxy named: every browser is nginx's address, and the first one uses it up.
         ({"TRUSTED_PROXIES": "", **UVICORN_TRUSTS_NO_ONE}, False),
-        # uvicorn's own default, on loopback: the forwarded address counts all the same.
-        ({"TRUSTED_PROXIES": ""}, True),
+        # uvicorn's own default, on loopback: no longer trusted (a plain local proxy would let
+        # any client claim any address), so the same as naming no proxy.
+        ({"TRUSTED_PROXIES": ""}, False),
     ],
     ids=["trusted-proxy", "no-trusted-proxy", "uvicorn-loopback-default"],
 )
