@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def server_config(target, host: str, port: int, settings: Settings) -> uvicorn.Config:
     """How uvicorn serves the app (`target`: the app, or its import string for workers)."""
+    allowed = os.environ.get("FORWARDED_ALLOW_IPS") or settings.trusted_proxies
     return uvicorn.Config(
         target,
         workers=settings.workers,
@@ -95,9 +96,11 @@ def server_config(target, host: str, port: int, settings: Settings) -> uvicorn.C
         # server CPU than the bandwidth is worth.  Settings messages are tiny.
         ws_per_message_deflate=False,
         ws_max_size=WS_MAX_BYTES,
-        # The app names a client itself (app/api/clients.py: X-Forwarded-For only from
-        # TRUSTED_PROXIES); uvicorn's own default would take it from any peer at 127.0.0.1.
-        proxy_headers=False,
+        # X-Forwarded-For and -Proto from the proxies named (FORWARDED_ALLOW_IPS, else
+        # TRUSTED_PROXIES) and no one else: uvicorn's own default would take them from any
+        # peer at 127.0.0.1, and behind a plain local proxy any client could claim any address.
+        proxy_headers=bool(allowed),
+        forwarded_allow_ips=allowed or None,
     )
 
 

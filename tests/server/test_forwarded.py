@@ -23,3 +23,11 @@ def test_x_forwarded_for_from_a_trusted_proxy_names_the_client():
     with live_server(CREATE_BURST="2", CREATE_PER_SECOND="0.01", TRUSTED_PROXIES="127.0.0.1") as (url, _):
         got = _creations(url, lambda i: {"X-Forwarded-For": f"203.0.113.{i}"})
     assert got == [201, 201, 201, 201]
+
+
+def test_a_trusted_proxys_scheme_makes_the_join_link_and_no_one_elses():
+    for trusted, scheme in (("127.0.0.1", "https"), ("", "http")):
+        with live_server(TRUSTED_PROXIES=trusted) as (url, _), httpx.Client(base_url=url, timeout=10) as c:
+            sid = c.post("/api/sessions", json={}).json()["id"]
+            made = c.post("/api/classes", json={"session": sid}, headers={"X-Forwarded-Proto": "https"})
+            assert made.json()["join_url"].startswith(f"{scheme}://"), (trusted, made.json()["join_url"])

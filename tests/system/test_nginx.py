@@ -182,8 +182,8 @@ def test_a_body_over_the_limit_is_refused_by_nginx_as_the_app_refuses_it(
 
 
 # uvicorn by itself would take X-Forwarded-For from loopback peers (FORWARDED_ALLOW_IPS, default
-# 127.0.0.1); the server turns that off (app/server/main.py), so only the app's TRUSTED_PROXIES
-# counts, whatever FORWARDED_ALLOW_IPS says.
+# 127.0.0.1); the server lets it read them only from the proxies FORWARDED_ALLOW_IPS or
+# TRUSTED_PROXIES name (app/server/main.py). Here uvicorn trusts no one unless a case says so.
 UVICORN_TRUSTS_NO_ONE = {"FORWARDED_ALLOW_IPS": "192.0.2.1"}
 ONE_CREATION_EACH = {"CREATE_BURST": "1", "CREATE_PER_SECOND": "0.001"}
 
