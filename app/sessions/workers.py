@@ -57,9 +57,6 @@ class Workers:
         self.running = 0
         self.held: Counter = Counter()  # client -> slots it holds
 
-    def free(self) -> bool:
-        return self.running < self.limit
-
     def start(self) -> None:
         """Starts the worker processes now rather than in the first learner's long call."""
         pool = _pool(self.limit)
