@@ -24,6 +24,9 @@ MAX_STEPS = 100_000  # steps asked for in one call
 CALL_SECONDS = 0.5  # estimated work of one call (budget.py measures each kind of step): none runs long
 LOOP_SECONDS = 0.003  # work estimated above this runs in a worker process, off the event loop
 WORKER_CALLS = 2  # default: calls in worker processes at once; past that 429 (the loop keeps a core)
+WORKER_WAITING = 3  # calls that may wait for a busy worker, per worker: past that 429 at once,
+# so a queue holds few connections (and the session's lock, each) for long
+WORKER_WAIT_SECONDS = 3.0  # a waiting call's longest wait, then 429: twice what the calls ahead take
 HISTORY = 10_000  # per-step losses kept per session, and at most returned by one call
 # The model's own bounds live beside the code they bound: WEIGHT_LIMIT (app/model/fastforward.py)
 # and MAX_EPISODE (app/model/walk.py).
@@ -77,6 +80,11 @@ BODY_MIN_BYTES_PER_SECOND = 16_384  # a body under way must keep this pace, on a
 BODY_BYTES_IN_FLIGHT = 256 * 2**20  # default: bytes of request bodies a process holds at once
 # (received for requests not yet answered); past it a body is answered 503, so stalled uploads
 # cannot take the server's memory
+SOCKET_SEND_SECONDS = 10.0  # default: a WebSocket whose peer leaves what it was sent unread this long
+# (its buffer past the high-water mark) is dropped: a page that stops reading holds no memory for long
+SNAPSHOT_BYTES_IN_FLIGHT = 256 * 2**20  # default: bytes of class snapshots a process has written to
+# students' sockets that they have not taken yet; a join past it waits its turn (up to
+# SOCKET_SEND_SECONDS, then 1013): 300 pages that never read cannot hold a large session 300 times
 REFUSED_LINGER_SECONDS = 2.0  # a socket answered 408 or 431 drops what comes this long, then closes:
 # closed at once with bytes unread, it would send a reset that can destroy the answer unread
 MAX_ERRORS_LISTED = 20  # errors one 422 lists: a body with a million bad cells gets a short answer

@@ -12,8 +12,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.api.clients import Limiter, LocalBuckets, RedisBuckets, parse_proxies
 from app.api.errors import HANDLERS
 from app.api.files import KeptFiles
+from app.api.in_flight import InFlight
 from app.api.middleware import Guard
-from app.api.routes import class_sockets, classes, meta, pages, play, sessions, step
+from app.api.routes import class_sockets, class_teacher, classes, meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
 from app.classroom import Classroom
 from app.classroom.channel import channel_for
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.channel = channel_for(settings.redis_url)
     # The classroom follows the store: each change of a teaching session goes to its class.
     app.state.classroom = Classroom(make_registry(settings), app.state.channel, app.state.store)
+    app.state.snapshots = InFlight(settings.snapshot_bytes_in_flight, settings.socket_send_seconds)
     app.state.workers = workers.Workers(settings.worker_calls)
     budget.costs()  # measured now, not in the first learner's step
     # Per-client limits, in Redis when it is there: they hold across workers and replicas.
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(classes.router)
     app.include_router(class_sockets.router)
+    app.include_router(class_teacher.router)
     app.mount("/static", KeptFiles(directory=ROOT / "static"), name="static")
     # The page's modules as one script (scripts/bundle.mjs), when it has been built.
     app.mount("/bundle", KeptFiles(directory=ROOT / "build" / "static", check_dir=False), name="bundle")

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     header_timeout_seconds: float = Field(
         limits.HEADER_TIMEOUT_SECONDS, gt=0, le=limits.MAX_HEADER_TIMEOUT_SECONDS
     )
+    # A WebSocket that leaves what it was sent unread this long is dropped; the bytes of class
+    # snapshots written and not yet taken, in all (a join past it waits its turn).
+    socket_send_seconds: float = Field(limits.SOCKET_SEND_SECONDS, gt=0, le=300)
+    snapshot_bytes_in_flight: int = Field(limits.SNAPSHOT_BYTES_IN_FLIGHT, ge=1024)
     # Comma-separated origins allowed by CORS, and to open play WebSockets from their pages;
     # empty means no CORS headers at all, and WebSockets from this server's own pages only.
     cors_origins: str = ""

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from starlette.requests import HTTPConnection
 
-from app.sessions.errors import TooManyRequests, Unavailable
+from app.sessions.errors import TooManyRequests
 
 MAX_CLIENTS_TRACKED = 10_000  # buckets kept; the least recently seen go first (a full bucket is no loss)
 
@@ -122,24 +122,18 @@ class RedisBuckets(Buckets):
     """The buckets in Redis, shared by every worker and replica (each key expires once full)."""
 
     def __init__(self, url: str) -> None:
-        import redis.asyncio as redis  # only where REDIS_URL is set
+        from app.sessions.redis_link import RedisLink  # only where REDIS_URL is set
 
-        from app.limits import REDIS_TIMEOUT_SECONDS, STORE_REPLY_SECONDS
-
-        self.redis = redis.Redis.from_url(
-            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=STORE_REPLY_SECONDS
+        self.link = RedisLink(
+            url,
+            away="the limits store (Redis) cannot be reached just now; try again shortly",
+            full="the limits store (Redis) is full: nothing can be made until it has room again",
         )
-        self._draw = self.redis.register_script(DRAW)
+        self._draw = self.link.redis.register_script(DRAW)
 
     async def draw(self, key: str, rate: float, burst: int, take: bool) -> int:
-        from redis.exceptions import RedisError
-
-        try:
-            return int(await self._draw(keys=[], args=[key, rate, burst, int(time.time() * 1000), int(take)]))
-        except RedisError:
-            raise Unavailable(
-                "the limits store (Redis) cannot be reached just now; try again shortly", 2
-            ) from None
+        args = [key, rate, burst, int(time.time() * 1000), int(take)]
+        return int(await self.link.call(lambda: self._draw(keys=[], args=args)))
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.link.close()

@@ -76,10 +76,13 @@ class Classroom:
             await self.channel.publish(code, out)
         return kind
 
-    async def snapshot(self, code: str, student: str, mine: float | None) -> tuple[bytes, float | None]:
-        """All a student who joins or reconnects needs, and their answer to the open quiz.  The
-        session's part, the bulk (a large session's data, its loss curve, the last trace), is
-        encoded once per change of the session on show (ClassInfo.version) for all its students."""
+    async def snapshot(
+        self, code: str, student: str, mine: float | None
+    ) -> tuple[bytes, bytes, float | None]:
+        """All a student who joins or reconnects needs, in two parts to be sent as one message
+        (`shared + own`), and their answer to the open quiz.  The shared part, the bulk (a large
+        session's data, its loss curve, the last trace), is encoded once per change of the
+        session on show (ClassInfo.version) for all its students."""
         info = await self.registry.get(code)
         if mine is None and info.state.get("quiz") is not None:
             mine = (await self.registry.answers(code)).get(student)
@@ -91,7 +94,7 @@ class Classroom:
             "student": student,
             "answer": mine,
         }
-        return await self._session_snapshot(info) + b"," + orjson.dumps(own)[1:], mine
+        return await self._session_snapshot(info), b"," + orjson.dumps(own)[1:], mine
 
     async def _session_snapshot(self, info: ClassInfo) -> bytes:
         """The snapshot's first part, `{"type":"snapshot","config",…,"trace":…` without its end."""

@@ -21,15 +21,14 @@ from __future__ import annotations
 import time
 
 import orjson
-import redis.asyncio as redis
-from redis.exceptions import RedisError
 
 from app import limits
 from app.classroom.errors import ClassNotFound
 from app.classroom.registry import ClassInfo, Registry
-from app.sessions.errors import Unavailable
+from app.sessions.redis_link import RedisLink
 
 AWAY = "the class registry (Redis) cannot be reached just now; try again shortly"
+FULL = "the class registry (Redis) is full: nothing can be changed until it has room again"
 TAG_PREFIX = "bpe:c:of:"
 
 _COMMON = """
@@ -236,10 +235,8 @@ class RedisRegistry(Registry):
     def __init__(self, url: str, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self.ttl = int(idle_seconds * 1000)
-        timeout = limits.REDIS_TIMEOUT_SECONDS
-        self.redis = redis.Redis.from_url(
-            url, socket_connect_timeout=timeout, socket_timeout=limits.STORE_REPLY_SECONDS
-        )
+        self.link = RedisLink(url, AWAY, FULL)  # every call ends in time (app/sessions/redis_link.py)
+        self.redis = self.link.redis
         names = ("ADD", "GET", "CHANGE", "END", "MOVE", "RECORD", "ANSWER", "JOIN", "BEAT", "LEAVE")
         self._scripts = {name: self.redis.register_script(globals()[name]) for name in names}
 
@@ -291,10 +288,7 @@ class RedisRegistry(Registry):
         await self._run("RECORD", [code, _ms(), self.ttl, message])
 
     async def last(self, code: str) -> bytes | None:
-        try:
-            return await self.redis.hget(f"bpe:c:{code}", "last")
-        except RedisError:
-            raise Unavailable(AWAY, retry_after=2) from None
+        return await self._call("hget", f"bpe:c:{code}", "last")
 
     async def answer(self, code: str, student: str, value: float) -> str:
         got = await self._run("ANSWER", [code, student, orjson.dumps(value), self.max_size])
@@ -303,10 +297,7 @@ class RedisRegistry(Registry):
         return got.decode()
 
     async def answers(self, code: str) -> dict[str, float]:
-        try:
-            got = await self.redis.hgetall(f"bpe:c:{code}:answers")
-        except RedisError:
-            raise Unavailable(AWAY, retry_after=2) from None
+        got = await self._call("hgetall", f"bpe:c:{code}:answers")
         return {k.decode(): float(v) for k, v in got.items()}
 
     async def join(self, code: str, student: str, client: str, socket: str) -> bool:
@@ -328,19 +319,13 @@ class RedisRegistry(Registry):
         return await self._call("zcount", f"bpe:c:{code}:students", stale, "+inf")
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.link.close()
 
     async def _run(self, script: str, args: list):
-        try:
-            return await self._scripts[script](keys=[], args=args)
-        except RedisError:
-            raise Unavailable(AWAY, retry_after=2) from None
+        return await self.link.call(lambda: self._scripts[script](keys=[], args=args))
 
     async def _call(self, command: str, *args, **kwargs):
-        try:
-            return await getattr(self.redis, command)(*args, **kwargs)
-        except RedisError:
-            raise Unavailable(AWAY, retry_after=2) from None
+        return await self.link.call(lambda: getattr(self.redis, command)(*args, **kwargs))
 
 
 def _ms(t: float | None = None) -> int:

@@ -91,7 +91,8 @@ def server_config(target, host: str, port: int, settings: Settings) -> uvicorn.C
         loop="app.server.accept:Loop",
         # httptools, with a request's head bounded in bytes and in time (app/server/protocol.py).
         http="app.server.protocol:BoundedHttpToolsProtocol",
-        ws="websockets-sansio",
+        # websockets (sans-I/O), dropping a peer that leaves what it is sent unread (app/server/websocket.py).
+        ws="app.server.websocket:DeadlineWebSocketProtocol",
         # Play frames are a couple of kilobytes: deflating each one would cost more
         # server CPU than the bandwidth is worth.  Settings messages are tiny.
         ws_per_message_deflate=False,

@@ -15,6 +15,7 @@ and errors into responses; the classroom (app/classroom) follows the store.
     budget      what one call may cost
     store       Store (its followers told each change) and MemoryStore, in this process's memory
     redis_store RedisStore: sessions in Redis (REDIS_URL), its scripts in redis_lua
+    redis_link  the one way to Redis: every call bounded in time, retried only on a closed connection
     gradcheck   backprop against finite differences at the next step's point
     history, rngstate, numbers   the loss history, the generator's state, rounding
     errors      InputError, Diverged, SessionNotFound, StoreFull, TooManyRequests, Unavailable

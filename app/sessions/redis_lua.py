@@ -67,6 +67,12 @@ local function touch(sid, now, ttl)
   local owner = redis.call('HGET', P .. 'owner', sid)
   if owner then redis.call('ZADD', P .. 'held:' .. owner, now, sid) end
 end
+-- Redis's own time (ms): the replies carry it, so that the store can set SAVE's deadline
+-- on this clock (RedisLink.fence).
+local function clock()
+  local t = redis.call('TIME')
+  return t[1] * 1000 + math.floor(t[2] / 1000)
+end
 local function push(h, from)
   for i = from, #ARGV, 1000 do
     redis.call('RPUSH', h, unpack(ARGV, i, math.min(i + 999, #ARGV)))
@@ -126,33 +132,40 @@ return 'ok'
 # LOAD: ARGV sid, now, ttl, the cgen the caller has (or 0), want history ("1"), the version
 # the caller has (or ""), the tag prefix  ->  false (no such session) | {v, run (false when
 # the caller's version is current), cgen, config (false when the caller's cgen is current),
-# history or false, the session's tag (the value at tag prefix .. sid) or false}
-LOAD = (
-    _COMMON
-    + """
+# history or false, the session's tag (the value at tag prefix .. sid) or false, Redis's time}
+_FIND = """
 local sid = ARGV[1]
 local c, r, h = keys_of(sid)
 local got = redis.call('HMGET', r, 'v', 'run', 'cgen')
 if not got[1] then return false end
-touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
+"""
+_READ = """
 local run = got[2]
 if got[1] == ARGV[6] then run = false end
 local config = false
 if got[3] ~= ARGV[4] then config = redis.call('GET', c) end
 local history = false
 if ARGV[5] == '1' then history = redis.call('LRANGE', h, 0, -1) end
-return {got[1], run, got[3], config, history, redis.call('GET', ARGV[7] .. sid)}
+return {got[1], run, got[3], config, history, redis.call('GET', ARGV[7] .. sid), clock()}
 """
-)
+LOAD = _COMMON + _FIND + "touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))\n" + _READ
+
+# PEEK: LOAD without the touch, for a Redis that refuses writes (full: maxmemory reached with
+# noeviction), which runs a script declared to write nothing.  The session's keys expire as
+# if it had not been used.
+PEEK = "#!lua flags=no-writes\n" + _COMMON + _FIND + _READ
 
 # SAVE: ARGV sid, now, ttl, the version the change started from, run, config ("" when
 # unchanged), history_max, "1" when the losses replace the history (a fresh run), the tag
-# prefix, losses...
-#   ->  {1, v, cgen, tag or false} (saved) | {0, v, run, cgen, tag or false}
+# prefix, the deadline on Redis's clock ("" for none), losses...
+#   ->  {1, v, cgen, tag or false, time} (saved) | {0, v, run, cgen, tag or false, time}
 #       (changed meanwhile: the run as it is now, to compute the change again from) | false (gone)
+#       | {2, time} (past the deadline: the store has answered that nothing was changed, so
+#       nothing is; a Redis that hung runs what it had been sent when it wakes up)
 SAVE = (
     _COMMON
     + """
+if ARGV[10] ~= '' and clock() > tonumber(ARGV[10]) then return {2, clock()} end
 local sid = ARGV[1]
 local c, r, h = keys_of(sid)
 local v = redis.call('HGET', r, 'v')
@@ -160,7 +173,7 @@ if not v then return false end
 local tag = redis.call('GET', ARGV[9] .. sid)
 if v ~= ARGV[4] then
   local now = redis.call('HMGET', r, 'run', 'cgen')
-  return {0, v, now[1], now[2], tag}
+  return {0, v, now[1], now[2], tag, clock()}
 end
 local cgen = tonumber(redis.call('HGET', r, 'cgen'))
 if ARGV[6] ~= '' then
@@ -169,12 +182,12 @@ if ARGV[6] ~= '' then
 end
 redis.call('HSET', r, 'v', tonumber(v) + 1, 'run', ARGV[5], 'cgen', cgen)
 if ARGV[8] == '1' then redis.call('DEL', h) end
-if #ARGV >= 10 then
-  push(h, 10)
+if #ARGV >= 11 then
+  push(h, 11)
   redis.call('LTRIM', h, -tonumber(ARGV[7]), -1)
 end
 touch(sid, tonumber(ARGV[2]), tonumber(ARGV[3]))
-return {1, tostring(tonumber(v) + 1), tostring(cgen), tag}
+return {1, tostring(tonumber(v) + 1), tostring(cgen), tag, clock()}
 """
 )
 

@@ -12,9 +12,13 @@ lets one change at a time through, so only changes from different processes ever
 An answer leaves only after its change is saved.
 
 Each process keeps the sessions it has served (the config and data set made into a
-Session once); a load fetches the run, and the config only when it changed.  When Redis
-cannot be reached a call fails within a few seconds with Unavailable (503), and the
-next call after Redis is back succeeds: connections are made again as needed.
+Session once); a load fetches the run, and the config only when it changed.
+
+When Redis cannot be reached, or does not answer, an operation fails within about
+STORE_REPLY_SECONDS with Unavailable (503), changing nothing, and the next one after Redis is
+back succeeds (app/sessions/redis_link.py has how).  When it is full (maxmemory reached with
+noeviction) sessions are still read, without the touch that keeps them alive (PEEK), and a
+change fails with RedisFull (503 saying so).
 """
 
 from __future__ import annotations
@@ -28,22 +32,23 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 import orjson
-import redis.asyncio as redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
 
-from app.limits import HISTORY, REDIS_TIMEOUT_SECONDS, STALE_WAIT_SECONDS, STORE_REPLY_SECONDS, STORE_TRIES
+from app.limits import HISTORY, STALE_WAIT_SECONDS, STORE_TRIES
 from app.sessions import redis_lua
 from app.sessions.base import Session
 from app.sessions.config import ConfigIn
 from app.sessions.documents import load_stored_run, stored_run
 from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
 from app.sessions.kinds import new_session
+from app.sessions.redis_link import RedisFull, RedisLink, one_wait
 from app.sessions.store import Long, PlaySlots, Store, refuse_if_busy
 
 T = TypeVar("T")
 AWAY = "the session store (Redis) cannot be reached just now; nothing was changed, try again shortly"
+FULL = (
+    "the session store (Redis) is full: sessions can be read, but none can be changed or made "
+    "until it has room again; nothing was changed"
+)
 
 
 class RedisStore(Store):
@@ -61,17 +66,11 @@ class RedisStore(Store):
         self._bound(max_sessions, idle_seconds, max_bytes, per_client, client_bytes, in_use_seconds)
         self.idle_ms = int(idle_seconds * 1000)
         self.in_use_ms = int(in_use_seconds * 1000)
-        # One retry: a pooled connection that a restarted Redis closed is made again at once.
-        self.redis = redis.Redis.from_url(
-            url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=STORE_REPLY_SECONDS,
-            retry=Retry(NoBackoff(), 1),
-            health_check_interval=30,
-        )
+        self.link = RedisLink(url, AWAY, FULL)
+        self.redis = self.link.redis
         self._scripts = {
             name: self.redis.register_script(getattr(redis_lua, name))
-            for name in ("ADD", "LOAD", "SAVE", "DROP")
+            for name in ("ADD", "LOAD", "PEEK", "SAVE", "DROP")
         }
         self._local: OrderedDict[str, _Copy] = OrderedDict()  # the sessions this process has served
         self._local_bytes = 0
@@ -105,10 +104,18 @@ class RedisStore(Store):
     @contextlib.asynccontextmanager
     async def session(self, sid: str, history: bool = False) -> AsyncIterator[Session]:
         async with self._lock(sid):
-            yield (await self._load(sid, history)).session
+            with one_wait():
+                copy = await self._load(sid, history)
+            yield copy.session
 
     async def update(
         self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long = None, tell: str | None = None
+    ) -> T:
+        with one_wait():  # the load, the save and what the followers send: one wait for Redis
+            return await self._update(sid, change, long, tell)
+
+    async def _update(
+        self, sid: str, change: Callable[[Session], Awaitable[T]], long: Long, tell: str | None
     ) -> T:
         copy = self._local.get(sid)
         if copy is not None:
@@ -153,20 +160,25 @@ class RedisStore(Store):
             raise SessionNotFound(sid)
 
     async def count(self) -> int:
-        try:
-            return await self.redis.zcount(redis_lua.PREFIX + "lru", _now() - self.idle_ms, "+inf")
-        except RedisError:
-            raise Unavailable(AWAY, retry_after=2) from None
+        return await self.link.call(
+            lambda: self.redis.zcount(redis_lua.PREFIX + "lru", _now() - self.idle_ms, "+inf")
+        )
 
     async def ready(self) -> str | None:
-        try:
-            await self.redis.ping()
-        except RedisError as e:
-            return f"the session store (Redis) cannot be reached: {type(e).__name__}"
+        with one_wait():
+            try:
+                await self.link.probe()
+            except RedisFull:
+                return (
+                    f"the session store (Redis) is full ({await self.link.memory()}): sessions can "
+                    "be read, but none can be changed or made until it has room again"
+                )
+            except Unavailable:
+                return "the session store (Redis) cannot be reached, or did not answer in time"
         return None
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.link.close()
 
     # ------------------------------------------------------------ loading and saving
 
@@ -174,13 +186,16 @@ class RedisStore(Store):
         """The session as Redis has it, into the copy here (made from its config if need be)."""
         copy = self._local.get(sid)
         known = (copy.cgen, copy.version) if copy is not None else (b"0", b"")
-        got = await self._run(
-            "LOAD", [sid, _now(), self.idle_ms, known[0], "1" if history else "0", known[1], self.tag_prefix]
-        )
+        args = [sid, _now(), self.idle_ms, known[0], "1" if history else "0", known[1], self.tag_prefix]
+        try:
+            got = await self._run("LOAD", args)
+        except RedisFull:  # its touch is refused: read all the same
+            got = await self._run("PEEK", args)
         if not got:
             self._forget(sid)
             raise SessionNotFound(sid)
-        version, run, cgen, config, losses, tag = got
+        version, run, cgen, config, losses, tag, clock = got
+        self.link.learn(clock)
         self._tag(sid, tag)
         if config:  # made here for the first time, or its config changed elsewhere
             if not run:  # (a copy at this version but of another config cannot be: made afresh)
@@ -218,6 +233,7 @@ class RedisStore(Store):
             HISTORY,
             int(fresh),
             self.tag_prefix,
+            self.link.fence(),
         ]
         try:
             got = await self._run("SAVE", args + _losses(losses))
@@ -227,12 +243,16 @@ class RedisStore(Store):
         if got is None:
             self._forget(session.id)
             raise SessionNotFound(session.id)
+        self.link.learn(got[-1])
+        if got[0] == 2:  # past its deadline on Redis's clock (RedisLink.fence): not saved
+            self._forget(session.id)
+            raise Unavailable(AWAY, retry_after=2)
         if got[0] == 1:
-            _, version, cgen, tag = got
+            _, version, cgen, tag, _ = got
             self._tag(session.id, tag)
             self._keep(session.id, _Copy(cgen, session, version))
             return True
-        _, version, run, cgen, tag = got
+        _, version, run, cgen, tag, _ = got
         self._tag(session.id, tag)
         if config or cgen != copy.cgen:
             self._forget(session.id)
@@ -248,10 +268,7 @@ class RedisStore(Store):
             self.tags.pop(sid, None)
 
     async def _run(self, script: str, args: list):
-        try:
-            return await self._scripts[script](keys=[], args=args)
-        except RedisError:
-            raise Unavailable(AWAY, retry_after=2) from None
+        return await self.link.call(lambda: self._scripts[script](keys=[], args=args))
 
     # ------------------------------------------------------------ this process's copies
 

@@ -9,9 +9,11 @@ the worker, for a long call: a large network's trace is hundreds of thousands of
 it must be a module-level function, as a worker receives it by name.  `tell` names the
 change for whoever follows the session (Store.follow: a class's students).
 
-A long call on a session whose own long call still runs, from a client (an address) that
-holds its share of the workers, or while every worker is busy, is refused with
-TooManyRequests (429, or a skipped tick in play mode), never queued.
+A long call on a session whose own long call still runs, or from a client (an address)
+whose calls hold its share of the workers, is refused with TooManyRequests (429, or a
+skipped tick in play mode) at once.  One that finds every worker busy waits its turn, fairly
+between clients, with the session's lock held (other sessions go on), for at most
+WORKER_WAIT_SECONDS; a full queue or a wait that runs out is TooManyRequests too.
 """
 
 from __future__ import annotations

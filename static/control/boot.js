@@ -5,16 +5,32 @@
  */
 
 import { api } from '../api.js';
+import { count } from '../lib/format.js';
 import { loadLibraries } from '../lib/libraries.js';
 import { readLink } from '../state/link.js';
 import { state } from '../state/store.js';
+import { maxSteps } from '../state/work.js';
 import { render, renderNow } from './render.js';
 import { createSession } from './session.js';
 import { takeSteps } from './work.js';
 
-/** Open the run a link describes: create its session, then replay its steps. */
+// Calls to the server a link's replay may take (each at most half a second of its work): a
+// link is anyone's to write, and every page that opens it would otherwise ask for all of it.
+export const MAX_LINK_CALLS = 10;
+
+/**
+ * Open the run a link describes: create its session, then replay its steps, unless on this
+ * network they take more than MAX_LINK_CALLS calls; then the run stays at step 0, and says why.
+ */
 async function openLink(link) {
   await createSession(link.config);
+  const calls = Math.ceil(link.step / maxSteps(state));
+  if (calls > MAX_LINK_CALLS) {
+    state.notice = `This link's ${count(link.step)} steps were not replayed: on this network they take ` +
+      `${count(calls)} calls to the server, and a link replays at most ${MAX_LINK_CALLS}, so this run starts at step 0 ` +
+      '(a link made “with the current weights” carries the weights of a run of any length).';
+    return;
+  }
   await takeSteps('Replaying the link', link.step);
 }
 

@@ -4,67 +4,122 @@
  * columns the learner chose as inputs and targets made into the config's
  * `data`.  Every error names the file's row (1-based, the header counted) and
  * the column.  The limits of `data` are the server's: its refusal is put in
- * the file's terms by `serverProblem`.
+ * the file's terms by `serverProblem`.  The page's own, far above them, keep
+ * a file too large to use from being parsed whole or drawn.
  */
 
-export const MAX_FILE_BYTES = 4_000_000; // a file read into the page at once; far above what `data` may hold
-const DELIMITERS = [',', ';', '\t'];
+import { count } from '../lib/format.js';
 
-/** The cells of one line: fields split at `delim`, double quotes around a field allowed. */
-function cells(line, delim) {
+// What the page reads of a file, each far above what `data` may hold (the server's limits, which it
+// says in the file's terms); past one the file is refused before the rest of it is parsed or drawn.
+export const MAX_FILE_BYTES = 4_000_000; // a file read into the page at once
+export const MAX_CSV_COLUMNS = 2_000; // cells of a row: the panel draws a menu for each column
+export const MAX_CSV_ROWS = 20_000; // rows of numbers, the header not counted
+const DELIMITERS = [',', ';', '\t'];
+const NAME_CHARS = 40; // a column's name as the panel shows it
+
+/**
+ * The cells of one line: fields split at `delim`, double quotes around a
+ * field allowed; at most `limit` of them (the rest of the line is not looked at).
+ */
+function cells(line, delim, limit) {
+  if (!line.includes('"')) return line.split(delim, limit).map((c) => c.trim());
   const out = [];
   let cell = '';
+  let blank = true; // the cell holds only spaces so far: a quote here opens a quoted field
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
+  for (let i = 0; i < line.length && out.length < limit; i++) {
     const ch = line[i];
     if (quoted) {
       if (ch === '"' && line[i + 1] === '"') {
         cell += '"';
+        blank = false;
         i++;
       } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell.trim() === '') {
+      else {
+        cell += ch;
+        if (ch.trim()) blank = false;
+      }
+    } else if (ch === '"' && blank) {
       quoted = true;
       cell = '';
     } else if (ch === delim) {
       out.push(cell.trim());
       cell = '';
-    } else cell += ch;
+      blank = true;
+    } else {
+      cell += ch;
+      if (ch.trim()) blank = false;
+    }
   }
-  out.push(cell.trim());
+  if (out.length < limit) out.push(cell.trim());
   return out;
 }
 
-/** A cell as a number, or null when it is not one ("1e3", "-0.5" and " 2 " are). */
+/** How often `ch` occurs in `text`. */
+function occurrences(text, ch) {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/**
+ * The lines of `text` that hold something, each with its row in the file
+ * (1-based), at most `max` of them; `more` when the file has others past them.
+ */
+function filledLines(text, max) {
+  const lines = [];
+  const end = /\r\n|\n|\r/g;
+  for (let start = 0, row = 1; ; row++) {
+    const m = end.exec(text);
+    const line = text.slice(start, m ? m.index : text.length);
+    if (line.trim() !== '') {
+      if (lines.length === max) return { lines, more: true };
+      lines.push({ line, row });
+    }
+    if (!m) return { lines, more: false };
+    start = end.lastIndex;
+  }
+}
+
+/** A cell as a number, or null when it is not one ("1e3", "-0.5" and " 2 " are).  No backtracking: a long cell is quick. */
 function number(text) {
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return null;
+  if (!/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return null;
   const v = Number(text);
   return Number.isFinite(v) ? v : null;
 }
 
 const quote = (text) => `'${text.length > 24 ? `${text.slice(0, 24)}…` : text}'`;
+const cellCount = (cs) => (cs.length > MAX_CSV_COLUMNS ? `more than ${count(MAX_CSV_COLUMNS)} cells` : `${cs.length} cell${cs.length === 1 ? '' : 's'}`);
 
 /**
  * Parse a CSV text into {columns: [names], rows: [[numbers]], header: bool,
  * rowNumbers: the file's row of each of rows}; throws an Error whose message names
- * the row and the column of the first problem.
+ * the row and the column of the first problem, or the page's limit the file is past.
  */
 export function parseCsv(text) {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const numbered = lines.map((line, i) => ({ line, row: i + 1 })).filter((l) => l.line.trim() !== '');
-  if (!numbered.length) throw new Error('the file is empty');
-  const first = numbered[0].line;
-  const delim = DELIMITERS.reduce((best, d) => (first.split(d).length > first.split(best).length ? d : best), ',');
-  const split = numbered.map((l) => ({ row: l.row, cells: cells(l.line, delim) }));
-  const header = split[0].cells.some((c) => number(c) === null);
-  const columns = header ? split[0].cells.map((c, i) => c || `column ${i + 1}`) : split[0].cells.map((_, i) => `column ${i + 1}`);
-  const body = header ? split.slice(1) : split;
-  if (!body.length) throw new Error(`row ${split[0].row} is a header and no row of numbers follows it`);
+  const { lines, more } = filledLines(text.replace(/^\uFEFF/, ''), MAX_CSV_ROWS + 1);
+  if (!lines.length) throw new Error('the file is empty');
+  const first = lines[0].line;
+  const delim = DELIMITERS.reduce((best, d) => (occurrences(first, d) > occurrences(first, best) ? d : best), ',');
+  const head = cells(first, delim, MAX_CSV_COLUMNS + 1);
+  if (head.length > MAX_CSV_COLUMNS) {
+    throw new Error(`row ${lines[0].row} has ${cellCount(head)}; the page reads files of at most ${count(MAX_CSV_COLUMNS)} columns`);
+  }
+  const header = head.some((c) => number(c) === null);
+  if (more || lines.length - (header ? 1 : 0) > MAX_CSV_ROWS) {
+    throw new Error(`more than ${count(MAX_CSV_ROWS)} rows of numbers; the page reads files of at most ${count(MAX_CSV_ROWS)} rows`);
+  }
+  const name = (c, i) => (!c ? `column ${i + 1}` : c.length > NAME_CHARS ? `${c.slice(0, NAME_CHARS)}…` : c);
+  const columns = head.map((c, i) => (header ? name(c, i) : `column ${i + 1}`));
+  const body = header ? lines.slice(1) : lines;
+  if (!body.length) throw new Error(`row ${lines[0].row} is a header and no row of numbers follows it`);
   const width = columns.length;
-  const rows = body.map(({ row, cells: cs }) => {
+  const rows = body.map(({ row, line }, k) => {
+    const cs = k === 0 && !header ? head : cells(line, delim, MAX_CSV_COLUMNS + 1);
     if (cs.length !== width) {
-      const of = header ? `the header (row ${split[0].row}) has` : `row ${body[0].row} has`;
-      throw new Error(`row ${row} has ${cs.length} cell${cs.length === 1 ? '' : 's'}, but ${of} ${width}`);
+      const of = header ? `the header (row ${lines[0].row}) has` : `row ${body[0].row} has`;
+      throw new Error(`row ${row} has ${cellCount(cs)}, but ${of} ${width}`);
     }
     return cs.map((c, i) => {
       const v = number(c);

@@ -29,10 +29,36 @@ export const LESSON_PARTS = [
   { name: 'presenter', label: 'the Presenter button', selector: '#presenter-toggle' },
 ];
 
-/** The note as it will be shown: plain text, at most MAX_NOTE characters; `cut` when it was longer. */
+// Characters that are not seen but change how the text around them is seen: the bidirectional
+// controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) that make a line read backwards,
+// the default-ignorable ones (U+200B, U+2060–U+2064, U+FEFF, the tags U+E0000–U+E007F …) that
+// hide text in plain sight, and control codes other than a tab or a line break.  Kept: the joiners
+// (U+200C, U+200D) and the variation selectors, which emoji and several scripts need and which
+// hide nothing.
+const UNSEEN = /(?![\u200c\u200d\u180b-\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}])[\p{Bidi_Control}\p{Default_Ignorable_Code_Point}]|[^\P{Cc}\t\n]/gu;
+const LISTED = 3; // the unseen characters named, by code point, in what a link says it dropped
+
+/** `text` without the characters that are not seen (UNSEEN); `unseen` names them ("U+202E, U+2066"). */
+export function visibleText(text) {
+  const found = new Set();
+  const kept = String(text).replace(/\r\n?/g, '\n').replace(UNSEEN, (ch) => {
+    found.add(`U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+    return '';
+  });
+  const names = [...found];
+  const unseen = names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ', …' : '');
+  return { text: kept, unseen };
+}
+
+/**
+ * The note as it will be shown: plain text without the characters that are
+ * not seen (`unseen` names them), at most MAX_NOTE characters (`cut` when it
+ * was longer).
+ */
 export function boundedNote(text) {
-  const chars = Array.from(String(text || '').trim());
-  return { note: chars.slice(0, MAX_NOTE).join(''), cut: chars.length > MAX_NOTE };
+  const { text: visible, unseen } = visibleText(text || '');
+  const chars = Array.from(visible.trim());
+  return { note: chars.slice(0, MAX_NOTE).join(''), cut: chars.length > MAX_NOTE, unseen };
 }
 
 /** The names of `hide` (a comma-separated list) split into the known parts and the unknown. */

@@ -20,9 +20,12 @@ export class LessonView {
     this.parts = panel.querySelector('#lesson-parts');
     this.input = panel.querySelector('#lesson-note-input');
     this.count = panel.querySelector('#lesson-count');
+    // A note in any script reads in its own direction, isolated from the page's (the CSS: per line).
+    this.note.dir = 'auto';
     this.link = panel.querySelector('#lesson-link');
     panel.querySelector('#lesson-make').addEventListener('click', () => this._make());
     this.input.maxLength = MAX_NOTE;
+    this.input.dir = 'auto';
     for (const part of LESSON_PARTS) {
       const label = document.createElement('label');
       const box = document.createElement('input');
@@ -51,7 +54,7 @@ export class LessonView {
     this._count();
   }
 
-  /** The link's lesson on the page: the note as text, its parts hidden, the form filled from it. */
+  /** The link's lesson on the page: the note as text (never markup), its parts hidden, the form filled from it. */
   _apply(lesson) {
     this.applied = lesson;
     this.banner.hidden = !lesson;
@@ -59,7 +62,7 @@ export class LessonView {
     if (!lesson) return;
     this.note.textContent = lesson.note;
     this.note.hidden = !lesson.note;
-    this.ignored.textContent = lesson.ignored.length ? `This link held what this page does not know, and it was ignored: ${lesson.ignored.join('; ')}.` : '';
+    this.ignored.textContent = lesson.ignored.length ? `Not taken from this link: ${lesson.ignored.join('; ')}.` : '';
     this.ignored.hidden = !lesson.ignored.length;
     for (const part of LESSON_PARTS) {
       const hide = lesson.hide.includes(part.name);

@@ -6,6 +6,7 @@ import re
 
 from tests.e2e.helpers import api
 from tests.e2e.test_derivation import press_steps, session_id, settle
+from tests.e2e.test_one_home import from_module
 
 
 def open_file(page, path) -> None:
@@ -114,3 +115,60 @@ def test_bad_files_are_named_by_row_and_column_and_the_session_stays(watch, serv
     assert error(page) == "choose at least one target column"
     assert session_id(page) == sid
     assert api(f"{server_url}/api/sessions/{sid}")["config"]["dataset"] == "xor"
+
+
+def test_files_past_what_the_page_reads_are_refused_before_they_are_parsed_or_drawn(watch, tmp_path):
+    """30,001 columns (it froze the tab 9 s, drawing 180,000 elements), one line of 1.9 million cells (the tab
+    never came back), 900,000 rows, and a 3.8 MB cell the number pattern backtracked over quadratically."""
+    page = watch.page
+    elements = page.evaluate("document.getElementsByTagName('*').length")
+    columns = "row 1 has more than 2,000 cells; the page reads files of at most 2,000 columns"
+    rows = "more than 20,000 rows of numbers; the page reads files of at most 20,000 rows"
+    digits = "row 2, column 'x': '111111111111111111111111…' is not a number"
+    wide = ",".join(f"c{i}" for i in range(30_001)) + "\n" + ",".join(["1"] * 30_001) + "\n"
+    cases = [
+        ("wide.csv", wide, columns),
+        ("one-line.csv", "1," * 1_900_000 + "1\n", columns),
+        ("tall.csv", "x,y\n" + "1,0\n" * 900_000, rows),
+        ("digits.csv", "x\n" + "1" * 3_800_000 + "x\n", digits),
+    ]
+    for name, text, says in cases:
+        path = tmp_path / name
+        path.write_text(text)
+        open_file(page, path)
+        page.wait_for_function(f"document.querySelector('#csv-error').textContent.includes({name!r})")
+        assert error(page) == f"{name}: {says}"
+        assert page.locator("#csv-apply").is_hidden()
+        assert page.locator("#csv-columns > *").count() == 0  # no menu drawn for any of its columns
+        assert page.evaluate("document.getElementsByTagName('*').length") <= elements + 10
+    assert watch.errors == []
+
+
+def test_files_at_what_the_page_reads_are_listed(watch, tmp_path):
+    page = watch.page
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"pixel {i}" for i in range(2_000)) + "\n" + ",".join(["0.5"] * 2_000) + "\n")
+    open_file(page, wide)
+    page.wait_for_selector("select[name=csv-role-1999]")
+    assert "1 rows of 2000 columns, with a header row" in page.locator("#csv-summary").text_content()
+    tall = tmp_path / "tall.csv"
+    tall.write_text("1,0\n" * 20_000)
+    open_file(page, tall)
+    page.wait_for_function("document.querySelector('#csv-summary').textContent.startsWith('tall.csv')")
+    assert "20000 rows of 2 columns, no header row" in page.locator("#csv-summary").text_content()
+    assert error(page) == ""
+    # a quoted field may hold the delimiter; a column's long name is shown cut
+    named = tmp_path / "named.csv"
+    named.write_text(f'"x, first","{"y" * 100}"\n1,2\n')
+    open_file(page, named)
+    page.wait_for_selector("select[name=csv-role-1]")
+    shown = page.locator(".csv-column span").all_text_contents()
+    assert shown == ["x, first (1)", f"{'y' * 40}… (2)"]
+    assert watch.errors == []
+
+
+def test_the_pages_bounds_on_a_file_are_above_the_servers_on_data(watch, server_url):
+    """The page refuses only files the server could never take whole: the server says its own limits."""
+    s, y = api(f"{server_url}/openapi.json")["components"]["schemas"]["DataIn"]["properties"].values()
+    rows, columns = from_module(watch.page, "/static/state/csv.js", "[m.MAX_CSV_ROWS, m.MAX_CSV_COLUMNS]")
+    assert rows > s["maxItems"] and columns > s["items"]["maxItems"] + y["items"]["maxItems"]

@@ -45,7 +45,7 @@ def test_a_step_writes_the_run_and_its_losses_only_and_every_key_expires(fresh_r
         await _step(store, sid, 5)
         (save,) = [args for script, args in sent if script == "SAVE"]
         assert save[5] == b""  # no config: the data set is written once, at creation
-        assert len(save) == 9 + 5  # the run and the tag prefix, then the five new losses
+        assert len(save) == 10 + 5  # the run, the tag prefix and the deadline, then the five new losses
         assert r.get(_keys(r, sid)[0]) == config_before
         assert r.llen(_keys(r, sid)[2]) == 5 and int(r.hget(_keys(r, sid)[1], "v")) == 2
         for key in _keys(r, sid):

@@ -35,6 +35,7 @@ def test_a_student_on_one_replica_follows_a_teacher_on_another(fresh_redis):
         assert http.get(f"{b.url}/c/{code}").status_code == 200
         with _ws(b.url, f"/api/classes/{code}/student?student=on-replica-b") as student:
             assert json.loads(student.recv(timeout=10))["type"] == "snapshot"
+            assert json.loads(student.recv(timeout=10))["type"] == "synced"
             answer = http.post(f"{a.url}/api/sessions/{sid}/step", json={"n": 2})
             assert student.recv(timeout=10) == '{"type":"step",' + answer.text[1:]
             # a step that lands on B (the teacher's session is any replica's) reaches B's student too

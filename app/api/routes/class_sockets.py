@@ -1,11 +1,12 @@
 """A class's two sockets: the students follow, the teacher drives.
 
     WS /api/classes/{code}/student[?student=<id the page keeps>]
-        server: "snapshot" first, then every broadcast of the class as it was published
-        ("step", "frame", "session", "view", "pause", "resume", "quiz", "reveal" followed by
-        this student's own "result", "release", "gather", "ended"), "answered" and "error".
+        server: "snapshot" first ("synced" once it is taken), then every broadcast of the
+        class as it was published ("step", "frame", "session", "view", "pause", "resume",
+        "quiz", "reveal" followed by this student's own "result", "release", "gather",
+        "ended"), "answered" and "error".
         student: only {"type": "answer", "value": x} (a finite number; the last one counts).
-    WS /api/classes/{code}/teacher
+    WS /api/classes/{code}/teacher (app/api/routes/class_teacher.py)
         teacher: first {"type": "hello", "key": k}, then {"type": "view", "phase": p},
         {"type": "quiz", "target": t, "index": [...]}, "reveal", "pause", "resume",
         "release", "gather", {"type": "follow", "session": id} (the class follows another of the
@@ -15,7 +16,8 @@
 Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 4409 the seat was
 taken (the same student id connected again, or room was made for another address's students),
 4429 too many codes that are no class's from one address, 1008 a message out of bounds or a teacher's
-message from a student, 1013 the class is full, 1000 ended.
+message from a student, 1013 the class is full (or the server is sending many snapshots just now),
+1000 ended; a page that leaves what it is sent unread for SOCKET_SEND_SECONDS is dropped.
 """
 
 from __future__ import annotations
@@ -40,11 +42,10 @@ from app.api.routes.classes import looking_up
 from app.classroom import Classroom
 from app.classroom.channel import ChannelUnavailable
 from app.classroom.commands import COMMANDS
-from app.classroom.errors import ClassNotFound, WrongKey
+from app.classroom.errors import ClassNotFound
 from app.classroom.messages import kind_of, message
 from app.classroom.quiz import closeness
 from app.classroom.registry import new_key, normal_code
-from app.sessions import InputError
 from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
 
 router = APIRouter()
@@ -53,6 +54,8 @@ _seated: dict[tuple[str, str], Follower] = {}  # (code, student id) -> the socke
 log = logging.getLogger(__name__)
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
+SYNCED = message("synced").decode()
+BUSY = "the server is sending the class to many students just now; reconnect in a moment"
 _decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
 
 
@@ -165,14 +168,19 @@ class Follower:
 
     async def _snapshot(self) -> bool:
         try:
-            data, self.mine = await self.classroom.snapshot(self.code, self.me, self.mine)
+            shared, own, self.mine = await self.classroom.snapshot(self.code, self.me, self.mine)
         except (ClassNotFound, SessionNotFound):
             await _close(self.websocket, 4404, "the class ended, or its session expired")
             return False
         except Unavailable as e:
             await _close(self.websocket, 1013, e.message)
             return False
-        return await self._send(data.decode())
+        try:  # counted until taken: the "synced" after it is written once the snapshot has gone
+            async with self.websocket.app.state.snapshots.holding(len(shared)):
+                return await self._send((shared + own).decode()) and await self._send(SYNCED)
+        except TimeoutError:
+            await _close(self.websocket, 1013, BUSY)
+            return False
 
     async def _send(self, text: str) -> bool:
         try:
@@ -252,93 +260,3 @@ class Follower:
                     return
             except Unavailable:
                 continue
-
-
-# ---------------------------------------------------------------- the teacher
-
-
-@router.websocket("/api/classes/{code}/teacher")
-async def teacher(websocket: WebSocket, code: str) -> None:
-    classroom: Classroom = websocket.app.state.classroom
-    code = normal_code(code)
-    await websocket.accept()
-    budget = Budget(limits.CLASS_TEACHER_MESSAGES_PER_SECOND, 2 * limits.CLASS_TEACHER_MESSAGES_PER_SECOND)
-    max_bytes = websocket.app.state.settings.play_message_bytes
-    try:
-        async with asyncio.timeout(10):
-            hello = await _receive(websocket, budget, max_bytes)
-        if hello is None:
-            return
-        if isinstance(hello, str) or hello.get("type") != "hello":
-            await _close(websocket, 1008, 'the first message must be {"type": "hello", "key": <teacher key>}')
-            return
-        async with looking_up(websocket):
-            await classroom.registry.authorize(code, str(hello.get("key", "")))
-    except TooManyRequests as e:
-        await _close(websocket, 4429, e.message)
-        return
-    except TimeoutError:
-        await _close(websocket, 1008, "no hello within 10 s")
-        return
-    except ClassNotFound:
-        await _close(websocket, 4404, ClassNotFound.MESSAGE)
-        return
-    except WrongKey:
-        await _close(websocket, 4403, WrongKey.MESSAGE)
-        return
-    driver = Driver(websocket, classroom, code, str(hello["key"]))
-    await first_of(websocket, lambda: driver.listen(budget, max_bytes), driver.roster)
-
-
-class Driver:
-    """The teacher's socket: commands in, the roster out."""
-
-    def __init__(self, websocket: WebSocket, classroom: Classroom, code: str, key: str) -> None:
-        self.websocket, self.classroom, self.code, self.key = websocket, classroom, code, key
-        self.ended = False
-
-    async def listen(self, budget: Budget, max_bytes: int) -> None:
-        while not self.ended:
-            got = await _receive(self.websocket, budget, max_bytes)
-            if got is None:
-                return
-            if isinstance(got, str):
-                await _close(self.websocket, 1008, got)
-                return
-            kind = got.get("type")
-            try:
-                await self.classroom.command(self.code, self.key, got)
-            except InputError as e:
-                await self._send(message("error", message=e.args[0]))
-                continue
-            except (ClassNotFound, WrongKey):
-                await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
-                return
-            except (Unavailable, SessionNotFound) as e:
-                await self._send(message("error", message=getattr(e, "message", str(e))))
-                continue
-            await self._send(message("done", of=kind))
-            if kind == "end":
-                self.ended = True
-                await _close(self.websocket, 1000, "the class ended")
-
-    async def roster(self) -> None:
-        sent = None
-        while True:
-            try:
-                data = await self.classroom.roster(self.code)
-            except ClassNotFound:
-                return
-            except Unavailable:
-                data = sent
-            except Exception:  # one roster that fails is skipped, never the teacher's socket
-                log.exception("class %s: a roster failed", self.code)
-                data = sent
-            if data is not None and (data != sent or b'"joined":0' not in data):
-                await self._send(data)
-                sent = data
-            await asyncio.sleep(limits.CLASS_ROSTER_SECONDS)
-
-    async def _send(self, data: bytes) -> None:
-        with contextlib.suppress(*GONE):
-            await self.websocket.send_text(data.decode())

@@ -1,0 +1,115 @@
+"""The teacher's socket of a class (app/api/routes/class_sockets.py has the protocol of both).
+
+WS /api/classes/{code}/teacher: {"type": "hello", "key": k} first, then the commands of
+app/classroom/commands.py; each answered {"type": "done", "of": its type} or "error"; the
+roster CLASS_ROSTER_SECONDS apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from fastapi import APIRouter, WebSocket
+
+from app import limits
+from app.api.play_messages import Budget
+from app.api.routes.class_sockets import GONE, _close, _receive, first_of
+from app.api.routes.classes import looking_up
+from app.classroom import Classroom
+from app.classroom.errors import ClassNotFound, WrongKey
+from app.classroom.messages import message
+from app.classroom.registry import normal_code
+from app.sessions import InputError
+from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+
+@router.websocket("/api/classes/{code}/teacher")
+async def teacher(websocket: WebSocket, code: str) -> None:
+    classroom: Classroom = websocket.app.state.classroom
+    code = normal_code(code)
+    await websocket.accept()
+    budget = Budget(limits.CLASS_TEACHER_MESSAGES_PER_SECOND, 2 * limits.CLASS_TEACHER_MESSAGES_PER_SECOND)
+    max_bytes = websocket.app.state.settings.play_message_bytes
+    try:
+        async with asyncio.timeout(10):
+            hello = await _receive(websocket, budget, max_bytes)
+        if hello is None:
+            return
+        if isinstance(hello, str) or hello.get("type") != "hello":
+            await _close(websocket, 1008, 'the first message must be {"type": "hello", "key": <teacher key>}')
+            return
+        async with looking_up(websocket):
+            await classroom.registry.authorize(code, str(hello.get("key", "")))
+    except TooManyRequests as e:
+        await _close(websocket, 4429, e.message)
+        return
+    except TimeoutError:
+        await _close(websocket, 1008, "no hello within 10 s")
+        return
+    except ClassNotFound:
+        await _close(websocket, 4404, ClassNotFound.MESSAGE)
+        return
+    except WrongKey:
+        await _close(websocket, 4403, WrongKey.MESSAGE)
+        return
+    driver = Driver(websocket, classroom, code, str(hello["key"]))
+    await first_of(websocket, lambda: driver.listen(budget, max_bytes), driver.roster)
+
+
+class Driver:
+    """The teacher's socket: commands in, the roster out."""
+
+    def __init__(self, websocket: WebSocket, classroom: Classroom, code: str, key: str) -> None:
+        self.websocket, self.classroom, self.code, self.key = websocket, classroom, code, key
+        self.ended = False
+
+    async def listen(self, budget: Budget, max_bytes: int) -> None:
+        while not self.ended:
+            got = await _receive(self.websocket, budget, max_bytes)
+            if got is None:
+                return
+            if isinstance(got, str):
+                await _close(self.websocket, 1008, got)
+                return
+            kind = got.get("type")
+            try:
+                await self.classroom.command(self.code, self.key, got)
+            except InputError as e:
+                await self._send(message("error", message=e.args[0]))
+                continue
+            except (ClassNotFound, WrongKey):
+                await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
+                return
+            except (Unavailable, SessionNotFound) as e:
+                await self._send(message("error", message=getattr(e, "message", str(e))))
+                continue
+            await self._send(message("done", of=kind))
+            if kind == "end":
+                self.ended = True
+                await _close(self.websocket, 1000, "the class ended")
+
+    async def roster(self) -> None:
+        sent = None
+        while True:
+            try:
+                data = await self.classroom.roster(self.code)
+            except ClassNotFound:
+                return
+            except Unavailable:
+                data = sent
+            except Exception:  # one roster that fails is skipped, never the teacher's socket
+                log.exception("class %s: a roster failed", self.code)
+                data = sent
+            if data is not None and (data != sent or b'"joined":0' not in data):
+                await self._send(data)
+                sent = data
+            await asyncio.sleep(limits.CLASS_ROSTER_SECONDS)
+
+    async def _send(self, data: bytes) -> None:
+        with contextlib.suppress(*GONE):
+            await self.websocket.send_text(data.decode())
