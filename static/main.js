@@ -4,7 +4,7 @@
  * nothing itself.
  */
 
-import { bootClassroom, classViews } from './class/index.js';
+import { bootClassroom, classViews, holdQuestion } from './class/index.js';
 import { actions } from './control/actions.js';
 import { boot } from './control/boot.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
@@ -80,6 +80,7 @@ const views = [
 
 setRender(() => {
   follow();
+  holdQuestion(state); // a class's open question: no phase that computes its answer is drawn
   for (const view of views) view.render(state);
 });
 

@@ -11,8 +11,11 @@ No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) cal
     registry    ClassInfo and the registry of classes, in this process (MemoryRegistry)
     registry_redis  ... and in Redis (REDIS_URL), shared by every replica
     seats       a class's seats: one socket per student id, shared fairly between addresses
+    door        who may come in: the roll a locked class lets in, the addresses dropped
+    door_redis  ... in Redis
+    door_commands  the teacher's lock, unlock, drop, unblock and the roster's seats by address
     channel     live fan-out of a class: in this process, or over Redis pub/sub
-    errors      ClassNotFound, WrongKey
+    errors      ClassNotFound, WrongKey, ClassLocked, DeviceRemoved
 """
 
 from app.classroom.classroom import Classroom

@@ -12,10 +12,11 @@ from collections.abc import Awaitable
 
 import orjson
 
+from app.classroom import door_commands, shown
 from app.classroom import quiz as q
 from app.classroom.channel import Channel, ChannelUnavailable
 from app.classroom.commands import COMMANDS, SHOWN, Context, public
-from app.classroom.messages import CHANGES, last_trace, loss_curve, message, session_part
+from app.classroom.messages import CHANGES, kind_of, last_trace, loss_curve, message, session_part, state_of
 from app.classroom.registry import ClassInfo, Registry
 from app.sessions import InputError, Session
 from app.sessions.errors import Unavailable
@@ -44,12 +45,12 @@ class Classroom:
         if code is None:
             return None
         # The message is made now, before anything else may change the session.
-        return self._broadcast(code, CHANGES[tell](session, answer))
+        return self._broadcast(code, *CHANGES[tell](session, answer))
 
-    async def _broadcast(self, code: str, data: bytes) -> None:
+    async def _broadcast(self, code: str, kept: bytes, sent: bytes) -> None:
         try:
-            await self.registry.record(code, data)  # the last, for snapshots and the quiz
-            await self.channel.publish(code, data)
+            await self.registry.record(code, kept)  # the last, for snapshots and the quiz
+            await self.channel.publish(code, sent)
         except (ChannelUnavailable, Unavailable) as error:
             log.warning("class %s: a broadcast was lost (%s)", code, error)
 
@@ -86,38 +87,48 @@ class Classroom:
         info = await self.registry.get(code)
         if mine is None and info.state.get("quiz") is not None:
             mine = (await self.registry.answers(code)).get(student)
-        shown = public(info)
+        part, phase = await self._session_snapshot(info)
+        seen = public(info)
         own = {
-            "class": shown,
-            "phase": shown["view"],
-            **{name: shown[name] for name in SHOWN if name != "view"},
+            "class": seen,
+            "phase": shown.phase_name(phase),
+            **{name: seen[name] for name in SHOWN if name != "view"},
             "student": student,
             "answer": mine,
         }
-        return await self._session_snapshot(info), b"," + orjson.dumps(own)[1:], mine
+        return part, b"," + orjson.dumps(own)[1:], mine
 
-    async def _session_snapshot(self, info: ClassInfo) -> bytes:
-        """The snapshot's first part, `{"type":"snapshot","config",…,"trace":…` without its end."""
-        made = (info.session, info.version)
+    async def _session_snapshot(self, info: ClassInfo) -> tuple[bytes, int]:
+        """The snapshot's first part, `{"type":"snapshot","config",…,"trace":…` without its end,
+        and the phase on show: of the last step, what students have been shown of it."""
+        last = await self.registry.last(info.code)
+        kind = kind_of(last) if last is not None else None
+        step = state_of(last)["step"] if kind in ("step", "frame") else None
+        phase = shown.on_show(info.state.get("view"), kind, step, info.state.get("quiz"))
+        made = (info.session, info.version, phase)
         kept = self._snapshots.get(info.code)
         if kept is not None and kept[0] == made:
-            return kept[1]
-        last = await self.registry.last(info.code)
+            return kept[1], phase
+        trace = last_trace(last)
+        unseen = 1 if kind == "step" and phase < shown.LOSS else 0  # the step's loss, not shown yet
         async with self.store.session(info.session) as session:
-            part = message(
-                "snapshot", **session_part(session), losses=loss_curve(session), trace=last_trace(last)
-            )[:-1]
+            seen = shown.seen_session(session_part(session), trace, kind, phase)
+            curve = loss_curve(session, unseen)
+        trace = shown.entries(trace, None, phase) if trace is not None else None
+        part = message("snapshot", **seen, losses=curve, trace=trace)[:-1]
         self._snapshots.pop(info.code, None)
         self._snapshots[info.code] = (made, part)
         while len(self._snapshots) > SNAPSHOTS_KEPT:
             self._snapshots.pop(next(iter(self._snapshots)))
-        return part
+        return part, phase
 
     async def answer(self, code: str, student: str, value: float) -> bool:
         """A student's answer to the open quiz; False when none is open."""
         return await self.registry.answer(code, student, value) == "ok"
 
     async def roster(self, code: str) -> bytes:
-        """The teacher's roster: how many joined and answered, and the answers' histogram."""
+        """The teacher's roster: how many joined and answered, the answers' histogram, and the
+        class's door (locked, the seats by address: app/classroom/door_commands.py)."""
         info = await self.registry.get(code)
-        return orjson.dumps(await q.roster(self.registry, info))
+        door = await door_commands.roster(self.registry, info)
+        return orjson.dumps(await q.roster(self.registry, info) | door)

@@ -2,6 +2,8 @@
 
     {"type": "view", "phase": p}   {"type": "quiz", "target": t, "index": [...]}   "reveal"
     "pause"   "resume"   "release"   "gather"   {"type": "follow", "session": id}   "end"
+    and the door's "lock", "unlock", {"type": "drop", "address": tag}, "unblock", registered
+    in this table from app/classroom/door_commands.py
 
 A handler gets the class as the command found it (its teacher key already checked) and the
 command's message; it checks what it needs (InputError naming the field), changes the
@@ -17,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from app import limits
+import orjson
+
 from app.classroom import quiz as q
-from app.classroom.messages import last_trace, message, session_part
+from app.classroom import shown
+from app.classroom.messages import kind_of, last_trace, message, session_part, state_of
 from app.classroom.registry import ClassInfo, Registry
 from app.sessions import InputError
 from app.sessions.documents import export_document
@@ -61,28 +65,55 @@ def public(info: ClassInfo) -> dict:
 
 @command("view")
 async def view(c: Context, got: dict) -> bytes:
-    phase = got.get("phase")
-    if not isinstance(phase, str) or not 0 < len(phase) <= limits.MAX_NAME:
-        raise InputError("phase", f"must be the name of a phase, at most {limits.MAX_NAME} characters")
-    await c.registry.change(c.code, view=phase)
-    return message("view", phase=phase)
+    """The phase on show: students get the entries of the last step that it shows and they
+    have not been sent (app/classroom/shown.py); never past what an open question allows."""
+    name = got.get("phase")
+    if name not in shown.PHASES:
+        raise InputError("phase", f"must be one of {', '.join(shown.PHASES)}")
+    phase, quiz = shown.PHASES.index(name), c.info.state.get("quiz")
+    if phase > shown.cap(quiz):
+        raise InputError("phase", f"the class's question on {quiz['target']} is open: reveal it first")
+    last = await c.registry.last(c.code)
+    if last is None or kind_of(last) not in ("step", "frame"):  # no step since the class began
+        await c.registry.change(c.code, view={"phase": name, "step": None})
+        return message("view", phase=name)
+    body = orjson.loads(last)
+    step = body["state"]["step"]
+    before = shown.on_show(c.info.state.get("view"), kind_of(last), step, quiz)
+    await c.registry.change(c.code, view={"phase": name, "step": step})
+    extra = {"losses": body["losses"]} if before < shown.LOSS <= phase and "losses" in body else {}
+    return message("view", phase=name, trace=shown.entries(body["trace"], before, phase), **extra)
 
 
 @command("quiz")
 async def quiz(c: Context, got: dict) -> bytes:
+    """A question on an entry of the last step the class saw; its true value is kept (hidden)
+    for the reveal, and the phase on show goes back to the one before the phase that shows it."""
     async with c.store.session(c.info.session) as session:
         asked = q.quiz_of(session, got.get("target"), got.get("index"))
-    await c.registry.change(c.code, forget_answers=True, quiz=q.shown(asked, None), truth=None)
-    return message("quiz", **asked)
+    last = await c.registry.last(c.code)
+    if last is None or kind_of(last) not in ("step", "frame"):
+        raise InputError("quiz", "take a step with the class first: a question is about a step it has seen")
+    value = q.true_value(last_trace(last), asked)
+    limit = shown.cap(q.shown(asked, None))
+    step = state_of(last)["step"]
+    phase = min(shown.on_show(c.info.state.get("view"), kind_of(last), step, None), limit)
+    view = {"phase": shown.phase_name(phase), "step": step}
+    await c.registry.change(
+        c.code, forget_answers=True, quiz=q.shown(asked, None), truth=None, value=value, view=view
+    )
+    return message("quiz", **asked, phase=shown.phase_name(phase))
 
 
 @command("reveal")
 async def reveal(c: Context, got: dict) -> bytes:
-    shown = c.info.state.get("quiz")
-    if shown is None:
+    asked = c.info.state.get("quiz")
+    if asked is None:
         raise InputError("reveal", "no quiz is open")
-    asked = {"target": shown["target"], "index": shown["index"]}
-    truth = q.true_value(last_trace(await c.registry.last(c.code)), asked)
+    asked = {"target": asked["target"], "index": asked["index"]}
+    truth = c.info.state.get("value")
+    if truth is None:
+        truth = q.true_value(last_trace(await c.registry.last(c.code)), asked)
     await c.registry.change(c.code, quiz=q.shown(asked, truth), truth=truth)
     return message("reveal", **asked, value=truth)
 
@@ -125,7 +156,7 @@ async def follow(c: Context, got: dict) -> bytes:
     async with c.store.session(sid) as session:
         out = message("session", **session_part(session), quiz=None)
     await c.registry.move(c.code, sid)
-    await c.registry.change(c.code, forget_answers=True, view=None, quiz=None, truth=None)
+    await c.registry.change(c.code, forget_answers=True, view=None, quiz=None, truth=None, value=None)
     return out
 
 

@@ -13,3 +13,15 @@ class WrongKey(PermissionError):
     """A teacher's command with a key that is not the class's."""
 
     MESSAGE = "only the teacher who started this class may drive it: the teacher key is wrong"
+
+
+class ClassLocked(PermissionError):
+    """A student id the class does not know, joining while the teacher has locked it."""
+
+    MESSAGE = "the teacher has closed this class to new students"
+
+
+class DeviceRemoved(PermissionError):
+    """A socket of an address the teacher dropped: it may not join the class again."""
+
+    MESSAGE = "the teacher removed this device from the class"

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import orjson
 
+from app.classroom import shown
 from app.limits import CLASS_CURVE_POINTS
 from app.sessions import Session, gradcheck
 from app.sessions.numbers import round_significant
@@ -37,12 +38,33 @@ def session_part(session: Session) -> dict:
     return {"config": session.config_out(), "state": session.state(), "preview": gradcheck.forward(session)}
 
 
-# What the store tells of a change of the teacher's session, as the message students get.
-CHANGES = {
-    "step": lambda session, answer: b'{"type":"step",' + answer[1:],  # the step's answer {"state", ...}
-    "frame": lambda session, frame: frame,  # a play frame, {"type": "frame", ...} already
-    "session": lambda session, _: message("session", **session_part(session)),  # a reset, an edit
-}
+def _step(session: Session, answer: bytes) -> tuple[bytes, bytes]:
+    """A step's answer {"state", "trace", "losses"}: kept whole (the phases shown later send
+    their parts of it), sent with what is shown before the first phase (app/classroom/shown.py)."""
+    kept = b'{"type":"step",' + answer[1:]
+    body = orjson.loads(answer)
+    return kept, message("step", state=body["state"], trace=shown.entries(body["trace"], None, shown.NONE))
+
+
+def _frame(session: Session, frame: bytes) -> tuple[bytes, bytes]:
+    return frame, frame  # a play frame, {"type": "frame", ...} already: playing, every phase is shown
+
+
+def _session(session: Session, _) -> tuple[bytes, bytes]:
+    data = message("session", **session_part(session))  # a reset, an edit
+    return data, data
+
+
+# What the store tells of a change of the teacher's session: the message the class keeps as
+# its last (for snapshots and the quiz), and the one students get now.
+CHANGES = {"step": _step, "frame": _frame, "session": _session}
+
+
+def state_of(data: bytes) -> dict | None:
+    """The "state" of a step or a frame as kept (they begin `{"type":…,"state":{…},"trace":`),
+    read without decoding the trace: the step it was, for a snapshot that needs only that."""
+    end = data.find(b',"trace":')
+    return orjson.loads(data[:end] + b"}").get("state") if end > 0 else None
 
 
 def last_trace(last: bytes | None) -> dict | None:
@@ -51,12 +73,14 @@ def last_trace(last: bytes | None) -> dict | None:
     return orjson.loads(last).get("trace")
 
 
-def loss_curve(session: Session) -> dict:
+def loss_curve(session: Session, unseen: int = 0) -> dict:
     """The run's per-step losses for a student's chart: every step's when they are few, else
-    evenly thinned to CLASS_CURVE_POINTS (the last step always in), to four digits."""
+    evenly thinned to CLASS_CURVE_POINTS (the last step always in), to four digits; without
+    the last `unseen` (a step whose loss phase is not shown yet)."""
     losses = session.history.since(0)  # every loss it keeps, oldest first
+    losses = losses[: len(losses) - unseen]
     n = len(losses)
     every = max(1, math.ceil(n / CLASS_CURVE_POINTS))
     at = np.arange(n - 1, -1, -every)[::-1]
-    first = session.step - n + 1
+    first = session.step - unseen - n + 1
     return {"step": (first + at).tolist(), "loss": round_significant(losses[at], 4)}

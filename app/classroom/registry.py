@@ -6,8 +6,9 @@ the teacher's commands set, by name: the view, whether students are paused or re
 the open quiz and its true value once revealed, ...; app/classroom/commands.py), the
 students' answers (the last one of each counts) and the last broadcast of the session (its
 state and trace), from which a student who joins or reconnects is brought up to date.
-The registry keeps `state` as JSON values by name and knows none of them but two: answers
-are taken while a `quiz` is set and its `truth` is not.
+The registry keeps `state` as JSON values by name and knows none of them but three: answers
+are taken while a `quiz` is set and its `truth` is not, and while `locked` is true only the
+ids on the class's roll join (app/classroom/door.py).
 
 Two backends, as for sessions: MemoryRegistry in this process; RedisRegistry
 (app/classroom/registry_redis.py) in Redis, shared by every replica.  Every class is
@@ -28,11 +29,12 @@ import hashlib
 import hmac
 import secrets
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from app import limits
+from app.classroom.door import Door, MemoryDoor, Roll
 from app.classroom.errors import ClassNotFound, WrongKey
 from app.classroom.seats import Seats
 
@@ -77,7 +79,7 @@ class ClassInfo:
         return self.state.get("quiz") is not None and self.state.get("truth") is None
 
 
-class Registry(ABC):
+class Registry(Door):
     def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
         self.max_size = max_size
         self.idle_seconds = idle_seconds
@@ -88,7 +90,8 @@ class Registry(ABC):
         this session taught before, which this one replaces and ends)."""
         key, now = new_key(), time.time()
         while True:
-            info = ClassInfo(new_code(), session_id, hash_key(key), now, now)
+            tags = {"tag_key": secrets.token_hex(16)}  # the class's secret for its roster's address tags
+            info = ClassInfo(new_code(), session_id, hash_key(key), now, now, state=tags)
             made, old = await self._add(info)
             if made:
                 return info, key, old
@@ -100,7 +103,7 @@ class Registry(ABC):
 
     @abstractmethod
     async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
-        """Keeps a new class unless its code is taken: (made, the session's former class)."""
+        """Keeps a new class (and its state) unless its code is taken: (made, the session's former class)."""
 
     @abstractmethod
     async def get(self, code: str) -> ClassInfo:
@@ -145,7 +148,9 @@ class Registry(ABC):
 
     @abstractmethod
     async def join(self, code: str, student: str, client: str, socket: str) -> bool:
-        """Seats a student's socket (app/classroom/seats.py); False when the class is full."""
+        """Seats a student's socket (app/classroom/seats.py); False when the class is full.
+        DeviceRemoved from an address the teacher dropped, ClassLocked for an id not on the roll
+        of a locked class (app/classroom/door.py)."""
 
     @abstractmethod
     async def beat(self, code: str, student: str, socket: str) -> bool:
@@ -166,11 +171,12 @@ class Registry(ABC):
 class _Kept:
     info: ClassInfo
     seats: Seats
+    roll: Roll  # who belongs, and the addresses dropped (app/classroom/door.py)
     answers: dict[str, float] = field(default_factory=dict)
     last: bytes | None = None
 
 
-class MemoryRegistry(Registry):
+class MemoryRegistry(MemoryDoor, Registry):
     def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self._classes: OrderedDict[str, _Kept] = OrderedDict()  # least recently used first
@@ -193,7 +199,7 @@ class MemoryRegistry(Registry):
             old = None
         while len(self._classes) >= self.max_classes:
             self._drop(next(iter(self._classes)))
-        self._classes[info.code] = _Kept(info, Seats(self.max_size))
+        self._classes[info.code] = _Kept(info, Seats(self.max_size), Roll(self.max_size))
         self.index[info.session] = info.code
         return True, old
 
@@ -257,9 +263,13 @@ class MemoryRegistry(Registry):
 
     async def join(self, code: str, student: str, client: str, socket: str) -> bool:
         kept = self._kept(code)
+        kept.roll.admit(student, client, kept.info.state.get("locked") is True)
         now = time.monotonic()
         kept.seats.forget_stale(now - limits.CLASS_STUDENT_TTL_SECONDS)
-        return kept.seats.join(student, client, socket, now)
+        if not kept.seats.join(student, client, socket, now):
+            return False
+        kept.roll.seated(student, client, now)
+        return True
 
     async def beat(self, code: str, student: str, socket: str) -> bool:
         kept = self._classes.get(code)

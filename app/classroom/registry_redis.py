@@ -13,6 +13,7 @@ Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
     bpe:c:of:SID          the code of the class that session SID teaches: the session's tag,
                           which RedisStore reads with each load and save (TAG_PREFIX)
     bpe:c:lru             sorted set: code -> last used (ms), for the oldest to make room
+    bpe:c:CODE:roll, :rollby, :blocked   who may come in (app/classroom/door_redis.py)
 Every key of a class expires after CLASS_IDLE_SECONDS unused.  The scripts run whole.
 """
 
@@ -23,6 +24,7 @@ import time
 import orjson
 
 from app import limits
+from app.classroom.door_redis import DOOR, REFUSED, RedisDoor
 from app.classroom.errors import ClassNotFound
 from app.classroom.registry import ClassInfo, Registry
 from app.sessions.redis_link import RedisLink
@@ -39,7 +41,7 @@ local function drop(code)
   redis.call('ZREM', P .. 'lru', code)
   local c = P .. code
   return redis.call('DEL', c, c .. ':state', c .. ':answers', c .. ':students',
-    c .. ':seats', c .. ':clients')
+    c .. ':seats', c .. ':clients', c .. ':roll', c .. ':rollby', c .. ':blocked')
 end
 local function touch(code, now, ttl)
   local c = P .. code
@@ -51,13 +53,15 @@ local function touch(code, now, ttl)
   redis.call('PEXPIRE', c .. ':students', ttl)
   redis.call('PEXPIRE', c .. ':seats', ttl)
   redis.call('PEXPIRE', c .. ':clients', ttl)
+  for _, k in ipairs({':roll', ':rollby', ':blocked'}) do redis.call('PEXPIRE', c .. k, ttl) end
   redis.call('PEXPIRE', P .. 'of:' .. redis.call('HGET', c, 'session'), ttl)
   redis.call('ZADD', P .. 'lru', now, code)
   return true
 end
 """
 
-# ADD: ARGV code, session, key hash, now, ttl, max classes -> {made (0|1), the session's old code or ""}
+# ADD: ARGV code, session, key hash, now, ttl, max classes, its state as name, JSON, ... -> {made (0|1),
+# the session's old code or ""}
 ADD = (
     _COMMON
     + """
@@ -70,6 +74,7 @@ while redis.call('ZCARD', P .. 'lru') >= tonumber(ARGV[6]) do
   drop(redis.call('ZRANGE', P .. 'lru', 0, 0)[1])
 end
 redis.call('HSET', P .. code, 'session', sid, 'key', ARGV[3], 'created', now)
+if #ARGV >= 7 then redis.call('HSET', P .. code .. ':state', unpack(ARGV, 7)) end
 redis.call('SET', P .. 'of:' .. sid, code)
 touch(code, now, ttl)
 return {1, old}
@@ -184,9 +189,12 @@ end
 # false (no class).  The rules of app/classroom/seats.py.
 JOIN = (
     _SEATS
+    + DOOR
     + """
 if redis.call('EXISTS', c) == 0 then return false end
 local student, client = ARGV[2], ARGV[6]
+local refused = door(student, client)
+if refused then return refused end
 for _, who in ipairs(redis.call('ZRANGEBYSCORE', s, '-inf', '(' .. ARGV[4])) do free(who) end
 if redis.call('ZSCORE', s, student) then
   free(student)
@@ -204,6 +212,7 @@ end
 redis.call('ZADD', s, ARGV[3], student)
 redis.call('HSET', seats, student, ARGV[7] .. ' ' .. client)
 redis.call('ZINCRBY', per, 1, client)
+enroll(student, client, ARGV[3], tonumber(ARGV[5]))
 local ttl = redis.call('PTTL', c)
 for _, key in ipairs({s, seats, per}) do redis.call('PEXPIRE', key, ttl) end
 return 'ok'
@@ -231,7 +240,7 @@ return 1
 )
 
 
-class RedisRegistry(Registry):
+class RedisRegistry(RedisDoor, Registry):
     def __init__(self, url: str, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self.ttl = int(idle_seconds * 1000)
@@ -242,6 +251,7 @@ class RedisRegistry(Registry):
 
     async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
         args = [info.code, info.session, info.key_hash, _ms(info.created), self.ttl, self.max_classes]
+        args += [part for name, value in info.state.items() for part in (name, orjson.dumps(value))]
         made, old = await self._run("ADD", args)
         return bool(made), old.decode() or None
 
@@ -306,6 +316,8 @@ class RedisRegistry(Registry):
         got = await self._run("JOIN", [code, student, now, stale, self.max_size, client, socket])
         if got is None:
             raise ClassNotFound(code)
+        if got in REFUSED:
+            raise REFUSED[got]()
         return got == b"ok"
 
     async def beat(self, code: str, student: str, socket: str) -> bool:

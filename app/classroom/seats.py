@@ -63,6 +63,13 @@ class Seats:
         if seat is not None and seat.socket == socket:
             self._free(student)
 
+    def drop(self, client: str) -> list[str]:
+        """Frees every seat of the address: the ids that held them."""
+        gone = [s for s, seat in self.held.items() if seat.client == client]
+        for student in gone:
+            self._free(student)
+        return gone
+
     def forget_stale(self, before: float) -> None:
         for student in [s for s, seat in self.held.items() if seat.at < before]:
             self._free(student)

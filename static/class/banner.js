@@ -40,7 +40,7 @@ export class BannerView {
     if (this.body.dataset.classState !== now) this.body.dataset.classState = now;
     putText('class-banner-code', c.code);
     putText('class-banner-text', c.ended
-      ? `Class ended: ${c.ended}.`
+      ? `${c.endedAs || 'Class ended'}: ${c.ended}.`
       : !c.following ? 'Released: this run is yours now, with every control. The teacher will gather the class.'
         : c.connected ? 'You follow the teacher: the page shows what the projector shows.' : 'Connecting to the class…');
     putProp(byId('class-banner-own'), 'hidden', !c.ended);

@@ -5,21 +5,22 @@
  */
 
 import { ij, sub } from '../lib/format.js';
-import { PHASES, phaseIndex } from '../state/phases.js';
+import { LAST_PHASE, PHASES, phaseIndex } from '../state/phases.js';
 
 /**
  * A fresh state.classroom.  Both roles: code, paused, released, quiz
  * ({target, index, revealed, value} or null), ended (why, or null), connected.
  * The teacher: joinUrl, key, sessionId (the session the class follows),
- * roster ({joined, answered, histogram}), showJoin.  A student: following
+ * roster ({joined, answered, histogram, locked, addresses: [{tag, seats}], others, blocked}), showJoin.  A student: following
  * (false while released with an own session), answer (the value sent), result
- * (how close it was, after the reveal), error (the server's last word on an answer).
+ * (how close it was, after the reveal), error (the server's last word on an answer),
+ * endedAs (the banner's word when the class's door shut the page out: removed, not let in).
  */
 export function newClassroom(role, code, extra = {}) {
   return {
     role, code, connected: false, paused: false, released: false, quiz: null, ended: null,
     joinUrl: null, key: null, sessionId: null, roster: null, showJoin: true,
-    following: role === 'student', answer: null, result: null, error: null,
+    following: role === 'student', answer: null, result: null, error: null, endedAs: null,
     ...extra,
   };
 }
@@ -61,6 +62,21 @@ export function quizLabel(quiz) {
 /** The entry `quiz` asks for, in `trace` (the step it was asked about). */
 export function trueValue(trace, quiz) {
   return quiz.index.reduce((v, i) => v[i], trace[quiz.target]);
+}
+
+// The phase that shows each quiz target's answer (app/classroom/shown.py ASKED_AT).
+const ASKED_AT = { y_hat: 'y_hat', delta_B: 'delta_B', B: 'update_B', delta_A: 'delta_A', A: 'update_A' };
+
+/**
+ * The last phase a class's page may show: while a question is open, the phase before the one
+ * that shows its answer, on the projector as on every student's page (the server sends
+ * students nothing past it either).
+ */
+export function questionCap(state) {
+  const c = state.classroom;
+  const q = c && !c.ended && c.quiz;
+  if (!q || q.revealed || !(q.target in ASKED_AT)) return LAST_PHASE;
+  return phaseIndex(ASKED_AT[q.target]) - 1;
 }
 
 /** The phase index a "view" names, for a page whose trace is `trace` (-1 before a step). */

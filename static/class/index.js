@@ -7,7 +7,8 @@
 
 import { state } from '../state/store.js';
 import { BannerView } from './banner.js';
-import { isFollowing } from './classstate.js';
+import { isFollowing, questionCap } from './classstate.js';
+import { DoorPanelView } from './doorpanel.js';
 import { JoinPanelView } from './joinpanel.js';
 import { QuizPanelView } from './quizpanel.js';
 import { sendAnswer, startStudent } from './student.js';
@@ -22,10 +23,25 @@ function blockKeys(event) {
   if (DRIVING_KEYS.has(event.key.toLowerCase())) event.stopImmediatePropagation();
 }
 
+/**
+ * Before each drawing: while a class's question is open, the page shows no phase that
+ * computes its answer (a step, Next or play would): it stays at the phase before, and says why.
+ */
+export function holdQuestion(s) {
+  if (!s.trace || !s.classroom) return;
+  const cap = questionCap(s);
+  if (s.phase <= cap) return;
+  s.phase = cap;
+  if (s.classroom.role === 'teacher') {
+    s.notice = 'The class’s question is open: Reveal it first, then the phase that computes its answer is shown.';
+  }
+}
+
 /** The class's views, for the page's list of views (last). */
 export function classViews() {
   return [
     new JoinPanelView().init(teacher),
+    new DoorPanelView().init(), // its buttons carry data-command: the class bar sends them
     new QuizPanelView().init({ ask: teacher.ask, reveal: teacher.reveal, answer: sendAnswer }),
     new BannerView().init(document.body),
     { render: syncClass }, // the teacher's students follow its session and the phase on show

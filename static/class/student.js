@@ -10,7 +10,7 @@ import { api } from '../api.js';
 import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
-import { adopt, showSession, showTrace, takeLosses } from '../control/session.js';
+import { adopt, setCounters, showSession, showTrace, takeLosses } from '../control/session.js';
 import { loadLibraries } from '../lib/libraries.js';
 import { addCurve, clearLosses } from '../state/losses.js';
 import { LAST_PHASE } from '../state/phases.js';
@@ -22,9 +22,17 @@ import { isFollowing, newClassroom, phaseOf } from './classstate.js';
 
 const KEPT = 'backprop-class-student'; // sessionStorage: this tab's student id, so a reconnect is the same student
 
+// Closes at the class's door (app/api/routes/class_sockets.py): the banner's word before the
+// server's reason; the page does not try again (a reload asks once more).
+const SHUT_OUT = { 4410: 'Removed', 4423: 'Not let in' };
+
 let socket = null;
 let retries = 0;
 let ownChart = false; // the chart holds an own run's losses (released): the next snapshot starts it over
+// The step on show as far as it has been shown: a step comes with the sample and the weights
+// before it, each phase the teacher shows sends what it shows, and its losses come with the loss phase.
+let received = null;
+let stepState = null; // the step's state, for its losses when they come
 
 function studentId() {
   let id = sessionStorage.getItem(KEPT);
@@ -54,11 +62,35 @@ function followSession(config, s, preview, keepChart = false, curve = null) {
   state.fit = null; // no session of its own to ask ŷ of
 }
 
-/** A step or a play frame of the teacher's session. */
+/** The entries of the step on show received so far, with `parts` (a fresh step's when `fresh`). */
+function takeParts(parts, fresh = false) {
+  const before = fresh || !received ? {} : received;
+  const adam = parts.adam || before.adam ? { ...(before.adam || {}), ...(parts.adam || {}) } : null;
+  received = { ...before, ...parts, ...(adam ? { adam } : {}) };
+  showTrace(received);
+}
+
+/** A step of the teacher's session: shown from its first phase on, as the teacher shows them. */
 function followStep(msg) {
-  showTrace(msg.trace);
+  takeParts(msg.trace, true);
+  stepState = msg.state;
+  setCounters(msg.state);
+  state.phase = -1;
+}
+
+/** A play frame: every phase of it is on show. */
+function followFrame(msg) {
+  takeParts(msg.trace, true);
+  stepState = msg.state;
   takeLosses(msg);
   state.phase = LAST_PHASE;
+}
+
+/** The phase the teacher shows, with the entries it shows first and, at the loss, the step's losses. */
+function followView(msg) {
+  if (msg.trace && received) takeParts(msg.trace);
+  if (msg.losses && stepState) takeLosses({ state: stepState, losses: msg.losses });
+  state.phase = phaseOf(msg.phase, state.trace);
 }
 
 function onSnapshot(msg) {
@@ -67,8 +99,10 @@ function onSnapshot(msg) {
   if (!c.following) return; // released with an own session: that stays on show
   followSession(msg.config, msg.state, msg.preview, !ownChart, msg.losses);
   ownChart = false;
+  received = null;
+  stepState = msg.state;
   if (msg.trace) {
-    showTrace(msg.trace);
+    takeParts(msg.trace, true);
     state.phase = phaseOf(msg.phase, state.trace);
   }
 }
@@ -76,18 +110,18 @@ function onSnapshot(msg) {
 const HANDLERS = {
   snapshot: onSnapshot,
   step: (msg) => isFollowing(state) && followStep(msg),
-  frame: (msg) => isFollowing(state) && followStep(msg),
+  frame: (msg) => isFollowing(state) && followFrame(msg),
   session: (msg) => {
     if ('quiz' in msg) Object.assign(state.classroom, { quiz: msg.quiz, answer: null, result: null });
     if (isFollowing(state)) followSession(msg.config, msg.state, msg.preview);
   },
-  view: (msg) => {
-    if (isFollowing(state)) state.phase = phaseOf(msg.phase, state.trace);
-  },
+  view: (msg) => isFollowing(state) && followView(msg),
   pause: () => (state.classroom.paused = true),
   resume: () => (state.classroom.paused = false),
   quiz: (msg) => {
     Object.assign(state.classroom, { quiz: { target: msg.target, index: msg.index, revealed: false }, answer: null, result: null, error: null });
+    // The projector goes back to the phase before the one that shows the answer.
+    if (isFollowing(state) && 'phase' in msg) state.phase = Math.min(state.phase, phaseOf(msg.phase, state.trace));
   },
   reveal: (msg) => {
     state.classroom.quiz = { target: msg.target, index: msg.index, revealed: true, value: msg.value };
@@ -161,6 +195,7 @@ function onClose(code, reason) {
     setTimeout(connect, delay * 1000);
   } else if (!c.ended) {
     c.ended = code === 4404 ? 'this class is over, or its code is wrong' : reason || 'the connection to the class was lost';
+    c.endedAs = SHUT_OUT[code] || null;
   }
   render();
 }

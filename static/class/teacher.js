@@ -44,7 +44,10 @@ function onMessage(msg) {
     redrawSoon(); // with the next frame, not on its own: it comes four times a second
     return;
   }
-  else if (msg.type === 'error') state.notice = `The class: ${msg.message}`;
+  else if (msg.type === 'error') {
+    state.notice = `The class: ${msg.message}`;
+    if (msg.of === 'quiz') c.quiz = null; // not asked: the page is not held for it
+  }
   else if (msg.type === 'done' && msg.of === 'follow') {
     Object.assign(c, { sessionId: moving, quiz: null });
     sentPhase = null;
@@ -92,8 +95,9 @@ export function syncClass(s) {
 function syncPhase(s) {
   if (!isDriving(s)) return;
   const name = phaseName(s);
-  if (name === sentPhase) return;
-  sentPhase = name;
+  const shown = name === null ? null : `${s.counters.step}:${name}`; // each step's phases, from its first
+  if (shown === sentPhase) return;
+  sentPhase = shown;
   if (name !== null) socket.send({ type: 'view', phase: name });
 }
 
@@ -145,16 +149,16 @@ export const teacher = {
   /** Ask the class for one entry of the step on show. */
   ask: (quiz) => {
     if (!state.trace) return;
-    state.classroom.quiz = { ...quiz, revealed: false, value: null };
+    // Its answer, kept for the reveal (the server keeps the same: the entry of the step asked about);
+    // until then the page shows no phase that computes it (holdQuestion).
+    state.classroom.quiz = { ...quiz, revealed: false, value: trueValue(state.trace, quiz) };
     send('quiz', { target: quiz.target, index: quiz.index });
     render();
   },
   reveal: () => {
     const q = state.classroom.quiz;
     if (!q || q.revealed) return;
-    if (!state.trace) return;
     q.revealed = true;
-    q.value = trueValue(state.trace, q); // the server's too: the entry of the last step
     send('reveal');
     render();
   },

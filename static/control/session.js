@@ -75,8 +75,9 @@ export function takeLosses(body) {
 /** A step's trace on show: its weights are the current ones, and a check of the weights before it is gone. */
 export function showTrace(trace) {
   state.trace = completeTrace(trace, state.session.config);
-  state.A = trace.A;
-  state.B = trace.B;
+  // A student's trace holds the updated weights only once their phase is shown.
+  state.A = trace.A || trace.A_before;
+  state.B = trace.B || trace.B_before;
   state.diverged = null;
   state.gradcheck = null;
 }

@@ -18,11 +18,13 @@ function addScaled(M, alpha, G) {
 /**
  * Fill in what a compact trace (from a play frame) leaves out: the gradients
  * are outer products and the weights before the step follow from the update.
+ * A class's step, shown phase by phase, holds the weights before it from the
+ * start, and each gradient once the δ it is made of has come.
  */
 export function completeTrace(trace, config) {
   const t = { ...trace };
-  if (!t.grad_B) t.grad_B = outer(t.x, t.delta_B);
-  if (!t.grad_A) t.grad_A = outer(t.s, t.delta_A);
+  if (!t.grad_B && t.x && t.delta_B) t.grad_B = outer(t.x, t.delta_B);
+  if (!t.grad_A && t.delta_A) t.grad_A = outer(t.s, t.delta_A);
   const a = t.adam;
   if (!t.B_before) {
     t.B_before = a ? adamBefore(t.B, a.m_B, a.v_B, a.t, config.alpha_B, config.epsilon) : addScaled(t.B, config.alpha_B, t.grad_B);

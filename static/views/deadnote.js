@@ -29,13 +29,13 @@ export class DeadNoteView {
   }
 
   render(state) {
-    const t = state.trace;
+    const t = state.trace && state.trace.psi ? state.trace : null; // a class's step: ψ once its phase is shown
     const cfg = state.session && state.session.config;
     const relu = Boolean(cfg && cfg.f_A === 'relu' && !cfg.environment);
     setProp(this.note, 'hidden', !relu);
     if (!relu || !this.pace.due(state)) return;
     const dead = t ? t.psi.map((p, j) => (p <= 0 ? j + 1 : 0)).filter(Boolean) : [];
     setAttr(this.note, 'data-dead', String(dead.length));
-    setText(this.note, t ? deadNote(dead, t.psi.length) : 'Dead ReLU units, if any, are named here once a step is taken.');
+    setText(this.note, t ? deadNote(dead, t.psi.length) : 'Dead ReLU units, if any, are named here once a step’s ψ is shown.');
   }
 }

@@ -95,14 +95,17 @@ def test_unknown_session_and_unknown_code_are_404(client):
 
 def test_the_snapshot_carries_the_session_and_no_secret(client, teaching):
     sid, cls = teaching
-    client.post(f"/api/sessions/{sid}/step", json={"n": 3})
+    client.post(f"/api/sessions/{sid}/step", json={"n": 2})
+    before = client.get(f"/api/sessions/{sid}").json()["state"]
+    client.post(f"/api/sessions/{sid}/step", json={"n": 1})
     with student(client, cls["code"], student="student-one") as ws:
         snap = ws.receive_json()
     assert snap["type"] == "snapshot"
+    # no phase of step 3 is shown yet: the weights are those before it, and no preview
     assert (
-        snap["state"]["step"] == 3
-        and snap["state"]["A"] == client.get(f"/api/sessions/{sid}").json()["state"]["A"]
+        snap["state"]["step"] == 3 and snap["state"]["A"] == before["A"] and snap["state"]["B"] == before["B"]
     )
+    assert snap["preview"] is None
     assert snap["trace"]["index"] == 2 and snap["config"]["hidden"] == 4
     assert snap["paused"] is False and snap["quiz"] is None and snap["phase"] is None
     assert snap["class"]["code"] == cls["code"] and snap["student"] == "student-one"
@@ -119,10 +122,13 @@ def test_a_step_reaches_every_student_with_the_same_bytes(client, teaching):
     sid, cls = teaching
     with student(client, cls["code"]) as one, student(client, cls["code"]) as two:
         one.receive_json(), two.receive_json()
-        answer = client.post(f"/api/sessions/{sid}/step", json={"n": 2})
+        answer = client.post(f"/api/sessions/{sid}/step", json={"n": 2}).json()
         texts = [one.receive_text(), two.receive_text()]
     assert texts[0] == texts[1]
-    assert texts[0] == '{"type":"step",' + answer.text[1:]
+    # the step's state, and of its trace what every phase starts from: the sample and the weights before it
+    first = {"index", "s", "y", "A_before", "B_before"}
+    expected = {"type": "step", "state": answer["state"], "trace": {k: answer["trace"][k] for k in first}}
+    assert json.loads(texts[0]) == expected
 
 
 def test_reset_reaches_students_as_a_session_message(client, teaching):
@@ -171,8 +177,9 @@ def test_follow_moves_the_class_to_the_teachers_new_session(client, teaching, ma
         got = ws.receive_json()
         assert got["type"] == "session" and got["config"]["hidden"] == 3 and "id" not in got
         client.post(f"/api/sessions/{sid}/step", json={"n": 1})  # the old session no longer teaches
-        answer = client.post(f"/api/sessions/{new}/step", json={"n": 1})
-        assert ws.receive_text() == '{"type":"step",' + answer.text[1:]
+        answer = client.post(f"/api/sessions/{new}/step", json={"n": 1}).json()
+        got = ws.receive_json()
+        assert got["type"] == "step" and got["state"] == answer["state"]
     with student(client, cls["code"]) as ws:
         snap = ws.receive_json()
     assert snap["config"]["hidden"] == 3 and snap["state"]["step"] == 1 and snap["trace"] is not None
@@ -200,17 +207,20 @@ def test_view_pause_quiz_reveal_with_three_students(client, teaching):
         ws.__enter__()
         ws.receive_json()
     try:
-        assert command(teacher, type="view", phase="backward") == {"type": "done", "of": "view"}
+        assert command(teacher, type="view", phase="delta_B") == {"type": "done", "of": "view"}
         assert command(teacher, type="pause")["type"] == "done"
         for ws in students:
-            assert ws.receive_json() == {"type": "view", "phase": "backward"}
+            got = ws.receive_json()
+            assert (got["type"], got["phase"]) == ("view", "delta_B") and got["trace"]["delta_B"] == trace[
+                "delta_B"
+            ]
             assert ws.receive_json() == {"type": "pause"}
         command(teacher, type="resume")
         for ws in students:
             assert ws.receive_json() == {"type": "resume"}
         assert command(teacher, type="quiz", target="delta_B", index=[0])["type"] == "done"
-        for ws in students:
-            assert ws.receive_json() == {"type": "quiz", "target": "delta_B", "index": [0]}
+        for ws in students:  # the phase on show goes back to the one before δᴮ's
+            assert ws.receive_json() == {"type": "quiz", "target": "delta_B", "index": [0], "phase": "loss"}
         for ws, value in zip(students, [0.5, -1.0, 2.0], strict=True):
             ws.send_json({"type": "answer", "value": value + 7})
             assert ws.receive_json()["type"] == "answered"
@@ -252,8 +262,10 @@ def test_quiz_targets_and_indices_are_checked(client, teaching):
     teacher = hello(client, cls)
     try:
         assert "reveal" in command(teacher, type="reveal")["message"]
+        # a question is about a step the class has seen: none yet
+        assert "take a step" in command(teacher, type="quiz", target="A", index=[2, 3])["message"]
+        client.post(f"/api/sessions/{sid}/step", json={"n": 1})
         assert command(teacher, type="quiz", target="A", index=[2, 3])["type"] == "done"
-        assert "take a step" in command(teacher, type="reveal")["message"]
         wrong = command(teacher, type="quiz", target="A", index=[3, 0])
         assert wrong["type"] == "error" and wrong["message"].startswith("index:")
         assert command(teacher, type="quiz", target="psi", index=[0])["message"].startswith("target:")
@@ -405,12 +417,21 @@ def test_a_late_joiner_gets_the_runs_loss_curve(client, teaching):
     history = client.get(f"/api/sessions/{sid}/export").json()["history"]
     with student(client, cls["code"]) as ws:
         curve = ws.receive_json()["losses"]
+    # the last step's loss comes with its loss phase, not before
+    assert curve["step"] == list(range(1, 30))
+    assert curve["loss"] == pytest.approx(history[:-1], rel=5e-4)
+    teacher = hello(client, cls)
+    assert command(teacher, type="view", phase="loss")["type"] == "done"
+    teacher.__exit__(None, None, None)
+    with student(client, cls["code"]) as ws:
+        curve = ws.receive_json()["losses"]
     assert curve["step"] == list(range(1, 31))
     assert curve["loss"] == pytest.approx(history, rel=5e-4)
     client.post(f"/api/sessions/{sid}/step", json={"n": 4_000})
     with student(client, cls["code"]) as ws:
         curve = ws.receive_json()["losses"]
     # thinned evenly over the whole run, the last step always in
-    assert len(curve["step"]) <= 2_000 and curve["step"][-1] == 4_030 and curve["step"][0] <= 3
+    # (the last, 4,030, waits for its loss phase)
+    assert len(curve["step"]) <= 2_000 and curve["step"][-1] == 4_029 and curve["step"][0] <= 3
     gaps = {b - a for a, b in zip(curve["step"], curve["step"][1:], strict=False)}
     assert gaps == {3}

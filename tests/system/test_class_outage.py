@@ -24,8 +24,8 @@ def test_an_answer_while_redis_is_away_is_an_error_and_the_socket_goes_on():
         ws_url = app.url.replace("http://", "ws://")
         with httpx.Client(base_url=app.url, timeout=30) as http:
             sid = http.post("/api/sessions", json={}).json()["id"]
-            http.post(f"/api/sessions/{sid}/step", json={"n": 1})
             made = http.post("/api/classes", json={"session": sid}).json()
+            http.post(f"/api/sessions/{sid}/step", json={"n": 1})  # a step the class has seen
         with (
             connect(f"{ws_url}/api/classes/{made['code']}/teacher") as teacher,
             connect(f"{ws_url}/api/classes/{made['code']}/student?student=outage-student-1") as student,

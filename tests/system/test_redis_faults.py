@@ -56,8 +56,8 @@ def test_a_hung_redis_is_a_503_within_about_two_seconds_and_changes_nothing():
         httpx.Client(base_url=app.url, timeout=30) as http,
     ):
         sid = http.post("/api/sessions", json={}).json()["id"]
-        assert http.post(f"/api/sessions/{sid}/step", json={"n": 3}).status_code == 200
         made = http.post("/api/classes", json={"session": sid}).json()
+        assert http.post(f"/api/sessions/{sid}/step", json={"n": 3}).status_code == 200  # the class sees it
         code, ws_url = made["code"], app.url.replace("http://", "ws://")
         with (
             connect(f"{ws_url}/api/classes/{code}/teacher") as teacher,

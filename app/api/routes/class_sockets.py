@@ -10,12 +10,15 @@
         teacher: first {"type": "hello", "key": k}, then {"type": "view", "phase": p},
         {"type": "quiz", "target": t, "index": [...]}, "reveal", "pause", "resume",
         "release", "gather", {"type": "follow", "session": id} (the class follows another of the
-        teacher's sessions, as new settings make one), "end"; each is answered
-        {"type": "done", "of": its type} or "error".
-        server: "roster" {joined, answered, histogram} CLASS_ROSTER_SECONDS apart.
+        teacher's sessions, as new settings make one), "end", and the door's "lock", "unlock",
+        {"type": "drop", "address": tag}, "unblock" (app/classroom/door_commands.py); each is
+        answered {"type": "done", "of": its type} or "error" {message, of: its type}.
+        server: "roster" {joined, answered, histogram, locked, addresses, others, blocked}
+        CLASS_ROSTER_SECONDS apart.
 Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 4409 the seat was
 taken (the same student id connected again, or room was made for another address's students),
-4429 too many codes that are no class's from one address, 1008 a message out of bounds or a teacher's
+4429 too many codes that are no class's from one address, 4423 the class is locked and this student id
+is not on its roll, 4410 the teacher dropped this address, 1008 a message out of bounds or a teacher's
 message from a student, 1013 the class is full (or the server is sending many snapshots just now),
 1000 ended; a page that leaves what it is sent unread for SOCKET_SEND_SECONDS is dropped.
 """
@@ -42,7 +45,7 @@ from app.api.routes.classes import looking_up
 from app.classroom import Classroom
 from app.classroom.channel import ChannelUnavailable
 from app.classroom.commands import COMMANDS
-from app.classroom.errors import ClassNotFound
+from app.classroom.errors import ClassLocked, ClassNotFound, DeviceRemoved
 from app.classroom.messages import kind_of, message
 from app.classroom.quiz import closeness
 from app.classroom.registry import new_key, normal_code
@@ -56,6 +59,7 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
 SYNCED = message("synced").decode()
 BUSY = "the server is sending the class to many students just now; reconnect in a moment"
+SHUT = {ClassLocked: 4423, DeviceRemoved: 4410}  # refused at the door: the page does not try again
 _decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
 
 
@@ -131,6 +135,9 @@ async def student(websocket: WebSocket, code: str) -> None:
     except TooManyRequests as e:
         await _close(websocket, 4429, e.message)
         return
+    except (ClassLocked, DeviceRemoved) as e:
+        await _close(websocket, SHUT[type(e)], e.MESSAGE)
+        return
     except Unavailable as e:
         await _close(websocket, 1013, e.message)
         return
@@ -139,7 +146,7 @@ async def student(websocket: WebSocket, code: str) -> None:
         await _close(replaced.websocket, 4409, TAKEN)
     try:
         async with classroom.channel.subscribe(code, limits.CLASS_FOLLOW_BUFFER) as sub:
-            follower = _seated[code, me] = Follower(websocket, classroom, code, me, sub, seat)
+            follower = _seated[code, me] = Follower(websocket, classroom, code, me, sub, seat, client)
             await follower.run()
     except ChannelUnavailable as e:
         await _close(websocket, 1013, str(e))
@@ -154,10 +161,10 @@ class Follower:
     """One student's socket: the broadcasts out, the answers in, the heartbeat."""
 
     def __init__(
-        self, websocket: WebSocket, classroom: Classroom, code: str, me: str, sub, seat: str
+        self, websocket: WebSocket, classroom: Classroom, code: str, me: str, sub, seat: str, client: str
     ) -> None:
         self.websocket, self.classroom, self.code, self.me, self.sub = websocket, classroom, code, me, sub
-        self.seat = seat
+        self.seat, self.client = seat, client  # this socket's token, and its address
         self.mine: float | None = None  # this student's answer to the open quiz
         self.dropped = 0
 
@@ -199,6 +206,11 @@ class Follower:
                 if not await self._snapshot():
                     return
             kind = kind_of(data)
+            if kind == "drop":  # the teacher dropped an address: for the sockets of that address only
+                if orjson.loads(data)["client"] == self.client:
+                    await _close(self.websocket, 4410, DeviceRemoved.MESSAGE)
+                    return
+                continue
             if not await self._send(_text(data)):
                 return
             if kind == "quiz":
@@ -251,12 +263,17 @@ class Follower:
 
     async def _beat(self) -> None:
         """Counts this socket again, until its seat is another's (the same id's page opened
-        elsewhere, or room made for another address): then it closes, 4409."""
+        elsewhere, or room made for another address): then it closes, 4409; or 4410 when the
+        teacher dropped its address (and the channel's word of it did not come)."""
+        registry = self.classroom.registry
         while True:
             await asyncio.sleep(limits.CLASS_HEARTBEAT_SECONDS)
             try:
-                if not await self.classroom.registry.beat(self.code, self.me, self.seat):
-                    await _close(self.websocket, 4409, TAKEN)
+                if not await registry.beat(self.code, self.me, self.seat):
+                    if await registry.blocked(self.code, self.client):
+                        await _close(self.websocket, 4410, DeviceRemoved.MESSAGE)
+                    else:
+                        await _close(self.websocket, 4409, TAKEN)
                     return
             except Unavailable:
                 continue

@@ -80,13 +80,13 @@ class Driver:
             try:
                 await self.classroom.command(self.code, self.key, got)
             except InputError as e:
-                await self._send(message("error", message=e.args[0]))
+                await self._send(message("error", message=e.args[0], of=kind))
                 continue
             except (ClassNotFound, WrongKey):
                 await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
                 return
             except (Unavailable, SessionNotFound) as e:
-                await self._send(message("error", message=getattr(e, "message", str(e))))
+                await self._send(message("error", message=getattr(e, "message", str(e)), of=kind))
                 continue
             await self._send(message("done", of=kind))
             if kind == "end":
