@@ -7,7 +7,7 @@
 
 import { byId, svgEl } from '../lib/dom.js';
 import { count, fmt } from '../lib/format.js';
-import { parseNumber } from '../lib/parse.js';
+import { parseNumber, toggleSign } from '../lib/parse.js';
 import { verdict } from '../views/quiz.js';
 import { isFollowing, isTeacher, quizEntries, quizLabel } from './classstate.js';
 import { putProp, putRich, putText } from './put.js';
@@ -66,6 +66,14 @@ export class QuizPanelView {
       e.preventDefault();
       on.answer(parseNumber($('class-answer-value').value, 'your answer'));
     });
+    this.sign = this.student.querySelector('[data-sign-toggle]');
+    if (!this.sign) throw new Error('QuizPanelView needs the ± key, [data-sign-toggle], in #class-answer');
+    // mousedown's default would take the focus, and with it a phone's keyboard, from the field
+    this.sign.addEventListener('mousedown', (e) => e.preventDefault());
+    this.sign.addEventListener('click', () => {
+      const field = $('class-answer-value');
+      field.value = toggleSign(field.value);
+    });
     this.asked = null;
     return this;
   }
@@ -122,8 +130,11 @@ export class QuizPanelView {
     }
     putProp($('class-answer-value'), 'disabled', q.revealed);
     putProp($('class-answer-send'), 'disabled', q.revealed);
+    putProp(this.sign, 'disabled', q.revealed);
     const sent = c.answer === null || c.answer === undefined ? 'Not answered yet.' : `Sent: ${fmt(c.answer)}${q.revealed ? '' : ' (you may change it until the reveal)'}.`;
     putText('class-answer-status', c.error ? c.error : sent);
+    const refused = String(Boolean(c.error));
+    if ($('class-answer-status').dataset.refused !== refused) $('class-answer-status').dataset.refused = refused;
     let result = '';
     if (q.revealed) {
       const mine = c.result ? c.result.answer : c.answer;

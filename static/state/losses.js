@@ -1,8 +1,11 @@
 /**
  * @fileoverview The loss history the chart draws, kept in the state: each
  * step's sample loss and, at the end of each call, the mean loss over D (or
- * the RMS value error in TD mode).  Also its rows as CSV.
+ * the RMS value error in TD mode).  What of the newest step is on show while
+ * it is walked through phase by phase.  Also its rows as CSV.
  */
+
+import { reached } from './phases.js';
 
 const MAX_POINTS = 8000; // past this the history is thinned to every other point
 
@@ -15,9 +18,11 @@ export function appendLosses(chart, lastStep, losses, meanLoss) {
     chart.mean.push(n === losses.length - 1 ? meanLoss : null);
   });
   if (chart.step.length > MAX_POINTS) {
-    // Thin the older half, keeping every point that carries a mean loss.
-    const keep = (i) => i % 2 === 0 || chart.mean[i] !== null || i >= chart.step.length / 2;
-    for (const key of ['step', 'sample', 'mean']) chart[key] = chart[key].filter((_, i) => keep(i));
+    // Thin the older half, keeping every point that carries a mean loss: one mask for the three
+    // series, so that they stay aligned.
+    const half = chart.step.length / 2;
+    const keep = chart.mean.map((mean, i) => i % 2 === 0 || mean !== null || i >= half);
+    for (const key of ['step', 'sample', 'mean']) chart[key] = chart[key].filter((_, i) => keep[i]);
   }
 }
 
@@ -43,6 +48,35 @@ export function addCurve(chart, curve, meanLoss) {
     added = true;
   });
   if (added) chart.mean[chart.mean.length - 1] = meanLoss;
+}
+
+/**
+ * What of the step on show the page may tell yet, so that "what will the loss do?" is not
+ * answered before its phase: the sample's loss once the phase L is shown, the mean loss over D
+ * after the step once an update is.  Before a step, or with a step shown whole (Step, Epoch,
+ * Play show its last phase), everything.
+ */
+export function newestShown(state) {
+  return { sample: !state.trace || reached(state, 'loss'), mean: !state.trace || reached(state, 'update_B') };
+}
+
+/**
+ * The mean loss over D (the RMS value error in TD mode) of the weights before step `step`: the
+ * chart's last one at an earlier step; null when it has none.
+ */
+export function meanBefore(chart, step) {
+  for (let i = chart.step.length - 1; i >= 0; i--) {
+    if (chart.step[i] < step && chart.mean[i] !== null) return chart.mean[i];
+  }
+  return null;
+}
+
+/**
+ * The mean loss the page shows: `after` the step on show, or the one before it until its update
+ * is shown (null, not a spoiler, when the chart has none).
+ */
+export function shownMean(state, after) {
+  return newestShown(state).mean ? after : meanBefore(state.chart, state.counters.step);
 }
 
 /** step, sample loss, mean loss over D: one row per step the chart holds. */

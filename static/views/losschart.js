@@ -1,16 +1,69 @@
 /**
- * @fileoverview The loss against the step: each step's sample loss and the mean
- * loss over D, drawn with uPlot, on a linear or a log scale.  While playing,
- * the chart is drawn anew at most five times a second, always with every loss
- * received so far; the last frame is drawn when play stops.
+ * @fileoverview The loss against the step: each step's sample loss (before its
+ * update) and the mean loss over D (after it), drawn with uPlot, on a linear or
+ * a log scale.  While playing, the chart is drawn anew at most five times a
+ * second, always with every loss received so far; the last frame is drawn when
+ * play stops.  While a step is walked through phase by phase, its losses join
+ * the chart at the phases that compute them.
  */
 
 import { setAttr } from '../lib/dom.js';
+import { count, fmt } from '../lib/format.js';
 import { Pace } from '../lib/pace.js';
 import { uPlot } from '../lib/libraries.js';
+import { newestShown } from '../state/losses.js';
 import { isTD } from '../state/td.js';
 
 const PLAYING_DRAW_MS = 200;
+
+/** 10^e, exactly as written (10 ** -5 is not 1e-5 in floating point). */
+const decade = (e) => Number(`1e${e}`);
+
+// The log scale's floor: a smaller loss, 0 and subnormal numbers included, is drawn on it, and its
+// tick says "≤". The log scale's range and ticks are whole decades of our own: uPlot's, from a
+// range that starts off a decade far below 1 (XOR reaches 1e-31), looped until "Invalid array
+// length", the page frozen some 15 s and the chart stopped for good.
+const FLOOR_EXP = -12;
+const FLOOR = decade(FLOOR_EXP);
+const MAX_EXP = 308; // 1e309 is Infinity
+const LOG_TICK_PX = 24; // the height a log tick's label needs
+
+// Whole steps only on the step axis: 1, 2, 5, 10, 20, 50, … (never 0.5).
+const STEP_INCRS = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
+/** A log tick's label: plain from 0.001 to 1000, else 1e-12; the floor's says that it holds less too. */
+function logLabel(v) {
+  if (v === FLOOR) return `≤1e${FLOOR_EXP}`;
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  return e >= -3 && e <= 3 ? String(v) : v.toExponential().replace('e+', 'e');
+}
+
+/** The log scale's range: whole decades around the losses drawn (each at least the floor). */
+function logRange(u, min, max) {
+  if (!(min > 0 && max > 0)) return [decade(-2), 1]; // nothing drawn yet
+  let lo = Math.max(FLOOR_EXP, Math.floor(Math.log10(min) + 1e-9));
+  let hi = Math.min(MAX_EXP, Math.ceil(Math.log10(max) - 1e-9));
+  if (hi <= lo) [lo, hi] = lo > FLOOR_EXP ? [lo - 1, lo + 1] : [lo, lo + 1];
+  return [decade(lo), decade(hi)];
+}
+
+/**
+ * The log scale's ticks: every decade in the range, or every second, third… when they would
+ * crowd; 2 and 5 of each decade too when the range spans one or two.  At most 321 decades.
+ */
+function logSplits(u, axisIdx, min, max) {
+  const lo = Math.ceil(Math.log10(min) - 1e-9);
+  const hi = Math.floor(Math.log10(max) + 1e-9);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  const room = Math.max(2, Math.floor(u.bbox.height / devicePixelRatio / LOG_TICK_PX));
+  const every = Math.ceil((hi - lo + 1) / room);
+  const splits = [];
+  for (let e = lo; e <= hi; e += every) {
+    splits.push(decade(e));
+    if (hi - lo <= 2 && e < hi) splits.push(2 * decade(e), 5 * decade(e));
+  }
+  return splits;
+}
 
 /**
  * uPlot writes each legend value into its text node with every setData, the same "--" while
@@ -36,6 +89,7 @@ export class LossChart {
     this.plot = null;
     this.log = null;
     this.drawn = -1;
+    this.raw = [[], [], []]; // the losses drawn, before the log scale's floor: the legend reads them
     this.pace = new Pace(PLAYING_DRAW_MS, (state) => this.render(state));
     // The width the browser reports after laying the chart's box out: never read in render.
     this.width = null;
@@ -47,7 +101,7 @@ export class LossChart {
   }
 
   _size() {
-    return { width: Math.max(320, this.width ?? 640), height: 220 };
+    return { width: Math.max(320, this.width ?? 640), height: 210 };
   }
 
   _resize() {
@@ -56,27 +110,39 @@ export class LossChart {
 
   _create(log, td) {
     if (this.plot) this.plot.destroy();
-    const positive = (v) => (v === null || (log && v <= 0) ? null : v);
-    this.positive = positive;
+    // On the log scale a loss below the floor (0 too) is drawn on it; the legend gives the loss itself.
+    this.drawable = log ? (v) => (v === null ? null : v < FLOOR ? FLOOR : v) : (v) => v;
+    const value = (u, v, series, i) => (v === null || i === null ? '—' : fmt(this.raw[series][i]));
+    const labels = (label) => (u, splits) => splits.map((v) => (v === null ? '' : label(v)));
+    const axis = { stroke: '#222', grid: { stroke: '#ddd' } };
     const opts = {
       ...this._size(),
       title: '',
-      scales: { x: { time: false }, y: log ? { distr: 3 } : { auto: true } },
+      scales: {
+        x: { time: false, range: (u, min, max) => (Number.isFinite(min) ? [min, Math.max(max, min + 1)] : [0, 1]) },
+        y: log ? { distr: 3, range: logRange } : { auto: true },
+      },
       axes: [
-        { label: 'step', stroke: '#222', grid: { stroke: '#ddd' } },
-        { label: `${td ? 'loss, RMSVE' : 'loss'}${log ? ' (log scale)' : ''}`, stroke: '#222', grid: { stroke: '#ddd' }, size: 70 },
+        { ...axis, label: 'step', incrs: STEP_INCRS, values: labels(count) },
+        {
+          ...axis,
+          label: `${td ? 'loss, RMSVE' : 'loss'}${log ? ' (log scale)' : ''}`,
+          size: 70,
+          ...(log ? { splits: logSplits, filter: (u, splits) => splits, values: labels(logLabel) } : {}),
+        },
       ],
       series: [
         { label: 'step' },
-        { label: 'sample loss L', stroke: '#0072B2', width: 1.5 },
+        { label: 'loss L of the step’s sample, before its update', stroke: '#0072B2', width: 1.5, value },
         {
           // In TD mode the second line is the RMS value error over all states, against the true values.
-          label: td ? 'RMS value error' : 'mean loss over D',
+          label: `${td ? 'RMS value error of v̂' : 'mean loss over D'}, after the step’s update`,
           stroke: '#D55E00',
           width: 2.5,
           dash: [8, 4],
           spanGaps: true,
           points: { show: true, size: 5, fill: '#D55E00' },
+          value,
         },
       ],
       legend: { live: true },
@@ -95,10 +161,23 @@ export class LossChart {
       this._create(c.log, td);
       this.drawn = -1;
     }
-    const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}`;
+    const shown = newestShown(state);
+    const version = `${c.step.length}/${c.step[c.step.length - 1]}/${c.mean[0]}/${shown.sample}/${shown.mean}`;
     if (version === this.drawn || !this.pace.due(state)) return;
     this.drawn = version;
-    this.plot.setData([c.step, c.sample.map(this.positive), c.mean.map(this.positive)]);
+    // The step on show keeps its losses off the chart until the phases that compute them.
+    const newest = shown.sample && shown.mean ? -1 : c.step.lastIndexOf(state.counters.step);
+    const sample = newest >= 0 && !shown.sample ? withNull(c.sample, newest) : c.sample;
+    const mean = newest >= 0 && !shown.mean ? withNull(c.mean, newest) : c.mean;
+    this.raw = [c.step, sample, mean];
+    this.plot.setData([c.step, sample.map(this.drawable), mean.map(this.drawable)]);
     setAttr(this.container, 'data-points', String(c.sample.filter((v) => v !== null).length));
   }
+}
+
+/** A copy of `values` with the one at `i` left out. */
+function withNull(values, i) {
+  const copy = values.slice();
+  copy[i] = null;
+  return copy;
 }

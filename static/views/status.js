@@ -7,6 +7,7 @@
 import { byId, mark, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
+import { shownMean } from '../state/losses.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isTD } from '../state/td.js';
 
@@ -50,7 +51,9 @@ export class StatusView {
     mark(this.body, 'td-mode', td);
     text('epoch-label', td ? 'episodes' : 'epoch');
     text('mean-loss-label', td ? 'RMS value error' : 'mean loss over D');
-    text('mean-loss', c.datasetLoss === null ? '—' : fmt(td ? c.rmsve : c.datasetLoss));
+    // While a step is walked through, the mean loss of the weights on show: before its update until an update phase.
+    const mean = c.datasetLoss === null ? null : shownMean(state, td ? c.rmsve : c.datasetLoss);
+    text('mean-loss', mean === null ? '—' : fmt(mean));
     const sample = currentSample(state);
     if (sample) {
       const shown = td
