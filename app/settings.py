@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
 
     host: str = "127.0.0.1"
+    # The address students open (https://course.example.org): the class's join link and QR code.
+    # Unset, the address the teacher's page came to, or this machine's on its network.
+    public_url: str = Field("", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug|trace)$")
     access_log: bool = False

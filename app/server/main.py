@@ -51,6 +51,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=settings.port, help="port (default %(default)s)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     args = parser.parse_args(argv)
+    # The app reads where it listens from its settings (the join link: app/api/join.py); its
+    # worker processes, from the environment.
+    os.environ["HOST"] = args.host
+    get_settings.cache_clear()
+    settings = get_settings()
 
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
     print(f"Backprop Explainer at {url}", flush=True)

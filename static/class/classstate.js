@@ -10,7 +10,7 @@ import { LAST_PHASE, PHASES, phaseIndex } from '../state/phases.js';
 /**
  * A fresh state.classroom.  Both roles: code, paused, released, quiz
  * ({target, index, revealed, value} or null), ended (why, or null), connected.
- * The teacher: joinUrl, key, sessionId (the session the class follows),
+ * The teacher: joinUrl (and joinNote: why phones cannot open it, or null), key, sessionId (the session the class follows),
  * roster ({joined, answered, histogram, locked, addresses: [{tag, seats}], others, blocked}), showJoin.  A student: following
  * (false while released with an own session), answer (the value sent), result
  * (how close it was, after the reveal), error (the server's last word on an answer),
@@ -19,7 +19,7 @@ import { LAST_PHASE, PHASES, phaseIndex } from '../state/phases.js';
 export function newClassroom(role, code, extra = {}) {
   return {
     role, code, connected: false, paused: false, released: false, quiz: null, ended: null,
-    joinUrl: null, key: null, sessionId: null, roster: null, showJoin: true,
+    joinUrl: null, joinNote: null, key: null, sessionId: null, roster: null, showJoin: true,
     following: role === 'student', answer: null, result: null, error: null, endedAs: null,
     ...extra,
   };

@@ -65,6 +65,8 @@ export class JoinPanelView {
     if (!teaching) return;
     putText('class-code', c.code);
     putText('class-url', c.joinUrl);
+    putText('class-join-note', c.joinNote ? `Phones cannot open this link: ${c.joinNote}.` : '');
+    putProp($('class-join-note'), 'hidden', !c.joinNote);
     putText('class-joined', count(joined));
     if (this.drawnUrl !== c.joinUrl) {
       const url = c.joinUrl;

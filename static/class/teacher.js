@@ -111,7 +111,8 @@ export function resumeTeaching() {
   const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
   if (!kept || !state.session || state.classroom) return;
   state.classroom = newClassroom('teacher', kept.code, {
-    key: kept.key, joinUrl: `${location.origin}/c/${kept.code}`, sessionId: null, showJoin: false,
+    key: kept.key, joinUrl: kept.joinUrl || `${location.origin}/c/${kept.code}`, joinNote: kept.joinNote || null,
+    sessionId: null, showJoin: false,
   });
   connect();
   render();
@@ -123,9 +124,10 @@ export const teacher = {
     guarded(async () => {
       if (!state.session || (state.classroom && !state.classroom.ended)) return;
       const body = await classApi.start(state.session.id);
-      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key }));
+      const link = { joinUrl: body.join_url, joinNote: body.join_note || null }; // one phones can reach, or why not
+      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key, ...link }));
       state.classroom = newClassroom('teacher', body.code, {
-        joinUrl: body.join_url, key: body.teacher_key, sessionId: state.session.id,
+        ...link, key: body.teacher_key, sessionId: state.session.id,
       });
       sentPhase = null;
       connect();

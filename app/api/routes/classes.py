@@ -1,6 +1,6 @@
 """Classes over HTTP: start one, end one, and the pages a student opens.
 
-    POST   /api/classes {"session": id}   201 {code, join_url, teacher_key}
+    POST   /api/classes {"session": id}   201 {code, join_url, join_note, teacher_key}
     DELETE /api/classes/{code}            header X-Teacher-Key; 204, students get "ended"
     GET    /c/{code}                      the student's page of that class
     GET    /join                          a page to type a code on
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
 from app.api.clients import client_of
+from app.api.join import join_link
 from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import ERRORS, Creator
 from app.api.routes.pages import explainer, templates
@@ -40,6 +41,7 @@ class ClassIn(BaseModel):
 class ClassOut(BaseModel):
     code: str = Field(description=f"{CODE_LENGTH} characters of {ALPHABET}")
     join_url: str
+    join_note: str | None = Field(None, description="when phones may not reach join_url: why, and what to do")
     teacher_key: str = Field(description="the secret that drives the class: keep it in the teacher's tab")
 
 
@@ -69,8 +71,9 @@ async def looking_up(conn: HTTPConnection) -> AsyncIterator[None]:
 )
 async def create_class(request: Request, client: Creator, body: Annotated[ClassIn, Body()]) -> FastJSON:
     info, key = await classroom_of(request).start(body.session)  # 404 for a session that is not there
-    join_url = str(request.base_url).rstrip("/") + f"/c/{info.code}"
-    return FastJSON({"code": info.code, "join_url": join_url, "teacher_key": key}, status_code=201)
+    join_url, note = join_link(request, request.app.state.settings, info.code)
+    out = {"code": info.code, "join_url": join_url, "join_note": note, "teacher_key": key}
+    return FastJSON(out, status_code=201)
 
 
 @router.delete(
