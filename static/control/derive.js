@@ -95,8 +95,12 @@ export function follow() {
 let askedPreview = null;
 let askedPictures = null;
 
+// What had the focus when the derivation opened: it gets it back when the panel closes.
+let opener = null;
+
 /** Derive the gradient of weight `name`[a][b] (0-based), from its first line. */
-export function derive(name, a, b) {
+export function derive(name, a, b, from = document.activeElement) {
+  opener = from;
   state.derivation = { name, a, b, line: 0, check: null, lines: null, point: null, asked: null, error: null };
   renderNow(); // the panel is measured and focused below
   const panel = byId('derivation-panel');
@@ -116,9 +120,14 @@ export function moveLine(delta) {
   render();
 }
 
+/** Close the panel; the focus, if it was in the panel, goes back to what opened it. */
 export function closeDerivation() {
+  const [back, panel, focused] = [opener, byId('derivation-panel'), document.activeElement];
+  opener = null;
   state.derivation = null;
   render();
+  const lost = focused === document.body || (panel && panel.contains(focused));
+  if (lost && back && back.isConnected && back !== document.body) back.focus();
 }
 
 // "A2,1 = 0.25 (from …)": the edge's own label names its weight, 1-based.
@@ -137,16 +146,20 @@ function onKey(event) {
   } else if ((event.key === '.' || event.key === ',') && state.derivation) {
     event.preventDefault();
     moveLine(event.key === '.' ? 1 : -1);
+  } else if (event.key === 'Escape' && state.derivation && !state.work && !(target.closest && target.closest('form'))) {
+    // Esc stops a job under way first (keys.js); in a form (the weight editor) it is the form's.
+    event.preventDefault();
+    closeDerivation();
   }
 }
 
-/** The derivation's keys (D on an edge, "," and "."), and the weight editor's Derive button. */
+/** The derivation's keys (D on an edge, "," and ".", Esc), and the weight editor's Derive button. */
 export function bindDerivation(weightEditor) {
   document.addEventListener('keydown', onKey);
   byId('weight-editor-derive').addEventListener('click', () => {
     const cell = weightEditor.cell;
     if (!cell) return;
     weightEditor.close();
-    derive(cell.name, cell.a, cell.b);
+    derive(cell.name, cell.a, cell.b, cell.g);
   });
 }

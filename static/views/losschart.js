@@ -15,6 +15,8 @@ import { newestShown } from '../state/losses.js';
 import { isTD } from '../state/td.js';
 
 const PLAYING_DRAW_MS = 200;
+const TREND_POINTS = 10; // the text alternative's trend: over this many of the newest mean losses
+const FLAT = 0.01; // a relative change smaller than this is no trend
 
 /** 10^e, exactly as written (10 ** -5 is not 1e-5 in floating point). */
 const decade = (e) => Number(`1e${e}`);
@@ -91,6 +93,15 @@ export class LossChart {
     this.drawn = -1;
     this.raw = [[], [], []]; // the losses drawn, before the log scale's floor: the legend reads them
     this.pace = new Pace(PLAYING_DRAW_MS, (state) => this.render(state));
+    // The chart's text alternative, for those who cannot see it: written with each drawing.
+    this.summary = document.createElement('p');
+    this.summary.id = `${container.id || 'loss-chart'}-summary`;
+    this.summary.className = 'visually-hidden';
+    this.summary.textContent = 'No steps taken yet.';
+    container.appendChild(this.summary);
+    container.setAttribute('role', 'figure');
+    container.setAttribute('aria-label', 'Loss against the step');
+    container.setAttribute('aria-describedby', this.summary.id);
     // The width the browser reports after laying the chart's box out: never read in render.
     this.width = null;
     new ResizeObserver((entries) => {
@@ -172,7 +183,30 @@ export class LossChart {
     this.raw = [c.step, sample, mean];
     this.plot.setData([c.step, sample.map(this.drawable), mean.map(this.drawable)]);
     setAttr(this.container, 'data-points', String(c.sample.filter((v) => v !== null).length));
+    const text = describe(c.step, sample, mean, td);
+    if (this.summary.textContent !== text) this.summary.textContent = text;
   }
+}
+
+/**
+ * The chart in words: the newest step drawn, its losses, and whether the mean loss fell or rose
+ * over the newest TREND_POINTS of it.
+ */
+function describe(steps, sample, mean, td) {
+  const meanName = td ? 'RMS value error of v̂' : 'mean loss over D';
+  let i = steps.length - 1;
+  while (i >= 0 && sample[i] === null && mean[i] === null) i--;
+  if (i < 0) return 'No steps taken yet.';
+  const known = (v, name) => (v === null || v === undefined ? `${name} not computed yet` : `${name} ${fmt(v)}`);
+  let text = `Step ${count(steps[i])}: ${known(sample[i], 'loss of its sample')}, ${known(mean[i], meanName)}.`;
+  const recent = mean.filter((v) => v !== null).slice(-TREND_POINTS);
+  if (recent.length >= 2) {
+    const [first, last] = [recent[0], recent[recent.length - 1]];
+    const change = (last - first) / Math.max(Math.abs(first), 1e-300);
+    const trend = Math.abs(change) < FLAT ? 'flat' : change < 0 ? 'falling' : 'rising';
+    text += ` Over the last ${recent.length} points the ${meanName} is ${trend}, from ${fmt(first)} to ${fmt(last)}.`;
+  }
+  return text;
 }
 
 /** A copy of `values` with the one at `i` left out. */

@@ -9,6 +9,7 @@ import { fmt, sub } from '../lib/format.js';
 import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { EDGE_LABEL, placeLabels } from './labels.js';
+import { NODE_NAMES, SYMBOL, buildLabel, spokenSymbol } from './nodenames.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
 import { currentSample, shownWeights } from '../state/trace.js';
 
@@ -39,22 +40,6 @@ const FOCUS = coversEveryPhase({
   grad_A: { computing: ['A'], source: ['in', 'hid'] },
   update_A: { computing: ['A'], source: ['A'] },
 }, 'the diagram’s highlighting');
-
-/**
- * "δ^A_1 0.0123" as SVG text: symbol, raised letter, lowered index, value.
- * Built once; the value is the part a step changes.
- */
-function buildLabel(text, symbol, sup, index) {
-  text.appendChild(document.createTextNode(symbol));
-  if (sup) el('tspan', { 'baseline-shift': 'super', 'font-size': '70%' }, text).textContent = sup;
-  el('tspan', { 'baseline-shift': 'sub', 'font-size': '70%' }, text).textContent = index;
-  return el('tspan', { dx: 6, class: 'num' }, text);
-}
-
-const SYMBOL = {
-  s: ['s', ''], psi: ['ψ', ''], x: ['x', ''], delta_A: ['δ', 'A'], theta: ['θ', ''],
-  y_hat: ['ŷ', ''], y: ['y', ''], delta_B: ['δ', 'B'],
-};
 
 /** The shape of the network the first session is asked for, before it exists; null when not known yet. */
 function draftShape(state) {
@@ -188,11 +173,12 @@ export class NetworkView {
     const cx = this.geo.col[col];
     const cy = this.pos[col][index];
     const kind = { input: 'in', hidden: 'hid', output: 'out' }[col];
-    const g = el('g', { class: `node node-${kind}${isBias ? ' bias' : ''}`, id: `node-${kind}-${index}` }, this.svg);
+    // An image to assistive technology, named by its values (set in render): its texts are read as one.
+    const g = el('g', { class: `node node-${kind}${isBias ? ' bias' : ''}`, id: `node-${kind}-${index}`, role: 'img' }, this.svg);
     el('rect', { x: cx - w / 2, y: cy - h / 2, width: w, height: h, rx: 10 }, g);
     this.boxes.push({ x: cx - w / 2, y: cy - h / 2, w, h });
     const lines = [];
-    const names = isBias ? ['bias'] : { input: ['s'], hidden: ['psi', 'x', 'delta_A'], output: ['theta', 'y_hat', 'y', 'delta_B'] }[col];
+    const names = isBias ? ['bias'] : NODE_NAMES[col];
     const shown = this.compact ? names.slice(0, 1) : names;
     shown.forEach((name, n) => {
       const y = cy - ((shown.length - 1) * 24) / 2 + n * 24 + 7;
@@ -203,7 +189,9 @@ export class NetworkView {
     });
     const title = el('title', {}, g);
     if (isBias) title.textContent = 'bias unit: always 1';
-    return { g, lines, title, isBias, index };
+    g.setAttribute('aria-label', isBias ? 'bias unit: always 1' : names.map((name) => `${spokenSymbol(name, index)} not computed yet`).join(', '));
+    // Every value is named, the ones a compact drawing leaves out too.
+    return { g, lines, title, isBias, index, names: isBias ? [] : names };
   }
 
   render(state) {
@@ -243,17 +231,21 @@ export class NetworkView {
         const source = focus.source.includes(group) && !focus.computing.includes(group);
         mark(node.g, 'source', source && (!node.isBias || BIAS_READ.has(phase)));
         if (!numbers) continue;
+        if (node.isBias) continue;
         const tip = [];
-        for (const { name, value } of node.lines) {
-          if (name === 'bias') continue;
+        const spoken = [];
+        const shown = {};
+        for (const name of node.names) {
           const v = values[name](node.index);
-          const shownValue = v === false || v === undefined || v === null ? '·' : fmt(v);
-          setText(value, shownValue);
+          shown[name] = v === false || v === undefined || v === null ? '·' : fmt(v);
           const [sym, sup] = SYMBOL[name];
-          tip.push(`${sym}${sup ? `^${sup}` : ''}_${sub(node.index)} = ${shownValue}`);
+          tip.push(`${sym}${sup ? `^${sup}` : ''}_${sub(node.index)} = ${shown[name]}`);
+          spoken.push(`${spokenSymbol(name, node.index)} ${shown[name] === '·' ? 'not computed yet' : `= ${shown[name]}`}`);
         }
+        for (const { name, value } of node.lines) setText(value, shown[name]);
+        setAttr(node.g, 'aria-label', spoken.join(', ')); // a string, written only when it changed
         // While playing, a node's tooltip waits for the pause: no one reads a tooltip at 60 frames/s.
-        if (!node.isBias && !state.play.playing) setText(node.title, tip.join(', '));
+        if (!state.play.playing) setText(node.title, tip.join(', '));
         const dead = group === 'hid' && !node.isBias && on('psi') && cfg.f_A === 'relu' && t.psi[node.index] <= 0;
         mark(node.g, 'dead', Boolean(dead));
       }
