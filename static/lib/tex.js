@@ -16,14 +16,27 @@ export function tex(v, paren = false) {
 }
 
 /**
- * "lhs = a = b = c" on one line, with a second form that puts one "= …" per
- * line; the equations panel uses the second when the first would run off it.
+ * "lhs = a = b = c" on one line, with narrower forms: "= a" then "= b = c" on
+ * two lines, and one "= …" a line; the equations panel shows the widest that fits.
  */
 export function chain(lhs, ...parts) {
   return {
     tex: `${lhs} = ${parts.join(' = ')}`,
-    wrapped: `\\begin{aligned}${lhs} &= ${parts.join(' \\\\ &= ')}\\end{aligned}`,
+    // the first "= …" on a line of its own, the rest on the next
+    medium: parts.length > 2 ? `\\begin{aligned}${lhs} &= ${parts[0]} \\\\ &= ${parts.slice(1).join(' = ')}\\end{aligned}` : null,
+    wrapped: `\\begin{aligned}${lhs} &= ${parts.map(breakSum).join(' \\\\ &= ')}\\end{aligned}`,
   };
+}
+
+const TERMS_A_LINE = 3; // a wrapped sum's terms on each of its lines
+
+/** A long sum of a wrapped chain on lines of a few terms each, each line after the first led by its +. */
+function breakSum(part) {
+  const terms = part.split(' + ');
+  if (terms.length <= TERMS_A_LINE + 1) return part;
+  const lines = [];
+  for (let i = 0; i < terms.length; i += TERMS_A_LINE) lines.push(terms.slice(i, i + TERMS_A_LINE).join(' + '));
+  return lines.join(' \\\\ &\\quad + ');
 }
 
 export function sumOf(terms) {

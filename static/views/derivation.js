@@ -6,6 +6,7 @@
  */
 
 import { katex } from '../lib/libraries.js';
+import { ONE_SCREEN, fitLines, setScale } from '../lib/fit.js';
 import { mark, richText, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt, sub } from '../lib/format.js';
 import { pathOf, reuseNote } from '../state/derivation.js';
@@ -48,6 +49,12 @@ export class DerivationView {
     this.next.addEventListener('click', on.next);
     panel.querySelector('#derivation-close').addEventListener('click', on.close);
     this.key = null;
+    this.oneScreen = window.matchMedia(ONE_SCREEN);
+    this.fitted = null; // what the lines were last fitted for
+    // The panel's size changes with the screen, not with its lines (contain: strict): fitted again then.
+    new ResizeObserver(() => {
+      if (this.fitted !== null) this._fit(`${this.fitted}/`);
+    }).observe(this.lines);
     this.typeset = new Map(); // the lines already typeset for the check on show
     this.marked = false; // the diagram carries this panel's path marks
     return this;
@@ -80,6 +87,7 @@ export class DerivationView {
       this.key = key;
       this.typeset = new Map();
       this.lines.replaceChildren();
+      this.fitted = null;
     }
     const slides = state.session.config.update_order === 'slides';
     setText(this.where,
@@ -100,10 +108,24 @@ export class DerivationView {
     });
     setProp(this.prev, 'disabled', dv.line === 0);
     setProp(this.next, 'disabled', dv.line === dv.lines.length - 1);
+    this._fit(`${dv.line}`);
     const reuse = reuseNote(c, state.session.config);
     if (this.reuse) {
       setProp(this.reuse, 'hidden', !reuse);
       if (reuse) richText(this.reuse, `In the derivation of ∂L/∂A_{${sub(c.row)}${sub(c.column)}} on show: ${reuse}`);
+    }
+  }
+
+  /** On one screen, every line on show without scrolling, once per change of the lines (lib/fit.js). */
+  _fit(shown) {
+    if (shown === this.fitted) return;
+    this.fitted = shown;
+    // The lines before the current one fold first, the earliest first: the newest is the one walked from.
+    const before = [...this.lines.querySelectorAll('.derive-line:not(.current):not([hidden]) > .derive-body')].reverse();
+    if (this.oneScreen.matches) this.lines.dataset.fits = String(fitLines(this.lines, { rows: before, least: 0 }).fits);
+    else {
+      setScale(this.lines, 1);
+      for (const body of before) body.hidden = false;
     }
   }
 
@@ -117,11 +139,15 @@ export class DerivationView {
       div.dataset.relError = String(this._check().rel_error);
     }
     note(div, `${n + 1}. ${line.says}`, 'derive-says');
+    // The equations of a line, folded under its heading when an earlier line leaves no room (_fit).
+    const body = document.createElement('div');
+    body.className = 'derive-body';
+    div.appendChild(body);
     for (const [src, cls] of [[line.tex, 'derive-eq'], ...[].concat(line.numbers).map((n) => [n, 'derive-num'])]) {
       const eq = document.createElement('div');
       eq.className = cls;
       katex().render(src, eq, KATEX_OPTIONS);
-      div.appendChild(eq);
+      body.appendChild(eq);
     }
     if (line.result !== undefined) note(div, `= ${fmt(line.result)}, the gradient backprop computes.`, 'derive-result');
     if (line.check) {
@@ -129,9 +155,9 @@ export class DerivationView {
       const ok = c.rel_error < 1e-6;
       note(div, `Relative error ${c.rel_error.toExponential(2)}: ${ok ? 'the chain rule and the finite difference agree.' : 'larger than expected (a ReLU kink near ψ = 0 can do this).'}`, 'derive-result');
     }
-    if (line.note) note(div, line.note, 'eq-note');
-    if (line.erratum) note(div, line.erratum, 'eq-note erratum');
-    if (line.reused) note(div, 'Backprop reuses this factor: see “What backprop saves”.', 'eq-note derive-reused');
+    if (line.note) note(body, line.note, 'eq-note');
+    if (line.erratum) note(div, line.erratum, 'eq-note erratum'); // where the slides err, said even when folded
+    if (line.reused) note(body, 'Backprop reuses this factor: see “What backprop saves”.', 'eq-note derive-reused');
     this.lines.appendChild(div);
     return div;
   }

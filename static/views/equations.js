@@ -16,23 +16,31 @@ import {
   activationErrata, activationLabel, activationTex, constantDerivative, derivativeAt, derivativeRule, lossRule, lossTex,
 } from '../state/vocabulary.js';
 import { adjustLines } from './tdequations.js';
+import { LineForms, ONE_SCREEN, fitLines, setScale } from '../lib/fit.js';
 
 const KATEX_OPTIONS = { displayMode: true, throwOnError: false, output: 'htmlAndMathml' };
 // While playing, the lines change faster than anyone reads them aloud: they are typeset without
 // their MathML (half the elements to make and lay out), and with it again once play stops.
 const PLAYING_KATEX_OPTIONS = { ...KATEX_OPTIONS, output: 'html' };
 const MAX_LINES = 4; // worked lines per phase; the rest are in the diagram
+const MATRIX_COLUMNS = 6; // a wider matrix runs off a projector's panel: its entries are on the diagram
 const PLAYING_TYPESET_MS = 1000; // while playing, at most one typesetting a second
 
+/** The line saying how many worked rows are on the diagram only (written when the lines are fitted). */
 function more(count) {
-  return count > MAX_LINES ? [{ text: `… and ${count - MAX_LINES} more, shown on the diagram.` }] : [];
+  return [{ more: count }];
 }
 
 function rows(count, line) {
   return Array.from({ length: Math.min(count, MAX_LINES) }, (_, i) => {
     const out = line(i);
-    return typeof out === 'string' ? { tex: out } : out;
+    return { ...(typeof out === 'string' ? { tex: out } : out), row: true };
   });
+}
+
+/** What the "more" line says when `shown` of `count` worked rows are on show. */
+function moreText(count, shown) {
+  return count > shown ? `… and ${count - shown} more, shown on the diagram.` : '';
 }
 
 /** Lines for each phase: {tex} for an equation, {text} for a sentence. */
@@ -138,20 +146,21 @@ const PHASE_LINES = coversEveryPhase({
     ...rows(t.s.length, (i) =>
       `\\nabla_A^{${ij(i, 0)}} = ${tex(t.delta_A[0])} \\times ${tex(t.s[i], true)} = ${tex(t.grad_A[i][0])}`),
     ...more(t.s.length),
-    ...(t.s.length * t.delta_A.length <= 24 ? [{ tex: `\\nabla_A = ${matrixTex(t.grad_A)}` }] : []),
+    ...(t.s.length * t.delta_A.length <= 24 && t.delta_A.length <= MATRIX_COLUMNS ? [{ tex: `\\nabla_A = ${matrixTex(t.grad_A)}` }] : []),
   ],
   update_A: (t, c) => [
     { tex: '\\mathbf{A} \\leftarrow \\mathbf{A} - \\alpha_A \\nabla_A' },
     ...rows(t.A.length, (i) =>
       `A_{${ij(i, 0)}} = ${tex(t.A_before[i][0])} - ${tex(c.alpha_A)} \\times ${tex(t.grad_A[i][0], true)} = ${tex(t.A[i][0])}`),
     ...more(t.A.length),
-    ...(t.A.length * t.A[0].length <= 24 ? [{ tex: `\\mathbf{A} = ${matrixTex(t.A)}` }] : []),
+    ...(t.A.length * t.A[0].length <= 24 && t.A[0].length <= MATRIX_COLUMNS ? [{ tex: `\\mathbf{A} = ${matrixTex(t.A)}` }] : []),
   ],
 }, 'the equations panel');
 
 /** What a line is made from: equal sources typeset to the same line. */
 function sourceOf(line) {
-  return line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`;
+  if (line.more !== undefined) return `more:${line.more}`;
+  return `${line.row ? 'row' : ''}${line.tex ? `tex:${line.tex}` : `${line.erratum ? 'erratum' : 'note'}:${line.text}`}`;
 }
 
 export class EquationsView {
@@ -162,10 +171,20 @@ export class EquationsView {
     this.heading = heading;
     this.key = null;
     this.pace = new Pace(PLAYING_TYPESET_MS, (state) => this.render(state));
-    // A line too wide for the panel is set again with one "= …" per line.  Its width is read
-    // when the browser reports the line's size after laying it out, not in render.
-    this.wrapped = new Map(); // line element -> its wrapped form
-    this.sizes = new ResizeObserver((entries) => this._wrapTooWide(entries));
+    // A line too wide for the panel is set again with one "= …" per line; then, on one screen,
+    // the lines are fitted to the panel (lib/fit.js).  Both measure once per typesetting, and
+    // again when the panel's own size changes (a resize, the derivation closing).
+    this.forms = new LineForms((source, div) => katex().render(source, div, this.sourcesOptions));
+    this.oneScreen = window.matchMedia(ONE_SCREEN);
+    this.room = null;
+    new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1].contentRect;
+      const room = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      // Only a size the page gave the panel, never one its lines gave it (a phone's panel grows with them).
+      if (room === this.room || !this.oneScreen.matches || !this.sources) return;
+      this.room = room;
+      this._fit();
+    }).observe(container);
     return this;
   }
 
@@ -183,8 +202,6 @@ export class EquationsView {
 
   _typeset(state, phase) {
     const t = state.trace;
-    this.sizes.disconnect();
-    this.wrapped.clear();
     if (!phase) {
       this.container.replaceChildren();
       this.sources = [];
@@ -208,15 +225,15 @@ export class EquationsView {
     const lines = adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config));
     const sources = lines.map(sourceOf);
     lines.forEach((line, i) => {
-      if (kept[i] === sources[i]) {
-        if (line.wrapped && !old[i].dataset.wrapped) this.wrapped.set(old[i], line.wrapped);
-        return;
-      }
+      if (kept[i] === sources[i]) return;
       const div = document.createElement('div');
-      if (line.tex) {
-        div.className = 'eq';
+      if (line.more !== undefined) {
+        div.className = 'eq-note eq-more';
+        div.dataset.count = String(line.more);
+      } else if (line.tex) {
+        div.className = line.row ? 'eq eq-row' : 'eq';
         katex().render(line.tex, div, options);
-        if (line.wrapped) this.wrapped.set(div, line.wrapped);
+        if (line.wrapped) this.forms.add(div, line.medium ? [line.medium, line.wrapped] : [line.wrapped]);
       } else {
         div.className = line.erratum ? 'eq-note erratum' : 'eq-note';
         richText(div, line.text);
@@ -228,19 +245,29 @@ export class EquationsView {
     this.sources = sources;
     this.sourcesPresenter = state.presenter;
     this.sourcesOptions = options;
-    for (const div of this.wrapped.keys()) this.sizes.observe(div);
+    this._fit();
   }
 
-  _wrapTooWide(entries) {
-    // All widths first, then the writes: one layout for the lot.
-    const tooWide = entries.map((e) => e.target).filter((div) => div.scrollWidth > div.clientWidth + 1);
-    for (const div of tooWide) {
-      const wrapped = this.wrapped.get(div);
-      if (!wrapped) continue;
-      this.wrapped.delete(div);
-      this.sizes.unobserve(div);
-      katex().render(wrapped, div, this.sourcesOptions);
-      div.dataset.wrapped = 'true';
+  /** Every line on show without scrolling the panel, on one screen (lib/fit.js); wrapped where too wide. */
+  _fit() {
+    const box = this.container;
+    const more = box.querySelector('.eq-more');
+    const rows = [...box.querySelectorAll('.eq-row')];
+    const onRows = (shown) => {
+      if (!more) return;
+      const text = moreText(Number(more.dataset.count), shown);
+      setText(more, text);
+      more.hidden = text === '';
+    };
+    setScale(box, 1);
+    this.forms.measure(box);
+    const choose = () => this.forms.choose(box, Number(box.dataset.fit));
+    if (!this.oneScreen.matches) {
+      onRows(rows.length);
+      choose();
+      return;
     }
+    const fitted = fitLines(box, { rows, onRows, beforeMeasure: choose });
+    box.dataset.fits = String(fitted.fits);
   }
 }

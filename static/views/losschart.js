@@ -28,6 +28,9 @@ const decade = (e) => Number(`1e${e}`);
 const FLOOR_EXP = -12;
 const FLOOR = decade(FLOOR_EXP);
 const MAX_EXP = 308; // 1e309 is Infinity
+const PLOT_PX = 210; // the chart's height
+const SHORT_PLOT_PX = 150; // on a short screen
+const SHORT_SCREEN = '(max-height: 820px)';
 const LOG_TICK_PX = 24; // the height a log tick's label needs
 
 // Whole steps only on the step axis: 1, 2, 5, 10, 20, 50, … (never 0.5).
@@ -59,12 +62,17 @@ function logSplits(u, axisIdx, min, max) {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   const room = Math.max(2, Math.floor(u.bbox.height / devicePixelRatio / LOG_TICK_PX));
   const every = Math.ceil((hi - lo + 1) / room);
-  const splits = [];
-  for (let e = lo; e <= hi; e += every) {
-    splits.push(decade(e));
-    if (hi - lo <= 2 && e < hi) splits.push(2 * decade(e), 5 * decade(e));
+  if (hi - lo <= 2) {
+    const splits = [];
+    for (let e = lo; e <= hi; e += 1) splits.push(decade(e), ...(e < hi ? [2 * decade(e), 5 * decade(e)] : []));
+    return splits;
   }
-  return splits;
+  // The top decade and the bottom one (the floor, on a log scale that reaches it) are always labelled.
+  const exps = [];
+  for (let e = hi; e > lo; e -= every) exps.push(e);
+  if (exps.length > 1 && exps[exps.length - 1] - lo < every / 2) exps.pop();
+  exps.push(lo);
+  return exps.reverse().map(decade);
 }
 
 /**
@@ -104,6 +112,8 @@ export class LossChart {
     container.setAttribute('aria-describedby', this.summary.id);
     // The width the browser reports after laying the chart's box out: never read in render.
     this.width = null;
+    this.short = window.matchMedia(SHORT_SCREEN);
+    this.short.addEventListener('change', () => this._resize());
     new ResizeObserver((entries) => {
       this.width = entries[entries.length - 1].contentRect.width;
       this._resize();
@@ -112,7 +122,8 @@ export class LossChart {
   }
 
   _size() {
-    return { width: Math.max(320, this.width ?? 640), height: 210 };
+    // A short screen (a projector's 720 rows) gives the equations above the chart the room it saves.
+    return { width: Math.max(320, this.width ?? 640), height: this.short.matches ? SHORT_PLOT_PX : PLOT_PX };
   }
 
   _resize() {

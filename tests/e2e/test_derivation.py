@@ -126,8 +126,10 @@ def test_lines_in_the_slides_order_with_the_path_and_each_factor_marked(watch):
     assert "derive-path" not in page.locator("#edge-A-0-0").get_attribute("class")
     says = []
     factors = []
+    shown = {}  # each line as it reads while it is the current one (earlier lines may fold to their heading)
     for n in range(6):
         says.append(page.locator(f".derive-line[data-index='{n}'] .derive-says").inner_text())
+        shown[n] = page.locator(f".derive-line[data-index='{n}']").inner_text()
         factors.append(page.eval_on_selector_all(".derive-factor", "els => els.map(e => e.id).sort()"))
         if n < 5:
             page.keyboard.press(".")
@@ -141,8 +143,10 @@ def test_lines_in_the_slides_order_with_the_path_and_each_factor_marked(watch):
     assert factors[3] == ["edge-A-0-1", "node-in-0"]
     assert factors[5] == []
     # ReLU: the slides' first erratum where f_A′ is shown; one output: the sum has one term
+    assert "That is ReLU itself" in shown[2]
+    assert "one term" in shown[4]
+    # an erratum stays where it happens even when its line is folded
     assert "That is ReLU itself" in page.locator(".derive-line[data-index='2']").inner_text()
-    assert "one term" in page.locator(".derive-line[data-index='4']").inner_text()
     page.keyboard.press(",")
     page.wait_for_selector("#derivation-panel[data-line='4']")
     assert shown_lines(page) == 5
@@ -158,9 +162,9 @@ def test_several_outputs_sum_over_every_path_with_the_erratum_and_the_reuse(watc
     wait_derivation(page, "A.0.1", 0)
     for el in ("edge-B-1-0", "edge-B-1-1", "node-out-0", "node-out-1"):
         assert "derive-path" in page.locator(f"#{el}").get_attribute("class"), el
-    walk_to_the_end(page)
-    first = page.locator(".derive-line[data-index='0']").inner_text()
+    first = page.locator(".derive-line[data-index='0']").inner_text()  # while it is the current line
     assert "sums over the 2 outputs" in first and "Backprop reuses this factor" in first
+    walk_to_the_end(page)
     erratum = page.locator(".derive-line[data-index='4'] .erratum").inner_text()
     assert "the slides derive this for one output k" in erratum and "every path" in erratum
     page.locator(".meter-panel").scroll_into_view_if_needed()  # a tool off the screen is not drawn
