@@ -1,13 +1,16 @@
 """A reload keeps the run: a learner's tab comes back to its session at the same step and
-phase, with its settings and its loss chart; a run the server no longer has is said to be
-gone and a fresh one starts."""
+phase, with its settings and its loss chart; a teacher's tab keeps its class and the class's
+run; a run the server no longer has is said to be gone and a fresh one starts."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import PageWatch
 from tests.e2e.helpers import api
+from tests.e2e.test_classroom import Class, same_as_teacher
 from tests.e2e.test_td import td_mode
 
 # What a reload must give back as it was: the run, the counters, the phase, the numbers, the chart.
@@ -147,3 +150,38 @@ def test_a_run_the_server_no_longer_has_is_said_to_be_gone_and_a_fresh_one_start
     assert api(f"{server_url}/api/sessions/{fresh}")["config"]["dataset"] == "sine"
     # the browser reports the 404 the page asked for and handled; nothing else went wrong
     assert [e for e in watch.errors if "404 (Not Found)" not in e] == [], watch.errors
+
+
+@pytest.fixture
+def room(browser, server_url):
+    r = Class(browser, server_url)
+    yield r
+    r.close()
+
+
+def test_a_teacher_reload_keeps_the_class_its_run_and_the_phase_and_the_class_goes_on(room, artifacts):
+    t = room.teacher
+    t.click("#class-join-hide")
+    for _ in range(2):
+        t.click("#step")
+        settle(t)
+    for _ in range(3):
+        t.click("#next-phase")
+        settle(t)
+    t.wait_for_function("document.querySelector('#equations').dataset.phase === 'theta'")
+    same_as_teacher(room)
+    before = t.evaluate(SHOWN)
+    assert before["step"] == "3"
+    reload(t)
+    t.wait_for_function(f"document.querySelector('#class-bar-code').textContent === '{room.code}'")
+    t.wait_for_function("document.querySelector('#class-bar-state').textContent === 'students follow'")
+    assert t.evaluate(SHOWN) == before  # the same run, step and phase on the projector
+    assert api(f"{room.url}/api/sessions/{before['session']}")["state"]["step"] == 3
+    same_as_teacher(room)  # the students were not moved to a new run
+    t.screenshot(path=str(artifacts / "reload-teacher.png"))
+    t.click("#next-phase")
+    t.wait_for_function("document.querySelector('#equations').dataset.phase === 'y_hat'")
+    same_as_teacher(room)
+    t.click("#step")
+    t.wait_for_function("document.querySelector('#step-count').textContent === '4'")
+    same_as_teacher(room)
