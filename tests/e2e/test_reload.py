@@ -185,3 +185,20 @@ def test_a_teacher_reload_keeps_the_class_its_run_and_the_phase_and_the_class_go
     t.click("#step")
     t.wait_for_function("document.querySelector('#step-count').textContent === '4'")
     same_as_teacher(room)
+
+
+def test_a_teacher_reload_keeps_the_class_paused_and_resume_brings_everyone_back(room):
+    t = room.teacher
+    t.click("#class-join-hide")
+    t.click("#step")
+    t.wait_for_function("document.querySelector('#step-count').textContent === '1'")
+    t.click("#class-pause")
+    room.wait_all("!document.querySelector('#class-cover').hidden")
+    reload(t)
+    t.wait_for_function(f"document.querySelector('#class-bar-code').textContent === '{room.code}'")
+    assert t.locator("#class-bar-state").text_content() == "students paused"
+    assert t.locator("#class-pause").text_content() == "Resume everyone"
+    room.wait_all("!document.querySelector('#class-cover').hidden")  # still paused
+    t.click("#class-pause")  # one press resumes: the page knew the class was paused
+    room.wait_all("document.querySelector('#class-cover').hidden")
+    same_as_teacher(room)
