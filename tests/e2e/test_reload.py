@@ -202,3 +202,23 @@ def test_a_teacher_reload_keeps_the_class_paused_and_resume_brings_everyone_back
     t.click("#class-pause")  # one press resumes: the page knew the class was paused
     room.wait_all("document.querySelector('#class-cover').hidden")
     same_as_teacher(room)
+
+
+def test_after_a_restart_without_redis_a_reload_says_the_run_is_gone(browser):
+    from tests.live_server import free_port, live_server
+
+    port = free_port()
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
+    page = context.new_page()
+    with live_server(port=port) as (url, _):
+        page.goto(url + "/")
+        page.locator("body[data-ready=true]").wait_for(timeout=15_000)
+        press(page, "s", 2)
+    with live_server(port=port) as (url, _):  # the same address, a new process with no sessions
+        reload(page)
+        notice = page.locator("#notice").text_content()
+        assert "The run this tab had (step 2 on xor) is gone" in notice
+        assert page.locator("#step-count").text_content() == "0"
+        press(page, "s")  # the fresh run works
+        assert page.locator("#step-count").text_content() == "1"
+    context.close()
