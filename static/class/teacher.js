@@ -106,13 +106,30 @@ function isDriving(s) {
   return !!c && c.role === 'teacher' && !c.ended && s.session && s.session.id === c.sessionId;
 }
 
-/** After a reload: the class this tab started goes on, following the page's new session. */
+// What of the class this tab keeps across a reload, besides its code and key.
+const KEPT_FIELDS = ['joinUrl', 'joinNote', 'sessionId', 'paused', 'released', 'quiz'];
+
+/** The page goes away (a reload): the class as it stands, for the tab's next page to go on with. */
+function keepClass() {
+  const c = state.classroom;
+  if (!c || c.role !== 'teacher' || c.ended) return;
+  const kept = { code: c.code, key: c.key };
+  for (const name of KEPT_FIELDS) kept[name] = c[name];
+  sessionStorage.setItem(KEPT, JSON.stringify(kept));
+}
+window.addEventListener('pagehide', keepClass);
+
+/**
+ * After a reload: the class this tab started goes on with the run it followed, which the page
+ * has taken back (control/keep.js); when that run is gone, the class follows the page's fresh one.
+ */
 export function resumeTeaching() {
   const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
   if (!kept || !state.session || state.classroom) return;
+  const extra = { showJoin: false };
+  for (const name of KEPT_FIELDS) if (kept[name] !== undefined) extra[name] = kept[name];
   state.classroom = newClassroom('teacher', kept.code, {
-    key: kept.key, joinUrl: kept.joinUrl || `${location.origin}/c/${kept.code}`, joinNote: kept.joinNote || null,
-    sessionId: null, showJoin: false,
+    ...extra, key: kept.key, joinUrl: kept.joinUrl || `${location.origin}/c/${kept.code}`,
   });
   connect();
   render();
@@ -125,9 +142,10 @@ export const teacher = {
       if (!state.session || (state.classroom && !state.classroom.ended)) return;
       const body = await classApi.start(state.session.id);
       const link = { joinUrl: body.join_url, joinNote: body.join_note || null }; // one phones can reach, or why not
-      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key, ...link }));
+      const sessionId = state.session.id;
+      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key, ...link, sessionId }));
       state.classroom = newClassroom('teacher', body.code, {
-        ...link, key: body.teacher_key, sessionId: state.session.id,
+        ...link, key: body.teacher_key, sessionId,
       });
       sentPhase = null;
       connect();

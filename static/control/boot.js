@@ -1,7 +1,8 @@
 /**
  * @fileoverview The page's start: the data sets, the core's source for the
- * code panel, then the first session, from a shared link when the address
- * holds one, else from the settings form.
+ * code panel, then the first session: from a shared link when the address
+ * holds one and the tab was not reloaded, else the run the tab kept before a
+ * reload (control/keep.js), else from the settings form.
  */
 
 import { api } from '../api.js';
@@ -10,6 +11,7 @@ import { loadLibraries } from '../lib/libraries.js';
 import { readLink } from '../state/link.js';
 import { state } from '../state/store.js';
 import { maxSteps } from '../state/work.js';
+import { keepRun, keptRun, resumeRun } from './keep.js';
 import { render, renderNow } from './render.js';
 import { createSession } from './session.js';
 import { takeSteps } from './work.js';
@@ -34,8 +36,15 @@ async function openLink(link) {
   await takeSteps('Replaying the link', link.step);
 }
 
+/** Was the page reloaded (not opened from an address or a link)? */
+function reloaded() {
+  const [navigation] = performance.getEntriesByType('navigation');
+  return !!navigation && navigation.type === 'reload';
+}
+
 /** Start the page; `readSettings()` is the config the settings form holds. */
 export async function boot(readSettings) {
+  window.addEventListener('pagehide', keepRun);
   try {
     state.datasets = await api.datasets();
     renderNow(); // the settings form lists the data sets before it is read
@@ -43,14 +52,18 @@ export async function boot(readSettings) {
       state.source = source;
       render();
     }, () => {});
+    // A link just opened starts its run; reloaded, the page goes on with the run it had.
+    let kept = keptRun();
     let link = null;
     try {
       link = readLink(location.search);
     } catch (err) {
       state.notice = `This link cannot be opened: ${err.message}.`;
     }
+    if (link && kept && reloaded()) link = null;
+    else if (link) kept = null;
     if (!link) {
-      state.draft = readSettings();
+      state.draft = kept ? kept.config : readSettings();
       renderNow(); // the diagram's shape, while the session is made
     }
     // The libraries run once the first drawing is done; what waits for them is drawn then.
@@ -60,6 +73,7 @@ export async function boot(readSettings) {
       renderNow(); // the form shows what of the link was taken, and that is what starts
       await createSession(readSettings());
     });
+    else if (kept) await resumeRun(kept);
     else await createSession(state.draft);
     await libraries; // ready: what the page shows no longer waits for anything
   } catch (err) {
