@@ -6,6 +6,7 @@
 
 import { bootClassroom, classViews, holdQuestion } from './class/index.js';
 import { actions } from './control/actions.js';
+import { lowerAlpha } from './control/alpha.js';
 import { boot } from './control/boot.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
 import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
@@ -96,6 +97,8 @@ const CLICKS = {
   'presenter-toggle': actions.togglePresenter,
   'gradcheck-run': actions.gradcheck,
   'hand-preset': actions.handPreset,
+  'lower-alpha': lowerAlpha,
+  'diverged-close': actions.closeDiverged,
   'copy-link': exporters.link,
   'export-session': exporters.session,
   'export-csv': exporters.csv,

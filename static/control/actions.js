@@ -98,6 +98,10 @@ export const actions = {
     render();
   },
   speed: changeRate,
+  closeDiverged: () => {
+    state.diverged = null;
+    render();
+  },
   gradcheck: () =>
     guarded(async () => {
       state.gradcheck = await api.gradcheck(state.session.id);
