@@ -39,6 +39,7 @@ import { SettingsView } from './views/settings.js';
 import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
+import { ToolbarView } from './views/toolbar.js';
 import { UnitPictures } from './views/unitpictures.js';
 import { ValuePlot } from './views/valueplot.js';
 import { WeightEditor } from './views/weighteditor.js';
@@ -51,6 +52,7 @@ const settings = new SettingsView().init($('settings'), (changed) =>
 // In drawing order: presenter mode first (it sets the type size others measure), the bars last.
 const views = [
   new PresenterView().init(document.body),
+  new ToolbarView().init(document.body, $('settings-open')),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
   new UnitPictures().init($('network')),
   new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),
@@ -95,6 +97,8 @@ const CLICKS = {
   'reset-seed': () => actions.reset(true),
   'quiz-toggle': actions.toggleQuiz,
   'presenter-toggle': actions.togglePresenter,
+  'settings-open': actions.toggleSettings,
+  'settings-close': actions.toggleSettings,
   'gradcheck-run': actions.gradcheck,
   'hand-preset': actions.handPreset,
   'lower-alpha': lowerAlpha,
