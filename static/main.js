@@ -6,6 +6,7 @@
 
 import { bootClassroom, classViews, holdQuestion } from './class/index.js';
 import { actions } from './control/actions.js';
+import { lowerAlpha } from './control/alpha.js';
 import { boot } from './control/boot.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
 import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
@@ -38,6 +39,7 @@ import { SettingsView } from './views/settings.js';
 import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
+import { ToolbarView } from './views/toolbar.js';
 import { UnitPictures } from './views/unitpictures.js';
 import { ValuePlot } from './views/valueplot.js';
 import { WeightEditor } from './views/weighteditor.js';
@@ -50,6 +52,7 @@ const settings = new SettingsView().init($('settings'), (changed) =>
 // In drawing order: presenter mode first (it sets the type size others measure), the bars last.
 const views = [
   new PresenterView().init(document.body),
+  new ToolbarView().init(document.body, $('settings-open')),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
   new UnitPictures().init($('network')),
   new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),
@@ -94,8 +97,12 @@ const CLICKS = {
   'reset-seed': () => actions.reset(true),
   'quiz-toggle': actions.toggleQuiz,
   'presenter-toggle': actions.togglePresenter,
+  'settings-open': actions.toggleSettings,
+  'settings-close': actions.toggleSettings,
   'gradcheck-run': actions.gradcheck,
   'hand-preset': actions.handPreset,
+  'lower-alpha': lowerAlpha,
+  'diverged-close': actions.closeDiverged,
   'copy-link': exporters.link,
   'export-session': exporters.session,
   'export-csv': exporters.csv,

@@ -87,6 +87,8 @@ export class QuizPanelView {
     const $ = byId;
     const c = state.classroom;
     putProp(this.teacher, 'hidden', !isTeacher(state));
+    // The answers take the loss chart's place while a question of the teacher's class is open.
+    putProp($('class-quiz-results'), 'hidden', this.teacher.hidden || !c.quiz);
     if (this.teacher.hidden) return;
     const entries = quizEntries(state.trace);
     const key = entries.map((e) => e.label).join('|');
@@ -101,7 +103,6 @@ export class QuizPanelView {
     putProp($('class-ask'), 'disabled', !entries.length);
     putProp($('class-reveal'), 'disabled', !q || q.revealed || !state.trace);
     const roster = c.roster || { answered: 0, joined: 0, histogram: null };
-    putProp($('class-quiz-results'), 'hidden', !q);
     if (!q) {
       putRich('class-quiz-status', entries.length ? 'Ask the class for a value of this step.' : 'Take a step to ask the class about it.');
       return;

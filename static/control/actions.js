@@ -17,7 +17,7 @@ import { working } from '../state/work.js';
 import { changeRate, togglePlay } from './play.js';
 import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
-import { render } from './render.js';
+import { render, renderNow } from './render.js';
 import { adopt, createSession, takeTrace } from './session.js';
 import { stepToEpisodeEnd, stopWork, takeSteps } from './work.js';
 
@@ -97,7 +97,17 @@ export const actions = {
     state.presenter = !state.presenter;
     render();
   },
+  /** The settings beside the diagram, their first button under the keyboard; or back below. */
+  toggleSettings: () => {
+    state.settingsOpen = !state.settingsOpen;
+    renderNow(); // placed beside the diagram before the focus goes there
+    if (state.settingsOpen) byId('hand-preset').focus({ preventScroll: true });
+  },
   speed: changeRate,
+  closeDiverged: () => {
+    state.diverged = null;
+    render();
+  },
   gradcheck: () =>
     guarded(async () => {
       state.gradcheck = await api.gradcheck(state.session.id);

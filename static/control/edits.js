@@ -5,12 +5,14 @@
  */
 
 import { ApiError, api } from '../api.js';
+import { alphaNotice, alphasOf, onlyAlphasChanged } from '../state/alpha.js';
 import { formFieldFor } from '../state/config.js';
 import { state } from '../state/store.js';
 import { handleError } from './errors.js';
 import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
 import { render } from './render.js';
+import { keepRunWithAlphas } from './alpha.js';
 import { adoptWeights, createSession } from './session.js';
 import { stopWork } from './work.js';
 
@@ -50,18 +52,27 @@ export function setSample(index, s, y) {
 }
 
 /**
- * A new session from what the settings form read ({config, errors});
- * `changed` names the field the learner changed, where a message goes when
- * the server names no field of the form.
+ * A new session from what the settings form read ({config, errors}), or, when
+ * only α changed, the same run going on with it; `changed` names the field the
+ * learner changed, where a message goes when the server names no field of the form.
  */
 export async function applySettings({ config, errors }, changed) {
   state.fieldErrors = errors;
   if (Object.keys(errors).length) return render();
   stopPlaying();
   stopWork(); // the new session need not wait for the old one's work
+  const before = state.session && state.session.id ? state.session.config : null;
+  const alphas = alphasOf(config);
   await guarded(async () => {
     try {
+      if (before && onlyAlphasChanged(before, config)) {
+        await keepRunWithAlphas(alphas);
+        return;
+      }
       await createSession(config);
+      if (before && (before.alpha_A !== alphas.alpha_A || before.alpha_B !== alphas.alpha_B)) {
+        state.notice = alphaNotice(alphas, 0, false);
+      }
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 422) throw err;
       // The old session keeps working; the message goes beside the field.

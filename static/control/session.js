@@ -46,6 +46,15 @@ export function adopt(body) {
   refreshValues();
 }
 
+/** The same run in a new session (the server's answer to an import): the loss history on show is kept. */
+export function continueRun(body) {
+  showSession(body.id, body.config, body.state);
+  setLimits(body);
+  state.fieldErrors = {};
+  refreshFit();
+  refreshValues();
+}
+
 /** What one call may ask of the session on show, as its latest answer says (kept when it says nothing). */
 export function setLimits(body) {
   if (body.limits) state.limits = body.limits;

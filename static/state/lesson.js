@@ -13,7 +13,7 @@ export const MAX_NOTE = 280; // characters of the teacher's note: a line or two 
 export const LESSON_PARTS = [
   { name: 'algorithm', label: 'the slides’ algorithm and the equations', selector: '.math-panel' },
   { name: 'loss', label: 'the loss chart', selector: '.chart-panel' },
-  { name: 'settings', label: 'the settings', selector: '.settings-panel' },
+  { name: 'settings', label: 'the settings', selector: '.settings-panel, #settings-open' },
   { name: 'fit', label: 'the fit view', selector: '.fit-panel' },
   { name: 'gradcheck', label: 'the gradient check', selector: '.gradcheck-panel' },
   { name: 'meter', label: 'what backprop saves', selector: '.meter-panel' },

@@ -1,12 +1,14 @@
 /**
  * @fileoverview The top bar and the banners: step, epoch (episodes in TD
  * mode), the sample in use, the mean loss (the RMS value error in TD mode),
- * the divergence banner and the notice line.
+ * the divergence warning with its fix (a lower α, named with its value) and
+ * the notice line.
  */
 
 import { byId, mark, setAttr, setProp, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
+import { lowerAlphaLabel } from '../state/alpha.js';
 import { shownMean } from '../state/losses.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isTD } from '../state/td.js';
@@ -73,6 +75,9 @@ export class StatusView {
     if (state.diverged) {
       text('diverged-message', state.diverged.message);
       text('diverged-advice', state.diverged.advice);
+      const own = state.session && state.session.id; // a class's follower has no run of its own to change
+      setProp($('lower-alpha'), 'hidden', !own);
+      if (own) text('lower-alpha', lowerAlphaLabel(state.session.config));
     }
     setProp($('notice'), 'hidden', !state.notice);
     text('notice', state.notice || '');

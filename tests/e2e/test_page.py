@@ -169,7 +169,7 @@ def test_divergence_is_explained_never_nan(watch, artifacts):
     page.wait_for_function("document.querySelector('#mean-loss').textContent !== '—'")
     for field in ("alpha_A", "alpha_B"):
         page.fill(f"input[name={field}]", "10")
-        with page.expect_response(re.compile(r"/api/sessions$")):
+        with page.expect_response(re.compile(r"/api/sessions/import$")):  # the run goes on with α changed
             page.dispatch_event(f"input[name={field}]", "change")
     page.select_option("select[name=f_A]", "linear")
     page.wait_for_timeout(200)
