@@ -33,6 +33,7 @@ import { LossChart } from './views/losschart.js';
 import { MeterView } from './views/meter.js';
 import { NetworkView } from './views/network.js';
 import { PresenterView } from './views/presenter.js';
+import { keptTextSize, setTextSize } from './control/textsize.js';
 import { PseudoCodeView } from './views/pseudocode.js';
 import { QuizView } from './views/quiz.js';
 import { SettingsView } from './views/settings.js';
@@ -51,7 +52,7 @@ const settings = new SettingsView().init($('settings'), (changed) =>
 
 // In drawing order: presenter mode first (it sets the type size others measure), the bars last.
 const views = [
-  new PresenterView().init(document.body),
+  new PresenterView().init(document.body, $('text-size')),
   new ToolbarView().init(document.body, $('settings-open')),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
   new UnitPictures().init($('network')),
@@ -116,6 +117,8 @@ $('import-session').addEventListener('change', (e) => {
   e.target.value = '';
 });
 $('log-scale').addEventListener('change', actions.toggleLog);
+$('text-size').addEventListener('change', (e) => setTextSize(e.target.value));
+state.textSize = keptTextSize();
 bindKeys();
 bindDerivation(weightEditor);
 window.addEventListener('pagehide', stopPlaying);

@@ -24,6 +24,7 @@ export function initialState() {
     quizMode: false,
     quiz: null, // the question waiting for a guess, or answered: {phaseIndex, label, value, guess}
     presenter: false,
+    textSize: 1, // the page's text size on show (control/textsize.js)
     settingsOpen: false, // the settings beside the diagram, from the top bar's Settings
     linkWeights: false, // does the share link carry the current weights?
     fit: null, // {grid, y_hat, version}: ŷ over the input space, from predict

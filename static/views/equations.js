@@ -192,7 +192,7 @@ export class EquationsView {
     const t = state.trace;
     const phase = t && state.phase >= 0 ? PHASES[state.phase] : null;
     // Presenter mode changes the type size, so lines are measured (and wrapped) again.
-    const where = `${state.session && state.session.id}/${state.presenter}/${state.play.playing}`;
+    const where = `${state.session && state.session.id}/${state.presenter}/${state.textSize}/${state.play.playing}`;
     const key = phase ? `${state.counters.step}/${phase.id}/${where}` : `none/${where}`;
     if (key === this.key || !katex() || !this.pace.due(state)) return;
     this.key = key;
@@ -219,7 +219,7 @@ export class EquationsView {
     // formula costs more than comparing its source (a phase's first lines rarely change).
     const old = [...this.container.children];
     const options = state.play.playing ? PLAYING_KATEX_OPTIONS : KATEX_OPTIONS;
-    const same = state.presenter === this.sourcesPresenter && options === this.sourcesOptions &&
+    const same = `${state.presenter}/${state.textSize}` === this.sourcesPresenter && options === this.sourcesOptions &&
       (this.sources || []).length === old.length;
     const kept = same ? this.sources : [];
     const lines = adjustLines(phase.id, t, config, PHASE_LINES[phase.id](t, config));
@@ -243,12 +243,12 @@ export class EquationsView {
     });
     for (const extra of old.slice(lines.length)) extra.remove();
     this.sources = sources;
-    this.sourcesPresenter = state.presenter;
+    this.sourcesPresenter = `${state.presenter}/${state.textSize}`;
     this.sourcesOptions = options;
     this._fit();
   }
 
-  /** Every line on show without scrolling the panel, on one screen (lib/fit.js); wrapped where too wide. */
+  /** Every line on show without scrolling the panel (lib/fit.js); a line too wide in a narrower form. */
   _fit() {
     const box = this.container;
     const more = box.querySelector('.eq-more');
@@ -262,11 +262,7 @@ export class EquationsView {
     setScale(box, 1);
     this.forms.measure(box);
     const choose = () => this.forms.choose(box, Number(box.dataset.fit));
-    if (!this.oneScreen.matches) {
-      onRows(rows.length);
-      choose();
-      return;
-    }
+    // A phone's panel grows with its lines: there only a line too wide makes the type smaller.
     const fitted = fitLines(box, { rows, onRows, beforeMeasure: choose });
     box.dataset.fits = String(fitted.fits);
   }

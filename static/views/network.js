@@ -15,10 +15,9 @@ import { currentSample, shownWeights } from '../state/trace.js';
 
 // The full drawing, and a narrow one for phones: columns closer, headings short, so that its
 // numbers are still 12 px or more on a small screen (there is no room for gradient labels there).
-const WIDE = { width: 740, col: { input: 60, hidden: 352, output: 656 }, heads: ['inputs s', 'hidden: ψ = sA, x = f(ψ)', 'outputs: θ = xB, ŷ'] };
-const NARROW = { width: 556, col: { input: 54, hidden: 253, output: 477 }, heads: ['inputs s', 'hidden ψ, x', 'outputs θ, ŷ'] };
+const WIDE = { width: 740, box: { input: [118, 46], hidden: [164, 90], output: [164, 132] }, col: { input: 64, hidden: 352, output: 656 }, heads: ['inputs s', 'hidden: ψ = sA, x = f(ψ)', 'outputs: θ = xB, ŷ'] };
+const NARROW = { width: 556, box: { input: [104, 46], hidden: [154, 90], output: [154, 132] }, col: { input: 54, hidden: 253, output: 477 }, heads: ['inputs s', 'hidden ψ, x', 'outputs θ, ŷ'] };
 const NARROW_SCREEN = '(max-width: 640px)';
-const BOX = { input: [104, 46], hidden: [154, 90], output: [154, 112] };
 const EDGE_LABEL_LIMIT = 24; // more edges than this: gradients only on hover
 // Phases that read a bias unit's constant 1 (it has no ψ, x or δ of its own).
 const BIAS_READ = new Set(['psi', 'theta', 'grad_B', 'grad_A']);
@@ -123,8 +122,8 @@ export class NetworkView {
   }
 
   _edges(parent, name, from, to, fromRows, nTo) {
-    const [wf] = BOX[from];
-    const [wt] = BOX[to];
+    const [wf] = this.geo.box[from];
+    const [wt] = this.geo.box[to];
     for (const a of fromRows) {
       const row = [];
       for (let b = 0; b < nTo; b++) {
@@ -168,7 +167,7 @@ export class NetworkView {
   }
 
   _node(col, index, isBias) {
-    const [w, h0] = BOX[col];
+    const [w, h0] = this.geo.box[col];
     const h = this.compact ? 30 : isBias ? 44 : h0;
     const cx = this.geo.col[col];
     const cy = this.pos[col][index];
@@ -181,7 +180,8 @@ export class NetworkView {
     const names = isBias ? ['bias'] : NODE_NAMES[col];
     const shown = this.compact ? names.slice(0, 1) : names;
     shown.forEach((name, n) => {
-      const y = cy - ((shown.length - 1) * 24) / 2 + n * 24 + 7;
+      const pitch = shown.length > 3 ? 28 : 24; // an output's y and δᴮ: the index under one clear of the other's over it
+      const y = cy - ((shown.length - 1) * pitch) / 2 + n * pitch + 7;
       const t = el('text', { x: cx, y, 'text-anchor': 'middle', class: `val val-${name}`, id: `val-${name}-${sub(index)}` }, g);
       if (name === 'bias') t.textContent = '1 (bias)';
       const value = name === 'bias' ? null : buildLabel(t, ...SYMBOL[name], sub(index));
