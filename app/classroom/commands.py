@@ -1,6 +1,6 @@
 """The teacher's commands: one table of small handlers.
 
-    {"type": "view", "phase": p}   {"type": "quiz", "target": t, "index": [...]}   "reveal"
+    {"type": "view", "phase": p}   {"type": "quiz", "target": t, "index": [...]}   "revote"   "reveal"
     "pause"   "resume"   "release"   "gather"   {"type": "follow", "session": id}   "end"
     and the door's "lock", "unlock", {"type": "drop", "address": tag}, "unblock", registered
     in this table from app/classroom/door_commands.py
@@ -100,9 +100,30 @@ async def quiz(c: Context, got: dict) -> bytes:
     phase = min(shown.on_show(c.info.state.get("view"), kind_of(last), step, None), limit)
     view = {"phase": shown.phase_name(phase), "step": step}
     await c.registry.change(
-        c.code, forget_answers=True, quiz=q.shown(asked, None), truth=None, value=value, view=view
+        c.code,
+        forget_answers=True,
+        quiz=q.shown(asked, None) | {"round": 1},
+        truth=None,
+        value=value,
+        view=view,
+        rounds=[],
     )
-    return message("quiz", **asked, phase=shown.phase_name(phase))
+    return message("quiz", **asked, phase=shown.phase_name(phase), round=1)
+
+
+@command("revote")
+async def revote(c: Context, got: dict) -> bytes:
+    """Vote, discuss, vote again: round 1 closes (its answers kept as numbers, no student named,
+    for the teacher's histograms) and round 2 opens; every student answers afresh."""
+    asked = c.info.state.get("quiz")
+    if asked is None or asked.get("revealed"):
+        raise InputError("revote", "no question is open")
+    number = asked.get("round", 1)
+    if number >= q.ROUNDS:
+        raise InputError("revote", f"a question has at most {q.ROUNDS} rounds: reveal it")
+    closed = [*(c.info.state.get("rounds") or []), sorted((await c.registry.answers(c.code)).values())]
+    await c.registry.change(c.code, forget_answers=True, quiz=asked | {"round": number + 1}, rounds=closed)
+    return message("revote", round=number + 1)
 
 
 @command("reveal")
@@ -114,8 +135,9 @@ async def reveal(c: Context, got: dict) -> bytes:
     truth = c.info.state.get("value")
     if truth is None:
         truth = q.true_value(last_trace(await c.registry.last(c.code)), asked)
-    await c.registry.change(c.code, quiz=q.shown(asked, truth), truth=truth)
-    return message("reveal", **asked, value=truth)
+    number = c.info.state["quiz"].get("round", 1)
+    await c.registry.change(c.code, quiz=q.shown(asked, truth) | {"round": number}, truth=truth)
+    return message("reveal", **asked, value=truth, round=number)
 
 
 @command("pause")
@@ -156,7 +178,9 @@ async def follow(c: Context, got: dict) -> bytes:
     async with c.store.session(sid) as session:
         out = message("session", **session_part(session), quiz=None)
     await c.registry.move(c.code, sid)
-    await c.registry.change(c.code, forget_answers=True, view=None, quiz=None, truth=None, value=None)
+    await c.registry.change(
+        c.code, forget_answers=True, view=None, quiz=None, truth=None, value=None, rounds=[]
+    )
     return out
 
 

@@ -13,6 +13,8 @@ from app.limits import CLASS_HISTOGRAM_BINS
 from app.sessions import InputError, Session
 
 TARGETS = ("y_hat", "delta_B", "B", "delta_A", "A")  # what a quiz may ask; B and A are the updated weights
+ROUNDS = 2  # a question's rounds: vote, discuss, vote again
+RIGHT_RELATIVE, RIGHT_ABSOLUTE = 0.01, 1e-4  # an answer this near the true value is right
 
 
 def quiz_of(session: Session, target, index) -> dict:
@@ -82,13 +84,37 @@ def histogram(values: list[float], truth: float | None = None) -> dict:
     return {"edges": edges.tolist(), "counts": counts.tolist()}
 
 
+def right(answer: float, truth: float) -> bool:
+    """Within 1% of the true value, or 1e-4 of it near 0."""
+    return abs(answer - truth) <= max(RIGHT_RELATIVE * abs(truth), RIGHT_ABSOLUTE)
+
+
+def rounds_of(closed: list[list[float]], current: list[float], truth: float | None) -> list[dict]:
+    """Every round of the open question, the current one last, with histograms on the same
+    bars (so that the class's move from one to the next reads at a glance) and, once the true
+    value is known, how many answered right."""
+    every = [*closed, current]
+    points = [v for values in every for v in values]
+    edges = histogram(points, truth)["edges"] if points else []
+    out = []
+    for values in every:
+        counts = np.histogram(np.asarray(values), bins=edges)[0].tolist() if edges else []
+        entry = {"answered": len(values), "histogram": {"edges": edges, "counts": counts}}
+        if truth is not None:
+            entry["correct"] = sum(right(v, truth) for v in values)
+        out.append(entry)
+    return out
+
+
 async def roster(registry: Registry, info: ClassInfo) -> dict:
     answers = list((await registry.answers(info.code)).values())
+    truth = info.state.get("truth")
     return {
         "type": "roster",
         "joined": await registry.joined(info.code),
         "answered": len(answers),
-        "histogram": histogram(answers, info.state.get("truth")),
+        "histogram": histogram(answers, truth),
+        "rounds": rounds_of(info.state.get("rounds") or [], answers, truth) if info.state.get("quiz") else [],
     }
 
 

@@ -42,7 +42,7 @@ export function classViews() {
   return [
     new JoinPanelView().init(teacher),
     new DoorPanelView().init(), // its buttons carry data-command: the class bar sends them
-    new QuizPanelView().init({ ask: teacher.ask, reveal: teacher.reveal, answer: sendAnswer }),
+    new QuizPanelView().init({ ask: teacher.ask, revote: teacher.revote, reveal: teacher.reveal, answer: sendAnswer }),
     new BannerView().init(document.body),
     { render: syncClass }, // the teacher's students follow its session and the phase on show
   ];

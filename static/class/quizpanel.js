@@ -45,8 +45,32 @@ function drawHistogram(svg, histogram, truth) {
   }
 }
 
+/** The rounds' histograms one under the other, each labelled, in one drawing. */
+function drawRounds(svg, histograms, truth) {
+  if (histograms.length === 1) {
+    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    drawHistogram(svg, histograms[0], truth);
+    return;
+  }
+  svg.setAttribute('viewBox', `0 0 ${W} ${H * histograms.length}`);
+  svg.replaceChildren();
+  histograms.forEach((histogram, i) => {
+    const band = svgEl('svg', { x: 0, y: i * H, width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'class-round', 'data-round': String(i + 1) }, svg);
+    drawHistogram(band, histogram, truth);
+    svgEl('text', { x: W / 2, y: H - 4, 'text-anchor': 'middle', class: 'class-round-label' }, band).textContent = `round ${i + 1}`;
+  });
+  for (const extra of [...svg.querySelectorAll('#class-truth')].slice(1)) extra.removeAttribute('id');
+}
+
+/** How the class moved between rounds: how many answered right in each. */
+function moved(rounds) {
+  if (!rounds.length || rounds.some((r) => r.correct === undefined)) return ''; // the reveal's roster is on its way
+  const said = rounds.map((r, i) => `round ${i + 1}: ${count(r.correct)} of ${count(r.answered)} right`);
+  return `${said.join(' → ')}.`;
+}
+
 export class QuizPanelView {
-  /** @param {{ask, reveal, answer}} on  ask(quiz), reveal(), answer(a number, or an Error saying what was typed wrong) */
+  /** @param {{ask, revote, reveal, answer}} on  ask(quiz), revote(), reveal(), answer(a number, or an Error saying what was typed wrong) */
   init(on) {
     const $ = byId;
     this.teacher = $('class-quiz');
@@ -62,6 +86,7 @@ export class QuizPanelView {
       if (picked) on.ask({ target: picked.target, index: picked.index });
     });
     $('class-reveal').addEventListener('click', on.reveal);
+    $('class-revote').addEventListener('click', on.revote);
     this.student.addEventListener('submit', (e) => {
       e.preventDefault();
       on.answer(parseNumber($('class-answer-value').value, 'your answer'));
@@ -102,19 +127,24 @@ export class QuizPanelView {
     const q = c.quiz;
     putProp($('class-ask'), 'disabled', !entries.length);
     putProp($('class-reveal'), 'disabled', !q || q.revealed || !state.trace);
+    putProp($('class-revote'), 'disabled', !q || q.revealed || (q.round || 1) >= 2);
     const roster = c.roster || { answered: 0, joined: 0, histogram: null };
     if (!q) {
       putRich('class-quiz-status', entries.length ? 'Ask the class for a value of this step.' : 'Take a step to ask the class about it.');
       return;
     }
-    putRich('class-quiz-status', `Asked: ${quizLabel(q)}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
+    const round = q.round || 1;
+    putRich('class-quiz-status', `Asked: ${quizLabel(q)}${round > 1 ? ', round 2' : ''}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
     putText('class-answered', String(roster.answered));
-    const drawing = JSON.stringify([roster.histogram, q.revealed && q.value]);
+    // Round by round once revealed (the bars shared, so the class's move reads at a glance); else the round open.
+    const rounds = q.revealed && roster.rounds && roster.rounds.length > 1 ? roster.rounds : [{ histogram: roster.histogram }];
+    const drawing = JSON.stringify([rounds.map((r) => r.histogram), q.revealed && q.value]);
     if (drawing !== this.drawn) {
-      drawHistogram(this.histogram, roster.histogram, q.revealed ? q.value : null);
+      drawRounds(this.histogram, rounds.map((r) => r.histogram), q.revealed ? q.value : null);
       this.drawn = drawing;
     }
     putText('class-quiz-truth', q.revealed ? `The true value: ${fmt(q.value)}` : '');
+    putText('class-rounds', q.revealed && roster.rounds ? moved(roster.rounds) : '');
   }
 
   renderStudent(state) {
@@ -123,11 +153,12 @@ export class QuizPanelView {
     const q = c && c.role === 'student' && !c.ended ? c.quiz : null;
     putProp(this.student, 'hidden', !q);
     if (!q) return;
-    const fresh = this.asked !== `${q.target}${q.index}`;
-    if (fresh) {
-      putRich('class-answer-prompt', `Class question: what is ${quizLabel(q)} of this step?`);
+    const asked = `${q.target}${q.index}/${q.round || 1}`;
+    if (this.asked !== asked) {
+      const again = (q.round || 1) > 1 ? 'Round 2: discuss with your neighbour, then answer again. ' : '';
+      putRich('class-answer-prompt', `${again}Class question: what is ${quizLabel(q)} of this step?`);
       $('class-answer-value').value = c.answer === null || c.answer === undefined ? '' : String(c.answer);
-      this.asked = `${q.target}${q.index}`;
+      this.asked = asked;
     }
     putProp($('class-answer-value'), 'disabled', q.revealed);
     putProp($('class-answer-send'), 'disabled', q.revealed);

@@ -119,12 +119,16 @@ const HANDLERS = {
   pause: () => (state.classroom.paused = true),
   resume: () => (state.classroom.paused = false),
   quiz: (msg) => {
-    Object.assign(state.classroom, { quiz: { target: msg.target, index: msg.index, revealed: false }, answer: null, result: null, error: null });
+    Object.assign(state.classroom, { quiz: { target: msg.target, index: msg.index, revealed: false, round: msg.round || 1 }, answer: null, result: null, error: null });
     // The projector goes back to the phase before the one that shows the answer.
     if (isFollowing(state) && 'phase' in msg) state.phase = Math.min(state.phase, phaseOf(msg.phase, state.trace));
   },
+  revote: (msg) => {
+    const c = state.classroom;
+    if (c.quiz) Object.assign(c, { quiz: { ...c.quiz, round: msg.round }, answer: null, result: null, error: null });
+  },
   reveal: (msg) => {
-    state.classroom.quiz = { target: msg.target, index: msg.index, revealed: true, value: msg.value };
+    state.classroom.quiz = { target: msg.target, index: msg.index, revealed: true, value: msg.value, round: msg.round };
   },
   result: (msg) => (state.classroom.result = msg),
   answered: (msg) => Object.assign(state.classroom, { answer: msg.value, error: null }),

@@ -171,8 +171,16 @@ export const teacher = {
     if (!state.trace) return;
     // Its answer, kept for the reveal (the server keeps the same: the entry of the step asked about);
     // until then the page shows no phase that computes it (holdQuestion).
-    state.classroom.quiz = { ...quiz, revealed: false, value: trueValue(state.trace, quiz) };
+    state.classroom.quiz = { ...quiz, revealed: false, round: 1, value: trueValue(state.trace, quiz) };
     send('quiz', { target: quiz.target, index: quiz.index });
+    render();
+  },
+  /** Round 1 closes and round 2 opens: the class discusses, then answers again. */
+  revote: () => {
+    const q = state.classroom.quiz;
+    if (!q || q.revealed || (q.round || 1) >= 2) return;
+    q.round = 2;
+    send('revote');
     render();
   },
   reveal: () => {

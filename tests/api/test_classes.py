@@ -220,7 +220,8 @@ def test_view_pause_quiz_reveal_with_three_students(client, teaching):
             assert ws.receive_json() == {"type": "resume"}
         assert command(teacher, type="quiz", target="delta_B", index=[0])["type"] == "done"
         for ws in students:  # the phase on show goes back to the one before δᴮ's
-            assert ws.receive_json() == {"type": "quiz", "target": "delta_B", "index": [0], "phase": "loss"}
+            asked = {"type": "quiz", "target": "delta_B", "index": [0], "phase": "loss", "round": 1}
+            assert ws.receive_json() == asked
         for ws, value in zip(students, [0.5, -1.0, 2.0], strict=True):
             ws.send_json({"type": "answer", "value": value + 7})
             assert ws.receive_json()["type"] == "answered"
@@ -234,7 +235,7 @@ def test_view_pause_quiz_reveal_with_three_students(client, teaching):
         again = student(client, code, student="student-1")  # a reconnect: its answer is kept
         again.__enter__()
         snap = again.receive_json()
-        assert snap["quiz"] == {"target": "delta_B", "index": [0], "revealed": False}
+        assert snap["quiz"] == {"target": "delta_B", "index": [0], "revealed": False, "round": 1}
         assert snap["answer"] == -1.0
         with pytest.raises(WebSocketDisconnect) as replaced:  # one id, one socket: the old one goes
             students[1].receive_json()
@@ -245,7 +246,7 @@ def test_view_pause_quiz_reveal_with_three_students(client, teaching):
         truth = trace["delta_B"][0]
         for ws, value in zip(students, [0.5, -1.0, 2.0], strict=True):
             reveal = ws.receive_json()
-            assert reveal == {"type": "reveal", "target": "delta_B", "index": [0], "value": truth}
+            assert reveal == {"type": "reveal", "target": "delta_B", "index": [0], "value": truth, "round": 1}
             result = ws.receive_json()
             assert result["type"] == "result" and result["answer"] == value
             assert math.isclose(result["error"], value - truth)
