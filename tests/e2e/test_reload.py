@@ -222,3 +222,27 @@ def test_after_a_restart_without_redis_a_reload_says_the_run_is_gone(browser):
         press(page, "s")  # the fresh run works
         assert page.locator("#step-count").text_content() == "1"
     context.close()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        {"viewport": {"width": 1920, "height": 1080}},
+        {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    ],
+    ids=["1920x1080", "phone"],
+)
+def test_a_reload_on_a_projector_or_a_phone_keeps_the_step_and_the_phase(browser, server_url, kind):
+    context = browser.new_context(bypass_csp=True, **kind)
+    page = context.new_page()
+    page.goto(server_url + "/")
+    page.locator("body[data-ready=true]").wait_for(timeout=15_000)
+    touch = kind.get("has_touch", False)
+    for button in ["#step", "#step", "#next-phase", "#next-phase"]:
+        (page.tap if touch else page.click)(button)
+        settle(page)
+    before = page.evaluate(SHOWN)
+    assert before["step"] == "3" and before["phase"] == "x"
+    reload(page)
+    assert page.evaluate(SHOWN) == before
+    context.close()
