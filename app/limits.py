@@ -61,6 +61,12 @@ CLASS_HISTOGRAM_BINS = 10  # bars of the quiz histogram on the projector
 CLASS_ADDRESS_GROUPS = 10  # address groups the teacher's roster names, most seats first; the rest: "others"
 CLASS_BLOCKED_ADDRESSES = 100  # addresses a class keeps blocked after the teacher drops them; oldest go first
 
+# ---------------------------------------------------------------- lessons (a teacher's prepared stops)
+MAX_LESSON_STOPS = 60  # stops in one lesson: a lecture's worth, a document that stays small
+MAX_NOTE = 280  # characters of a stop's note (and a lesson link's): a line or two above the page
+MAX_LESSON_TITLE = 80  # characters of a lesson's or a stop's title: one line of a heading
+MAX_LESSON_BYTES = 64 * 1024  # a lesson document sent to be checked (413 beyond): 60 stops fit many times
+
 # ---------------------------------------------------------------- the server
 MAX_SESSIONS = 500  # default: sessions kept in memory, least recently used dropped first
 SESSION_IDLE_SECONDS = 3600.0  # default: a session unused this long expires

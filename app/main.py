@@ -14,7 +14,7 @@ from app.api.errors import HANDLERS
 from app.api.files import KeptFiles
 from app.api.in_flight import InFlight
 from app.api.middleware import Guard
-from app.api.routes import class_sockets, class_teacher, classes, meta, pages, play, sessions, step
+from app.api.routes import class_sockets, class_teacher, classes, lessons, meta, pages, play, sessions, step
 from app.api.routes.pages import ROOT
 from app.classroom import Classroom
 from app.classroom.channel import channel_for
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classes.router)
     app.include_router(class_sockets.router)
     app.include_router(class_teacher.router)
+    app.include_router(lessons.router)
     app.mount("/static", KeptFiles(directory=ROOT / "static"), name="static")
     # The page's modules as one script (scripts/bundle.mjs), when it has been built.
     app.mount("/bundle", KeptFiles(directory=ROOT / "build" / "static", check_dir=False), name="bundle")

@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from app.limits import MAX_LESSON_BYTES
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -36,6 +38,8 @@ FILE_PREFIXES = ("/static/", "/vendor/", "/bundle/")
 
 
 IMPORT_PATH = "/api/sessions/import"  # its body, a document of a whole run, may be larger
+# ... and bodies that must be smaller than the rest: a lesson document to be checked.
+SMALL_BODIES = {"/api/lessons/check": MAX_LESSON_BYTES}
 
 # Requests that change something; their bodies must be JSON.  A page elsewhere may send
 # "simple" requests (text/plain, form encodings) here without asking first: refused.
@@ -74,9 +78,9 @@ class Guard:
 
     HTTP: a POST, PUT, PATCH or DELETE that declares a Content-Type other than
     application/json, or sends a body without one, is refused with 415; a body over
-    `max_body` bytes (`max_import` for an imported document, which carries a whole run) with
-    413 (a declared Content-Length before a byte of the body is read, a chunked body once
-    the limit is passed).  WebSocket: a handshake whose Origin
+    `max_body` bytes (`max_import` for an imported document, which carries a whole run; less
+    for a path of SMALL_BODIES) with 413 (a declared Content-Length before a byte of the body
+    is read, a chunked body once the limit is passed).  WebSocket: a handshake whose Origin
     `origin_allowed` refuses is answered 403 before it is accepted.
     """
 
@@ -125,7 +129,10 @@ class Guard:
             if (content_type is not None or has_body) and not (content_type and is_json(content_type)):
                 await _refuse(send_with_headers, 415, UNSUPPORTED)
                 return
-        limit = self.max_import if scope["path"] == IMPORT_PATH else self.max_body
+        path = scope["path"]
+        limit = min(self.max_body, SMALL_BODIES.get(path, self.max_body))
+        if path == IMPORT_PATH:
+            limit = self.max_import
         if length is not None and (length < 0 or length > limit):
             await _too_large(send_with_headers, limit)
             return

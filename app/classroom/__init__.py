@@ -16,6 +16,7 @@ No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) cal
     door_commands  the teacher's lock, unlock, drop, unblock and the roster's seats by address
     channel     live fan-out of a class: in this process, or over Redis pub/sub
     errors      ClassNotFound, WrongKey, ClassLocked, DeviceRemoved
+    lessons/    a lesson document's strict check, the panels a lesson hides, the built-in lessons
 """
 
 from app.classroom.classroom import Classroom

@@ -1,33 +1,43 @@
 /**
  * @fileoverview A lesson: the parts of the page a teacher hides and the short
- * note shown at the top, as a lesson link carries them.  One table of the parts
- * that can be hidden; the link's keys are in state/link.js.
+ * note shown at the top, as a lesson link carries them.  The parts' names and
+ * labels and the note's length are the server's (app/classroom/lessons/panels.py,
+ * served in the page's vocabulary); this module knows only which elements each
+ * part is.  The link's keys are in state/link.js.
  */
 
-export const MAX_NOTE = 280; // characters of the teacher's note: a line or two above the page
+import { CONSTANTS } from './vocabulary.js';
+
+export const MAX_NOTE = CONSTANTS.MAX_NOTE; // characters of the teacher's note: a line or two above the page
+
+/** The elements each part of the server's table hides.  A hidden control's keys go with it. */
+export const PART_SELECTORS = {
+  algorithm: '.math-panel',
+  loss: '.chart-panel',
+  settings: '.settings-panel, #settings-open',
+  fit: '.fit-panel',
+  gradcheck: '.gradcheck-panel',
+  meter: '.meter-panel',
+  code: '.code-panel',
+  share: '.share-panel',
+  csv: '#csv-panel',
+  lesson: '#lesson-panel',
+  sample: '#sample-editor',
+  epoch: '#epoch',
+  play: '#play, .controls .speed',
+  reset: '#reset, #reset-seed',
+  quiz: '#quiz-toggle',
+  presenter: '#presenter-toggle',
+};
 
 /**
- * The parts a lesson can hide: `name` in the link, `label` on the teacher's
- * form, `selector` the elements it hides.  A hidden control's keys go with it.
+ * The parts a lesson can hide, in the server's order: `name` in the link,
+ * `label` on the teacher's form, `selector` the elements it hides.
  */
-export const LESSON_PARTS = [
-  { name: 'algorithm', label: 'the slides’ algorithm and the equations', selector: '.math-panel' },
-  { name: 'loss', label: 'the loss chart', selector: '.chart-panel' },
-  { name: 'settings', label: 'the settings', selector: '.settings-panel, #settings-open' },
-  { name: 'fit', label: 'the fit view', selector: '.fit-panel' },
-  { name: 'gradcheck', label: 'the gradient check', selector: '.gradcheck-panel' },
-  { name: 'meter', label: 'what backprop saves', selector: '.meter-panel' },
-  { name: 'code', label: 'the NumPy code', selector: '.code-panel' },
-  { name: 'share', label: 'share and export', selector: '.share-panel' },
-  { name: 'csv', label: 'own data (CSV)', selector: '#csv-panel' },
-  { name: 'lesson', label: 'this lesson form', selector: '#lesson-panel' },
-  { name: 'sample', label: 'the next-sample editor', selector: '#sample-editor' },
-  { name: 'epoch', label: 'the Epoch button', selector: '#epoch' },
-  { name: 'play', label: 'Play and its speeds', selector: '#play, .controls .speed' },
-  { name: 'reset', label: 'Reset and New seed', selector: '#reset, #reset-seed' },
-  { name: 'quiz', label: 'the Quiz button', selector: '#quiz-toggle' },
-  { name: 'presenter', label: 'the Presenter button', selector: '#presenter-toggle' },
-];
+export const LESSON_PARTS = CONSTANTS.LESSON_PARTS.map(({ name, label }) => {
+  if (!PART_SELECTORS[name]) throw new Error(`the page has no elements for the lesson part “${name}”`);
+  return { name, label, selector: PART_SELECTORS[name] };
+});
 
 // Characters that are not seen but change how the text around them is seen: the bidirectional
 // controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) that make a line read backwards,

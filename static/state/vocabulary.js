@@ -19,7 +19,7 @@ function served() {
 
 const VOCABULARY = served();
 
-/** The server's constants: MAX_STEPS, MAX_UNIT_VALUES, ADAM_BETA_1, ADAM_BETA_2. */
+/** The server's constants: MAX_STEPS, MAX_UNIT_VALUES, ADAM_BETA_1, ADAM_BETA_2, LESSON_PARTS, MAX_NOTE. */
 export const CONSTANTS = VOCABULARY.constants;
 
 const PLACE = /\{(?:\(([a-z_]+)\)|([a-z_]+))\}/g;

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from app.api.routes import pages
-from app.limits import MAX_STEPS, MAX_UNIT_VALUES
+from app.classroom.lessons import PANELS
+from app.limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
 from app.model import vocabulary
 from app.model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 from app.settings import Settings
@@ -34,7 +35,10 @@ def test_the_page_carries_the_vocabulary_and_the_constants_from_where_the_server
         "MAX_UNIT_VALUES": MAX_UNIT_VALUES,
         "ADAM_BETA_1": ADAM_BETA_1,
         "ADAM_BETA_2": ADAM_BETA_2,
+        "LESSON_PARTS": [{"name": name, "label": label} for name, label in PANELS],
+        "MAX_NOTE": MAX_NOTE,
     }
+    assert [p["name"] for p in table["constants"]["LESSON_PARTS"]][:2] == ["algorithm", "loss"]
 
 
 def test_nothing_in_the_table_can_close_its_script_element(monkeypatch):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 
+from app.classroom.lessons import PANEL_NAMES, PANELS
+from app.classroom.lessons.check import DERIVATION_LINES
+from app.classroom.lessons.text import visible_text
+from app.limits import MAX_NOTE
 from tests.e2e.helpers import api
 from tests.e2e.test_derivation import session_id, settle
+from tests.e2e.test_one_home import from_module
 
 
 def open_page(browser, url: str):
@@ -87,3 +93,51 @@ def test_the_note_is_bounded_and_a_plain_link_shows_no_lesson(browser, server_ur
     assert plain.locator("#lesson-banner").is_hidden()
     assert plain.locator(".lesson-hidden").count() == 0
     plain.context.close()
+
+
+# ---------------------------------------------------------------- the server's lesson tables on the page
+
+
+def test_the_pages_lesson_parts_are_the_servers_and_each_has_elements(watch):
+    page = watch.page
+    parts = from_module(page, "/static/state/lesson.js", "m.LESSON_PARTS")
+    assert [(p["name"], p["label"]) for p in parts] == list(PANELS)
+    selectors = from_module(page, "/static/state/lesson.js", "m.PART_SELECTORS")
+    assert sorted(selectors) == sorted(PANEL_NAMES)  # no selector left for a part the server dropped
+    for name in PANEL_NAMES:  # every part hides something that is on the page
+        assert page.locator(selectors[name]).count() >= 1, name
+    assert from_module(page, "/static/state/lesson.js", "m.MAX_NOTE") == MAX_NOTE
+    # the teacher's form lists the server's labels in the server's order
+    labels = page.locator("#lesson-parts label").all_text_contents()
+    assert [label.strip() for label in labels] == [label for _, label in PANELS]
+
+
+def test_the_server_drops_from_a_note_exactly_what_the_page_drops(watch):
+    dropped = watch.page.evaluate(
+        """import('/static/state/lesson.js').then((m) => {
+            const out = [];
+            for (let c = 0; c <= 0x10ffff; c++) {
+              if (c >= 0xd800 && c <= 0xdfff) continue;
+              if (c === 0x0d) continue;  // a carriage return becomes a line break first, on both sides
+              if (m.visibleText(String.fromCodePoint(c)).text === '') out.push(c);
+            }
+            return out;
+        })"""
+    )
+    ours = [
+        c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and c != 0x0D and visible_text(chr(c)) == ""
+    ]
+    assert dropped == ours
+    assert len(ours) > 3900  # the tags and the C0/C1 controls at least
+
+
+def test_a_lessons_derivation_lines_are_the_pages(watch, server_url):
+    page = watch.page
+    session = session_id(page)
+    config = api(f"{server_url}/api/sessions/{session}")["config"]
+    B = api(f"{server_url}/api/sessions/{session}")["state"]["B"]
+    for matrix, lines in DERIVATION_LINES.items():
+        check = api(f"{server_url}/api/sessions/{session}/gradcheck?weight={matrix}.0.0")
+        args = f"{json.dumps(check)}, {json.dumps(config)}, {json.dumps(B)}"
+        count = from_module(page, "/static/state/derivation.js", f"m.derivationLines({args}).length")
+        assert count == lines, matrix

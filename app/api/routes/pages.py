@@ -26,7 +26,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.limits import MAX_STEPS, MAX_UNIT_VALUES
+from app.classroom.lessons import panels_for_page
+from app.limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
 from app.model import DATASETS, vocabulary
 from app.model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 
@@ -74,6 +75,8 @@ PAGE_CONSTANTS = {
     "MAX_UNIT_VALUES": MAX_UNIT_VALUES,  # rows x hidden units one predict may return (state/unitgrid.js)
     "ADAM_BETA_1": ADAM_BETA_1,  # Adam's decays, for the weights before a play frame (state/adam.js)
     "ADAM_BETA_2": ADAM_BETA_2,
+    "LESSON_PARTS": panels_for_page(),  # the parts a lesson hides, [{name, label}] (state/lesson.js)
+    "MAX_NOTE": MAX_NOTE,  # characters of a lesson's note (state/lesson.js)
 }
 
 
