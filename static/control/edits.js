@@ -61,9 +61,10 @@ export async function applySettings({ config, errors }, changed) {
   if (Object.keys(errors).length) return render();
   stopPlaying();
   stopWork(); // the new session need not wait for the old one's work
-  const before = state.session && state.session.id ? state.session.config : null;
   const alphas = alphasOf(config);
   await guarded(async () => {
+    // The session on show once the actions before this one are done (a data set just chosen, say).
+    const before = state.session && state.session.id ? state.session.config : null;
     try {
       if (before && onlyAlphasChanged(before, config)) {
         await keepRunWithAlphas(alphas);

@@ -20,6 +20,7 @@ export function fits(box) {
 
 /** The type size of `box`'s lines as a share of its own (the CSS variable --fit). */
 export function setScale(box, scale) {
+  if (box.dataset.fit === String(scale)) return;
   if (scale === 1) box.style.removeProperty('--fit');
   else box.style.setProperty('--fit', String(scale));
   box.dataset.fit = String(scale);
@@ -35,7 +36,7 @@ export function fitLines(box, { rows = [], least = 1, onRows = () => {}, beforeM
   let shown = rows.length;
   const show = (n) => {
     rows.forEach((row, i) => {
-      row.hidden = i >= n;
+      if (row.hidden !== i >= n) row.hidden = i >= n;
     });
     onRows(n);
     shown = n;

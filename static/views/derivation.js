@@ -122,7 +122,7 @@ export class DerivationView {
     this.fitted = shown;
     // The lines before the current one fold first, the earliest first: the newest is the one walked from.
     const before = [...this.lines.querySelectorAll('.derive-line:not(.current):not([hidden]) > .derive-body')].reverse();
-    if (this.oneScreen.matches) this.lines.dataset.fits = String(fitLines(this.lines, { rows: before, least: 0 }).fits);
+    if (this.oneScreen.matches) setAttr(this.lines, 'data-fits', String(fitLines(this.lines, { rows: before, least: 0 }).fits));
     else {
       setScale(this.lines, 1);
       for (const body of before) body.hidden = false;

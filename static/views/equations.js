@@ -7,7 +7,7 @@
  */
 
 import { katex } from '../lib/libraries.js';
-import { richText, setAttr, setText } from '../lib/dom.js';
+import { richText, setAttr, setProp, setText } from '../lib/dom.js';
 import { Pace } from '../lib/pace.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
@@ -257,13 +257,13 @@ export class EquationsView {
       if (!more) return;
       const text = moreText(Number(more.dataset.count), shown);
       setText(more, text);
-      more.hidden = text === '';
+      setProp(more, 'hidden', text === '');
     };
     setScale(box, 1);
     this.forms.measure(box);
     const choose = () => this.forms.choose(box, Number(box.dataset.fit));
     // A phone's panel grows with its lines: there only a line too wide makes the type smaller.
     const fitted = fitLines(box, { rows, onRows, beforeMeasure: choose });
-    box.dataset.fits = String(fitted.fits);
+    if (box.dataset.fits !== String(fitted.fits)) box.dataset.fits = String(fitted.fits);
   }
 }

@@ -64,6 +64,7 @@ export class StatusView {
       text('sample-index', shown.index);
       text('sample-s', shown.s);
       text('sample-y', shown.y);
+      setAttr(byId('sample-text'), 'title', `${shown.index} s = ${shown.s}, y = ${shown.y}`); // whole, where the bar cuts it
     }
     text('sample-when', state.trace ? 'this step' : 'next step');
   }

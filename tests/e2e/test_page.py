@@ -165,7 +165,8 @@ def test_rejected_setting_shows_the_server_message_and_keeps_the_session(watch):
 
 def test_divergence_is_explained_never_nan(watch, artifacts):
     page = watch.page
-    page.select_option("select[name=dataset]", "sine")
+    with page.expect_response(re.compile(r"/api/sessions$")):
+        page.select_option("select[name=dataset]", "sine")
     page.wait_for_function("document.querySelector('#mean-loss').textContent !== '—'")
     for field in ("alpha_A", "alpha_B"):
         page.fill(f"input[name={field}]", "10")

@@ -260,8 +260,10 @@ def test_a_worker_killed_during_a_call_fails_that_call_only():
             assert orjson.loads(r.content) == orjson.loads(step_answer(twin, *twin.run_steps(n)))
             assert (await x.get(f"/api/sessions/{killed}/export")).json() == before
             # the killed call's session steps again, in a new worker; the other worker is the same
-            r = await _step(x, killed, n)
-            assert r.status_code == 200 and r.json()["state"]["step"] == n, r.text
+            # (as many steps as its budget allows now: a busy machine may have lowered it since)
+            again = _long_n(store.get(killed))
+            r = await _step(x, killed, again)
+            assert r.status_code == 200 and r.json()["state"]["step"] == again, r.text
             assert _pid(slot) != pid and _pid(other) == other_pid
         assert work.running == 0 and not work.held
 
