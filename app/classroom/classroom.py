@@ -12,7 +12,7 @@ from collections.abc import Awaitable
 
 import orjson
 
-from app.classroom import door_commands, shown
+from app.classroom import door_commands, lesson_commands, shown  # noqa: F401 (its commands join the table)
 from app.classroom import quiz as q
 from app.classroom.channel import Channel, ChannelUnavailable
 from app.classroom.commands import COMMANDS, SHOWN, Context, public

@@ -3,7 +3,8 @@
     {"type": "view", "phase": p}   {"type": "quiz", "target": t, "index": [...]}   "revote"   "reveal"
     "pause"   "resume"   "release"   "gather"   {"type": "follow", "session": id}   "end"
     and the door's "lock", "unlock", {"type": "drop", "address": tag}, "unblock", registered
-    in this table from app/classroom/door_commands.py
+    in this table from app/classroom/door_commands.py; a lesson's {"type": "lesson", ...} and
+    {"type": "goto", "stop": i} from app/classroom/lesson_commands.py
 
 A handler gets the class as the command found it (its teacher key already checked) and the
 command's message; it checks what it needs (InputError naming the field), changes the
@@ -30,8 +31,8 @@ from app.sessions.documents import export_document
 from app.sessions.store import Store
 
 # What students see of the class (ClassInfo.state), in the snapshot and its "class", by name,
-# with its value before any command: the phase on show, paused, released, the open quiz.
-SHOWN = {"view": None, "paused": False, "released": False, "quiz": None}
+# with its value before any command: the phase on show, paused, released, the open quiz, a lesson's stop.
+SHOWN = {"view": None, "paused": False, "released": False, "quiz": None, "stop": None}
 
 
 @dataclass

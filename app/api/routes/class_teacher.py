@@ -58,7 +58,9 @@ async def teacher(websocket: WebSocket, code: str) -> None:
         await _close(websocket, 4403, WrongKey.MESSAGE)
         return
     driver = Driver(websocket, classroom, code, str(hello["key"]))
-    await first_of(websocket, lambda: driver.listen(budget, max_bytes), driver.roster)
+    # Once the key is known, a message may carry a lesson document (as `POST /api/lessons/check` takes it).
+    longest = max(max_bytes, limits.MAX_LESSON_BYTES)
+    await first_of(websocket, lambda: driver.listen(budget, longest), driver.roster)
 
 
 class Driver:
