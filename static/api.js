@@ -76,6 +76,9 @@ export const api = {
   exportSession: (id) => request('GET', `/api/sessions/${id}/export`),
   importSession: (doc) => request('POST', '/api/sessions/import', doc),
   source: () => request('GET', '/api/source'),
+  lessons: () => request('GET', '/api/lessons'),
+  lesson: (name) => request('GET', `/api/lessons/${encodeURIComponent(name)}`),
+  checkLesson: (doc) => request('POST', '/api/lessons/check', doc),
 };
 
 /**

@@ -34,6 +34,7 @@ import { MeterView } from './views/meter.js';
 import { NetworkView } from './views/network.js';
 import { PresenterView } from './views/presenter.js';
 import { keptTextSize, setTextSize } from './control/textsize.js';
+import { closeStops, loadLessons, moveStop, startLesson } from './control/stops.js';
 import { PseudoCodeView } from './views/pseudocode.js';
 import { QuizView } from './views/quiz.js';
 import { SettingsView } from './views/settings.js';
@@ -100,6 +101,10 @@ const CLICKS = {
   'presenter-toggle': actions.togglePresenter,
   'settings-open': actions.toggleSettings,
   'settings-close': actions.toggleSettings,
+  'lesson-start': () => startLesson($('lesson-pick').value),
+  'stop-prev': () => moveStop(-1),
+  'stop-next': () => moveStop(1),
+  'stop-close': closeStops,
   'gradcheck-run': actions.gradcheck,
   'hand-preset': actions.handPreset,
   'lower-alpha': lowerAlpha,
@@ -123,6 +128,7 @@ bindKeys();
 bindDerivation(weightEditor);
 window.addEventListener('pagehide', stopPlaying);
 
+loadLessons();
 bootClassroom(() => {
   openLesson(location.search);
   return boot(() => settings.read().config);

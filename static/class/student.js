@@ -93,9 +93,15 @@ function followView(msg) {
   state.phase = phaseOf(msg.phase, state.trace);
 }
 
+/** The teacher's stop of a lesson: its title, note and hidden panels on this page (state/lesson.js). */
+function takeStop(stop) {
+  state.lesson = stop ? { note: stop.note, hide: stop.hide, ignored: [], stop: { index: stop.index, count: stop.count, title: stop.title } } : null;
+}
+
 function onSnapshot(msg) {
   const c = state.classroom;
   Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
+  takeStop(msg.class ? msg.class.stop : null);
   if (!c.following) return; // released with an own session: that stays on show
   followSession(msg.config, msg.state, msg.preview, !ownChart, msg.losses);
   ownChart = false;
@@ -123,6 +129,7 @@ const HANDLERS = {
     // The projector goes back to the phase before the one that shows the answer.
     if (isFollowing(state) && 'phase' in msg) state.phase = Math.min(state.phase, phaseOf(msg.phase, state.trace));
   },
+  stop: takeStop,
   revote: (msg) => {
     const c = state.classroom;
     if (c.quiz) Object.assign(c, { quiz: { ...c.quiz, round: msg.round }, answer: null, result: null, error: null });

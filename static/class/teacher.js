@@ -10,6 +10,7 @@ import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
+import { onStops } from '../control/stops.js';
 import { classApi, teacherSocket } from './classapi.js';
 import { newClassroom, phaseName, trueValue } from './classstate.js';
 
@@ -123,6 +124,21 @@ window.addEventListener('pagehide', keepClass);
  * After a reload: the class this tab started goes on with the run it followed, which the page
  * has taken back (control/keep.js); when that run is gone, the class follows the page's fresh one.
  */
+// A lesson opened and paced on this page: the class gets it and each stop; a stop's question is asked.
+onStops({
+  opened: (doc) => teaching() && send('lesson', { lesson: doc }),
+  arrived: (i, stop) => {
+    if (!teaching()) return;
+    send('goto', { stop: i });
+    if (stop.ask && state.trace) teacher.ask(stop.ask);
+  },
+});
+
+function teaching() {
+  const c = state.classroom;
+  return Boolean(c && c.role === 'teacher' && !c.ended);
+}
+
 export function resumeTeaching() {
   const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
   if (!kept || !state.session || state.classroom) return;

@@ -3,7 +3,9 @@
  * each button's aria-keyshortcuts say.  Keys typed into a field stay there.
  */
 
+import { state } from '../state/store.js';
 import { actions } from './actions.js';
+import { moveStop } from './stops.js';
 
 const KEYS = {
   n: actions.nextPhase,
@@ -22,6 +24,8 @@ const KEYS = {
   ']': () => actions.speed(1),
 };
 
+const STOP_KEYS = { pagedown: () => moveStop(1), pageup: () => moveStop(-1) };
+
 function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target;
@@ -29,7 +33,8 @@ function onKey(event) {
   // Space on a focused button or edge is that element's own press.
   if (event.key === ' ' && target.closest && target.closest('button, [tabindex]')) return;
   const key = event.key === 'R' || event.key === ' ' ? event.key : event.key.toLowerCase();
-  const action = KEYS[key];
+  // A lesson on show takes PageDown and PageUp (a presentation clicker's keys); else they scroll.
+  const action = state.stops && STOP_KEYS[key] ? STOP_KEYS[key] : KEYS[key];
   if (!action) return;
   event.preventDefault();
   action();

@@ -38,7 +38,9 @@ export function initialState() {
     preview: null, // before a step: the next step's forward pass (psi, x, theta, y_hat, loss), from a weight check
     pictures: null, // {grid, x, y_hat, version}: every unit over the input space, from one predict with units
     csv: null, // a CSV file of one's own: {name, table, roles, error, applied}; see state/csv.js
-    lesson: null, // from a lesson link: {note, hide: [names]}; see state/lesson.js
+    lesson: null, // from a lesson link or a lesson's stop: {note, hide: [names], stop?}; see state/lesson.js
+    stops: null, // a lesson paced on this page: {doc, index} (control/stops.js)
+    lessonList: [], // the built-in lessons, [{name, title, stops}]
   };
 }
 

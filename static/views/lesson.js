@@ -4,7 +4,7 @@
  * a link for the run on show (parts to hide, a short note).
  */
 
-import { setText } from '../lib/dom.js';
+import { setProp, setText } from '../lib/dom.js';
 import { LESSON_PARTS, MAX_NOTE, boundedNote } from '../state/lesson.js';
 import { linkToRun } from '../state/link.js';
 
@@ -51,7 +51,30 @@ export class LessonView {
     this.state = state;
     const lesson = state.lesson;
     if (lesson !== this.applied) this._apply(lesson);
+    this._stops(state);
     this._count();
+  }
+
+  /** A lesson's stop: "Stop 3 of 8: its title", with Previous and Next where this page paces the lesson. */
+  _stops(state) {
+    const $ = (id) => document.getElementById(id);
+    const stop = state.lesson && state.lesson.stop;
+    const pacing = Boolean(stop && state.stops);
+    const said = stop ? `Stop ${stop.index + 1} of ${stop.count}: ${stop.title}` : '';
+    setProp($('lesson-stops'), 'hidden', !pacing);
+    setProp($('lesson-stop-only'), 'hidden', !stop || pacing);
+    setText($(pacing ? 'lesson-stop' : 'lesson-stop-only'), said);
+    if (pacing) {
+      setProp($('stop-prev'), 'disabled', stop.index === 0);
+      setProp($('stop-next'), 'disabled', stop.index === stop.count - 1);
+    }
+    const pick = $('lesson-pick');
+    const names = state.lessonList.map((l) => l.name).join('|');
+    if (pick.dataset.names !== names) {
+      pick.replaceChildren(...state.lessonList.map((l) => new Option(`${l.title} (${l.stops} stops)`, l.name)));
+      pick.dataset.names = names;
+    }
+    setProp($('lesson-start'), 'disabled', !state.lessonList.length);
   }
 
   /** The link's lesson on the page: the note as text (never markup), its parts hidden, the form filled from it. */
