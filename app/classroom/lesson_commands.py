@@ -7,7 +7,8 @@ They join the one table of commands (app/classroom/commands.py).  `lesson` check
 as `POST /api/lessons/check` does (app/classroom/lessons/check.py) and keeps it with the class;
 students get `lesson {title, count}`.  `goto` sends every student `stop {index, count, title,
 note, phase, derive, line, hide}` and keeps it in the class's state, so that a student who joins
-late or reconnects lands on the current stop (the snapshot's class carries it).  What a stop
+late or reconnects lands on the current stop (the snapshot's class carries it); a stop that
+opens a derivation brings its numbers (`check`, the class run's gradient check of that weight).  What a stop
 does to the run (the steps it takes on arrival, the phase it shows, its question) the teacher's
 page does with the commands that already do it (a step of the class's session, `view`, `quiz`):
 one way for each change of the class.
@@ -16,6 +17,8 @@ one way for each change of the class.
 from __future__ import annotations
 
 import asyncio
+
+import orjson
 
 from app.classroom.commands import Context, command
 from app.classroom.lessons.builtin import BUILT_IN
@@ -51,6 +54,22 @@ async def goto(c: Context, got: dict) -> bytes:
     stops, index = doc["stops"], got.get("stop")
     if type(index) is not int or not 0 <= index < len(stops):
         raise InputError("stop", f"must be a whole number from 0 to {len(stops) - 1}, not {str(index)[:20]}")
-    shown = {"index": index, "count": len(stops)} | {k: stops[index][k] for k in STOP_FIELDS}
+    stop = stops[index]
+    shown = {"index": index, "count": len(stops)} | {k: stop[k] for k in STOP_FIELDS}
+    if stop["derive"] is not None:  # students have no session to check a weight with: the stop brings it
+        shown["check"] = await _check(c, stop["derive"])
     await c.registry.change(c.code, stop=shown)
     return message("stop", **shown)
+
+
+async def _check(c: Context, weight: str) -> dict | None:
+    """The derivation's numbers for `weight` at the class run's next step, as `GET
+    /api/sessions/{id}/gradcheck?weight=` gives them; None for a network too large to check here
+    (the page then shows the stop without its derivation)."""
+    async with c.store.session(c.info.session) as session:
+        try:
+            if session.gradcheck_leaves_loop(weight):
+                return None
+            return orjson.loads(orjson.dumps(session.gradcheck(weight), option=orjson.OPT_SERIALIZE_NUMPY))
+        except InputError:  # a weight the class's network no longer has (a lesson of another shape)
+            return None

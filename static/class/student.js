@@ -12,6 +12,7 @@ import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
 import { adopt, setCounters, showSession, showTrace, takeLosses } from '../control/session.js';
 import { loadLibraries } from '../lib/libraries.js';
+import { derivationLines } from '../state/derivation.js';
 import { addCurve, clearLosses } from '../state/losses.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
@@ -96,14 +97,21 @@ function followView(msg) {
 /** The teacher's stop of a lesson: its title, note and hidden panels on this page (state/lesson.js). */
 function takeStop(stop) {
   state.lesson = stop ? { note: stop.note, hide: stop.hide, ignored: [], stop: { index: stop.index, count: stop.count, title: stop.title } } : null;
+  // Its derivation, with the numbers the server checked for the class's run (a follower has no session to ask).
+  const check = stop && stop.derive !== null && stop.check && state.session ? stop.check : null;
+  state.derivation = check ? {
+    name: check.matrix, a: check.row, b: check.column, line: stop.line ?? 0, check, error: null, asked: null,
+    lines: derivationLines(check, state.session.config, state.B), point: { step: state.counters.step },
+  } : null;
+  if (state.derivation) state.derivation.line = Math.min(state.derivation.line, state.derivation.lines.length - 1);
 }
 
 function onSnapshot(msg) {
   const c = state.classroom;
   Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
-  takeStop(msg.class ? msg.class.stop : null);
   if (!c.following) return; // released with an own session: that stays on show
   followSession(msg.config, msg.state, msg.preview, !ownChart, msg.losses);
+  takeStop(msg.class ? msg.class.stop : null);
   ownChart = false;
   received = null;
   stepState = msg.state;
@@ -129,7 +137,7 @@ const HANDLERS = {
     // The projector goes back to the phase before the one that shows the answer.
     if (isFollowing(state) && 'phase' in msg) state.phase = Math.min(state.phase, phaseOf(msg.phase, state.trace));
   },
-  stop: takeStop,
+  stop: (msg) => isFollowing(state) && takeStop(msg),
   revote: (msg) => {
     const c = state.classroom;
     if (c.quiz) Object.assign(c, { quiz: { ...c.quiz, round: msg.round }, answer: null, result: null, error: null });

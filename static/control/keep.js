@@ -1,7 +1,7 @@
 /**
  * @fileoverview The run a tab keeps across a reload: when the page goes away
- * it writes down its session, the step and phase on show, the loss chart and
- * the play speeds in the tab's sessionStorage (its own, so two tabs keep two
+ * it writes down its session, the step and phase on show, the loss chart, the
+ * play speeds and a lesson's stop in the tab's sessionStorage (its own, so two tabs keep two
  * runs); the next start of the tab takes them back from there, at the same
  * step and phase, paused.  A run the server no longer has is said to be gone,
  * and a fresh one with the same settings starts in its place.
@@ -38,6 +38,7 @@ function records() {
   const run = {
     id: s.session.id, config: s.session.config, step: s.counters.step,
     play: { rate: s.play.rate, stepsPerFrame: s.play.stepsPerFrame }, log: s.chart.log,
+    stops: s.stops, lesson: s.stops ? s.lesson : undefined, // a lesson paced here, at its stop
   };
   const chart = { step: s.chart.step, sample: s.chart.sample, mean: s.chart.mean };
   return [{ ...run, phase: s.phase, trace: s.trace, chart }, { ...run, chart }, run];
@@ -83,6 +84,7 @@ export async function resumeRun(kept) {
   }
   adopt(body);
   Object.assign(state.play, kept.play);
+  if (kept.stops) Object.assign(state, { stops: kept.stops, lesson: kept.lesson });
   state.chart.log = kept.log;
   const step = body.state.step;
   if (kept.chart && kept.chart.step.length && kept.chart.step[kept.chart.step.length - 1] <= step) {

@@ -100,6 +100,18 @@ def test_a_class_follows_the_teachers_stops_and_a_late_joiner_lands_on_the_stop(
         t.keyboard.press("PageDown")
         t.wait_for_function(f"{STOP}.startsWith('Stop {i + 1} of')")
         settle(t)
+        derive = lesson["stops"][i]["derive"]
+        if derive:  # the stop's derivation on every page, at its line, with the projector's numbers
+            ready = f"#derivation-panel[data-ready=true][data-weight='{derive}']"
+            t.wait_for_selector(ready)
+            line = str(lesson["stops"][i]["line"])
+            t.wait_for_selector(f"#derivation-panel[data-line='{line}']")
+            # every line on show, numbers and all (text content: a line folded on one screen counts too)
+            want = t.locator(".derive-line:not([hidden])").all_text_contents()
+            assert len(want) == int(line) + 1
+            for s in room.students:
+                s.wait_for_selector(f"{ready}[data-line='{line}']")
+                assert s.locator(".derive-line:not([hidden])").all_text_contents() == want
     stop = lesson["stops"][asking]
     said = f"Stop {asking + 1} of {len(lesson['stops'])}: {stop['title']}"
     room.wait_all(f"{STUDENT_STOP} === {json.dumps(said)}")
@@ -117,3 +129,21 @@ def test_a_class_follows_the_teachers_stops_and_a_late_joiner_lands_on_the_stop(
     same_as_teacher(room)
     t.screenshot(path=artifacts / "lesson-class-teacher.png")
     room.students[2].screenshot(path=artifacts / "lesson-class-phone.png")
+
+
+def test_a_teachers_reload_keeps_the_lesson_at_its_stop(room, server_url):
+    t = room.teacher
+    t.click("#class-join-hide")
+    lesson = api(f"{server_url}/api/lessons/slides")
+    open_slides(t)
+    for i in (1, 2):
+        t.keyboard.press("PageDown")
+        t.wait_for_function(f"{STOP}.startsWith('Stop {i + 1} of')")
+        settle(t)
+    t.reload()
+    t.locator("body[data-ready=true]").wait_for(timeout=15_000)
+    t.wait_for_function(f"{STOP}.startsWith('Stop 3 of')")
+    t.keyboard.press("PageDown")
+    said = f"Stop 4 of {len(lesson['stops'])}: {lesson['stops'][3]['title']}"
+    t.wait_for_function(f"{STOP} === {json.dumps(said)}")
+    room.wait_all(f"{STUDENT_STOP} === {json.dumps(said)}")
