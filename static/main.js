@@ -35,6 +35,9 @@ import { NetworkView } from './views/network.js';
 import { PresenterView } from './views/presenter.js';
 import { keptTextSize, setTextSize } from './control/textsize.js';
 import { closeStops, loadLessons, moveStop, startLesson } from './control/stops.js';
+import {
+  editStop, exportLessonFile, lessonDocument, lessonLink, linkedLesson, openLessonDocument, openLessonFile, saveStop,
+} from './control/lessonedit.js';
 import { PseudoCodeView } from './views/pseudocode.js';
 import { QuizView } from './views/quiz.js';
 import { SettingsView } from './views/settings.js';
@@ -52,6 +55,7 @@ const settings = new SettingsView().init($('settings'), (changed) =>
   applySettings(withOwnData(settings.read(), state.session, changed), changed));
 
 // In drawing order: presenter mode first (it sets the type size others measure), the bars last.
+const lessonView = new LessonView().init($('lesson-banner'), $('lesson-panel'));
 const views = [
   new PresenterView().init(document.body, $('text-size')),
   new ToolbarView().init(document.body, $('settings-open')),
@@ -71,7 +75,7 @@ const views = [
   new TDView().init($('td-walk'), $('td-caption')),
   new ValuePlot().init($('value-plot'), $('value-caption')),
   new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
-  new LessonView().init($('lesson-banner'), $('lesson-panel')),
+  lessonView,
   new StatusView().init(document.body),
   new ControlsView().init(setSpeed),
   new WorkView().init($('work')),
@@ -105,6 +109,10 @@ const CLICKS = {
   'stop-prev': () => moveStop(-1),
   'stop-next': () => moveStop(1),
   'stop-close': closeStops,
+  'stop-save': () => saveStop($('stop-title').value, lessonView.read()),
+  'draft-open': () => lessonDocument() && openLessonDocument(lessonDocument()),
+  'draft-file': exportLessonFile,
+  'draft-link': () => lessonView.showLink(lessonLink()),
   'gradcheck-run': actions.gradcheck,
   'hand-preset': actions.handPreset,
   'lower-alpha': lowerAlpha,
@@ -122,6 +130,15 @@ $('import-session').addEventListener('change', (e) => {
   e.target.value = '';
 });
 $('log-scale').addEventListener('change', actions.toggleLog);
+$('draft-stops').addEventListener('click', (e) => {
+  const button = e.target.closest('button[data-stop]');
+  if (button) editStop(Number(button.dataset.stop), button.dataset.move === 'delete' ? null : Number(button.dataset.move));
+});
+$('lesson-file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  e.target.value = '';
+  if (file) openLessonFile(file);
+});
 $('text-size').addEventListener('change', (e) => setTextSize(e.target.value));
 state.textSize = keptTextSize();
 bindKeys();
@@ -129,7 +146,9 @@ bindDerivation(weightEditor);
 window.addEventListener('pagehide', stopPlaying);
 
 loadLessons();
-bootClassroom(() => {
+bootClassroom(async () => {
   openLesson(location.search);
-  return boot(() => settings.read().config);
+  await boot(() => settings.read().config);
+  const linked = linkedLesson(location.hash); // a lesson's link: checked by the server, then opened solo
+  if (linked) await openLessonDocument(linked);
 });

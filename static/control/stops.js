@@ -31,13 +31,16 @@ function showStop(doc, i) {
 
 /** Open the lesson document `doc` (checked by the server) on its first stop, in a run of its own config when it has one. */
 export function openStops(doc) {
-  return guarded(async () => {
-    stopPlaying();
-    if (doc.config) await createSession(doc.config);
-    state.stops = { doc, index: -1 };
-    classHooks.opened(doc);
-    await arrive(0);
-  });
+  return guarded(() => enterLesson(doc));
+}
+
+/** The same, inside an action already under way (control/lessonedit.js checks a document first). */
+export async function enterLesson(doc) {
+  stopPlaying();
+  if (doc.config) await createSession(doc.config);
+  state.stops = { doc, index: -1 };
+  classHooks.opened(doc);
+  await arrive(0);
 }
 
 /** The built-in lessons, for the settings' list (none listed when the server cannot say). */

@@ -41,6 +41,7 @@ export function initialState() {
     lesson: null, // from a lesson link or a lesson's stop: {note, hide: [names], stop?}; see state/lesson.js
     stops: null, // a lesson paced on this page: {doc, index} (control/stops.js)
     lessonList: [], // the built-in lessons, [{name, title, stops}]
+    draftLesson: null, // a lesson made on this page (control/lessonedit.js)
   };
 }
 

@@ -52,7 +52,41 @@ export class LessonView {
     const lesson = state.lesson;
     if (lesson !== this.applied) this._apply(lesson);
     this._stops(state);
+    this._draft(state);
     this._count();
+  }
+
+  /** The link of the lesson made here, selected for copying. */
+  showLink(link) {
+    const out = document.getElementById('draft-link-out');
+    out.value = link;
+    out.hidden = !link;
+    if (link) out.select();
+  }
+
+  /** The stops of the lesson made here, each with up, down and delete. */
+  _draft(state) {
+    const list = document.getElementById('draft-stops');
+    const stops = state.draftLesson ? state.draftLesson.stops : [];
+    const key = JSON.stringify(stops);
+    if (key === this.drafted) return;
+    this.drafted = key;
+    const button = (text, i, move, label) => {
+      const b = document.createElement('button');
+      Object.assign(b, { type: 'button', textContent: text });
+      b.dataset.stop = String(i);
+      b.dataset.move = move;
+      b.setAttribute('aria-label', `${label} stop ${i + 1}`);
+      return b;
+    };
+    list.replaceChildren(...stops.map((stop, i) => {
+      const li = document.createElement('li');
+      const what = [stop.phase, stop.derive && `derives ${stop.derive}`, stop.step && `+${stop.step} steps`, stop.ask && 'asks'];
+      li.append(`${stop.title} (${what.filter(Boolean).join(', ') || 'as it is'}) `,
+        button('↑', i, '-1', 'move up'), button('↓', i, '1', 'move down'), button('✕', i, 'delete', 'delete'));
+      return li;
+    }));
+    for (const id of ['draft-open', 'draft-file', 'draft-link']) setProp(document.getElementById(id), 'disabled', !stops.length);
   }
 
   /** A lesson's stop: "Stop 3 of 8: its title", with Previous and Next where this page paces the lesson. */
