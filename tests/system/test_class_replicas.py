@@ -101,3 +101,35 @@ def test_follow_on_one_replica_never_takes_a_session_that_teaches_on_another(fre
             while (got := json.loads(teacher.recv(timeout=10)))["type"] not in ("done", "error"):
                 pass
         assert got["type"] == "error" and "teaches another class" in got["message"]
+
+
+def test_a_lesson_lasts_in_redis_across_replicas_and_a_restart(fresh_redis):
+    """The teacher paces a lesson on replica A; a student on B follows its stops; with every
+    server stopped and a new one started on the same Redis, a student lands on the same stop and
+    the teacher goes on from it."""
+    with httpx.Client(trust_env=False, timeout=15) as http:
+        with app_servers(2, REDIS_URL=fresh_redis.url) as (a, b):
+            sid = http.post(f"{a.url}/api/sessions", json={}).json()["id"]
+            cls = http.post(f"{a.url}/api/classes", json={"session": sid}).json()
+            code = cls["code"]
+            with _ws(b.url, f"/api/classes/{code}/student?student=on-b") as student:
+                _until(student, "synced")
+                with _ws(a.url, f"/api/classes/{code}/teacher") as teacher:
+                    teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
+                    teacher.send(json.dumps({"type": "lesson", "name": "slides"}))
+                    assert _until(student, "lesson")["count"] == 8
+                    teacher.send(json.dumps({"type": "goto", "stop": 3}))
+                    stop = _until(student, "stop")
+                    assert stop["index"] == 3 and stop["title"] == "An example of the gradient"
+                    assert _until(teacher, "done")["of"] in ("lesson", "goto")
+        # every process gone; the class, its lesson and its stop are in Redis
+        with (
+            app_servers(1, REDIS_URL=fresh_redis.url) as (c,),
+            _ws(c.url, f"/api/classes/{code}/student") as late,
+        ):
+            snap = json.loads(late.recv(timeout=10))
+            assert snap["class"]["stop"]["index"] == 3
+            with _ws(c.url, f"/api/classes/{code}/teacher") as teacher:
+                teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
+                teacher.send(json.dumps({"type": "goto", "stop": 4}))
+                assert _until(late, "stop")["title"] == "Deriving the gradient for A"
