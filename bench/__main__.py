@@ -19,6 +19,7 @@ from bench import (
     core_bench,
     heavy_bench,
     http_bench,
+    lesson_bench,
     page_bench,
     page_report,
     play_bench,
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         klass = class_bench.class_hall(
             server, plan.class_students, plan.class_procs, plan.class_rate, plan.class_seconds
         )
+    print(f"(j) a lesson: {plan.class_students} following its stops and a two-round question", flush=True)
+    with running_server() as server:
+        lesson = lesson_bench.lesson_hall(server, plan.class_students, plan.class_procs)
     after = machine()
 
     text = report.markdown(
@@ -111,8 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     text += (
         report.heavy_section(heavy) + report.redis_section(plan, redis) + page_report.page_section(plan, page)
     )
-    text += class_bench.section(klass)
-    rows = report.targets(single, ff, http, play, redis, page) + class_bench.targets(klass)
+    text += class_bench.section(klass) + lesson_bench.section(lesson)
+    rows = (
+        report.targets(single, ff, http, play, redis, page)
+        + class_bench.targets(klass)
+        + lesson_bench.targets(lesson)
+    )
     return _write(text, args.out, rows)
 
 

@@ -38,6 +38,8 @@ def test_bench_smoke_run_writes_a_report(tmp_path):
         "## (j)",
     ):
         assert part in text
+    assert "## (j) A lesson: students following the teacher's stops" in text, text
+    assert "| (j) a lesson's goto → stop p99 / view → view p99," in text, text
     assert "| (g) step throughput, RedisStore / MemoryStore, one worker |" in text, text
     assert "| RedisStore, `WORKERS=2` |" in text, text
     assert "| (h) first load: bytes on the wire |" in text, text  # the page, in Chromium: never skipped
