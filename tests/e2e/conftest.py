@@ -71,6 +71,18 @@ def watch(browser, server_url):
     context.close()
 
 
+@pytest.fixture
+def screen(browser, server_url, request):
+    """A page at the screen size `request.param` (width, height), ready: parametrize it indirectly."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    yield page
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

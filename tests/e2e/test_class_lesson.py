@@ -129,6 +129,38 @@ def test_a_class_follows_the_teachers_stops_and_a_late_joiner_lands_on_the_stop(
     same_as_teacher(room)
     t.screenshot(path=artifacts / "lesson-class-teacher.png")
     room.students[2].screenshot(path=artifacts / "lesson-class-phone.png")
+    # the stop's question in two rounds: every student answers, discusses, answers again
+    for s in room.students:
+        answer(s, "0.5")
+    t.wait_for_function(f"document.querySelector('#class-answered').textContent === '{len(room.students)}'")
+    t.click("#class-revote")
+    room.wait_all("/^Round 2: discuss/.test(document.querySelector('#class-answer-prompt').textContent)")
+    for s in room.students:
+        answer(s, "0.25")
+    t.wait_for_function(f"document.querySelector('#class-answered').textContent === '{len(room.students)}'")
+    t.click("#class-reveal")
+    t.wait_for_function("document.querySelectorAll('#class-histogram .class-round').length === 2")
+    n = len(room.students)
+    t.wait_for_function(
+        f"/^round 1: . of {n} right → round 2: . of {n} right\\.$/.test("
+        "document.querySelector('#class-rounds').textContent)"
+    )
+    # and on to the lesson's last stop, every student with the projector
+    for i in range(asking + 1, len(lesson["stops"])):
+        t.keyboard.press("PageDown")
+        said = f"Stop {i + 1} of {len(lesson['stops'])}: {lesson['stops'][i]['title']}"
+        t.wait_for_function(f"{STOP} === {json.dumps(said)}")
+        settle(t)
+        room.wait_all(f"{STUDENT_STOP} === {json.dumps(said)}")
+    same_as_teacher(room)
+
+
+def answer(page, value: str) -> None:
+    page.fill("#class-answer-value", value)
+    page.click("#class-answer-send")
+    page.wait_for_function(
+        f"document.querySelector('#class-answer-status').textContent.startsWith('Sent: {value}')"
+    )
 
 
 def test_a_teachers_reload_keeps_the_lesson_at_its_stop(room, server_url):

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.test_derivation import open_by_key, wait_derivation
+from tests.e2e.test_layout import SCREENS
 from tests.e2e.test_td import settle
-
-SCREENS = [(1280, 720), (1920, 1080)]
 
 # Each shown line of a panel against the panel's box and the screen; the panel's own scroll sizes.
 LINES = """([panel, lines]) => {
@@ -47,21 +46,10 @@ def check_panel(page, panel: str, lines: str, where) -> dict:
     return seen
 
 
-@pytest.fixture
-def projector(browser, server_url, request):
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    page = context.new_page()
-    page.goto(server_url + "/")
-    page.wait_for_selector("body[data-ready=true]")
-    yield page
-    context.close()
-
-
-@pytest.mark.parametrize("projector", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("setup", ["xor", "hand", "hidden-8"])
-def test_every_line_of_every_phase_is_on_the_screen(projector, setup, artifacts):
-    page = projector
+def test_every_line_of_every_phase_is_on_the_screen(screen, setup, artifacts):
+    page = screen
     if setup == "hand":
         page.click("#hand-preset")
         settle(page)
@@ -96,10 +84,10 @@ def test_every_line_of_every_phase_is_on_the_screen(projector, setup, artifacts)
     assert chart["y"] + chart["height"] <= size["height"], chart
 
 
-@pytest.mark.parametrize("projector", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("setup", ["xor", "hand"])
-def test_every_line_of_the_derivation_and_its_buttons_are_on_the_screen(projector, setup, artifacts):
-    page = projector
+def test_every_line_of_the_derivation_and_its_buttons_are_on_the_screen(screen, setup, artifacts):
+    page = screen
     if setup == "hand":
         page.click("#hand-preset")
         settle(page)

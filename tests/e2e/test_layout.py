@@ -46,17 +46,6 @@ def go_to_phase(page, phase: str) -> None:
     raise AssertionError(f"never reached the phase {phase}")
 
 
-@pytest.fixture
-def screen(browser, server_url, request):
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    page = context.new_page()
-    page.goto(server_url + "/")
-    page.wait_for_selector("body[data-ready=true]")
-    yield page
-    context.close()
-
-
 def in_view(page, selector: str) -> dict:
     return page.eval_on_selector(
         selector,

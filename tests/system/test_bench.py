@@ -39,7 +39,7 @@ def test_bench_smoke_run_writes_a_report(tmp_path):
     ):
         assert part in text
     assert "## (j) A lesson: students following the teacher's stops" in text, text
-    assert "| (j) a lesson's goto → stop p99 / view → view p99," in text, text
+    assert "| goto → stop p50, p99 | view → view p50, p99 | p99 ratio |" in text, text
     assert "| (g) step throughput, RedisStore / MemoryStore, one worker |" in text, text
     assert "| RedisStore, `WORKERS=2` |" in text, text
     assert "| (h) first load: bytes on the wire |" in text, text  # the page, in Chromium: never skipped
