@@ -12,7 +12,8 @@ import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
 import { adopt, setCounters, showSession, showTrace, takeLosses } from '../control/session.js';
 import { loadLibraries } from '../lib/libraries.js';
-import { derivationLines } from '../state/derivation.js';
+import { derivationLines, newDerivation } from '../state/derivation.js';
+import { stopLesson } from '../state/lesson.js';
 import { addCurve, clearLosses } from '../state/losses.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
@@ -96,12 +97,12 @@ function followView(msg) {
 
 /** The teacher's stop of a lesson: its title, note and hidden panels on this page (state/lesson.js). */
 function takeStop(stop) {
-  state.lesson = stop ? { note: stop.note, hide: stop.hide, ignored: [], stop: { index: stop.index, count: stop.count, title: stop.title } } : null;
+  state.lesson = stop ? stopLesson(stop) : null;
   // Its derivation, with the numbers the server checked for the class's run (a follower has no session to ask).
   const check = stop && stop.derive !== null && stop.check && state.session ? stop.check : null;
   state.derivation = check ? {
-    name: check.matrix, a: check.row, b: check.column, line: stop.line ?? 0, check, error: null, asked: null,
-    lines: derivationLines(check, state.session.config, state.B), point: { step: state.counters.step },
+    ...newDerivation(check.matrix, check.row, check.column, stop.line ?? 0),
+    check, lines: derivationLines(check, state.session.config, state.B), point: { step: state.counters.step },
   } : null;
   if (state.derivation) state.derivation.line = Math.min(state.derivation.line, state.derivation.lines.length - 1);
 }

@@ -12,7 +12,7 @@ import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { onStops } from '../control/stops.js';
 import { classApi, teacherSocket } from './classapi.js';
-import { newClassroom, phaseName, trueValue } from './classstate.js';
+import { isTeacher, newClassroom, phaseName, trueValue } from './classstate.js';
 
 const KEPT = 'backprop-class-teacher'; // sessionStorage: this tab's class {code, key}
 
@@ -126,18 +126,13 @@ window.addEventListener('pagehide', keepClass);
  */
 // A lesson opened and paced on this page: the class gets it and each stop; a stop's question is asked.
 onStops({
-  opened: (doc) => teaching() && send('lesson', { lesson: doc }),
+  opened: (doc) => isTeacher(state) && send('lesson', { lesson: doc }),
   arrived: (i, stop) => {
-    if (!teaching()) return;
+    if (!isTeacher(state)) return;
     send('goto', { stop: i });
     if (stop.ask && state.trace) teacher.ask(stop.ask);
   },
 });
-
-function teaching() {
-  const c = state.classroom;
-  return Boolean(c && c.role === 'teacher' && !c.ended);
-}
 
 export function resumeTeaching() {
   const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');

@@ -10,7 +10,7 @@
 import { unitApi } from '../api.js';
 import { byId } from '../lib/dom.js';
 import { latestOnly } from '../lib/latest.js';
-import { derivationLines, weightName } from '../state/derivation.js';
+import { derivationLines, newDerivation, weightName } from '../state/derivation.js';
 import { state } from '../state/store.js';
 import { unitGrid } from '../state/unitgrid.js';
 import { render, renderNow } from './render.js';
@@ -101,7 +101,7 @@ let opener = null;
 /** Derive the gradient of weight `name`[a][b] (0-based), from its first line. */
 export function derive(name, a, b, from = document.activeElement) {
   opener = from;
-  state.derivation = { name, a, b, line: 0, check: null, lines: null, point: null, asked: null, error: null };
+  state.derivation = newDerivation(name, a, b);
   renderNow(); // the panel is measured and focused below
   const panel = byId('derivation-panel');
   if (panel) {

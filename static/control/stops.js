@@ -8,6 +8,8 @@
  */
 
 import { api } from '../api.js';
+import { newDerivation } from '../state/derivation.js';
+import { stopLesson } from '../state/lesson.js';
 import { LAST_PHASE, phaseIndex } from '../state/phases.js';
 import { state } from '../state/store.js';
 import { stopPlaying } from './player.js';
@@ -25,8 +27,7 @@ export function onStops(hooks) {
 
 /** The stop `i` of the lesson on show as the page's note and hidden panels (the lesson link's, state/lesson.js). */
 function showStop(doc, i) {
-  const stop = doc.stops[i];
-  state.lesson = { note: stop.note, hide: stop.hide, ignored: [], stop: { index: i, count: doc.stops.length, title: stop.title } };
+  state.lesson = stopLesson({ ...doc.stops[i], index: i, count: doc.stops.length });
 }
 
 /** Open the lesson document `doc` (checked by the server) on its first stop, in a run of its own config when it has one. */
@@ -95,5 +96,5 @@ async function arrive(i) {
 /** The derivation of the weight "B.1.0" opened at `line` (control/derive.js keeps it at the next step's point). */
 function derivationAt(weight, line) {
   const [name, a, b] = weight.split('.');
-  return { name, a: Number(a), b: Number(b), line, check: null, lines: null, point: null, asked: null, error: null };
+  return newDerivation(name, Number(a), Number(b), line);
 }

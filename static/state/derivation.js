@@ -17,6 +17,11 @@ export const SUM_ERRATUM =
   'With several outputs L = Σ_{k} L(ŷ_{k}, y_{k}) and A_{ij} reaches L through every output, so ' +
   'δ^{A}_{j} = (Σ_{k} B_{jk} δ^{B}_{k}) f_{A}′(ψ_{j}): the sum over every path is what the code computes.';
 
+/** The derivation of weight `name`[a][b] (0-based) opened at `line`, its numbers still to come (control/derive.js). */
+export function newDerivation(name, a, b, line = 0) {
+  return { name, a, b, line, check: null, lines: null, point: null, asked: null, error: null };
+}
+
 /** "B.1.0": the weight as the server's check names it (0-based matrix.row.column). */
 export function weightName(name, a, b) {
   return `${name}.${a}.${b}`;

@@ -8,6 +8,11 @@
 
 import { CONSTANTS } from './vocabulary.js';
 
+/** A lesson's stop ({title, note, hide, index, count}) as the page shows it: its note and hidden parts, and where it is. */
+export function stopLesson(stop) {
+  return { note: stop.note, hide: stop.hide, ignored: [], stop: { index: stop.index, count: stop.count, title: stop.title } };
+}
+
 export const MAX_NOTE = CONSTANTS.MAX_NOTE; // characters of the teacher's note: a line or two above the page
 
 /** The elements each part of the server's table hides.  A hidden control's keys go with it. */
