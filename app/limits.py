@@ -58,6 +58,7 @@ CLASS_ROSTER_SECONDS = 0.25  # the teacher's roster is sent this often while the
 CLASS_HEARTBEAT_SECONDS = 5.0  # a connected student is counted again this often ...
 CLASS_STUDENT_TTL_SECONDS = 15.0  # ... and one not counted for this long (its replica died) is gone
 CLASS_HISTOGRAM_BINS = 10  # bars of the quiz histogram on the projector
+CLASS_REPORT_QUESTIONS = 200  # revealed questions a class's report keeps, the latest; it outlives the class
 CLASS_ADDRESS_GROUPS = 10  # address groups the teacher's roster names, most seats first; the rest: "others"
 CLASS_BLOCKED_ADDRESSES = 100  # addresses a class keeps blocked after the teacher drops them; oldest go first
 

@@ -7,7 +7,9 @@ No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) cal
                 session to its class
     commands    the teacher's commands, one table of small handlers, and what a late joiner sees
     messages    what students are sent, and a message's type
-    quiz        a question: its target, true value, closeness, the roster's histogram
+    quiz        a question: its target, true value, closeness, the histograms of its rounds
+    mistakes    the likely mistakes of a question, worked out from its step's trace
+    report      the teacher's roster of the open question, and the report of those revealed
     registry    ClassInfo and the registry of classes, in this process (MemoryRegistry)
     registry_redis  ... and in Redis (REDIS_URL), shared by every replica
     seats       a class's seats: one socket per student id, shared fairly between addresses

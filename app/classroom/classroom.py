@@ -12,8 +12,7 @@ from collections.abc import Awaitable
 
 import orjson
 
-from app.classroom import door_commands, lesson_commands, shown  # noqa: F401 (its commands join the table)
-from app.classroom import quiz as q
+from app.classroom import door_commands, lesson_commands, report, shown  # noqa: F401 (its commands join the table)
 from app.classroom.channel import Channel, ChannelUnavailable
 from app.classroom.commands import COMMANDS, SHOWN, Context, public
 from app.classroom.messages import CHANGES, kind_of, last_trace, loss_curve, message, session_part, state_of
@@ -131,4 +130,4 @@ class Classroom:
         class's door (locked, the seats by address: app/classroom/door_commands.py)."""
         info = await self.registry.get(code)
         door = await door_commands.roster(self.registry, info)
-        return orjson.dumps(await q.roster(self.registry, info) | door)
+        return orjson.dumps(await report.roster(self.registry, info) | door)

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import orjson
 
 from app.classroom import quiz as q
-from app.classroom import shown
+from app.classroom import report, shown
 from app.classroom.messages import kind_of, last_trace, message, session_part, state_of
+from app.classroom.mistakes import mistakes
 from app.classroom.registry import ClassInfo, Registry
 from app.sessions import InputError
 from app.sessions.documents import export_document
@@ -92,14 +93,19 @@ async def quiz(c: Context, got: dict) -> bytes:
     for the reveal, and the phase on show goes back to the one before the phase that shows it."""
     async with c.store.session(c.info.session) as session:
         asked = q.quiz_of(session, got.get("target"), got.get("index"))
+        net, optimizer = session.net, session.config.optimizer
     last = await c.registry.last(c.code)
     if last is None or kind_of(last) not in ("step", "frame"):
         raise InputError("quiz", "take a step with the class first: a question is about a step it has seen")
-    value = q.true_value(last_trace(last), asked)
+    trace = last_trace(last)
+    value = q.true_value(trace, asked)
     limit = shown.cap(q.shown(asked, None))
     step = state_of(last)["step"]
     phase = min(shown.on_show(c.info.state.get("view"), kind_of(last), step, None), limit)
     view = {"phase": shown.phase_name(phase), "step": step}
+    n = (c.info.state.get("asked") or 0) + 1
+    stop = c.info.state.get("stop")
+    found = mistakes(trace, net, optimizer, asked["target"], asked["index"])
     await c.registry.change(
         c.code,
         forget_answers=True,
@@ -108,6 +114,8 @@ async def quiz(c: Context, got: dict) -> bytes:
         value=value,
         view=view,
         rounds=[],
+        asked=n,  # the report's number for it, and what it keeps of it (app/classroom/report.py)
+        question={"n": n, "step": step, "stop": stop and stop["index"], "mistakes": found},
     )
     return message("quiz", **asked, phase=shown.phase_name(phase), round=1)
 
@@ -137,8 +145,12 @@ async def reveal(c: Context, got: dict) -> bytes:
     if truth is None:
         truth = q.true_value(last_trace(await c.registry.last(c.code)), asked)
     number = c.info.state["quiz"].get("round", 1)
-    await c.registry.change(c.code, quiz=q.shown(asked, truth) | {"round": number}, truth=truth)
-    return message("reveal", **asked, value=truth, round=number)
+    info = await c.registry.change(c.code, quiz=q.shown(asked, truth) | {"round": number}, truth=truth)
+    found = (info.state.get("question") or {}).get("mistakes", [])
+    if c.info.state.get("truth") is None:  # revealed now (not again): the report keeps it
+        answers = list((await c.registry.answers(c.code)).values())
+        await c.registry.note_question(c.code, report.entry(info.state, answers))
+    return message("reveal", **asked, value=truth, round=number, mistakes=found)
 
 
 @command("pause")
@@ -180,7 +192,7 @@ async def follow(c: Context, got: dict) -> bytes:
         out = message("session", **session_part(session), quiz=None)
     await c.registry.move(c.code, sid)
     await c.registry.change(
-        c.code, forget_answers=True, view=None, quiz=None, truth=None, value=None, rounds=[]
+        c.code, forget_answers=True, view=None, quiz=None, truth=None, value=None, rounds=[], question=None
     )
     return out
 

@@ -1,5 +1,5 @@
 """A class's question: what may be asked, its true value, how close an answer is, and the
-roster the teacher sees (how many joined and answered, and the answers' histogram)."""
+answers' histograms, round by round (the teacher's roster: app/classroom/report.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import math
 import numpy as np
 import orjson
 
-from app.classroom.registry import ClassInfo, Registry
 from app.limits import CLASS_HISTOGRAM_BINS
 from app.sessions import InputError, Session
 
@@ -104,18 +103,6 @@ def rounds_of(closed: list[list[float]], current: list[float], truth: float | No
             entry["correct"] = sum(right(v, truth) for v in values)
         out.append(entry)
     return out
-
-
-async def roster(registry: Registry, info: ClassInfo) -> dict:
-    answers = list((await registry.answers(info.code)).values())
-    truth = info.state.get("truth")
-    return {
-        "type": "roster",
-        "joined": await registry.joined(info.code),
-        "answered": len(answers),
-        "histogram": histogram(answers, truth),
-        "rounds": rounds_of(info.state.get("rounds") or [], answers, truth) if info.state.get("quiz") else [],
-    }
 
 
 def _show(value, limit: int = 40) -> str:

@@ -5,7 +5,8 @@ session id, a hash of the teacher key, when it was made and last used, its `stat
 the teacher's commands set, by name: the view, whether students are paused or released,
 the open quiz and its true value once revealed, ...; app/classroom/commands.py), the
 students' answers (the last one of each counts) and the last broadcast of the session (its
-state and trace), from which a student who joins or reconnects is brought up to date.
+state and trace), from which a student who joins or reconnects is brought up to date, and
+its report (the questions revealed: app/classroom/report.py), kept a while after it ends.
 The registry keeps `state` as JSON values by name and knows none of them but three: answers
 are taken while a `quiz` is set and its `truth` is not, and while `locked` is true only the
 ids on the class's roll join (app/classroom/door.py).
@@ -147,6 +148,15 @@ class Registry(Door):
     async def answers(self, code: str) -> dict[str, float]: ...
 
     @abstractmethod
+    async def note_question(self, code: str, entry: dict) -> None:
+        """Adds a revealed question to the class's report (the latest CLASS_REPORT_QUESTIONS kept)."""
+
+    @abstractmethod
+    async def report(self, code: str) -> tuple[str, list[dict]]:
+        """(the teacher key's hash, the report's questions) of a class, or of one that ended
+        (ended by its teacher, replaced or made room for) at most `idle_seconds` ago; ClassNotFound."""
+
+    @abstractmethod
     async def join(self, code: str, student: str, client: str, socket: str) -> bool:
         """Seats a student's socket (app/classroom/seats.py); False when the class is full.
         DeviceRemoved from an address the teacher dropped, ClassLocked for an id not on the roll
@@ -174,6 +184,7 @@ class _Kept:
     roll: Roll  # who belongs, and the addresses dropped (app/classroom/door.py)
     answers: dict[str, float] = field(default_factory=dict)
     last: bytes | None = None
+    report: list[dict] = field(default_factory=list)
 
 
 class MemoryRegistry(MemoryDoor, Registry):
@@ -181,6 +192,9 @@ class MemoryRegistry(MemoryDoor, Registry):
         super().__init__(max_size, idle_seconds, max_classes)
         self._classes: OrderedDict[str, _Kept] = OrderedDict()  # least recently used first
         self.index: dict[str, str] = {}  # teaching session id -> its class's code
+        self._ended: OrderedDict[str, tuple[float, str, list[dict]]] = (
+            OrderedDict()
+        )  # code -> (ended, key hash, report)
 
     def code_of(self, session_id: str, tag: str | None) -> str | None:
         return self.index.get(session_id)
@@ -261,6 +275,20 @@ class MemoryRegistry(MemoryDoor, Registry):
     async def answers(self, code: str) -> dict[str, float]:
         return dict(self._kept(code).answers)
 
+    async def note_question(self, code: str, entry: dict) -> None:
+        report = self._kept(code).report
+        report.append(entry)
+        del report[: -limits.CLASS_REPORT_QUESTIONS]
+
+    async def report(self, code: str) -> tuple[str, list[dict]]:
+        kept = self._classes.get(code)
+        if kept is not None and time.time() - kept.info.used <= self.idle_seconds:
+            return kept.info.key_hash, list(kept.report)
+        ended = self._ended.get(code)
+        if ended is None or time.time() - ended[0] > self.idle_seconds:
+            raise ClassNotFound(code)
+        return ended[1], list(ended[2])
+
     async def join(self, code: str, student: str, client: str, socket: str) -> bool:
         kept = self._kept(code)
         kept.roll.admit(student, client, kept.info.state.get("locked") is True)
@@ -291,6 +319,15 @@ class MemoryRegistry(MemoryDoor, Registry):
         kept = self._classes.pop(code)
         if self.index.get(kept.info.session) == code:
             del self.index[kept.info.session]
+        if kept.report:  # the report outlives the class by idle_seconds
+            self._ended[code] = (time.time(), kept.info.key_hash, kept.report)
+            self._ended.move_to_end(code)
+        now = time.time()
+        while self._ended and (
+            len(self._ended) > self.max_classes
+            or now - next(iter(self._ended.values()))[0] > self.idle_seconds
+        ):
+            self._ended.popitem(last=False)
 
     def _expire(self) -> None:
         now = time.time()

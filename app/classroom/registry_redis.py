@@ -5,14 +5,13 @@ Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
                           v (ClassInfo.version: bumped by each broadcast recorded and each move)
     bpe:c:CODE:state      hash: the class's state, name -> JSON value (ClassInfo.state)
     bpe:c:CODE:answers    hash: student -> answer (the last one counts), at most max_size
-    bpe:c:CODE:students   sorted set: student -> when last counted (ms); older than the
-                          student TTL is a student whose replica went away: not counted
-    bpe:c:CODE:seats      hash: student -> "SOCKET CLIENT", the socket that holds its seat and
-                          that socket's address (app/classroom/seats.py has the rules)
-    bpe:c:CODE:clients    sorted set: client address -> seats it holds
+    bpe:c:CODE:students, :seats, :clients   who holds a seat (app/classroom/seats_redis.py)
     bpe:c:of:SID          the code of the class that session SID teaches: the session's tag,
                           which RedisStore reads with each load and save (TAG_PREFIX)
     bpe:c:lru             sorted set: code -> last used (ms), for the oldest to make room
+    bpe:c:CODE:report     list: the revealed questions' JSON (app/classroom/report.py), the latest kept;
+                          when the class ends, bpe:c:ended:CODE (and :key, the teacher key's hash)
+                          for CLASS_IDLE_SECONDS more
     bpe:c:CODE:roll, :rollby, :blocked   who may come in (app/classroom/door_redis.py)
 Every key of a class expires after CLASS_IDLE_SECONDS unused.  The scripts run whole.
 """
@@ -24,9 +23,10 @@ import time
 import orjson
 
 from app import limits
-from app.classroom.door_redis import DOOR, REFUSED, RedisDoor
+from app.classroom.door_redis import RedisDoor
 from app.classroom.errors import ClassNotFound
 from app.classroom.registry import ClassInfo, Registry
+from app.classroom.seats_redis import RedisSeats
 from app.sessions.redis_link import RedisLink
 
 AWAY = "the class registry (Redis) cannot be reached just now; try again shortly"
@@ -35,13 +35,19 @@ TAG_PREFIX = "bpe:c:of:"
 
 _COMMON = """
 local P = 'bpe:c:'
-local function drop(code)
+local function drop(code, ttl)
   local sid = redis.call('HGET', P .. code, 'session')
   if sid and redis.call('GET', P .. 'of:' .. sid) == code then redis.call('DEL', P .. 'of:' .. sid) end
   redis.call('ZREM', P .. 'lru', code)
   local c = P .. code
+  if redis.call('EXISTS', c .. ':report') == 1 and redis.call('HEXISTS', c, 'key') == 1 then
+    -- the report outlives the class by ttl, under its teacher key's hash
+    redis.call('RENAME', c .. ':report', P .. 'ended:' .. code)
+    redis.call('PEXPIRE', P .. 'ended:' .. code, ttl)
+    redis.call('SET', P .. 'ended:' .. code .. ':key', redis.call('HGET', c, 'key'), 'PX', ttl)
+  end
   return redis.call('DEL', c, c .. ':state', c .. ':answers', c .. ':students',
-    c .. ':seats', c .. ':clients', c .. ':roll', c .. ':rollby', c .. ':blocked')
+    c .. ':seats', c .. ':clients', c .. ':roll', c .. ':rollby', c .. ':blocked', c .. ':report')
 end
 local function touch(code, now, ttl)
   local c = P .. code
@@ -53,6 +59,7 @@ local function touch(code, now, ttl)
   redis.call('PEXPIRE', c .. ':students', ttl)
   redis.call('PEXPIRE', c .. ':seats', ttl)
   redis.call('PEXPIRE', c .. ':clients', ttl)
+  redis.call('PEXPIRE', c .. ':report', ttl)
   for _, k in ipairs({':roll', ':rollby', ':blocked'}) do redis.call('PEXPIRE', c .. k, ttl) end
   redis.call('PEXPIRE', P .. 'of:' .. redis.call('HGET', c, 'session'), ttl)
   redis.call('ZADD', P .. 'lru', now, code)
@@ -67,11 +74,13 @@ ADD = (
     + """
 local code, sid, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', P .. code) == 1 then return {0, ''} end
-for _, old in ipairs(redis.call('ZRANGEBYSCORE', P .. 'lru', '-inf', '(' .. (now - ttl))) do drop(old) end
+for _, old in ipairs(redis.call('ZRANGEBYSCORE', P .. 'lru', '-inf', '(' .. (now - ttl))) do
+  drop(old, ttl)
+end
 local old = redis.call('GET', P .. 'of:' .. sid) or ''
-if old ~= '' then drop(old) end
+if old ~= '' then drop(old, ttl) end
 while redis.call('ZCARD', P .. 'lru') >= tonumber(ARGV[6]) do
-  drop(redis.call('ZRANGE', P .. 'lru', 0, 0)[1])
+  drop(redis.call('ZRANGE', P .. 'lru', 0, 0)[1], ttl)
 end
 redis.call('HSET', P .. code, 'session', sid, 'key', ARGV[3], 'created', now)
 if #ARGV >= 7 then redis.call('HSET', P .. code .. ':state', unpack(ARGV, 7)) end
@@ -104,16 +113,41 @@ return true
 """
 )
 
-# END: ARGV code -> the session id, or false
+# END: ARGV code, ttl -> the session id, or false
 END = (
     _COMMON
     + """
 local sid = redis.call('HGET', P .. ARGV[1], 'session')
 if not sid then return false end
-drop(ARGV[1])
+drop(ARGV[1], tonumber(ARGV[2]))
 return sid
 """
 )
+
+# NOTE: ARGV code, now, ttl, a revealed question's JSON, most kept -> whether the class exists
+NOTE = (
+    _COMMON
+    + """
+if not touch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])) then return false end
+local r = P .. ARGV[1] .. ':report'
+redis.call('RPUSH', r, ARGV[4])
+redis.call('LTRIM', r, -tonumber(ARGV[5]), -1)
+redis.call('PEXPIRE', r, tonumber(ARGV[3]))
+return true
+"""
+)
+
+# REPORT: ARGV code -> {the teacher key's hash, the questions' JSON}, of the class or of one that
+# ended within the TTL; or false
+REPORT = """
+local c = 'bpe:c:' .. ARGV[1]
+local key = redis.call('HGET', c, 'key')
+if key then return {key, redis.call('LRANGE', c .. ':report', 0, -1)} end
+local ended = 'bpe:c:ended:' .. ARGV[1]
+key = redis.call('GET', ended .. ':key')
+if key then return {key, redis.call('LRANGE', ended, 0, -1)} end
+return false
+"""
 
 # MOVE: ARGV code, new session, now, ttl -> the old session id, or false (no class)
 MOVE = (
@@ -169,84 +203,14 @@ redis.call('PEXPIRE', a, redis.call('PTTL', c))
 return 'ok'
 """
 
-_SEATS = """
-local c = 'bpe:c:' .. ARGV[1]
-local s, seats, per = c .. ':students', c .. ':seats', c .. ':clients'
-local function holder(who) return string.match(redis.call('HGET', seats, who) or '', ' (.*)$') end
-local function free(who)
-  local owner = holder(who)
-  redis.call('ZREM', s, who)
-  redis.call('HDEL', seats, who)
-  if owner and tonumber(redis.call('ZINCRBY', per, -1, owner)) <= 0 then redis.call('ZREM', per, owner) end
-end
-local function mine(who, socket)
-  local held = redis.call('HGET', seats, who)
-  return held and string.sub(held, 1, #socket + 1) == socket .. ' '
-end
-"""
 
-# JOIN: ARGV code, student, now, stale before, max size, client, socket -> "ok" | "full" |
-# false (no class).  The rules of app/classroom/seats.py.
-JOIN = (
-    _SEATS
-    + DOOR
-    + """
-if redis.call('EXISTS', c) == 0 then return false end
-local student, client = ARGV[2], ARGV[6]
-local refused = door(student, client)
-if refused then return refused end
-for _, who in ipairs(redis.call('ZRANGEBYSCORE', s, '-inf', '(' .. ARGV[4])) do free(who) end
-if redis.call('ZSCORE', s, student) then
-  free(student)
-elseif redis.call('ZCARD', s) >= tonumber(ARGV[5]) then
-  local most = redis.call('ZREVRANGE', per, 0, 0, 'WITHSCORES')
-  local held = tonumber(redis.call('ZSCORE', per, client) or '0')
-  if not most[1] or most[1] == client or tonumber(most[2]) < held + 2 then return 'full' end
-  for _, who in ipairs(redis.call('ZRANGE', s, 0, -1)) do  -- the stalest seat of that address
-    if holder(who) == most[1] then
-      free(who)
-      break
-    end
-  end
-end
-redis.call('ZADD', s, ARGV[3], student)
-redis.call('HSET', seats, student, ARGV[7] .. ' ' .. client)
-redis.call('ZINCRBY', per, 1, client)
-enroll(student, client, ARGV[3], tonumber(ARGV[5]))
-local ttl = redis.call('PTTL', c)
-for _, key in ipairs({s, seats, per}) do redis.call('PEXPIRE', key, ttl) end
-return 'ok'
-"""
-)
-
-# BEAT: ARGV code, student, socket, now -> 1 (counted again), 0 (the seat is not this socket's)
-BEAT = (
-    _SEATS
-    + """
-if not mine(ARGV[2], ARGV[3]) then return 0 end
-redis.call('ZADD', s, 'XX', ARGV[4], ARGV[2])
-return 1
-"""
-)
-
-# LEAVE: ARGV code, student, socket -> 1, or 0 when the seat was not this socket's
-LEAVE = (
-    _SEATS
-    + """
-if not mine(ARGV[2], ARGV[3]) then return 0 end
-free(ARGV[2])
-return 1
-"""
-)
-
-
-class RedisRegistry(RedisDoor, Registry):
+class RedisRegistry(RedisSeats, RedisDoor, Registry):
     def __init__(self, url: str, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self.ttl = int(idle_seconds * 1000)
         self.link = RedisLink(url, AWAY, FULL)  # every call ends in time (app/sessions/redis_link.py)
         self.redis = self.link.redis
-        names = ("ADD", "GET", "CHANGE", "END", "MOVE", "RECORD", "ANSWER", "JOIN", "BEAT", "LEAVE")
+        names = ("ADD", "GET", "CHANGE", "END", "MOVE", "RECORD", "ANSWER", "NOTE", "REPORT")
         self._scripts = {name: self.redis.register_script(globals()[name]) for name in names}
 
     async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
@@ -286,7 +250,7 @@ class RedisRegistry(RedisDoor, Registry):
 
     async def end(self, code: str) -> ClassInfo:
         info = await self.get(code)
-        if not await self._run("END", [code]):
+        if not await self._run("END", [code, self.ttl]):
             raise ClassNotFound(code)
         return info
 
@@ -310,25 +274,16 @@ class RedisRegistry(RedisDoor, Registry):
         got = await self._call("hgetall", f"bpe:c:{code}:answers")
         return {k.decode(): float(v) for k, v in got.items()}
 
-    async def join(self, code: str, student: str, client: str, socket: str) -> bool:
-        now = _ms()
-        stale = now - int(limits.CLASS_STUDENT_TTL_SECONDS * 1000)
-        got = await self._run("JOIN", [code, student, now, stale, self.max_size, client, socket])
-        if got is None:
+    async def note_question(self, code: str, entry: dict) -> None:
+        args = [code, _ms(), self.ttl, orjson.dumps(entry), limits.CLASS_REPORT_QUESTIONS]
+        if not await self._run("NOTE", args):
             raise ClassNotFound(code)
-        if got in REFUSED:
-            raise REFUSED[got]()
-        return got == b"ok"
 
-    async def beat(self, code: str, student: str, socket: str) -> bool:
-        return bool(await self._run("BEAT", [code, student, socket, _ms()]))
-
-    async def leave(self, code: str, student: str, socket: str) -> None:
-        await self._run("LEAVE", [code, student, socket])
-
-    async def joined(self, code: str) -> int:
-        stale = _ms() - int(limits.CLASS_STUDENT_TTL_SECONDS * 1000)
-        return await self._call("zcount", f"bpe:c:{code}:students", stale, "+inf")
+    async def report(self, code: str) -> tuple[str, list[dict]]:
+        got = await self._run("REPORT", [code])
+        if not got:
+            raise ClassNotFound(code)
+        return got[0].decode(), [orjson.loads(q) for q in got[1]]
 
     async def close(self) -> None:
         await self.link.close()

@@ -36,10 +36,10 @@ def test_the_teachers_socket_outlives_answers_a_few_ulps_apart(client, teaching,
 
 
 def test_a_roster_that_fails_is_skipped_and_the_teacher_goes_on(client, teaching, monkeypatch, caplog):
-    from app.classroom import quiz
+    from app.classroom import report
 
     _, cls = teaching
-    real, calls = quiz.roster, []
+    real, calls = report.roster, []
 
     async def failing_once(registry, info):
         calls.append(1)
@@ -47,7 +47,7 @@ def test_a_roster_that_fails_is_skipped_and_the_teacher_goes_on(client, teaching
             raise RuntimeError("a roster bug")
         return await real(registry, info)
 
-    monkeypatch.setattr(quiz, "roster", failing_once)
+    monkeypatch.setattr(report, "roster", failing_once)
     teacher = hello(client, cls)
     try:
         assert receive_type(teacher, "roster")["joined"] == 0  # the next one came

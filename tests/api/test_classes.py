@@ -246,7 +246,9 @@ def test_view_pause_quiz_reveal_with_three_students(client, teaching):
         truth = trace["delta_B"][0]
         for ws, value in zip(students, [0.5, -1.0, 2.0], strict=True):
             reveal = ws.receive_json()
+            mistakes = reveal.pop("mistakes")  # their values: tests/api/test_class_mistakes.py
             assert reveal == {"type": "reveal", "target": "delta_B", "index": [0], "value": truth, "round": 1}
+            assert {m["id"] for m in mistakes} <= {"no_f_B_prime", "sign"}
             result = ws.receive_json()
             assert result["type"] == "result" and result["answer"] == value
             assert math.isclose(result["error"], value - truth)

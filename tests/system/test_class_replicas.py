@@ -133,3 +133,47 @@ def test_a_lesson_lasts_in_redis_across_replicas_and_a_restart(fresh_redis):
                 teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
                 teacher.send(json.dumps({"type": "goto", "stop": 4}))
                 assert _until(late, "stop")["title"] == "Deriving the gradient for A"
+
+
+def test_answers_rounds_and_the_report_last_in_redis_across_replicas_and_a_restart(fresh_redis):
+    """A question asked on replica A is answered in two rounds by a student on B; every server
+    stops mid-question; on two new ones the teacher sees both rounds' answers, reveals, and the
+    report is the same from either."""
+    with httpx.Client(trust_env=False, timeout=15) as http:
+        with app_servers(2, REDIS_URL=fresh_redis.url) as (a, b):
+            sid = http.post(f"{a.url}/api/sessions", json={}).json()["id"]
+            cls = http.post(f"{a.url}/api/classes", json={"session": sid}).json()
+            code, key = cls["code"], cls["teacher_key"]
+            truth = http.post(f"{a.url}/api/sessions/{sid}/step", json={"n": 1}).json()["trace"]["delta_B"][0]
+            with (
+                _ws(b.url, f"/api/classes/{code}/student?student=on-b-student") as student,
+                _ws(a.url, f"/api/classes/{code}/teacher") as teacher,
+            ):
+                _until(student, "synced")
+                teacher.send(json.dumps({"type": "hello", "key": key}))
+                teacher.send(json.dumps({"type": "quiz", "target": "delta_B", "index": [0]}))
+                _until(student, "quiz")
+                student.send(json.dumps({"type": "answer", "value": -truth}))  # the sign flipped
+                _until(student, "answered")
+                teacher.send(json.dumps({"type": "revote"}))
+                _until(student, "revote")
+                student.send(json.dumps({"type": "answer", "value": truth}))
+                _until(student, "answered")
+                while _until(teacher, "roster")["answered"] < 1:
+                    pass
+        with app_servers(2, REDIS_URL=fresh_redis.url) as (c, d):
+            with _ws(c.url, f"/api/classes/{code}/teacher") as teacher:
+                teacher.send(json.dumps({"type": "hello", "key": key}))
+                roster = _until(teacher, "roster")
+                assert [r["answered"] for r in roster["rounds"]] == [1, 1]  # both rounds kept
+                teacher.send(json.dumps({"type": "reveal"}))
+                while "mistakes" not in (roster := _until(teacher, "roster")):
+                    pass
+                assert [r["correct"] for r in roster["rounds"]] == [0, 1]
+                assert roster["rounds"][0]["mistakes"]["sign"] == 1
+            reports = [
+                http.get(f"{u}/api/classes/{code}/report", headers={"x-teacher-key": key}).json()
+                for u in (c.url, d.url)
+            ]
+            assert reports[0] == reports[1] and len(reports[0]["questions"]) == 1
+            assert reports[0]["questions"][0]["rounds"][0]["mistakes"]["sign"] == 1

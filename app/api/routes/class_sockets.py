@@ -3,7 +3,8 @@
     WS /api/classes/{code}/student[?student=<id the page keeps>]
         server: "snapshot" first ("synced" once it is taken), then every broadcast of the
         class as it was published ("step", "frame", "session", "view", "pause", "resume",
-        "quiz", "reveal" followed by this student's own "result", "release", "gather",
+        "quiz", "reveal" followed by this student's own "result" (the likely mistake their
+        answer is, if any, named for them alone), "release", "gather",
         "ended"), "answered" and "error".
         student: only {"type": "answer", "value": x} (a finite number; the last one counts).
     WS /api/classes/{code}/teacher (app/api/routes/class_teacher.py)
@@ -47,6 +48,7 @@ from app.classroom.channel import ChannelUnavailable
 from app.classroom.commands import COMMANDS
 from app.classroom.errors import ClassLocked, ClassNotFound, DeviceRemoved
 from app.classroom.messages import kind_of, message
+from app.classroom.mistakes import mistake_of
 from app.classroom.quiz import closeness
 from app.classroom.registry import new_key, normal_code
 from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
@@ -216,7 +218,9 @@ class Follower:
             if kind == "quiz":
                 self.mine = None
             elif kind == "reveal":
-                result = closeness(self.mine, orjson.loads(data)["value"])
+                revealed = orjson.loads(data)
+                result = closeness(self.mine, revealed["value"])
+                result["mistake"] = mistake_of(self.mine, revealed["value"], revealed.get("mistakes", []))
                 if not await self._send(message("result", **result).decode()):
                     return
             elif kind == "ended":

@@ -2,6 +2,8 @@
 
     POST   /api/classes {"session": id}   201 {code, join_url, join_note, teacher_key}
     DELETE /api/classes/{code}            header X-Teacher-Key; 204, students get "ended"
+    GET    /api/classes/{code}/report[?format=csv]   header X-Teacher-Key; the questions revealed
+                                          (app/classroom/report.py), kept CLASS_IDLE_SECONDS after the end
     GET    /c/{code}                      the student's page of that class
     GET    /join                          a page to type a code on
 
@@ -11,10 +13,11 @@ The sockets are in app/api/routes/class_sockets.py.
 from __future__ import annotations
 
 import contextlib
+import hmac
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
@@ -25,9 +28,9 @@ from app.api.json import FastJSON, JSONRoute
 from app.api.routes.common import ERRORS, Creator
 from app.api.routes.pages import explainer, templates
 from app.api.schemas import ErrorOut
-from app.classroom import Classroom
-from app.classroom.errors import ClassNotFound
-from app.classroom.registry import ALPHABET, CODE_LENGTH, normal_code
+from app.classroom import Classroom, report
+from app.classroom.errors import ClassNotFound, WrongKey
+from app.classroom.registry import ALPHABET, CODE_LENGTH, hash_key, normal_code
 from app.sessions.errors import TooManyRequests
 
 router = APIRouter(tags=["classes"], default_response_class=FastJSON, route_class=JSONRoute)
@@ -92,6 +95,35 @@ async def end_class(
     async with looking_up(request):
         await classroom_of(request).command(normal_code(code), x_teacher_key, {"type": "end"})
     return Response(status_code=204)
+
+
+@router.get(
+    "/api/classes/{code}/report",
+    responses={
+        200: {
+            "description": "JSON {code, questions}; with format=csv, text/csv: one row per question and round"
+        },
+        403: {"model": ErrorOut},
+        404: {"model": ErrorOut},
+        422: ERRORS[422],
+        429: {"model": ErrorOut, "description": "too many unknown class codes from this address"},
+    },
+)
+async def class_report(
+    request: Request,
+    code: str,
+    format: Annotated[Literal["json", "csv"], Query(description="json, or csv for a spreadsheet")] = "json",
+    x_teacher_key: Annotated[str | None, Header()] = None,
+) -> Response:
+    code = normal_code(code)
+    async with looking_up(request):
+        key_hash, questions = await classroom_of(request).registry.report(code)
+    if not hmac.compare_digest(key_hash.encode(), hash_key(x_teacher_key or "").encode()):
+        raise WrongKey()
+    if format == "csv":
+        headers = {"content-disposition": f'attachment; filename="class-{code}-report.csv"'}
+        return Response(report.as_csv(questions), media_type="text/csv; charset=utf-8", headers=headers)
+    return FastJSON({"code": code, "questions": questions})
 
 
 @router.api_route("/c/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
