@@ -48,6 +48,18 @@ export async function request(method, path, body, headers = {}) {
   return json;
 }
 
+/** GET `path` for a file to take away: its Blob, or an ApiError (with the server's message). */
+export async function requestFile(path, headers = {}) {
+  let response;
+  try {
+    response = await fetch(path, { headers });
+  } catch (err) {
+    throw new ApiError(0, { message: 'the server cannot be reached; is it still running?' });
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null), retryAfterOf(response));
+  return response.blob();
+}
+
 /** The data sets the page was served with (what /api/datasets answers), else null. */
 function pageDatasets() {
   const el = document.getElementById('datasets-data');

@@ -24,10 +24,11 @@ from app.model.activations import ACTIVATIONS
 from app.model.losses import LOSSES
 from app.model.net import Net
 
-# The words the projector puts after a count ("12 used the B after its update: …") and a student reads.
+# The words the projector puts after a count ("12 used the B after its update: …") and a student
+# reads; names written as the page writes them, _{…} lowered and ^{…} raised.
 LABELS = {
-    "no_f_B_prime": "left out f_B′(θ) in δᴮ",
-    "no_f_A_prime": "left out f_A′(ψ) in δᴬ",
+    "no_f_B_prime": "left out f_{B}′(θ) in δ^{B}",
+    "no_f_A_prime": "left out f_{A}′(ψ) in δ^{A}",
     "sign": "took y − ŷ for ŷ − y: the sign flipped",
     "relu_psi": "took ψ for ReLU's derivative: the slides' last slide (erratum 1)",
     "updated_B": "used the B after its update: the slides' order (erratum 2)",

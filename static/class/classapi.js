@@ -4,12 +4,14 @@
  * follows).  Views never fetch; the class's controllers call these.
  */
 
-import { request } from '../api.js';
+import { request, requestFile } from '../api.js';
 
 export const classApi = {
   /** A class of the session `id`: {code, join_url, teacher_key}. */
   start: (id) => request('POST', '/api/classes', { session: id }),
   end: (code, key) => request('DELETE', `/api/classes/${code}`, undefined, { 'x-teacher-key': key }),
+  /** The class's report as a spreadsheet (a Blob of CSV), kept a while after the class ends. */
+  report: (code, key) => requestFile(`/api/classes/${code}/report?format=csv`, { 'x-teacher-key': key }),
 };
 
 /**

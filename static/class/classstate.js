@@ -67,6 +67,9 @@ export function trueValue(trace, quiz) {
 // The phase that shows each quiz target's answer (app/classroom/shown.py ASKED_AT).
 const ASKED_AT = { y_hat: 'y_hat', delta_B: 'delta_B', B: 'update_B', delta_A: 'delta_A', A: 'update_A' };
 
+/** What the teacher's page says while an open question holds the phase that would answer it. */
+export const HELD_NOTICE = 'The class’s question is open: Reveal it first, then the phase that computes its answer is shown.';
+
 /**
  * The last phase a class's page may show: while a question is open, the phase before the one
  * that shows its answer, on the projector as on every student's page (the server sends

@@ -7,7 +7,7 @@
 
 import { state } from '../state/store.js';
 import { BannerView } from './banner.js';
-import { isFollowing, questionCap } from './classstate.js';
+import { HELD_NOTICE, isFollowing, questionCap } from './classstate.js';
 import { DoorPanelView } from './doorpanel.js';
 import { JoinPanelView } from './joinpanel.js';
 import { QuizPanelView } from './quizpanel.js';
@@ -33,7 +33,7 @@ export function holdQuestion(s) {
   if (s.phase <= cap) return;
   s.phase = cap;
   if (s.classroom.role === 'teacher') {
-    s.notice = 'The class’s question is open: Reveal it first, then the phase that computes its answer is shown.';
+    s.notice = HELD_NOTICE;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * @fileoverview The teacher's class bar and the projector's join panel: the
  * code in large type, a QR code of the join link, how many have joined (a
- * count, never names), and the buttons that pause, release, gather and end.
+ * count, never names), and the buttons that pause, release, gather, download
+ * the report (after the class too) and end.
  * Any other button of the bar with a data-command, or form with one, sends that
  * command as it is (a form's named fields with it): a new command of the
  * class needs its button in the page and nothing here.
@@ -14,7 +15,7 @@ import { putAttr, putProp, putText } from './put.js';
 import { qrSvg } from './qr.js';
 
 export class JoinPanelView {
-  /** @param {{start, toggleJoin, togglePause, toggleRelease, end, command}} on  what the buttons do */
+  /** @param {{start, toggleJoin, togglePause, toggleRelease, report, end, command}} on  what the buttons do */
   init(on) {
     const $ = byId;
     this.bar = $('class-drive');
@@ -23,7 +24,7 @@ export class JoinPanelView {
     if (!this.bar || !this.panel || !this.start) throw new Error('JoinPanelView needs #class-drive, #class-join and #class-start');
     const clicks = {
       'class-start': on.start, 'class-join-toggle': on.toggleJoin, 'class-join-hide': on.toggleJoin,
-      'class-pause': on.togglePause, 'class-release': on.toggleRelease, 'class-end': on.end,
+      'class-pause': on.togglePause, 'class-release': on.toggleRelease, 'class-report': on.report, 'class-end': on.end,
     };
     for (const [id, fn] of Object.entries(clicks)) $(id).addEventListener('click', fn);
     this.bar.addEventListener('click', (event) => {
@@ -58,6 +59,7 @@ export class JoinPanelView {
         ? 'moving the class to the new settings…'
         : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow');
     for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) putProp($(id), 'disabled', !teaching);
+    putProp($('class-report'), 'disabled', !c.key); // the report outlives the class
     putAttr($('class-join-toggle'), 'aria-pressed', String(c.showJoin));
     putText('class-pause', c.paused ? 'Resume everyone' : 'Pause everyone');
     putAttr($('class-pause'), 'aria-pressed', String(c.paused));

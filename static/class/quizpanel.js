@@ -5,7 +5,7 @@
  * their own and, after the reveal, reads how close they were.
  */
 
-import { byId, svgEl } from '../lib/dom.js';
+import { byId, richText, svgEl } from '../lib/dom.js';
 import { count, fmt } from '../lib/format.js';
 import { parseNumber, toggleSign } from '../lib/parse.js';
 import { verdict } from '../views/quiz.js';
@@ -60,6 +60,12 @@ function drawRounds(svg, histograms, truth) {
     svgEl('text', { x: W / 2, y: H - 4, 'text-anchor': 'middle', class: 'class-round-label' }, band).textContent = `round ${i + 1}`;
   });
   for (const extra of [...svg.querySelectorAll('#class-truth')].slice(1)) extra.removeAttribute('id');
+}
+
+/** The two or three likely mistakes most of the class made, commonest first, as the projector says them. */
+function commonest(mistakes) {
+  return (mistakes || []).filter((m) => m.count > 0).sort((a, b) => b.count - a.count).slice(0, 3)
+    .map((m) => `${count(m.count)} ${m.label}`);
 }
 
 /** How the class moved between rounds: how many answered right in each. */
@@ -145,6 +151,15 @@ export class QuizPanelView {
     }
     putText('class-quiz-truth', q.revealed ? `The true value: ${fmt(q.value)}` : '');
     putText('class-rounds', q.revealed && roster.rounds ? moved(roster.rounds) : '');
+    const said = q.revealed ? commonest(roster.mistakes) : [];
+    if (said.join('|') !== this.saidMistakes) {
+      this.saidMistakes = said.join('|');
+      $('class-mistakes').replaceChildren(...said.map((text) => {
+        const li = document.createElement('li');
+        richText(li, text);
+        return li;
+      }));
+    }
   }
 
   renderStudent(state) {
@@ -171,8 +186,10 @@ export class QuizPanelView {
     if (q.revealed) {
       const mine = c.result ? c.result.answer : c.answer;
       result = mine === null || mine === undefined ? `The true value: ${fmt(q.value)}. You did not answer.` : verdict(mine, q.value);
+      const slip = c.result && c.result.mistake; // told to this student alone
+      if (slip) result += ` Yours looks like a common slip: you ${slip.label}.`;
     }
-    putText('class-result', result);
+    putRich('class-result', result);
     if (this.student.dataset.following !== String(isFollowing(state))) this.student.dataset.following = String(isFollowing(state));
   }
 }

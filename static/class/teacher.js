@@ -6,13 +6,14 @@
  * teacher's session move.
  */
 
+import { download } from '../control/files.js';
 import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { onStops } from '../control/stops.js';
 import { classApi, teacherSocket } from './classapi.js';
-import { isTeacher, newClassroom, phaseName, trueValue } from './classstate.js';
+import { HELD_NOTICE, isTeacher, newClassroom, phaseName, trueValue } from './classstate.js';
 
 const KEPT = 'backprop-class-teacher'; // sessionStorage: this tab's class {code, key}
 
@@ -198,6 +199,7 @@ export const teacher = {
     const q = state.classroom.quiz;
     if (!q || q.revealed) return;
     q.revealed = true;
+    if (state.notice === HELD_NOTICE) state.notice = null; // revealed: Next goes on
     send('reveal');
     render();
   },
@@ -206,6 +208,13 @@ export const teacher = {
     if (!isDriving(state)) return;
     send(type, fields);
   },
+  /** The class's report, one row per question and round, as a file. */
+  report: () =>
+    guarded(async () => {
+      const c = state.classroom;
+      if (!c || !c.key) return;
+      download(`class-${c.code}-report.csv`, await classApi.report(c.code, c.key));
+    }),
   end: () =>
     guarded(async () => {
       const c = state.classroom;
