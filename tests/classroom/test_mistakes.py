@@ -172,3 +172,17 @@ def test_an_answer_is_right_or_the_first_mistake_near_it():
     assert counted([0.5, -0.5, -0.5, 2.0, 9.0], 0.5, found) == {"sign": 2, "plus": 1}
     assert mistake_of(-0.5, 0.5, found) == {"id": "sign", "label": LABELS["sign"]}
     assert mistake_of(None, 0.5, found) is None
+
+
+def test_counting_a_halls_answers_at_once_is_which_for_each_answer():
+    rng = np.random.default_rng(5)
+    found = [{"id": "sign", "value": -0.3}, {"id": "plus", "value": 0.302}, {"id": "gradient", "value": 0.0}]
+    near = [0.3, -0.3, 0.302, 0.0, 5.0]
+    answers = [float(rng.choice(near) * rng.normal(1, 0.006)) for _ in range(500)] + [0.30151, 0.0001]
+    by_each: dict[str, int] = dict.fromkeys(("sign", "plus", "gradient"), 0)
+    for a in answers:  # the right answer first, then the first mistake near (0.30151 is near both)
+        name = which(a, 0.3, found)
+        if name is not None:
+            by_each[name] += 1
+    assert counted(answers, 0.3, found) == by_each
+    assert sum(by_each.values()) > 100
