@@ -83,8 +83,9 @@ def test_every_unit_shows_what_it_computes_live_by_one_request_per_refresh(watch
     settle(page)
     during = [t for t, body in asked if body["units"] and t >= played]
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
-    # The page keeps 500 ms between starts; what this process sees of them may be a little late or early.
-    assert len(during) >= 3 and min(gaps) > 0.35 and sum(gaps) / len(gaps) > 0.45, gaps
+    # The page keeps 500 ms between starts; what this process sees of them may be late or early (one
+    # request held up by a busy machine comes nearer the next): never the 50 ms of a request a frame.
+    assert len(during) >= 3 and min(gaps) > 0.25 and sum(gaps) / len(gaps) > 0.45, gaps
     # one request a refresh, not one a frame: the page played 20 frames a second
     steps = int(page.locator("#step-count").text_content()) - 4
     assert len(during) <= steps / 4, (len(during), steps)
