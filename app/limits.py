@@ -61,6 +61,10 @@ CLASS_HISTOGRAM_BINS = 10  # bars of the quiz histogram on the projector
 CLASS_REPORT_QUESTIONS = 200  # revealed questions a class's report keeps, the latest; it outlives the class
 CLASS_ADDRESS_GROUPS = 10  # address groups the teacher's roster names, most seats first; the rest: "others"
 CLASS_BLOCKED_ADDRESSES = 100  # addresses a class keeps blocked after the teacher drops them; oldest go first
+CLASS_RUNS_SECONDS = 0.25  # the teacher's list of the students' own runs is sent at most this often ...
+CLASS_RUN_READ_SECONDS = 1.0  # ... each run's session read for it at most this often (500 runs: 500 reads/s)
+CLASS_RUN_CURVE_POINTS = 24  # points of a run's sparkline in that list ...
+CLASS_RUN_CURVE_STEPS = 480  # ... each the mean of a stretch of its last this many per-step losses
 
 # ---------------------------------------------------------------- lessons (a teacher's prepared stops)
 MAX_LESSON_STOPS = 60  # stops in one lesson: a lecture's worth, a document that stays small

@@ -16,6 +16,9 @@ No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) cal
     door        who may come in: the roll a locked class lets in, the addresses dropped
     door_redis  ... in Redis
     door_commands  the teacher's lock, unlock, drop, unblock and the roster's seats by address
+    runs        the students' own runs after a release: one per student under an anonymous tag
+    runs_redis  ... in Redis
+    run_commands  release, gather, spotlight, a student's `mine`, and the teacher's list of runs
     channel     live fan-out of a class: in this process, or over Redis pub/sub
     errors      ClassNotFound, WrongKey, ClassLocked, DeviceRemoved
     lessons/    a lesson document's strict check, the panels a lesson hides, the built-in lessons

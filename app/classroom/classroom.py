@@ -12,7 +12,7 @@ from collections.abc import Awaitable
 
 import orjson
 
-from app.classroom import door_commands, lesson_commands, report, shown  # noqa: F401 (its commands join the table)
+from app.classroom import door_commands, lesson_commands, report, run_commands, shown  # noqa: F401 (commands)
 from app.classroom.channel import Channel, ChannelUnavailable
 from app.classroom.commands import COMMANDS, SHOWN, Context, public
 from app.classroom.messages import CHANGES, kind_of, last_trace, loss_curve, message, session_part, state_of
@@ -72,8 +72,8 @@ class Classroom:
             raise InputError("type", f"must be one of {', '.join(COMMANDS)}")
         info = await self.registry.authorize(code, key)
         out = await handler(Context(self.registry, self.store, info), got)
-        if out is not None:
-            await self.channel.publish(code, out)
+        for data in [out] if isinstance(out, bytes) else out or []:
+            await self.channel.publish(code, data)
         return kind
 
     async def snapshot(
@@ -124,6 +124,15 @@ class Classroom:
     async def answer(self, code: str, student: str, value: float) -> bool:
         """A student's answer to the open quiz; False when none is open."""
         return await self.registry.answer(code, student, value) == "ok"
+
+    async def mine(self, code: str, student: str, session_id: object) -> str:
+        """A student's own run, after a release (app/classroom/run_commands.py): its tag, or
+        InputError naming `session`."""
+        return await run_commands.report(self.registry, self.store, code, student, session_id)
+
+    def watch(self, code: str) -> run_commands.Watch:
+        """What the teacher's socket sends of the class's runs, made anew for each socket."""
+        return run_commands.Watch(self.registry, self.store, code, self.channel.publish)
 
     async def roster(self, code: str) -> bytes:
         """The teacher's roster: how many joined and answered, the answers' histogram, and the

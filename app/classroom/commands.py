@@ -1,18 +1,21 @@
 """The teacher's commands: one table of small handlers.
 
     {"type": "view", "phase": p}   {"type": "quiz", "target": t, "index": [...]}   "revote"   "reveal"
-    "pause"   "resume"   "release"   "gather"   {"type": "follow", "session": id}   "end"
+    "pause"   "resume"   {"type": "follow", "session": id}   "end"
     and the door's "lock", "unlock", {"type": "drop", "address": tag}, "unblock", registered
     in this table from app/classroom/door_commands.py; a lesson's {"type": "lesson", ...} and
-    {"type": "goto", "stop": i} from app/classroom/lesson_commands.py
+    {"type": "goto", "stop": i} from app/classroom/lesson_commands.py; the class's own runs'
+    "release", "gather" and {"type": "spotlight", "student": "S7" | null} from
+    app/classroom/run_commands.py.  `follow` during a spotlight ends it (the class follows the
+    session it names from then on).
 
 A handler gets the class as the command found it (its teacher key already checked) and the
 command's message; it checks what it needs (InputError naming the field), changes the
 class's state through the registry, and returns the message every student gets (None:
-none).  What a student who joins or reconnects must see of the class is SHOWN: a command
-that changes such a thing names its state entry there, with its value before any command,
-and the snapshot carries it.  A new command is a handler here, the student page's answer
-to its message and the teacher's button.
+none; a list: each, in order).  What a student who joins or reconnects must see of the class
+is SHOWN: a command that changes such a thing names its state entry there, with its value
+before any command, and the snapshot carries it.  A new command is a handler here, the
+student page's answer to its message and the teacher's button.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from app.classroom import report, shown
 from app.classroom.messages import kind_of, last_trace, message, session_part, state_of
 from app.classroom.mistakes import mistakes
 from app.classroom.registry import ClassInfo, Registry
-from app.sessions import InputError
-from app.sessions.documents import export_document
+from app.sessions import InputError, Session
 from app.sessions.store import Store
 
 # What students see of the class (ClassInfo.state), in the snapshot and its "class", by name,
-# with its value before any command: the phase on show, paused, released, the open quiz, a lesson's stop.
-SHOWN = {"view": None, "paused": False, "released": False, "quiz": None, "stop": None}
+# with its value before any command: the phase on show, paused, released, the open quiz, a lesson's stop,
+# the tag of the student's run in the spotlight (app/classroom/run_commands.py).
+SHOWN = {"view": None, "paused": False, "released": False, "quiz": None, "stop": None, "spotlight": None}
+# What closes when the class follows another run: the phase on show, the question and its answers.
+ANOTHER_RUN = {"view": None, "quiz": None, "truth": None, "value": None, "rounds": [], "question": None}
 
 
 @dataclass
@@ -47,7 +52,7 @@ class Context:
         return self.info.code
 
 
-Handler = Callable[[Context, dict], Awaitable[bytes | None]]
+Handler = Callable[[Context, dict], Awaitable[bytes | list[bytes] | None]]
 COMMANDS: dict[str, Handler] = {}
 
 
@@ -57,6 +62,12 @@ def command(kind: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def session_message(session: Session) -> bytes:
+    """The `session` message of a run the class follows from now on (its config, state and
+    preview, never its id), with no question open."""
+    return message("session", **session_part(session), quiz=None)
 
 
 def public(info: ClassInfo) -> dict:
@@ -165,36 +176,22 @@ async def resume(c: Context, got: dict) -> bytes:
     return message("resume")
 
 
-@command("release")
-async def release(c: Context, got: dict) -> bytes:
-    async with c.store.session(c.info.session, history=True) as session:
-        out = message("release", document=export_document(session))
-    await c.registry.change(c.code, released=True)
-    return out
-
-
-@command("gather")
-async def gather(c: Context, got: dict) -> bytes:
-    await c.registry.change(c.code, released=False)
-    return message("gather")
-
-
 @command("follow")
-async def follow(c: Context, got: dict) -> bytes:
+async def follow(c: Context, got: dict) -> list[bytes]:
     """The class follows another session of the teacher's (new settings make one); the
-    view and the quiz close."""
+    view and the quiz close, and so does a spotlight on a student's run (students get
+    `spotlight` null first): the class follows the teacher's new session from then on."""
     sid = got.get("session")
     if not isinstance(sid, str) or not 0 < len(sid) <= 64:
         raise InputError("session", "must be the id of a session")
     if await c.registry.teaching(sid) not in (None, c.code):
         raise InputError("session", "that session teaches another class")
     async with c.store.session(sid) as session:
-        out = message("session", **session_part(session), quiz=None)
+        out = session_message(session)
     await c.registry.move(c.code, sid)
-    await c.registry.change(
-        c.code, forget_answers=True, view=None, quiz=None, truth=None, value=None, rounds=[], question=None
-    )
-    return out
+    await c.registry.change(c.code, forget_answers=True, spotlight=None, home=None, **ANOTHER_RUN)
+    ended = [message("spotlight", student=None)] if c.info.state.get("spotlight") is not None else []
+    return [*ended, out]
 
 
 @command("end")

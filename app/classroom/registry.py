@@ -6,10 +6,12 @@ the teacher's commands set, by name: the view, whether students are paused or re
 the open quiz and its true value once revealed, ...; app/classroom/commands.py), the
 students' answers (the last one of each counts) and the last broadcast of the session (its
 state and trace), from which a student who joins or reconnects is brought up to date, and
-its report (the questions revealed: app/classroom/report.py), kept a while after it ends.
-The registry keeps `state` as JSON values by name and knows none of them but three: answers
-are taken while a `quiz` is set and its `truth` is not, and while `locked` is true only the
-ids on the class's roll join (app/classroom/door.py).
+its report (the questions revealed: app/classroom/report.py), kept a while after it ends, and
+the students' own runs once released (app/classroom/runs.py).  The registry keeps `state` as
+JSON values by name and knows none of them but a few: answers are taken while a `quiz` is set
+and its `truth` is not, while `locked` is true only the ids on the class's roll join
+(app/classroom/door.py), runs are kept while `released` is true, and a student's run on show
+in a class's `spotlight` starts no class of its own.
 
 Two backends, as for sessions: MemoryRegistry in this process; RedisRegistry
 (app/classroom/registry_redis.py) in Redis, shared by every replica.  Every class is
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from app import limits
 from app.classroom.door import Door, MemoryDoor, Roll
 from app.classroom.errors import ClassNotFound, WrongKey
+from app.classroom.runs import ON_SHOW, MemoryRuns, RunBook, Runs, on_show
 from app.classroom.seats import Seats
 
 # No look-alikes: no 0/O/Q/D, 1/I/L/T, 2/Z, 5/S, 8/B, U/V, nor a vowel-heavy word by chance.
@@ -80,7 +83,7 @@ class ClassInfo:
         return self.state.get("quiz") is not None and self.state.get("truth") is None
 
 
-class Registry(Door):
+class Registry(Door, Runs):
     def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
         self.max_size = max_size
         self.idle_seconds = idle_seconds
@@ -94,6 +97,8 @@ class Registry(Door):
             tags = {"tag_key": secrets.token_hex(16)}  # the class's secret for its roster's address tags
             info = ClassInfo(new_code(), session_id, hash_key(key), now, now, state=tags)
             made, old = await self._add(info)
+            if made == ON_SHOW:
+                raise on_show()
             if made:
                 return info, key, old
 
@@ -103,8 +108,9 @@ class Registry(Door):
         return info
 
     @abstractmethod
-    async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
-        """Keeps a new class (and its state) unless its code is taken: (made, the session's former class)."""
+    async def _add(self, info: ClassInfo) -> tuple[int, str | None]:
+        """Keeps a new class (and its state) unless its code is taken: (made (1, 0), the session's
+        former class); (ON_SHOW, that class) when it is a student's run in that class's spotlight."""
 
     @abstractmethod
     async def get(self, code: str) -> ClassInfo:
@@ -185,16 +191,15 @@ class _Kept:
     answers: dict[str, float] = field(default_factory=dict)
     last: bytes | None = None
     report: list[dict] = field(default_factory=list)
+    runs: RunBook = field(default_factory=RunBook)  # the students' runs (app/classroom/runs.py)
 
 
-class MemoryRegistry(MemoryDoor, Registry):
+class MemoryRegistry(MemoryRuns, MemoryDoor, Registry):
     def __init__(self, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self._classes: OrderedDict[str, _Kept] = OrderedDict()  # least recently used first
         self.index: dict[str, str] = {}  # teaching session id -> its class's code
-        self._ended: OrderedDict[str, tuple[float, str, list[dict]]] = (
-            OrderedDict()
-        )  # code -> (ended, key hash, report)
+        self._ended: OrderedDict[str, tuple] = OrderedDict()  # code -> (ended, key hash, report)
 
     def code_of(self, session_id: str, tag: str | None) -> str | None:
         return self.index.get(session_id)
@@ -202,12 +207,14 @@ class MemoryRegistry(MemoryDoor, Registry):
     async def teaching(self, session_id: str) -> str | None:
         return self.index.get(session_id)
 
-    async def _add(self, info: ClassInfo) -> tuple[bool, str | None]:
+    async def _add(self, info: ClassInfo) -> tuple[int, str | None]:
         self._expire()
         if info.code in self._classes:
             return False, None
         old = self.index.get(info.session)
         if old is not None and old in self._classes:
+            if self._classes[old].info.state.get("spotlight") is not None:
+                return ON_SHOW, old
             self._drop(old)
         else:
             old = None

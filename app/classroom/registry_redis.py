@@ -13,6 +13,7 @@ Keys, for a class CODE (all under "bpe:c:", apart from the sessions' keys):
                           when the class ends, bpe:c:ended:CODE (and :key, the teacher key's hash)
                           for CLASS_IDLE_SECONDS more
     bpe:c:CODE:roll, :rollby, :blocked   who may come in (app/classroom/door_redis.py)
+    bpe:c:CODE:runs, :runsby   the students' own runs (app/classroom/runs_redis.py)
 Every key of a class expires after CLASS_IDLE_SECONDS unused.  The scripts run whole.
 """
 
@@ -26,6 +27,8 @@ from app import limits
 from app.classroom.door_redis import RedisDoor
 from app.classroom.errors import ClassNotFound
 from app.classroom.registry import ClassInfo, Registry
+from app.classroom.runs import ON_SHOW
+from app.classroom.runs_redis import RedisRuns
 from app.classroom.seats_redis import RedisSeats
 from app.sessions.redis_link import RedisLink
 
@@ -47,7 +50,8 @@ local function drop(code, ttl)
     redis.call('SET', P .. 'ended:' .. code .. ':key', redis.call('HGET', c, 'key'), 'PX', ttl)
   end
   return redis.call('DEL', c, c .. ':state', c .. ':answers', c .. ':students',
-    c .. ':seats', c .. ':clients', c .. ':roll', c .. ':rollby', c .. ':blocked', c .. ':report')
+    c .. ':seats', c .. ':clients', c .. ':roll', c .. ':rollby', c .. ':blocked', c .. ':report',
+    c .. ':runs', c .. ':runsby')
 end
 local function touch(code, now, ttl)
   local c = P .. code
@@ -60,7 +64,9 @@ local function touch(code, now, ttl)
   redis.call('PEXPIRE', c .. ':seats', ttl)
   redis.call('PEXPIRE', c .. ':clients', ttl)
   redis.call('PEXPIRE', c .. ':report', ttl)
-  for _, k in ipairs({':roll', ':rollby', ':blocked'}) do redis.call('PEXPIRE', c .. k, ttl) end
+  for _, k in ipairs({':roll', ':rollby', ':blocked', ':runs', ':runsby'}) do
+    redis.call('PEXPIRE', c .. k, ttl)
+  end
   redis.call('PEXPIRE', P .. 'of:' .. redis.call('HGET', c, 'session'), ttl)
   redis.call('ZADD', P .. 'lru', now, code)
   return true
@@ -68,9 +74,10 @@ end
 """
 
 # ADD: ARGV code, session, key hash, now, ttl, max classes, its state as name, JSON, ... -> {made (0|1),
-# the session's old code or ""}
+# the session's old code or ""}, or {ON_SHOW, the code of the class whose spotlight shows the session}
 ADD = (
     _COMMON
+    + f"local ON_SHOW = {ON_SHOW}\n"
     + """
 local code, sid, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', P .. code) == 1 then return {0, ''} end
@@ -78,7 +85,11 @@ for _, old in ipairs(redis.call('ZRANGEBYSCORE', P .. 'lru', '-inf', '(' .. (now
   drop(old, ttl)
 end
 local old = redis.call('GET', P .. 'of:' .. sid) or ''
-if old ~= '' then drop(old, ttl) end
+if old ~= '' then
+  local on = redis.call('HGET', P .. old .. ':state', 'spotlight')
+  if on and on ~= 'null' then return {ON_SHOW, old} end  -- a student's run on show there
+  drop(old, ttl)
+end
 while redis.call('ZCARD', P .. 'lru') >= tonumber(ARGV[6]) do
   drop(redis.call('ZRANGE', P .. 'lru', 0, 0)[1], ttl)
 end
@@ -204,7 +215,7 @@ return 'ok'
 """
 
 
-class RedisRegistry(RedisSeats, RedisDoor, Registry):
+class RedisRegistry(RedisRuns, RedisSeats, RedisDoor, Registry):
     def __init__(self, url: str, max_size: int, idle_seconds: float, max_classes: int) -> None:
         super().__init__(max_size, idle_seconds, max_classes)
         self.ttl = int(idle_seconds * 1000)
@@ -217,7 +228,7 @@ class RedisRegistry(RedisSeats, RedisDoor, Registry):
         args = [info.code, info.session, info.key_hash, _ms(info.created), self.ttl, self.max_classes]
         args += [part for name, value in info.state.items() for part in (name, orjson.dumps(value))]
         made, old = await self._run("ADD", args)
-        return bool(made), old.decode() or None
+        return made, old.decode() or None
 
     async def get(self, code: str) -> ClassInfo:
         got = await self._run("GET", [code, _ms(), self.ttl])

@@ -159,6 +159,10 @@ class RedisStore(Store):
         if not await self._run("DROP", [sid]):
             raise SessionNotFound(sid)
 
+    async def recent_losses(self, sid: str, n: int) -> list[float]:
+        got = await self.link.call(lambda: self.redis.lrange(f"{redis_lua.PREFIX}s:{sid}:history", -n, -1))
+        return [float(x) for x in got]
+
     async def count(self) -> int:
         return await self.link.call(
             lambda: self.redis.zcount(redis_lua.PREFIX + "lru", _now() - self.idle_ms, "+inf")

@@ -90,6 +90,11 @@ class Store(ABC):
         """Forgets the session; SessionNotFound if there is none."""
 
     @abstractmethod
+    async def recent_losses(self, sid: str, n: int) -> list[float]:
+        """The session's last n per-step losses, oldest first, read without its run or its
+        whole history (a class's teacher watches many students' runs); [] if there is none."""
+
+    @abstractmethod
     async def count(self) -> int:
         """How many sessions the store holds."""
 
@@ -188,6 +193,10 @@ class MemoryStore(Store):
     async def delete(self, sid: str) -> None:
         self.get(sid)
         self._drop(sid)
+
+    async def recent_losses(self, sid: str, n: int) -> list[float]:
+        session = self._sessions.get(sid)
+        return [] if session is None else session.history.since(session.history.total - n).tolist()
 
     async def count(self) -> int:
         self._expire()

@@ -128,3 +128,24 @@ def test_a_session_made_elsewhere_is_loaded_here_the_same(fresh_redis):
         await elsewhere.close()
 
     _run(main())
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_recent_losses_are_the_historys_last_without_its_run(kind, request):
+    from app.sessions import MemoryStore
+
+    async def main():
+        url = request.getfixturevalue("fresh_redis").url if kind == "redis" else None
+        store = RedisStore(url, 50, 600) if url else MemoryStore(50, 600)
+        sid = (await store.create(ConfigIn(dataset="circle", order="shuffle"))).id
+        assert await store.recent_losses(sid, 5) == []
+        await _step(store, sid, 12)
+        async with store.session(sid, history=True) as session:
+            every = session.history.tolist()
+        assert len(every) == 12
+        assert await store.recent_losses(sid, 5) == every[-5:]
+        assert await store.recent_losses(sid, 100) == every
+        assert await store.recent_losses("no-such-session", 5) == []
+        await store.close()
+
+    _run(main())

@@ -177,3 +177,52 @@ def test_answers_rounds_and_the_report_last_in_redis_across_replicas_and_a_resta
             ]
             assert reports[0] == reports[1] and len(reports[0]["questions"]) == 1
             assert reports[0]["questions"][0]["rounds"][0]["mistakes"]["sign"] == 1
+
+
+def test_a_run_reported_on_one_replica_is_listed_and_spotlit_on_another(fresh_redis):
+    """After the release, a student on replica B imports its copy there and reports it; the
+    teacher on A lists it and spotlights it; the student's next step, taken on B, reaches a
+    student on A, who is never sent the run's id."""
+    with (
+        app_servers(2, REDIS_URL=fresh_redis.url) as (a, b),
+        httpx.Client(trust_env=False, timeout=15) as http,
+    ):
+        sid = http.post(f"{a.url}/api/sessions", json={}).json()["id"]
+        http.post(f"{a.url}/api/sessions/{sid}/step", json={"n": 2})
+        cls = http.post(f"{a.url}/api/classes", json={"session": sid}).json()
+        code = cls["code"]
+        with (
+            _ws(b.url, f"/api/classes/{code}/student?student=on-replica-b") as student,
+            _ws(a.url, f"/api/classes/{code}/student?student=on-replica-a") as watcher,
+            _ws(a.url, f"/api/classes/{code}/teacher") as teacher,
+        ):
+            _until(student, "synced"), _until(watcher, "synced")
+            teacher.send(json.dumps({"type": "hello", "key": cls["teacher_key"]}))
+            teacher.send(json.dumps({"type": "release"}))
+            document = _until(student, "release")["document"]
+            _until(watcher, "release")
+            copy = http.post(f"{b.url}/api/sessions/import", json=document).json()["id"]
+            student.send(json.dumps({"type": "mine", "session": copy}))
+            assert _until(student, "mine") == {"type": "mine", "student": "S1"}
+            http.post(f"{b.url}/api/sessions/{copy}/step", json={"n": 3})
+            runs = _until(teacher, "runs")
+            while [r["step"] for r in runs["runs"]] != [5]:  # read within a second of the step
+                runs = _until(teacher, "runs")
+            state = http.get(f"{b.url}/api/sessions/{copy}").json()["state"]
+            assert runs["runs"][0]["student"] == "S1" and runs["runs"][0]["loss"] == state["dataset_loss"]
+            teacher.send(json.dumps({"type": "spotlight", "student": "S1"}))
+            texts = []
+
+            def seen(kind: str) -> dict:
+                while True:
+                    texts.append(watcher.recv(timeout=10))
+                    if (got := json.loads(texts[-1]))["type"] == kind:
+                        return got
+
+            assert seen("spotlight") == {"type": "spotlight", "student": "S1"}
+            assert seen("session")["state"]["step"] == 5
+            answer = http.post(f"{b.url}/api/sessions/{copy}/step", json={"n": 1}).json()
+            assert seen("step")["state"] == answer["state"]
+            assert not [text for text in texts if copy in text]
+            while _until(teacher, "runs")["spotlight"] != "S1":
+                pass

@@ -5,17 +5,22 @@
         class as it was published ("step", "frame", "session", "view", "pause", "resume",
         "quiz", "reveal" followed by this student's own "result" (the likely mistake their
         answer is, if any, named for them alone), "release", "gather",
-        "ended"), "answered" and "error".
-        student: only {"type": "answer", "value": x} (a finite number; the last one counts).
+        "ended", and with the class's own runs "spotlight"), "answered", "mine" and "error".
+        student: {"type": "answer", "value": x} (a finite number; the last one counts), and after a
+        "release" {"type": "mine", "session": id}, the id of the copy this page imported
+        (app/classroom/run_commands.py), answered {"type": "mine", "student": "S7"}, its tag, or
+        "error" {message, of: "mine"} naming the field.
     WS /api/classes/{code}/teacher (app/api/routes/class_teacher.py)
         teacher: first {"type": "hello", "key": k}, then {"type": "view", "phase": p},
         {"type": "quiz", "target": t, "index": [...]}, "reveal", "pause", "resume",
-        "release", "gather", {"type": "follow", "session": id} (the class follows another of the
-        teacher's sessions, as new settings make one), "end", and the door's "lock", "unlock",
-        {"type": "drop", "address": tag}, "unblock" (app/classroom/door_commands.py); each is
-        answered {"type": "done", "of": its type} or "error" {message, of: its type}.
+        "release", "gather", {"type": "spotlight", "student": "S7" | null}, {"type": "follow",
+        "session": id} (the class follows another of the teacher's sessions, as new settings make
+        one), "end", and the door's "lock", "unlock", {"type": "drop", "address": tag}, "unblock"
+        (app/classroom/door_commands.py); each is answered {"type": "done", "of": its type} or
+        "error" {message, of: its type}.
         server: "roster" {joined, answered, histogram, locked, addresses, others, blocked}
-        CLASS_ROSTER_SECONDS apart.
+        CLASS_ROSTER_SECONDS apart; while released, "runs" {runs, spotlight} at most
+        CLASS_RUNS_SECONDS apart (app/classroom/run_commands.py Watch).
 Close codes: 4404 no such class (or its session is gone), 4403 a wrong key, 4409 the seat was
 taken (the same student id connected again, or room was made for another address's students),
 4429 too many codes that are no class's from one address, 4423 the class is locked and this student id
@@ -51,7 +56,7 @@ from app.classroom.messages import kind_of, message
 from app.classroom.mistakes import mistake_of
 from app.classroom.quiz import closeness
 from app.classroom.registry import new_key, normal_code
-from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
+from app.sessions.errors import InputError, SessionNotFound, TooManyRequests, Unavailable
 
 router = APIRouter()
 TAKEN = "this seat was taken: the same student's page was opened again, or room was made for others"
@@ -61,6 +66,9 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
 SYNCED = message("synced").decode()
 BUSY = "the server is sending the class to many students just now; reconnect in a moment"
+SEND_ONLY = (
+    'send only {"type": "answer", "value": <a number>} or {"type": "mine", "session": <your copy\'s id>}'
+)
 SHUT = {ClassLocked: 4423, DeviceRemoved: 4410}  # refused at the door: the page does not try again
 _decoded: list = [None, ""]  # the last broadcast and its text: decoded once for all students here
 
@@ -240,8 +248,10 @@ class Follower:
                 await _close(self.websocket, 1008, "only the teacher drives the class")
                 return
             value = got.get("value")
-            if got.get("type") != "answer" or set(got) != {"type", "value"}:
-                await self._error('send only {"type": "answer", "value": <a number>}')
+            if got.get("type") == "mine" and set(got) == {"type", "session"}:
+                await self._mine(got["session"])
+            elif got.get("type") != "answer" or set(got) != {"type", "value"}:
+                await self._error(SEND_ONLY)
             elif type(value) not in (int, float) or not math.isfinite(value) or abs(value) > 1e300:
                 await self._error("value: the answer must be a finite number")
             else:
@@ -262,8 +272,21 @@ class Follower:
         else:
             await self._error("answer: no quiz is open just now")
 
-    async def _error(self, text: str) -> None:
-        await self._send(message("error", message=text).decode())
+    async def _mine(self, session: object) -> None:
+        """The student's own copy of the released run (app/classroom/run_commands.py): its tag."""
+        try:
+            tag = await self.classroom.mine(self.code, self.me, session)
+        except InputError as e:
+            await self._error(str(e), of="mine")
+        except Unavailable as e:
+            await self._error(f"session: not kept; {e.message}", of="mine")
+        except ClassNotFound:
+            await _close(self.websocket, 4404, ClassNotFound.MESSAGE)
+        else:
+            await self._send(message("mine", student=tag).decode())
+
+    async def _error(self, text: str, **of) -> None:
+        await self._send(message("error", message=text, **of).decode())
 
     async def _beat(self) -> None:
         """Counts this socket again, until its seat is another's (the same id's page opened

@@ -2,7 +2,8 @@
 
 WS /api/classes/{code}/teacher: {"type": "hello", "key": k} first, then the commands of
 app/classroom/commands.py; each answered {"type": "done", "of": its type} or "error"; the
-roster CLASS_ROSTER_SECONDS apart.
+roster CLASS_ROSTER_SECONDS apart; while released, the students' own runs ("runs") at most
+CLASS_RUNS_SECONDS apart.
 """
 
 from __future__ import annotations
@@ -60,11 +61,11 @@ async def teacher(websocket: WebSocket, code: str) -> None:
     driver = Driver(websocket, classroom, code, str(hello["key"]))
     # Once the key is known, a message may carry a lesson document (as `POST /api/lessons/check` takes it).
     longest = max(max_bytes, limits.MAX_LESSON_BYTES)
-    await first_of(websocket, lambda: driver.listen(budget, longest), driver.roster)
+    await first_of(websocket, lambda: driver.listen(budget, longest), driver.roster, driver.runs)
 
 
 class Driver:
-    """The teacher's socket: commands in, the roster out."""
+    """The teacher's socket: commands in, the roster and the runs out."""
 
     def __init__(self, websocket: WebSocket, classroom: Classroom, code: str, key: str) -> None:
         self.websocket, self.classroom, self.code, self.key = websocket, classroom, code, key
@@ -111,6 +112,24 @@ class Driver:
                 await self._send(data)
                 sent = data
             await asyncio.sleep(limits.CLASS_ROSTER_SECONDS)
+
+    async def runs(self) -> None:
+        """The class's own runs, while released (app/classroom/run_commands.py), when they change."""
+        watch, sent = self.classroom.watch(self.code), None
+        while True:
+            try:
+                data = await watch.message()
+            except ClassNotFound:
+                return
+            except Unavailable:
+                data = None
+            except Exception:  # one list that fails is skipped, never the teacher's socket
+                log.exception("class %s: the list of runs failed", self.code)
+                data = None
+            if data is not None and data != sent:
+                await self._send(data)
+                sent = data
+            await asyncio.sleep(limits.CLASS_RUNS_SECONDS)
 
     async def _send(self, data: bytes) -> None:
         with contextlib.suppress(*GONE):
