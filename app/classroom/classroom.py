@@ -22,6 +22,7 @@ from app.sessions.errors import Unavailable
 from app.sessions.store import Store
 
 log = logging.getLogger(__name__)
+_STEP, _FRAME = b'{"type":"step",', b'{"type":"frame",'
 SNAPSHOTS_KEPT = 64  # classes whose students' snapshot is kept encoded here, the latest asked for
 
 
@@ -48,6 +49,10 @@ class Classroom:
 
     async def _broadcast(self, code: str, kept: bytes, sent: bytes) -> None:
         try:
+            if kept.startswith(_STEP) and (await self.registry.get(code)).state.get("spotlight"):
+                # A student's run on show: its steps are shown whole, as play frames are (no teacher
+                # walks them phase by phase), to the class now and to whoever joins later.
+                kept = sent = _FRAME + kept[len(_STEP) :]
             await self.registry.record(code, kept)  # the last, for snapshots and the quiz
             await self.channel.publish(code, sent)
         except (ChannelUnavailable, Unavailable) as error:

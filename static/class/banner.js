@@ -39,10 +39,13 @@ export class BannerView {
     const now = c.ended ? 'ended' : !c.following ? 'released' : c.connected ? 'following' : 'connecting';
     if (this.body.dataset.classState !== now) this.body.dataset.classState = now;
     putText('class-banner-code', c.code);
+    const spotlit = c.released && c.spotlight;
     putText('class-banner-text', c.ended
       ? `${c.endedAs || 'Class ended'}: ${c.ended}.`
-      : !c.following ? 'Released: this run is yours now, with every control. The teacher will gather the class.'
-        : c.connected ? 'You follow the teacher: the page shows what the projector shows.' : 'Connecting to the class…');
+      : spotlit && c.spotlight === c.tag ? `Your run (${c.tag}) is on the projector: the class watches what you do.`
+        : !c.following ? 'Released: this run is yours now, with every control. The teacher will gather the class.'
+          : spotlit ? `The class watches ${c.spotlight}’s run, read-only; yours waits where you left it.`
+            : c.connected ? 'You follow the teacher: the page shows what the projector shows.' : 'Connecting to the class…');
     putProp(byId('class-banner-own'), 'hidden', !c.ended);
   }
 

@@ -9,10 +9,13 @@ import { LAST_PHASE, PHASES, phaseIndex } from '../state/phases.js';
 
 /**
  * A fresh state.classroom.  Both roles: code, paused, released, quiz
- * ({target, index, revealed, value} or null), ended (why, or null), connected.
+ * ({target, index, revealed, value} or null), ended (why, or null), connected, spotlight (the
+ * tag of the released run the class watches, or null).
  * The teacher: joinUrl (and joinNote: why phones cannot open it, or null), key, sessionId (the session the class follows),
- * roster ({joined, answered, histogram, locked, addresses: [{tag, seats}], others, blocked}), showJoin.  A student: following
- * (false while released with an own session), answer (the value sent), result
+ * roster ({joined, answered, histogram, locked, addresses: [{tag, seats}], others, blocked}), showJoin,
+ * runs (the released students' runs: [{student, step, loss, diverged, alpha_changed, curve}]).  A student: following
+ * (false while released with an own session), tag (its run's, once released), own (its run's session id,
+ * kept aside while it watches a spotlight), answer (the value sent), result
  * (how close it was, after the reveal), error (the server's last word on an answer),
  * endedAs (the banner's word when the class's door shut the page out: removed, not let in).
  */
@@ -21,6 +24,7 @@ export function newClassroom(role, code, extra = {}) {
     role, code, connected: false, paused: false, released: false, quiz: null, ended: null,
     joinUrl: null, joinNote: null, key: null, sessionId: null, roster: null, showJoin: true,
     following: role === 'student', answer: null, result: null, error: null, endedAs: null,
+    spotlight: null, runs: [], tag: null, own: null,
     ...extra,
   };
 }

@@ -11,6 +11,7 @@ import { HELD_NOTICE, isFollowing, questionCap } from './classstate.js';
 import { DoorPanelView } from './doorpanel.js';
 import { JoinPanelView } from './joinpanel.js';
 import { QuizPanelView } from './quizpanel.js';
+import { RunsGridView } from './runsgrid.js';
 import { sendAnswer, startStudent } from './student.js';
 import { resumeTeaching, syncClass, teacher } from './teacher.js';
 
@@ -42,6 +43,7 @@ export function classViews() {
   return [
     new JoinPanelView().init(teacher),
     new DoorPanelView().init(), // its buttons carry data-command: the class bar sends them
+    new RunsGridView().init({ spotlight: teacher.spotlight }),
     new QuizPanelView().init({ ask: teacher.ask, revote: teacher.revote, reveal: teacher.reveal, answer: sendAnswer }),
     new BannerView().init(document.body),
     { render: syncClass }, // the teacher's students follow its session and the phase on show

@@ -109,7 +109,9 @@ function takeStop(stop) {
 
 function onSnapshot(msg) {
   const c = state.classroom;
-  Object.assign(c, { paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null });
+  Object.assign(c, {
+    paused: msg.paused, released: msg.released, quiz: msg.quiz, answer: msg.answer, result: null, spotlight: msg.spotlight ?? null,
+  });
   if (!c.following) return; // released with an own session: that stays on show
   followSession(msg.config, msg.state, msg.preview, !ownChart, msg.losses);
   takeStop(msg.class ? msg.class.stop : null);
@@ -149,6 +151,14 @@ const HANDLERS = {
   result: (msg) => (state.classroom.result = msg),
   answered: (msg) => Object.assign(state.classroom, { answer: msg.value, error: null }),
   error: (msg) => (state.classroom.error = msg.message),
+  mine: (msg) => (state.classroom.tag = msg.student), // this student's run, as the class knows it
+  spotlight: (msg) => {
+    const c = state.classroom;
+    c.spotlight = msg.student;
+    if (!c.released) return;
+    if (msg.student && msg.student !== c.tag) guarded(watch);
+    else if (!msg.student) guarded(backToMine);
+  },
   release: (msg) => {
     state.classroom.released = true;
     guarded(() => explore(msg.document));
@@ -169,15 +179,45 @@ async function explore(document) {
   if (!c.released || !c.following || c.ended) return;
   adopt(await api.importSession(document));
   c.following = false;
+  tellMine();
+}
+
+/** Released with a run of one's own: the teacher sees it, under a tag, never a name. */
+function tellMine() {
+  const c = state.classroom;
+  if (c.released && !c.following && state.session && state.session.id && socket) socket.send({ type: 'mine', session: state.session.id });
+}
+
+/** The teacher spotlights another student's run: this page follows it, its own run kept aside. */
+async function watch() {
+  const c = state.classroom;
+  if (c.following || c.ended) return;
+  stopPlaying();
+  c.own = state.session && state.session.id;
+  c.following = true;
+  ownChart = true;
+  if (socket) socket.close();
+  connect(); // its snapshot is the spotlighted run
+}
+
+/** The spotlight ends: back to this student's own run, where it was. */
+async function backToMine() {
+  const c = state.classroom;
+  if (!c.own || c.ended) return;
+  const body = await api.read(c.own);
+  c.own = null;
+  c.following = false;
+  adopt(body);
 }
 
 /** Gathered: the own session goes, and a fresh snapshot brings the teacher's run back. */
 async function gather() {
   const c = state.classroom;
-  if (c.following || c.ended) return;
+  if ((c.following && !c.own) || c.ended) return;
   stopPlaying();
-  if (state.session && state.session.id) {
-    const own = state.session.id;
+  if (c.own || (state.session && state.session.id)) {
+    const own = c.own || state.session.id; // a student watching a spotlight keeps theirs aside
+    c.own = null;
     state.session = { ...state.session, id: null }; // nothing more is asked of it
     api.remove(own).catch(() => {});
   }
@@ -193,6 +233,7 @@ function connect() {
     onOpen: () => {
       c.connected = true;
       retries = 0;
+      tellMine(); // again after a reconnect: the class keeps one run a student
       render();
     },
     onMessage: (msg) => {

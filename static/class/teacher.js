@@ -41,14 +41,16 @@ function connect() {
 function onMessage(msg) {
   const c = state.classroom;
   if (!c) return;
-  if (msg.type === 'roster') {
-    c.roster = msg;
-    redrawSoon(); // with the next frame, not on its own: it comes four times a second
+  if (msg.type === 'roster' || msg.type === 'runs') {
+    if (msg.type === 'roster') c.roster = msg;
+    else Object.assign(c, { runs: msg.runs, spotlight: msg.spotlight ?? null });
+    redrawSoon(); // with the next frame, not on its own: each comes up to four times a second
     return;
   }
   else if (msg.type === 'error') {
     state.notice = `The class: ${msg.message}`;
     if (msg.of === 'quiz') c.quiz = null; // not asked: the page is not held for it
+    if (msg.of === 'spotlight') c.spotlight = null;
   }
   else if (msg.type === 'done' && msg.of === 'follow') {
     Object.assign(c, { sessionId: moving, quiz: null });
@@ -175,7 +177,16 @@ export const teacher = {
   toggleRelease: () => {
     const c = state.classroom;
     c.released = !c.released;
+    if (!c.released) Object.assign(c, { runs: [], spotlight: null }); // gathered: the spotlight ends too
     send(c.released ? 'release' : 'gather');
+    render();
+  },
+  /** The class watches a released student's run (its tag), read-only; null: the teacher's own again. */
+  spotlight: (tag) => {
+    const c = state.classroom;
+    if (!isDriving(state) || !c.released) return;
+    c.spotlight = tag;
+    send('spotlight', { student: tag });
     render();
   },
   /** Ask the class for one entry of the step on show. */

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from app.classroom.errors import ClassNotFound
 from app.main import create_app
 from tests.api.test_classes import command, hello, receive_type, student
 
@@ -213,14 +214,16 @@ def test_a_class_keeps_at_most_its_size_in_runs(settings):
                 assert sorted(released.runs()) == ["student-one", "student-three"]
 
 
-def test_runs_outlive_the_process_in_redis(settings, released, store_kind):
-    if store_kind != "redis":
-        pytest.skip("the memory registry lives and dies with its process")
+def test_runs_outlive_the_process_in_redis_only(settings, released, store_kind):
     sid = released.copy()
     mine(released.students[0], sid)
     with TestClient(create_app(settings)) as restarted:
         registry = restarted.app.state.classroom.registry
-        assert restarted.portal.call(registry.runs, released.code) == {"student-one": ("S1", sid)}
+        if store_kind == "redis":
+            assert restarted.portal.call(registry.runs, released.code) == {"student-one": ("S1", sid)}
+        else:  # the memory registry lives and dies with its process: another process has no such class
+            with pytest.raises(ClassNotFound):
+                restarted.portal.call(registry.runs, released.code)
 
 
 class Seen:
@@ -251,16 +254,18 @@ def test_spotlight_shows_a_students_run_to_the_class_never_its_id(client, releas
     assert shown["state"]["step"] == TEACHER_STEPS + 4 and shown["quiz"] is None
     assert shown["config"]["alpha_A"] == client.get(f"/api/sessions/{sid1}").json()["config"]["alpha_A"]
     assert runs_until(teacher, lambda m: m["spotlight"] == "S1")["spotlight"] == "S1"
-    # the teacher's own steps reach nobody now; the run on show's do, as a broadcast
+    # the teacher's own steps reach nobody now; the run on show's do, whole, as a play frame is shown
     step(client, released.sid)
     answer = step(client, sid1)
-    got = other.until("step")
+    got = other.until("frame")
     assert got["state"] == answer["state"] and got["state"]["step"] == TEACHER_STEPS + 5
+    assert got["trace"]["delta_A"] == answer["trace"]["delta_A"] and got["trace"]["A"] == answer["trace"]["A"]
     with student(client, released.code, student="late-joiner") as late:
         text = late.receive_text()
         snapshot = json.loads(text)
         assert snapshot["class"]["spotlight"] == snapshot["spotlight"] == "S1"
-        assert snapshot["state"]["step"] == TEACHER_STEPS + 5
+        assert snapshot["state"]["step"] == TEACHER_STEPS + 5 and snapshot["phase"] == "update_A"  # all of it
+        assert snapshot["trace"]["delta_A"] == answer["trace"]["delta_A"]
         assert sid1 not in text
     # null: back to the teacher's run, whose steps are the class's again; the student's are not
     assert command(teacher, type="spotlight", student=None)["type"] == "done"
@@ -303,7 +308,7 @@ def test_follow_ends_a_spotlight_and_a_run_on_show_starts_no_class(client, relea
     other.until("session")
     refused = client.post("/api/classes", json={"session": sid1})  # would end the class that shows it
     assert refused.status_code == 422 and refused.json()["message"].startswith("session:")
-    assert step(client, sid1)["state"]["step"] == other.until("step")["state"]["step"]
+    assert step(client, sid1)["state"]["step"] == other.until("frame")["state"]["step"]
     new = client.post("/api/sessions", json={"hidden": 2}).json()["id"]
     assert command(released.teacher, type="follow", session=new)["type"] == "done"
     assert other.until("spotlight") == {"type": "spotlight", "student": None}
