@@ -87,3 +87,13 @@ def screen(browser, server_url, request):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def room(browser, server_url):
+    """A class: a teacher at a laptop and three students following (two laptops, a phone)."""
+    from tests.e2e.test_classroom import Class
+
+    r = Class(browser, server_url)
+    yield r
+    r.close()

@@ -8,18 +8,10 @@ import json
 
 import pytest
 
-from tests.e2e.test_classroom import Class
 from tests.e2e.test_one_home import from_module
 
 STATUS = "document.querySelector('#class-answer-status').textContent"
 FIELD = "#class-answer-value"
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def parsed(page, text: str, whole: bool = False):

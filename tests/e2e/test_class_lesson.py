@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from tests.e2e.helpers import api
-from tests.e2e.test_classroom import LAPTOP, Class, same_as_teacher
+from tests.e2e.test_classroom import LAPTOP, same_as_teacher
 from tests.e2e.test_td import settle
 
 STOP = "document.querySelector('#lesson-stop').textContent"
@@ -79,13 +77,6 @@ def test_alone_the_slides_walk_stop_by_stop_with_the_apis_numbers(watch, server_
     page.click("#stop-close")
     page.locator("#lesson-banner").wait_for(state="hidden")
     assert watch.errors == [], watch.errors
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def test_a_class_follows_the_teachers_stops_and_a_late_joiner_lands_on_the_stop(room, server_url, artifacts):

@@ -8,17 +8,7 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.test_class_rounds import DELTA_B_1, answer
-from tests.e2e.test_classroom import Class
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def test_the_reveal_names_the_commonest_mistake_and_tells_each_student_theirs(room, artifacts):

@@ -3,19 +3,10 @@ page go back to the phase before δᴮ, and nothing that computes it is shown un
 
 from __future__ import annotations
 
-import pytest
-
-from tests.e2e.test_classroom import Class, same_as_teacher
+from tests.e2e.test_classroom import same_as_teacher
 
 DELTA_B_1 = "document.querySelector('#val-delta_B-1 .num').textContent"
 HEADING = "document.querySelector('#equations-heading').textContent"
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def test_asking_for_delta_b_hides_it_on_the_projector_and_every_phone_until_reveal(room):

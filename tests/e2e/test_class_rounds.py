@@ -3,18 +3,7 @@ answer a question in two rounds; the projector's reveal draws both and says how 
 
 from __future__ import annotations
 
-import pytest
-
-from tests.e2e.test_classroom import Class
-
 DELTA_B_1 = "document.querySelector('#val-delta_B-1 .num').textContent"
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def answer(page, value: str) -> None:

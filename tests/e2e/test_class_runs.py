@@ -4,18 +4,7 @@ one run read-only (and its owner told so), then everyone goes back to their own 
 
 from __future__ import annotations
 
-import pytest
-
-from tests.e2e.test_classroom import Class
-
 STEPS = "document.querySelector('#step-count').textContent"
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def take_steps(page, n: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_classroom import LAPTOP, PHONE, Class, same_as_teacher
+from tests.e2e.test_classroom import LAPTOP, PHONE, same_as_teacher
 from tests.e2e.test_layout import PHONE as TOUCH_PHONE
 from tests.e2e.test_td import settle
 
@@ -62,13 +62,6 @@ def test_start_a_class_the_hand_check_and_the_settings_are_on_the_first_screen(p
     press("#settings-close")
     assert page.locator("#settings-open").get_attribute("aria-expanded") == "false"
     assert page.evaluate("scrollY") == 0
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 # Every control a page shows that cannot be pressed, and every text telling to press one.

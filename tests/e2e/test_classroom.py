@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.e2e.conftest import PageWatch
 
 LAPTOP = {"viewport": {"width": 1280, "height": 720}}
@@ -55,13 +53,6 @@ class Class:
             assert page.watch.outside == [], page.watch.outside
         for context in self.contexts:
             context.close()
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def notice(page) -> str:

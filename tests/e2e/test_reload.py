@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import PageWatch
 from tests.e2e.helpers import api
-from tests.e2e.test_classroom import Class, same_as_teacher
+from tests.e2e.test_classroom import same_as_teacher
 from tests.e2e.test_td import td_mode
 
 # What a reload must give back as it was: the run, the counters, the phase, the numbers, the chart.
@@ -150,13 +150,6 @@ def test_a_run_the_server_no_longer_has_is_said_to_be_gone_and_a_fresh_one_start
     assert api(f"{server_url}/api/sessions/{fresh}")["config"]["dataset"] == "sine"
     # the browser reports the 404 the page asked for and handled; nothing else went wrong
     assert [e for e in watch.errors if "404 (Not Found)" not in e] == [], watch.errors
-
-
-@pytest.fixture
-def room(browser, server_url):
-    r = Class(browser, server_url)
-    yield r
-    r.close()
 
 
 def test_a_teacher_reload_keeps_the_class_its_run_and_the_phase_and_the_class_goes_on(room, artifacts):
