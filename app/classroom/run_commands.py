@@ -10,8 +10,9 @@ keeps it under an anonymous tag (app/classroom/runs.py), and the student is told
 While released, the teacher's socket is sent `runs` (`Watch`): each run's step, loss,
 divergence, step sizes and a sparkline of its recent losses.
 
-`spotlight` makes the class follow one student's run, read-only, as `follow` does: the class
-moves to that session (so its steps reach every student, whole: app/classroom/classroom.py),
+`spotlight` makes the class follow one student's run, read-only, as `follow` does (and the
+projector: the teacher's socket relays it, app/api/routes/class_teacher.py): the class moves to
+that session (so its steps reach every student, whole: app/classroom/classroom.py),
 the teacher's own session is kept in the state as `home`, and the state's public `spotlight`
 is the run's tag.  Students get `spotlight {student}` and the run's `session` (never its id: only
 its student, who has it, drives it).  `"student": null`, `gather` and `follow` end it: the class

@@ -13,7 +13,8 @@ import { LAST_PHASE, PHASES, phaseIndex } from '../state/phases.js';
  * tag of the released run the class watches, or null).
  * The teacher: joinUrl (and joinNote: why phones cannot open it, or null), key, sessionId (the session the class follows),
  * roster ({joined, answered, histogram, locked, addresses: [{tag, seats}], others, blocked}), showJoin,
- * runs (the released students' runs: [{student, step, loss, diverged, alpha_changed, curve}]).  A student: following
+ * runs (the released students' runs: [{student, step, loss, diverged, alpha_changed, curve}]), watching (the
+ * projector shows the spotlighted run, read-only, as students do).  A student: following
  * (false while released with an own session), tag (its run's, once released), own (its run's session id,
  * kept aside while it watches a spotlight), answer (the value sent), result
  * (how close it was, after the reveal), error (the server's last word on an answer),
@@ -24,7 +25,7 @@ export function newClassroom(role, code, extra = {}) {
     role, code, connected: false, paused: false, released: false, quiz: null, ended: null,
     joinUrl: null, joinNote: null, key: null, sessionId: null, roster: null, showJoin: true,
     following: role === 'student', answer: null, result: null, error: null, endedAs: null,
-    spotlight: null, runs: [], tag: null, own: null,
+    spotlight: null, runs: [], tag: null, own: null, watching: false,
     ...extra,
   };
 }
@@ -32,7 +33,8 @@ export function newClassroom(role, code, extra = {}) {
 export const isTeacher = (state) => !!state.classroom && state.classroom.role === 'teacher' && !state.classroom.ended;
 
 /** Does the page follow a teacher just now (its own controls off)? */
-export const isFollowing = (state) => !!state.classroom && state.classroom.role === 'student' && state.classroom.following;
+export const isFollowing = (state) => !!state.classroom
+  && (state.classroom.role === 'student' ? state.classroom.following : !!state.classroom.watching);
 
 // The quiz's targets in the slides' order, as a label of one entry; B and A are the updated weights.
 const TARGETS = [

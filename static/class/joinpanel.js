@@ -55,7 +55,8 @@ export class JoinPanelView {
     putText('class-bar-joined', count(joined));
     putText('class-bar-state', c.ended
       ? `ended: ${c.ended}`
-      : !c.connected ? 'connecting…' : state.session && state.session.id !== c.sessionId
+      : !c.connected ? 'connecting…' : c.watching ? `the class watches ${c.spotlight}’s run`
+        : state.session && state.session.id !== c.sessionId
         ? 'moving the class to the new settings…'
         : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow');
     for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) putProp($(id), 'disabled', !teaching);

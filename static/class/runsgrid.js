@@ -75,7 +75,7 @@ export class RunsGridView {
     putText('class-runs-count', runs.length
       ? `${count(runs.length)} exploring on their own`
       : 'each student’s run shows here once they take it');
-    putText('class-spotlight-text', c.spotlight ? `The class watches ${c.spotlight}’s run, read-only.` : '');
+    putText('class-spotlight-text', c.spotlight ? `· The class watches ${c.spotlight}’s run, read-only.` : '');
     putProp(byId('class-spotlight-end'), 'hidden', !c.spotlight);
     const key = JSON.stringify([runs, c.spotlight]);
     if (key === this.drawn) return;

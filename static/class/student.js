@@ -51,7 +51,7 @@ function studentId() {
  * `preview` is the next step's forward pass, as the teacher's diagram shows it before a step;
  * `curve` the run's losses so far (a snapshot's), so that a late joiner sees the curve too.
  */
-function followSession(config, s, preview, keepChart = false, curve = null) {
+export function followSession(config, s, preview, keepChart = false, curve = null) {
   showSession(null, config, s);
   state.preview = preview ? { ...preview, point: null } : null;
   const chart = state.chart;
@@ -81,7 +81,7 @@ function followStep(msg) {
 }
 
 /** A play frame: every phase of it is on show. */
-function followFrame(msg) {
+export function followFrame(msg) {
   takeParts(msg.trace, true);
   stepState = msg.state;
   takeLosses(msg);

@@ -6,14 +6,18 @@
  * teacher's session move.
  */
 
+import { api } from '../api.js';
 import { download } from '../control/files.js';
+import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
+import { adopt } from '../control/session.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { onStops } from '../control/stops.js';
 import { classApi, teacherSocket } from './classapi.js';
 import { HELD_NOTICE, isTeacher, newClassroom, phaseName, trueValue } from './classstate.js';
+import { followFrame, followSession } from './student.js'; // a projector watching a student's run, as students do
 
 const KEPT = 'backprop-class-teacher'; // sessionStorage: this tab's class {code, key}
 
@@ -52,11 +56,35 @@ function onMessage(msg) {
     if (msg.of === 'quiz') c.quiz = null; // not asked: the page is not held for it
     if (msg.of === 'spotlight') c.spotlight = null;
   }
+  else if (msg.type === 'spotlight') watchRun(msg.student);
+  else if (msg.type === 'session' || msg.type === 'frame') {
+    if (!c.watching) return;
+    if (msg.type === 'frame') followFrame(msg);
+    else followSession(msg.config, msg.state, msg.preview);
+    redrawSoon(); // with the next frame, as a student's page draws what it follows
+    return;
+  }
   else if (msg.type === 'done' && msg.of === 'follow') {
     Object.assign(c, { sessionId: moving, quiz: null });
     sentPhase = null;
   } else return;
   render();
+}
+
+/**
+ * A student's run on show (its tag), or none: the projector shows it read-only as the students do
+ * (its session and frames come over the teacher's socket), then the teacher's own run again.
+ */
+function watchRun(tag) {
+  const c = state.classroom;
+  c.spotlight = tag;
+  if (tag && !c.watching) {
+    stopPlaying();
+    c.watching = true;
+  } else if (!tag && c.watching) {
+    c.watching = false;
+    guarded(async () => adopt(await api.read(c.sessionId)));
+  }
 }
 
 function onClose(code, reason) {
@@ -85,7 +113,7 @@ function send(type, fields = {}) {
  */
 export function syncClass(s) {
   const c = s.classroom;
-  if (!c || c.role !== 'teacher' || c.ended || !s.session || !socket || !socket.open) return;
+  if (!c || c.role !== 'teacher' || c.ended || c.watching || !s.session || !socket || !socket.open) return;
   if (s.session.id !== c.sessionId) {
     if (moving !== s.session.id) {
       moving = s.session.id; // asked once: a refusal is in the notice line, not asked again
@@ -184,7 +212,7 @@ export const teacher = {
   /** The class watches a released student's run (its tag), read-only; null: the teacher's own again. */
   spotlight: (tag) => {
     const c = state.classroom;
-    if (!isDriving(state) || !c.released) return;
+    if (!isTeacher(state) || !c.released) return; // while the projector watches a run too
     c.spotlight = tag;
     send('spotlight', { student: tag });
     render();

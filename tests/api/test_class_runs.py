@@ -332,3 +332,40 @@ def test_a_run_whose_session_is_gone_leaves_the_list_and_the_spotlight(client, r
     assert other.until("spotlight") == {"type": "spotlight", "student": None}
     assert other.until("session")["state"]["step"] == TEACHER_STEPS
     assert released.runs() == {"student-two": ("S2", sid2)}
+
+
+def sent_and_seen(teacher, command: dict, *kinds: str) -> dict:
+    """Sends a command and reads until a message of each kind came, in whatever order (its
+    answer and what the class is sent reach the teacher by two ways), the last of each kind."""
+    teacher.send_json(command)
+    seen: dict = {}
+    while not set(kinds) <= set(seen):
+        got = teacher.receive_json()
+        seen[got["type"]] = got
+    return seen
+
+
+def test_the_projector_is_sent_the_run_on_show_and_nothing_of_it_after(client, released):
+    teacher, one = released.teacher, released.students[0]
+    sid1 = released.copy()
+    mine(one, sid1)
+    step(client, sid1, 2)
+    got = sent_and_seen(teacher, {"type": "spotlight", "student": "S1"}, "done", "spotlight", "session")
+    assert got["spotlight"] == {"type": "spotlight", "student": "S1"}
+    assert got["session"]["state"]["step"] == TEACHER_STEPS + 2
+    answer = step(client, sid1)
+    frame = receive_type(teacher, "frame")  # whole, as the students get it
+    assert frame["state"] == answer["state"] and frame["trace"]["delta_A"] == answer["trace"]["delta_A"]
+    # a teacher's page that connects during the spotlight (a reload) is told it first
+    again = hello(client, released.cls)
+    try:
+        assert receive_type(again, "spotlight") == {"type": "spotlight", "student": "S1"}
+        assert receive_type(again, "session")["state"]["step"] == TEACHER_STEPS + 3
+    finally:
+        again.__exit__(None, None, None)
+    got = sent_and_seen(teacher, {"type": "spotlight", "student": None}, "done", "spotlight")
+    assert got["spotlight"] == {"type": "spotlight", "student": None}
+    step(client, sid1)
+    step(client, released.sid)
+    later = [teacher.receive_json()["type"] for _ in range(10)]  # rosters come four times a second
+    assert not {"frame", "step", "session"} & set(later), later

@@ -57,8 +57,16 @@ def test_the_runs_grid_and_a_spotlight(room, artifacts):
         watcher.wait_for_function(f"{STEPS} === '7'")
     phone.screenshot(path=artifacts / "class-runs-watching-phone.png")
     assert f"The class watches {tag}’s run" in t.locator("#class-spotlight-text").text_content()
+    # the projector shows it too, read-only, the grid still there to go back
+    t.wait_for_function(f"{STEPS} === '7'")
+    t.wait_for_function("document.body.classList.contains('class-following')")
+    assert t.locator("#step").is_hidden() or t.locator("#step").is_disabled()
+    assert t.locator("#class-runs").is_visible()
+    t.screenshot(path=artifacts / "class-runs-projector-spotlight.png")
 
-    t.click("#class-spotlight-end")  # back: each to their own run, where they left it
+    t.click("#class-spotlight-end")  # back: each to their own run where they left it, the projector too
+    t.wait_for_function(f"{STEPS} === '1'")
+    t.wait_for_function("!document.body.classList.contains('class-following')")
     second.wait_for_function("document.body.dataset.classState === 'released'")
     second.wait_for_function(f"{STEPS} === '3'")
     phone.wait_for_function(f"{STEPS} === '1'")

@@ -3,7 +3,7 @@
 WS /api/classes/{code}/teacher: {"type": "hello", "key": k} first, then the commands of
 app/classroom/commands.py; each answered {"type": "done", "of": its type} or "error"; the
 roster CLASS_ROSTER_SECONDS apart; while released, the students' own runs ("runs") at most
-CLASS_RUNS_SECONDS apart.
+CLASS_RUNS_SECONDS apart; and while a student's run is on show, what the class is sent of it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+import orjson
 from fastapi import APIRouter, WebSocket
 
 from app import limits
@@ -19,8 +20,9 @@ from app.api.play_messages import Budget
 from app.api.routes.class_sockets import GONE, _close, _receive, first_of
 from app.api.routes.classes import looking_up
 from app.classroom import Classroom
+from app.classroom.commands import session_message
 from app.classroom.errors import ClassNotFound, WrongKey
-from app.classroom.messages import message
+from app.classroom.messages import kind_of, message
 from app.classroom.registry import normal_code
 from app.sessions import InputError
 from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
@@ -61,7 +63,9 @@ async def teacher(websocket: WebSocket, code: str) -> None:
     driver = Driver(websocket, classroom, code, str(hello["key"]))
     # Once the key is known, a message may carry a lesson document (as `POST /api/lessons/check` takes it).
     longest = max(max_bytes, limits.MAX_LESSON_BYTES)
-    await first_of(websocket, lambda: driver.listen(budget, longest), driver.roster, driver.runs)
+    await first_of(
+        websocket, lambda: driver.listen(budget, longest), driver.roster, driver.runs, driver.relay
+    )
 
 
 class Driver:
@@ -130,6 +134,31 @@ class Driver:
                 await self._send(data)
                 sent = data
             await asyncio.sleep(limits.CLASS_RUNS_SECONDS)
+
+    async def relay(self) -> None:
+        """While a student's run is on show, the projector shows it too: the class's `spotlight`
+        messages, and while one is on, the run's `session` and `frame`s as students get them
+        (first, on connecting during one, its tag and its `session`)."""
+        async with self.classroom.channel.subscribe(self.code, limits.CLASS_FOLLOW_BUFFER) as sub:
+            try:
+                info = await self.classroom.registry.get(self.code)
+                on = info.state.get("spotlight") is not None
+                if on:
+                    await self._send(message("spotlight", student=info.state["spotlight"]))
+                    async with self.classroom.store.session(info.session) as session:
+                        shown = session_message(session)
+                    await self._send(shown)
+            except (ClassNotFound, SessionNotFound):
+                return
+            except Unavailable:
+                on = False
+            async for data in sub:
+                kind = kind_of(data)
+                if kind == "spotlight":
+                    on = orjson.loads(data)["student"] is not None
+                    await self._send(data)
+                elif on and kind in ("session", "frame"):
+                    await self._send(data)
 
     async def _send(self, data: bytes) -> None:
         with contextlib.suppress(*GONE):
