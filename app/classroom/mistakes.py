@@ -20,8 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 from app.classroom.quiz import RIGHT_ABSOLUTE, RIGHT_RELATIVE, right
-from app.model.activations import ACTIVATIONS
-from app.model.losses import LOSSES
 from app.model.net import Net
 
 # The words the projector puts after a count ("12 used the B after its update: …") and a student
@@ -48,11 +46,11 @@ def mistakes(trace: dict, net: Net, optimizer: str, target: str, index: list[int
     truth = float(np.asarray(trace[target], dtype=float)[at])
     found: dict[str, np.ndarray | float | None] = {}
     if target == "delta_B":
-        found = {"no_f_B_prime": t.dL, "sign": -t.delta_B}
+        found = {"no_f_B_prime": t.dL_dy_hat, "sign": -t.delta_B}
     elif target == "delta_A":
         found = t.delta_A_slips() | {"sign": -t.delta_A}
     elif target == "B":
-        found = t.weight_slips("B", t.x, {"no_f_B_prime": t.dL})
+        found = t.weight_slips("B", t.x, {"no_f_B_prime": t.dL_dy_hat})
     elif target == "A":
         found = t.weight_slips("A", t.s, t.delta_A_slips())
     out: list[dict] = []
@@ -94,8 +92,8 @@ def counted(answers: list[float], truth: float, found: list[dict]) -> dict[str, 
 
 
 class _Trace:
-    """The step's parts a mistake is made of; those a play frame leaves out are made again
-    (its weights before the step, its gradients)."""
+    """The step's parts a mistake is made of, from its trace; those a play frame leaves out are
+    made again (its weights before the step, its gradients)."""
 
     def __init__(self, trace: dict, net: Net, optimizer: str) -> None:
         def get(name: str) -> np.ndarray | None:
@@ -105,10 +103,10 @@ class _Trace:
         self.s, self.x, self.psi = get("s"), get("x"), get("psi")
         self.delta_B, self.delta_A = get("delta_B"), get("delta_A")
         self.n_x = self.psi.shape[-1]
-        y_hat, y = get("y_hat"), get("y")
-        self.dL = LOSSES[net.loss][1](y_hat - y)
-        self.df_A = ACTIVATIONS[net.f_A][1](self.psi, self.x[: self.n_x])
-        self.grad = {"B": np.outer(self.x, self.delta_B), "A": np.outer(self.s, self.delta_A)}
+        self.dL_dy_hat, self.df_A = get("dL_dy_hat"), get("df_A")  # a step's and a frame's alike
+        self.grad = {"B": get("grad_B"), "A": get("grad_A")}
+        if self.grad["B"] is None:  # a frame: ∇_B = x^T δᴮ, ∇_A = s^T δᴬ
+            self.grad = {"B": np.outer(self.x, self.delta_B), "A": np.outer(self.s, self.delta_A)}
         self.after = {"A": get("A"), "B": get("B")}
         self.before = {"A": get("A_before"), "B": get("B_before")}
         self.alpha = {"A": net.alpha_A, "B": net.alpha_B}
@@ -129,7 +127,7 @@ class _Trace:
             return {}
         back = B_used[:n] @ self.delta_B
         return {
-            "no_f_B_prime": (B_used[:n] @ self.dL) * self.df_A,
+            "no_f_B_prime": (B_used[:n] @ self.dL_dy_hat) * self.df_A,
             "no_f_A_prime": back,
             "relu_psi": back * np.maximum(self.psi, 0.0) if self.net.f_A == "relu" else None,
             "updated_B": (B_after[:n] @ self.delta_B) * self.df_A,

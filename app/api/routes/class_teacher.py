@@ -101,39 +101,33 @@ class Driver:
                 await _close(self.websocket, 1000, "the class ended")
 
     async def roster(self) -> None:
-        sent = None
-        while True:
-            try:
-                data = await self.classroom.roster(self.code)
-            except ClassNotFound:
-                return
-            except Unavailable:
-                data = sent
-            except Exception:  # one roster that fails is skipped, never the teacher's socket
-                log.exception("class %s: a roster failed", self.code)
-                data = sent
-            if data is not None and (data != sent or b'"joined":0' not in data):
-                await self._send(data)
-                sent = data
-            await asyncio.sleep(limits.CLASS_ROSTER_SECONDS)
+        """The roster, when it changes, and every time while anyone is connected."""
+        await self._every(limits.CLASS_ROSTER_SECONDS, lambda: self.classroom.roster(self.code), "a roster",
+                          lambda data: b'"joined":0' not in data)  # fmt: skip
 
     async def runs(self) -> None:
         """The class's own runs, while released (app/classroom/run_commands.py), when they change."""
-        watch, sent = self.classroom.watch(self.code), None
+        watch = self.classroom.watch(self.code)
+        await self._every(limits.CLASS_RUNS_SECONDS, watch.message, "the list of runs", lambda data: False)
+
+    async def _every(self, seconds: float, make, what: str, again) -> None:
+        """Sends what `make()` gives every `seconds` when it changed, or when `again(it)`, until the
+        class is gone.  One that fails is skipped (Redis away: the last one stands), never the socket."""
+        sent = None
         while True:
             try:
-                data = await watch.message()
+                data = await make()
             except ClassNotFound:
                 return
             except Unavailable:
-                data = None
-            except Exception:  # one list that fails is skipped, never the teacher's socket
-                log.exception("class %s: the list of runs failed", self.code)
-                data = None
-            if data is not None and data != sent:
+                data = sent
+            except Exception:
+                log.exception("class %s: %s failed", self.code, what)
+                data = sent
+            if data is not None and (data != sent or again(data)):
                 await self._send(data)
                 sent = data
-            await asyncio.sleep(limits.CLASS_RUNS_SECONDS)
+            await asyncio.sleep(seconds)
 
     async def relay(self) -> None:
         """While a student's run is on show, the projector shows it too: the class's `spotlight`
