@@ -53,12 +53,15 @@ export class JoinPanelView {
     const joined = c.roster ? c.roster.joined : 0;
     putText('class-bar-code', c.code);
     putText('class-bar-joined', count(joined));
-    putText('class-bar-state', c.ended
+    const said = c.ended
       ? `ended: ${c.ended}`
       : !c.connected ? 'connecting…' : c.watching ? `the class watches ${c.spotlight}’s run`
         : state.session && state.session.id !== c.sessionId
         ? 'moving the class to the new settings…'
-        : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow');
+        : c.paused ? 'students paused' : c.released ? 'students explore on their own' : 'students follow';
+    putText('class-bar-state', said);
+    // On a narrow bar the line is cut short (…) rather than pushing the buttons to a row of their own.
+    putAttr($('class-bar-status'), 'title', `Class ${c.code} · ${count(joined)} joined · ${said}`);
     for (const id of ['class-join-toggle', 'class-pause', 'class-release', 'class-end']) putProp($(id), 'disabled', !teaching);
     putProp($('class-report'), 'disabled', !c.key); // the report outlives the class
     putAttr($('class-join-toggle'), 'aria-pressed', String(c.showJoin));

@@ -26,7 +26,16 @@ export class SettingsView {
       appendField(form, field);
       if (field === DATASET) this.description = this._description();
     }
-    form.addEventListener('change', (e) => onChange(e.target.name));
+    // A field being typed in is not filled over by a session that arrives meanwhile (one an
+    // earlier change asked for): what was typed is read when it changes, or dropped when the
+    // learner leaves the field without changing it.
+    this.typing = new Set();
+    form.addEventListener('input', (e) => this.typing.add(e.target.name));
+    form.addEventListener('focusout', (e) => this.typing.delete(e.target.name));
+    form.addEventListener('change', (e) => {
+      this.typing.delete(e.target.name);
+      onChange(e.target.name);
+    });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       onChange('dataset');
@@ -56,7 +65,7 @@ export class SettingsView {
 
   /** Put a config's values into the form. */
   _fill(config) {
-    for (const field of FORM_FIELDS) fillField(this.form, field, config[field.name]);
+    for (const field of FORM_FIELDS) if (!this.typing.has(field.name)) fillField(this.form, field, config[field.name]);
     fillEnvironment(this.form, config);
   }
 

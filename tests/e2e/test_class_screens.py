@@ -118,6 +118,10 @@ def test_a_class_question_leaves_the_diagram_and_the_equations_on_every_first_sc
         s.fill("#class-answer-value", "0.25")
         s.click("#class-answer-send")
     t.wait_for_function("document.querySelector('#class-answered').textContent === '3'")
+    # the widest code and the longest state a class bar shows: it gives way before a button wraps
+    t.evaluate("""() => { document.getElementById('class-bar-code').textContent = 'WWMWWM';
+      document.getElementById('class-bar-joined').textContent = '300';
+      document.getElementById('class-bar-state').textContent = 'moving the class to the new settings…'; }""")
     # the projector at 1280×720 and 1920×1080: the diagram, the equations and the question with its answers
     for size in PROJECTORS.values():
         t.set_viewport_size(size["viewport"])
@@ -127,6 +131,8 @@ def test_a_class_question_leaves_the_diagram_and_the_equations_on_every_first_sc
         on_screen(t, "#equations", least=120)
         on_screen(t, "#class-ask")
         on_screen(t, "#class-histogram", least=100)
+        bar = t.locator("#class-drive").evaluate(SHOWN_BOX)
+        assert bar["bottom"] - bar["top"] <= 45, bar  # one row
         quiz = t.locator("#class-quiz").evaluate(SHOWN_BOX)
         assert quiz["bottom"] - quiz["top"] <= 60, quiz  # one compact row
     # each student: the question and the equations, a laptop's diagram too

@@ -93,3 +93,30 @@ def test_a_diverged_run_is_lowered_in_place_and_goes_on(page):
         press(page, "#step")
         assert warning.is_hidden(), n
     assert page.locator("#step-count").text_content() == str(int(step) + 1)
+
+
+def test_alpha_typed_while_the_last_change_is_on_its_way_is_kept(browser, server_url):
+    """α_B typed while α_A's new run is being made is neither filled over by that run's settings nor lost."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(server_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    held = []
+    page.route(re.compile(r"/api/sessions/import$"), lambda route: held.append(route))
+    page.fill("input[name=alpha_A]", "2")
+    page.dispatch_event("input[name=alpha_A]", "change")
+    page.wait_for_function("document.body.dataset.busy === 'true'")
+    while not held:
+        page.wait_for_timeout(20)
+    page.fill("input[name=alpha_B]", "3")  # typed, not yet changed: the learner is still in the field
+    held.pop().continue_()
+    page.unroute(re.compile(r"/api/sessions/import$"))
+    settle(page)
+    assert page.input_value("input[name=alpha_A]") == "2"
+    assert page.input_value("input[name=alpha_B]") == "3"
+    with page.expect_response(re.compile(r"/api/sessions/import$")):
+        page.dispatch_event("input[name=alpha_B]", "change")
+    settle(page)
+    said = page.locator("#notice").text_content()
+    assert said == "α_A changed to 2 and α_B to 3; the run goes on from step 0."
+    context.close()
