@@ -1,6 +1,6 @@
 """Start the server: `python -m app` (app/server/main.py)."""
 
-from app.server.main import main
+from .server.main import main
 
 if __name__ == "__main__":
     main()

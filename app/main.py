@@ -9,21 +9,21 @@ import os
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api.clients import Limiter, LocalBuckets, RedisBuckets, parse_proxies
-from app.api.errors import HANDLERS
-from app.api.files import KeptFiles
-from app.api.in_flight import InFlight
-from app.api.middleware import Guard
-from app.api.routes import class_sockets, class_teacher, classes, lessons, meta, pages, play, sessions, step
-from app.api.routes.pages import ROOT
-from app.classroom import Classroom
-from app.classroom.channel import channel_for
-from app.classroom.registry import MemoryRegistry, Registry
-from app.limits import CODE_MISSES_BURST, CODE_MISSES_PER_SECOND
-from app.server.collector import TUNE_IN_WORKERS, tune_collector
-from app.sessions import MemoryStore, budget, workers
-from app.sessions.store import Store
-from app.settings import Settings, get_settings
+from .api.clients import Limiter, LocalBuckets, RedisBuckets, parse_proxies
+from .api.errors import HANDLERS
+from .api.files import KeptFiles
+from .api.in_flight import InFlight
+from .api.middleware import Guard
+from .api.routes import class_sockets, class_teacher, classes, lessons, meta, pages, play, sessions, step
+from .api.routes.pages import ROOT
+from .classroom import Classroom
+from .classroom.channel import channel_for
+from .classroom.registry import MemoryRegistry, Registry
+from .limits import CODE_MISSES_BURST, CODE_MISSES_PER_SECOND
+from .server.collector import TUNE_IN_WORKERS, tune_collector
+from .sessions import MemoryStore, budget, workers
+from .sessions.store import Store
+from .settings import Settings, get_settings
 
 NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 
@@ -99,8 +99,8 @@ def make_store(settings: Settings) -> Store:
     }
     if settings.redis_url:
         # redis is imported only where it is used
-        from app.classroom.registry_redis import TAG_PREFIX
-        from app.sessions.redis_store import RedisStore
+        from .classroom.registry_redis import TAG_PREFIX
+        from .sessions.redis_store import RedisStore
 
         # Each load and save reads the session's tag, the code of the class it teaches.
         bounds["tag_prefix"] = TAG_PREFIX
@@ -112,7 +112,7 @@ def make_registry(settings: Settings) -> Registry:
     """Classes in this process by default; in Redis with REDIS_URL."""
     bounds = (settings.max_class_size, settings.class_idle_seconds, settings.max_sessions)
     if settings.redis_url:
-        from app.classroom.registry_redis import RedisRegistry
+        from .classroom.registry_redis import RedisRegistry
 
         return RedisRegistry(settings.redis_url, *bounds)
     return MemoryRegistry(*bounds)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from starlette.requests import HTTPConnection
 
-from app.sessions.errors import TooManyRequests
+from ..sessions.errors import TooManyRequests
 
 MAX_CLIENTS_TRACKED = 10_000  # buckets kept; the least recently seen go first (a full bucket is no loss)
 
@@ -122,7 +122,7 @@ class RedisBuckets(Buckets):
     """The buckets in Redis, shared by every worker and replica (each key expires once full)."""
 
     def __init__(self, url: str) -> None:
-        from app.sessions.redis_link import RedisLink  # only where REDIS_URL is set
+        from ..sessions.redis_link import RedisLink  # only where REDIS_URL is set
 
         self.link = RedisLink(
             url,

@@ -8,10 +8,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from app.api.json import FastJSON
-from app.classroom.errors import ClassNotFound, WrongKey
-from app.limits import MAX_ERRORS_LISTED
-from app.sessions.errors import (
+from ..classroom.errors import ClassNotFound, WrongKey
+from ..limits import MAX_ERRORS_LISTED
+from ..sessions.errors import (
     Diverged,
     InputError,
     SessionNotFound,
@@ -19,6 +18,7 @@ from app.sessions.errors import (
     TooManyRequests,
     Unavailable,
 )
+from .json import FastJSON
 
 
 def _field(loc: tuple | list) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import orjson
 
-from app.sessions.base import Session
-from app.sessions.numbers import round_significant
+from ..sessions.base import Session
+from ..sessions.numbers import round_significant
 
 # The trace's arrays that a frame carries, in the order they are sent.
 ARRAYS = ("s", "y", "psi", "x", "theta", "y_hat", "dL_dy_hat", "df_B", "delta_B", "df_A", "delta_A", "A", "B")

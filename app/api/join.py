@@ -14,7 +14,7 @@ import socket
 
 from starlette.requests import Request
 
-from app.settings import Settings
+from ..settings import Settings
 
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
 START_FOR_A_CLASS = "start it for a class with make run HOST=0.0.0.0, or set PUBLIC_URL to its public address"

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from app.limits import MAX_LESSON_BYTES
+from ..limits import MAX_LESSON_BYTES
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

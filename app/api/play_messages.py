@@ -8,10 +8,10 @@ import time
 import orjson
 from pydantic import ValidationError
 
-from app.api.json import loads
-from app.api.schemas import PlaySettingsIn
-from app.limits import MAX_RATE, MAX_STEPS_PER_FRAME
-from app.sessions import InputError
+from ..limits import MAX_RATE, MAX_STEPS_PER_FRAME
+from ..sessions import InputError
+from .json import loads
+from .schemas import PlaySettingsIn
 
 
 class Budget:

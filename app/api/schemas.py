@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.limits import (
+from ..limits import (
     HISTORY,
     MAX_OUTPUTS,
     MAX_PREDICT_DIGITS,
@@ -21,8 +21,8 @@ from app.limits import (
     MAX_STEPS,
     MAX_STEPS_PER_FRAME,
 )
-from app.sessions.config import ConfigIn, Matrix, Row, Seed, Strict, Value, check_rectangular
-from app.sessions.errors import InputError
+from ..sessions.config import ConfigIn, Matrix, Row, Seed, Strict, Value, check_rectangular
+from ..sessions.errors import InputError
 
 __all__ = ["ConfigIn"]
 

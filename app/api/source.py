@@ -10,7 +10,7 @@ import inspect
 import re
 from functools import lru_cache
 
-from app.model import backprop
+from ..model import backprop
 
 # For each phase of the page, the names whose assignment computes it.
 PHASE_TARGETS = {

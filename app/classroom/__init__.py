@@ -24,6 +24,6 @@ No HTTP here: the API's routes (app/api/routes/classes.py, class_sockets.py) cal
     lessons/    a lesson document's strict check, the panels a lesson hides, the built-in lessons
 """
 
-from app.classroom.classroom import Classroom
+from .classroom import Classroom
 
 __all__ = ["Classroom"]

@@ -27,7 +27,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from app import limits
+from .. import limits
 
 log = logging.getLogger(__name__)
 PREFIX = "bpe:class:"  # Redis channel names are PREFIX + topic: apart from every other key and channel

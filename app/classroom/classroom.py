@@ -12,14 +12,14 @@ from collections.abc import Awaitable
 
 import orjson
 
-from app.classroom import door_commands, lesson_commands, report, run_commands, shown  # noqa: F401 (commands)
-from app.classroom.channel import Channel, ChannelUnavailable
-from app.classroom.commands import COMMANDS, SHOWN, Context, public
-from app.classroom.messages import CHANGES, kind_of, last_trace, loss_curve, message, session_part, state_of
-from app.classroom.registry import ClassInfo, Registry
-from app.sessions import InputError, Session
-from app.sessions.errors import Unavailable
-from app.sessions.store import Store
+from ..sessions import InputError, Session
+from ..sessions.errors import Unavailable
+from ..sessions.store import Store
+from . import door_commands, lesson_commands, report, run_commands, shown  # noqa: F401 (commands)
+from .channel import Channel, ChannelUnavailable
+from .commands import COMMANDS, SHOWN, Context, public
+from .messages import CHANGES, kind_of, last_trace, loss_curve, message, session_part, state_of
+from .registry import ClassInfo, Registry
 
 log = logging.getLogger(__name__)
 _STEP, _FRAME = b'{"type":"step",', b'{"type":"frame",'

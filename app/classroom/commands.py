@@ -25,13 +25,13 @@ from dataclasses import dataclass
 
 import orjson
 
-from app.classroom import quiz as q
-from app.classroom import report, shown
-from app.classroom.messages import kind_of, last_trace, message, session_part, state_of
-from app.classroom.mistakes import mistakes
-from app.classroom.registry import ClassInfo, Registry
-from app.sessions import InputError, Session
-from app.sessions.store import Store
+from ..sessions import InputError, Session
+from ..sessions.store import Store
+from . import quiz as q
+from . import report, shown
+from .messages import kind_of, last_trace, message, session_part, state_of
+from .mistakes import mistakes
+from .registry import ClassInfo, Registry
 
 # What students see of the class (ClassInfo.state), in the snapshot and its "class", by name,
 # with its value before any command: the phase on show, paused, released, the open quiz, a lesson's stop,

@@ -23,9 +23,9 @@ import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 
-from app import limits
-from app.classroom.errors import ClassLocked, DeviceRemoved
-from app.classroom.seats import Seats
+from .. import limits
+from .errors import ClassLocked, DeviceRemoved
+from .seats import Seats
 
 
 class Door(ABC):

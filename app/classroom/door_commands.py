@@ -19,11 +19,11 @@ import hashlib
 import hmac
 import re
 
-from app.classroom.commands import Context, command
-from app.classroom.messages import message
-from app.classroom.registry import ALPHABET, ClassInfo, Registry
-from app.limits import CLASS_ADDRESS_GROUPS
-from app.sessions import InputError
+from ..limits import CLASS_ADDRESS_GROUPS
+from ..sessions import InputError
+from .commands import Context, command
+from .messages import message
+from .registry import ALPHABET, ClassInfo, Registry
 
 TAG_LENGTH = 8  # of ALPHABET: 34 bits, so two addresses of one class never share a tag
 TAG = re.compile(f"^[{ALPHABET}]{{{TAG_LENGTH}}}$")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 
-from app import limits
-from app.classroom.door import Door
-from app.classroom.errors import ClassLocked, ClassNotFound, DeviceRemoved
+from .. import limits
+from .door import Door
+from .errors import ClassLocked, ClassNotFound, DeviceRemoved
 
 REFUSED = {b"blocked": DeviceRemoved, b"locked": ClassLocked}  # what JOIN answers when `door` refuses
 

@@ -20,11 +20,11 @@ import asyncio
 
 import orjson
 
-from app.classroom.commands import Context, command
-from app.classroom.lessons.builtin import BUILT_IN
-from app.classroom.lessons.check import check_lesson
-from app.classroom.messages import message
-from app.sessions import InputError
+from ..sessions import InputError
+from .commands import Context, command
+from .lessons.builtin import BUILT_IN
+from .lessons.check import check_lesson
+from .messages import message
 
 # What a student is told of a stop: what it shows, never the question it asks (that is `quiz`).
 STOP_FIELDS = ("title", "note", "phase", "derive", "line", "hide")

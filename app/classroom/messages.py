@@ -12,10 +12,10 @@ import math
 import numpy as np
 import orjson
 
-from app.classroom import shown
-from app.limits import CLASS_CURVE_POINTS
-from app.sessions import Session, gradcheck
-from app.sessions.numbers import round_significant
+from ..limits import CLASS_CURVE_POINTS
+from ..sessions import Session, gradcheck
+from ..sessions.numbers import round_significant
+from . import shown
 
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
 _TYPE = b'{"type":"'

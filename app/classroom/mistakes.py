@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.classroom.quiz import RIGHT_ABSOLUTE, RIGHT_RELATIVE, right
-from app.model.net import Net
+from ..model.net import Net
+from .quiz import RIGHT_ABSOLUTE, RIGHT_RELATIVE, right
 
 # The words the projector puts after a count ("12 used the B after its update: …") and a student
 # reads; names written as the page writes them, _{…} lowered and ^{…} raised.

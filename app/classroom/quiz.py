@@ -8,8 +8,8 @@ import math
 import numpy as np
 import orjson
 
-from app.limits import CLASS_HISTOGRAM_BINS
-from app.sessions import InputError, Session
+from ..limits import CLASS_HISTOGRAM_BINS
+from ..sessions import InputError, Session
 
 TARGETS = ("y_hat", "delta_B", "B", "delta_A", "A")  # what a quiz may ask; B and A are the updated weights
 ROUNDS = 2  # a question's rounds: vote, discuss, vote again

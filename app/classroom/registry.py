@@ -36,11 +36,11 @@ from abc import abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from app import limits
-from app.classroom.door import Door, MemoryDoor, Roll
-from app.classroom.errors import ClassNotFound, WrongKey
-from app.classroom.runs import ON_SHOW, MemoryRuns, RunBook, Runs, on_show
-from app.classroom.seats import Seats
+from .. import limits
+from .door import Door, MemoryDoor, Roll
+from .errors import ClassNotFound, WrongKey
+from .runs import ON_SHOW, MemoryRuns, RunBook, Runs, on_show
+from .seats import Seats
 
 # No look-alikes: no 0/O/Q/D, 1/I/L/T, 2/Z, 5/S, 8/B, U/V, nor a vowel-heavy word by chance.
 ALPHABET = "ACEFGHJKMNPRWXY34679"

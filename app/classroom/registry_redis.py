@@ -23,14 +23,14 @@ import time
 
 import orjson
 
-from app import limits
-from app.classroom.door_redis import RedisDoor
-from app.classroom.errors import ClassNotFound
-from app.classroom.registry import ClassInfo, Registry
-from app.classroom.runs import ON_SHOW
-from app.classroom.runs_redis import RedisRuns
-from app.classroom.seats_redis import RedisSeats
-from app.sessions.redis_link import RedisLink
+from .. import limits
+from ..sessions.redis_link import RedisLink
+from .door_redis import RedisDoor
+from .errors import ClassNotFound
+from .registry import ClassInfo, Registry
+from .runs import ON_SHOW
+from .runs_redis import RedisRuns
+from .seats_redis import RedisSeats
 
 AWAY = "the class registry (Redis) cannot be reached just now; try again shortly"
 FULL = "the class registry (Redis) is full: nothing can be changed until it has room again"

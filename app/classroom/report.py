@@ -15,9 +15,9 @@ from __future__ import annotations
 import csv
 import io
 
-from app.classroom import quiz as q
-from app.classroom.mistakes import ORDER, counted
-from app.classroom.registry import ClassInfo, Registry
+from . import quiz as q
+from .mistakes import ORDER, counted
+from .registry import ClassInfo, Registry
 
 CSV_COLUMNS = ("n", "stop", "target", "index", "step", "value", "round", "answered", "correct")
 

@@ -30,15 +30,15 @@ import time
 
 import numpy as np
 
-from app import limits
-from app.classroom.commands import ANOTHER_RUN, Context, command, session_message
-from app.classroom.messages import message
-from app.classroom.registry import ClassInfo, Registry
-from app.sessions import InputError
-from app.sessions.documents import export_document
-from app.sessions.errors import SessionNotFound, Unavailable
-from app.sessions.numbers import round_significant
-from app.sessions.store import Store
+from .. import limits
+from ..sessions import InputError
+from ..sessions.documents import export_document
+from ..sessions.errors import SessionNotFound, Unavailable
+from ..sessions.numbers import round_significant
+from ..sessions.store import Store
+from .commands import ANOTHER_RUN, Context, command, session_message
+from .messages import message
+from .registry import ClassInfo, Registry
 
 TAG = re.compile(r"^S[1-9][0-9]{0,5}$")
 REFUSED = {  # why the registry did not keep a run, as a student reads it

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from app.sessions.errors import InputError
+from ..sessions.errors import InputError
 
 ON_SHOW = 2  # what a registry's _add answers for a student's run in a class's spotlight
 

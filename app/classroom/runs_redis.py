@@ -8,8 +8,8 @@ Keys, beside the class's own (app/classroom/registry_redis.py: touched and dropp
 
 from __future__ import annotations
 
-from app.classroom.errors import ClassNotFound
-from app.classroom.runs import Runs, tag_number
+from .errors import ClassNotFound
+from .runs import Runs, tag_number
 
 # KEEP_RUN: ARGV code, student, session id, max size -> {status, tag}, or false (no class).
 # The rules of RunBook.keep (app/classroom/runs.py), taken while the state's released is true.

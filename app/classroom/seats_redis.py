@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 
-from app import limits
-from app.classroom.door_redis import DOOR, REFUSED
-from app.classroom.errors import ClassNotFound
+from .. import limits
+from .door_redis import DOOR, REFUSED
+from .errors import ClassNotFound
 
 _SEATS = """
 local c = 'bpe:c:' .. ARGV[1]

@@ -15,15 +15,15 @@ randomness.  Each module is one idea:
     datasets      the built-in data sets
 """
 
-from app.model.activations import ACTIVATIONS, F_A_NAMES, F_B_NAMES
-from app.model.backprop import forward, outer, step
-from app.model.datasets import DATASETS, Dataset
-from app.model.fastforward import Steps, is_finite_step, run, run_checked, traced_sgd, weights_ok
-from app.model.gradcheck import numerical_gradient, numerical_gradients, relative_error
-from app.model.losses import LOSS_NAMES, LOSS_SCALE, LOSSES
-from app.model.net import UPDATE_ORDERS, Net, dataset_loss, init_weights, with_bias
-from app.model.optimizers import OPTIMIZERS, adam, adam_moments, adam_step, traced_adam
-from app.model.vocabulary import vocabulary
+from .activations import ACTIVATIONS, F_A_NAMES, F_B_NAMES
+from .backprop import forward, outer, step
+from .datasets import DATASETS, Dataset
+from .fastforward import Steps, is_finite_step, run, run_checked, traced_sgd, weights_ok
+from .gradcheck import numerical_gradient, numerical_gradients, relative_error
+from .losses import LOSS_NAMES, LOSS_SCALE, LOSSES
+from .net import UPDATE_ORDERS, Net, dataset_loss, init_weights, with_bias
+from .optimizers import OPTIMIZERS, adam, adam_moments, adam_step, traced_adam
+from .vocabulary import vocabulary
 
 __all__ = [
     "ACTIVATIONS", "DATASETS", "F_A_NAMES", "F_B_NAMES", "LOSSES",

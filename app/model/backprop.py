@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model.activations import ACTIVATIONS
-from app.model.losses import LOSSES
-from app.model.net import Net
+from .activations import ACTIVATIONS
+from .losses import LOSSES
+from .net import Net
 
 
 def forward(s: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:

@@ -11,10 +11,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from app.model.activations import ACTIVATIONS
-from app.model.backprop import step
-from app.model.losses import LOSS_SCALE
-from app.model.net import Net
+from .activations import ACTIVATIONS
+from .backprop import step
+from .losses import LOSS_SCALE
+from .net import Net
 
 WEIGHT_LIMIT = 1e12  # a weight beyond this is divergence: later forward passes stay finite
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model.backprop import forward
-from app.model.losses import LOSSES
-from app.model.net import Net
+from .backprop import forward
+from .losses import LOSSES
+from .net import Net
 
 
 def numerical_gradients(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.model.activations import Erratum
+from .activations import Erratum
 
 
 @dataclass(frozen=True)

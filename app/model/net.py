@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.model.activations import ACTIVATIONS, DEFAULTS, F_A_NAMES, F_B_NAMES
-from app.model.losses import DEFAULT as DEFAULT_LOSS
-from app.model.losses import LOSS_SCALE, LOSSES
+from .activations import ACTIVATIONS, DEFAULTS, F_A_NAMES, F_B_NAMES
+from .losses import DEFAULT as DEFAULT_LOSS
+from .losses import LOSS_SCALE, LOSSES
 
 UPDATE_ORDERS = ("backprop", "slides")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model.backprop import step
-from app.model.fastforward import OneStep
-from app.model.net import Net
+from .backprop import step
+from .fastforward import OneStep
+from .net import Net
 
 OPTIMIZERS = ("sgd", "adam")
 ADAM_BETA_1 = 0.9  # decay of m, the running mean of the gradients

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from app.model.activations import DEFAULTS, F_A_NAMES, F_B_NAMES, Activation
-from app.model.activations import TABLE as ACTIVATION_TABLE
-from app.model.losses import DEFAULT as DEFAULT_LOSS
-from app.model.losses import LOSS_NAMES, Loss
-from app.model.losses import TABLE as LOSS_TABLE
+from .activations import DEFAULTS, F_A_NAMES, F_B_NAMES, Activation
+from .activations import TABLE as ACTIVATION_TABLE
+from .losses import DEFAULT as DEFAULT_LOSS
+from .losses import LOSS_NAMES, Loss
+from .losses import TABLE as LOSS_TABLE
 
 # A template's places: {name} or {(name)}, a name in lower case letters and underscores.
 PLACE = re.compile(r"\{(?:\(([a-z_]+)\)|([a-z_]+))\}")

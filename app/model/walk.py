@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.model.activations import ACTIVATIONS
-from app.model.backprop import forward
-from app.model.net import Net
+from .activations import ACTIVATIONS
+from .backprop import forward
+from .net import Net
 
 MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call
 

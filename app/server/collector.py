@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from app.settings import get_settings
+from ..settings import get_settings
 
 GC_YOUNG = 7000  # allocations between young collections (Python's default is 700)
 TUNE_IN_WORKERS = "BACKPROP_EXPLAINER_TUNE_GC"  # set for uvicorn's workers: each tunes at its start

@@ -97,6 +97,6 @@ def log_config(level: str) -> dict:
     config["filters"] = {"redact_ids": {"()": RedactIds}}
     for handler in config["handlers"].values():
         handler["filters"] = ["redact_ids"]
-    config["loggers"]["app"] = {"level": level.upper()}
+    config["loggers"][(__package__ or "app").partition(".")[0]] = {"level": level.upper()}
     config["root"] = {"handlers": ["default"], "level": "WARNING"}
     return config

@@ -18,10 +18,13 @@ import uvicorn
 from uvicorn.main import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
-from app.limits import WS_MAX_BYTES
-from app.server.collector import TUNE_IN_WORKERS, tune_collector
-from app.server.logs import log_config
-from app.settings import Settings, get_settings
+from ..limits import WS_MAX_BYTES
+from ..settings import Settings, get_settings
+from .collector import TUNE_IN_WORKERS, tune_collector
+from .logs import log_config
+
+# The top package's name, whatever it is installed as: uvicorn's settings name modules by it.
+PACKAGE = (__package__ or "app").partition(".")[0]
 
 
 def _has_display() -> bool:
@@ -71,9 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     if settings.workers > 1:
         # Each worker is a process of its own that imports the app and tunes its own collector.
         os.environ[TUNE_IN_WORKERS] = "1"
-        target = "app.main:app"
+        target = f"{PACKAGE}.main:app"
     else:
-        from app.main import app as target
+        from ..main import app as target
 
         tune_collector()
     _serve(server_config(target, args.host, args.port, settings))
@@ -93,11 +96,11 @@ def server_config(target, host: str, port: int, settings: Settings) -> uvicorn.C
         access_log=settings.access_log,
         # uvloop, accepting many connections a turn (app/server/accept.py): on a socket
         # bound here, as uvicorn binds one for its workers.
-        loop="app.server.accept:Loop",
+        loop=f"{PACKAGE}.server.accept:Loop",
         # httptools, with a request's head bounded in bytes and in time (app/server/protocol.py).
-        http="app.server.protocol:BoundedHttpToolsProtocol",
+        http=f"{PACKAGE}.server.protocol:BoundedHttpToolsProtocol",
         # websockets (sans-I/O), dropping a peer that leaves what it is sent unread (app/server/websocket.py).
-        ws="app.server.websocket:DeadlineWebSocketProtocol",
+        ws=f"{PACKAGE}.server.websocket:DeadlineWebSocketProtocol",
         # Play frames are a couple of kilobytes: deflating each one would cost more
         # server CPU than the bandwidth is worth.  Settings messages are tiny.
         ws_per_message_deflate=False,

@@ -34,9 +34,9 @@ from typing import Any
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.api.middleware import SECURITY_HEADERS
-from app.limits import BODY_MIN_BYTES_PER_SECOND, REFUSED_LINGER_SECONDS
-from app.settings import get_settings
+from ..api.middleware import SECURITY_HEADERS
+from ..limits import BODY_MIN_BYTES_PER_SECOND, REFUSED_LINGER_SECONDS
+from ..settings import get_settings
 
 PER_HEADER = 4  # ": " and CRLF, for each header
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from app.settings import get_settings
+from ..settings import get_settings
 
 
 class DeadlineWebSocketProtocol(WebSocketsSansIOProtocol):

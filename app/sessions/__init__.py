@@ -21,10 +21,10 @@ and errors into responses; the classroom (app/classroom) follows the store.
     errors      InputError, Diverged, SessionNotFound, StoreFull, TooManyRequests, Unavailable
 """
 
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn
-from app.sessions.errors import Diverged, InputError, SessionNotFound
-from app.sessions.kinds import new_session
-from app.sessions.store import MemoryStore
+from .base import Session
+from .config import ConfigIn
+from .errors import Diverged, InputError, SessionNotFound
+from .kinds import new_session
+from .store import MemoryStore
 
 __all__ = ["ConfigIn", "Diverged", "InputError", "MemoryStore", "Session", "SessionNotFound", "new_session"]

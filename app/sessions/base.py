@@ -15,13 +15,13 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from app import model
-from app.limits import CALL_SECONDS, HISTORY, LOOP_SECONDS, MAX_UNIT_VALUES, MAX_WEIGHTS
-from app.sessions import budget, gradcheck
-from app.sessions.config import ConfigIn
-from app.sessions.errors import Diverged, InputError
-from app.sessions.history import LossHistory
-from app.sessions.numbers import flushed
+from .. import model
+from ..limits import CALL_SECONDS, HISTORY, LOOP_SECONDS, MAX_UNIT_VALUES, MAX_WEIGHTS
+from . import budget, gradcheck
+from .config import ConfigIn
+from .errors import Diverged, InputError
+from .history import LossHistory
+from .numbers import flushed
 
 # What a session's Python objects (config, lock, dicts) take besides its arrays, rounded up.
 SESSION_OVERHEAD_BYTES = 16_384

@@ -16,9 +16,9 @@ from functools import cache
 
 import numpy as np
 
-from app import model
-from app.limits import CALL_SECONDS, MAX_STEPS
-from app.model import walk as td
+from .. import model
+from ..limits import CALL_SECONDS, MAX_STEPS
+from ..model import walk as td
 
 # Estimates err on the slow side: a call's real time varies with the cache, the other
 # core's load and the collector, and a refused call is cheaper than a frozen server.

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from app.limits import (
+from ..limits import (
     MAX_ALPHA,
     MAX_HIDDEN,
     MAX_INPUTS,
@@ -22,13 +22,13 @@ from app.limits import (
     MAX_STATES,
     MAX_VALUE,
 )
-from app.model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
-from app.model.activations import DEFAULTS
-from app.model.fastforward import WEIGHT_LIMIT
-from app.model.losses import DEFAULT as DEFAULT_LOSS
-from app.model.walk import FEATURES, TARGETS
-from app.sessions.errors import InputError
-from app.sessions.numbers import SMALLEST_NORMAL
+from ..model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
+from ..model.activations import DEFAULTS
+from ..model.fastforward import WEIGHT_LIMIT
+from ..model.losses import DEFAULT as DEFAULT_LOSS
+from ..model.walk import FEATURES, TARGETS
+from .errors import InputError
+from .numbers import SMALLEST_NORMAL
 
 Value = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
 Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_INPUTS)]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from app import model
-from app.limits import MAX_HIDDEN, MAX_INPUTS, MAX_OUTPUTS
-from app.sessions import budget
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn
-from app.sessions.errors import InputError
-from app.sessions.numbers import flushed
+from .. import model
+from ..limits import MAX_HIDDEN, MAX_INPUTS, MAX_OUTPUTS
+from . import budget
+from .base import Session
+from .config import ConfigIn
+from .errors import InputError
+from .numbers import flushed
 
 
 class DatasetSession(Session):

@@ -16,13 +16,13 @@ import numpy as np
 import orjson
 from pydantic import Field, field_validator, model_validator
 
-from app.limits import HISTORY, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
-from app.model.walk import MAX_EPISODE
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn, Strict, WeightMatrix, check_rectangular
-from app.sessions.errors import InputError
-from app.sessions.kinds import new_session
-from app.sessions.rngstate import rng_in, rng_out
+from ..limits import HISTORY, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from ..model.walk import MAX_EPISODE
+from .base import Session
+from .config import ConfigIn, Strict, WeightMatrix, check_rectangular
+from .errors import InputError
+from .kinds import new_session
+from .rngstate import rng_in, rng_out
 
 FORMAT = "backprop-explainer/session"
 UINT128 = r"^[0-9]{1,39}$"  # PCG64's state and increment, as decimal strings

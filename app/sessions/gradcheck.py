@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from app import model
-from app.limits import GRADCHECK_MAX_WEIGHTS
-from app.sessions.errors import InputError
+from .. import model
+from ..limits import GRADCHECK_MAX_WEIGHTS
+from .errors import InputError
 
 H = 1e-3  # the stencil's step (app/model/gradcheck.py says why it can be this large)
 # ASCII digits, no leading zero: one spelling per weight (\d would take "B.٣.0" and "B.01.0").

@@ -10,7 +10,7 @@ import secrets
 
 import numpy as np
 
-from app.limits import HISTORY
+from ..limits import HISTORY
 
 
 class LossHistory:

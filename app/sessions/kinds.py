@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn
-from app.sessions.dataset import DatasetSession
-from app.sessions.td import TDSession
+from .base import Session
+from .config import ConfigIn
+from .dataset import DatasetSession
+from .td import TDSession
 
 
 def new_session(sid: str, config: ConfigIn) -> Session:

@@ -35,8 +35,8 @@ from redis.exceptions import ConnectionError as ClosedError
 from redis.exceptions import OutOfMemoryError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from app.limits import REDIS_TIMEOUT_SECONDS, STORE_REPLY_SECONDS
-from app.sessions.errors import Unavailable
+from ..limits import REDIS_TIMEOUT_SECONDS, STORE_REPLY_SECONDS
+from .errors import Unavailable
 
 T = TypeVar("T")
 RECHECK_SECONDS = 1.0  # after a timeout, calls fail at once this long (a reply ends it sooner)

@@ -33,15 +33,15 @@ from typing import TypeVar
 
 import orjson
 
-from app.limits import HISTORY, STALE_WAIT_SECONDS, STORE_TRIES
-from app.sessions import redis_lua
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn
-from app.sessions.documents import load_stored_run, stored_run
-from app.sessions.errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
-from app.sessions.kinds import new_session
-from app.sessions.redis_link import RedisFull, RedisLink, one_wait
-from app.sessions.store import Long, PlaySlots, Store, refuse_if_busy
+from ..limits import HISTORY, STALE_WAIT_SECONDS, STORE_TRIES
+from . import redis_lua
+from .base import Session
+from .config import ConfigIn
+from .documents import load_stored_run, stored_run
+from .errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
+from .kinds import new_session
+from .redis_link import RedisFull, RedisLink, one_wait
+from .store import Long, PlaySlots, Store, refuse_if_busy
 
 T = TypeVar("T")
 AWAY = "the session store (Redis) cannot be reached just now; nothing was changed, try again shortly"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.sessions.errors import InputError
+from .errors import InputError
 
 
 def rng_out(state: dict) -> dict:

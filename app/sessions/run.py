@@ -22,9 +22,9 @@ from collections.abc import Callable
 
 import orjson
 
-from app.sessions.base import Session
-from app.sessions.store import Store
-from app.sessions.workers import Workers
+from .base import Session
+from .store import Store
+from .workers import Workers
 
 Encode = Callable[[Session, dict, object], bytes]
 

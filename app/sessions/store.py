@@ -29,10 +29,10 @@ from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn
-from app.sessions.errors import InputError, SessionNotFound, StoreFull, TooManyRequests
-from app.sessions.kinds import new_session
+from .base import Session
+from .config import ConfigIn
+from .errors import InputError, SessionNotFound, StoreFull, TooManyRequests
+from .kinds import new_session
 
 T = TypeVar("T")
 Long = Callable[[Session], bool] | None  # which changes are long (see Store.update)

@@ -18,13 +18,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from app import model
-from app.model import walk as td
-from app.sessions import budget
-from app.sessions.base import Session
-from app.sessions.config import ConfigIn
-from app.sessions.errors import InputError
-from app.sessions.rngstate import rng_in, rng_out
+from .. import model
+from ..model import walk as td
+from . import budget
+from .base import Session
+from .config import ConfigIn
+from .errors import InputError
+from .rngstate import rng_in, rng_out
 
 
 @lru_cache(maxsize=64)

@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from app.limits import WORKER_WAIT_SECONDS, WORKER_WAITING
-from app.sessions import budget
-from app.sessions.base import Session
-from app.sessions.errors import Diverged, InputError, TooManyRequests, Unavailable
+from ..limits import WORKER_WAIT_SECONDS, WORKER_WAITING
+from . import budget
+from .base import Session
+from .errors import Diverged, InputError, TooManyRequests, Unavailable
 
 # Worker processes start from a server process that has imported this module (and with
 # it NumPy and the sessions) once: a new worker is a fork of it, ready in milliseconds.

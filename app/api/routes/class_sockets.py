@@ -43,20 +43,20 @@ import anyio
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from app import limits
-from app.api.clients import client_of
-from app.api.json import loads
-from app.api.play_messages import Budget
-from app.api.routes.classes import looking_up
-from app.classroom import Classroom
-from app.classroom.channel import ChannelUnavailable
-from app.classroom.commands import COMMANDS
-from app.classroom.errors import ClassLocked, ClassNotFound, DeviceRemoved
-from app.classroom.messages import kind_of, message
-from app.classroom.mistakes import mistake_of
-from app.classroom.quiz import closeness
-from app.classroom.registry import new_key, normal_code
-from app.sessions.errors import InputError, SessionNotFound, TooManyRequests, Unavailable
+from ... import limits
+from ...classroom import Classroom
+from ...classroom.channel import ChannelUnavailable
+from ...classroom.commands import COMMANDS
+from ...classroom.errors import ClassLocked, ClassNotFound, DeviceRemoved
+from ...classroom.messages import kind_of, message
+from ...classroom.mistakes import mistake_of
+from ...classroom.quiz import closeness
+from ...classroom.registry import new_key, normal_code
+from ...sessions.errors import InputError, SessionNotFound, TooManyRequests, Unavailable
+from ..clients import client_of
+from ..json import loads
+from ..play_messages import Budget
+from .classes import looking_up
 
 router = APIRouter()
 TAKEN = "this seat was taken: the same student's page was opened again, or room was made for others"

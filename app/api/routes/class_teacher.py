@@ -15,17 +15,17 @@ import logging
 import orjson
 from fastapi import APIRouter, WebSocket
 
-from app import limits
-from app.api.play_messages import Budget
-from app.api.routes.class_sockets import GONE, _close, _receive, first_of
-from app.api.routes.classes import looking_up
-from app.classroom import Classroom
-from app.classroom.commands import session_message
-from app.classroom.errors import ClassNotFound, WrongKey
-from app.classroom.messages import kind_of, message
-from app.classroom.registry import normal_code
-from app.sessions import InputError
-from app.sessions.errors import SessionNotFound, TooManyRequests, Unavailable
+from ... import limits
+from ...classroom import Classroom
+from ...classroom.commands import session_message
+from ...classroom.errors import ClassNotFound, WrongKey
+from ...classroom.messages import kind_of, message
+from ...classroom.registry import normal_code
+from ...sessions import InputError
+from ...sessions.errors import SessionNotFound, TooManyRequests, Unavailable
+from ..play_messages import Budget
+from .class_sockets import GONE, _close, _receive, first_of
+from .classes import looking_up
 
 router = APIRouter()
 log = logging.getLogger(__name__)

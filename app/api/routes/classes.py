@@ -22,16 +22,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
-from app.api.clients import client_of
-from app.api.join import join_link
-from app.api.json import FastJSON, JSONRoute
-from app.api.routes.common import ERRORS, Creator
-from app.api.routes.pages import explainer, templates
-from app.api.schemas import ErrorOut
-from app.classroom import Classroom, report
-from app.classroom.errors import ClassNotFound, WrongKey
-from app.classroom.registry import ALPHABET, CODE_LENGTH, hash_key, normal_code
-from app.sessions.errors import TooManyRequests
+from ...classroom import Classroom, report
+from ...classroom.errors import ClassNotFound, WrongKey
+from ...classroom.registry import ALPHABET, CODE_LENGTH, hash_key, normal_code
+from ...sessions.errors import TooManyRequests
+from ..clients import client_of
+from ..join import join_link
+from ..json import FastJSON, JSONRoute
+from ..schemas import ErrorOut
+from .common import ERRORS, Creator
+from .pages import explainer, templates
 
 router = APIRouter(tags=["classes"], default_response_class=FastJSON, route_class=JSONRoute)
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.api.clients import client_of
-from app.api.schemas import ErrorOut
-from app.sessions.store import Store as SessionStore
+from ...sessions.store import Store as SessionStore
+from ..clients import client_of
+from ..schemas import ErrorOut
 
 # What every answer may be besides success, for the OpenAPI schema.
 ERRORS = {

@@ -18,11 +18,11 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
-from app.api.json import FastJSON, loads
-from app.api.routes.common import CREATE_ERRORS, ERRORS, get_creator
-from app.api.schemas import ErrorOut
-from app.classroom.lessons import BUILT_IN, check_lesson, summaries
-from app.limits import MAX_LESSON_BYTES, MAX_LESSON_STOPS, MAX_NOTE
+from ...classroom.lessons import BUILT_IN, check_lesson, summaries
+from ...limits import MAX_LESSON_BYTES, MAX_LESSON_STOPS, MAX_NOTE
+from ..json import FastJSON, loads
+from ..schemas import ErrorOut
+from .common import CREATE_ERRORS, ERRORS, get_creator
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"], default_response_class=FastJSON)
 

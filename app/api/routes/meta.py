@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from app.api.json import FastJSON
-from app.api.schemas import DatasetOut, HealthOut, ReadyOut, SourceOut
-from app.api.source import step_source
-from app.model import DATASETS
+from ...model import DATASETS
+from ..json import FastJSON
+from ..schemas import DatasetOut, HealthOut, ReadyOut, SourceOut
+from ..source import step_source
 
 router = APIRouter(default_response_class=FastJSON)
 

@@ -26,10 +26,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.classroom.lessons import panels_for_page
-from app.limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
-from app.model import DATASETS, vocabulary
-from app.model.optimizers import ADAM_BETA_1, ADAM_BETA_2
+from ...classroom.lessons import panels_for_page
+from ...limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
+from ...model import DATASETS, vocabulary
+from ...model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 
 ROOT = Path(__file__).resolve().parents[3]
 STATIC = ROOT / "static"

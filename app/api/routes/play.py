@@ -28,16 +28,16 @@ import math
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from app.api.clients import client_of
-from app.api.frames import play_frame
-from app.api.play_messages import Budget, parse_settings, whole_error
-from app.api.schemas import PlaySettingsIn
-from app.limits import MAX_STEPS_PER_FRAME
-from app.sessions import Diverged, InputError, Session, SessionNotFound, run
-from app.sessions.errors import TooManyRequests, Unavailable
-from app.sessions.store import Store
-from app.sessions.workers import Workers
-from app.settings import Settings
+from ...limits import MAX_STEPS_PER_FRAME
+from ...sessions import Diverged, InputError, Session, SessionNotFound, run
+from ...sessions.errors import TooManyRequests, Unavailable
+from ...sessions.store import Store
+from ...sessions.workers import Workers
+from ...settings import Settings
+from ..clients import client_of
+from ..frames import play_frame
+from ..play_messages import Budget, parse_settings, whole_error
+from ..schemas import PlaySettingsIn
 
 router = APIRouter()
 log = logging.getLogger(__name__)

@@ -9,10 +9,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.clients import client_of
-from app.api.json import FastJSON, JSONRoute
-from app.api.routes.common import CREATE_ERRORS, Creator, Store, answers
-from app.api.schemas import (
+from ...sessions import Session, run
+from ...sessions.documents import SessionDocument, export_document, import_document
+from ...sessions.numbers import round_significant
+from ..clients import client_of
+from ..json import FastJSON, JSONRoute
+from ..schemas import (
     ConfigIn,
     GradcheckOut,
     PredictIn,
@@ -24,9 +26,7 @@ from app.api.schemas import (
     WeightCheckOut,
     WeightsIn,
 )
-from app.sessions import Session, run
-from app.sessions.documents import SessionDocument, export_document, import_document
-from app.sessions.numbers import round_significant
+from .common import CREATE_ERRORS, Creator, Store, answers
 
 # JSONRoute: bodies parsed by app/api/json.py's loads, which refuses a key given twice.
 router = APIRouter(

@@ -20,13 +20,13 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.clients import client_of, client_of_scope
-from app.api.frames import step_answer
-from app.api.json import FastJSON, read_body
-from app.api.middleware import SECURITY_HEADERS, is_json
-from app.api.routes.common import answers
-from app.api.schemas import DivergedOut, ErrorOut, StepIn, StepOut
-from app.sessions import run
+from ...sessions import run
+from ..clients import client_of, client_of_scope
+from ..frames import step_answer
+from ..json import FastJSON, read_body
+from ..middleware import SECURITY_HEADERS, is_json
+from ..schemas import DivergedOut, ErrorOut, StepIn, StepOut
+from .common import answers
 
 PATH = "/api/sessions/{session_id}/step"
 _BEFORE, _AFTER = PATH.split("{session_id}")

@@ -7,8 +7,8 @@ and a question, checked strictly; and the lessons the server comes with.
     builtin  the built-in lessons (slides.json: the seed's slides, one stop each), checked at import
 """
 
-from app.classroom.lessons.builtin import BUILT_IN, summaries
-from app.classroom.lessons.check import check_lesson
-from app.classroom.lessons.panels import PANEL_NAMES, PANELS, panels_for_page
+from .builtin import BUILT_IN, summaries
+from .check import check_lesson
+from .panels import PANEL_NAMES, PANELS, panels_for_page
 
 __all__ = ["BUILT_IN", "PANELS", "PANEL_NAMES", "check_lesson", "panels_for_page", "summaries"]

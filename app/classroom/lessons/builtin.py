@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.classroom.lessons.check import check_lesson
+from .check import check_lesson
 
 HERE = Path(__file__).resolve().parent
 

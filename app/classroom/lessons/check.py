@@ -17,13 +17,13 @@ import json
 
 from pydantic import ValidationError
 
-from app.classroom.lessons.panels import PANEL_NAMES
-from app.classroom.lessons.text import visible_text
-from app.classroom.quiz import TARGETS, quiz_of
-from app.classroom.shown import ASKED_AT, PHASES
-from app.limits import MAX_LESSON_STOPS, MAX_LESSON_TITLE, MAX_NOTE, MAX_STEPS
-from app.sessions import ConfigIn, InputError, Session, new_session
-from app.sessions.gradcheck import WEIGHT, parse_weight
+from ...limits import MAX_LESSON_STOPS, MAX_LESSON_TITLE, MAX_NOTE, MAX_STEPS
+from ...sessions import ConfigIn, InputError, Session, new_session
+from ...sessions.gradcheck import WEIGHT, parse_weight
+from ..quiz import TARGETS, quiz_of
+from ..shown import ASKED_AT, PHASES
+from .panels import PANEL_NAMES
+from .text import visible_text
 
 LESSON_FIELDS = ("title", "config", "stops")
 STOP_FIELDS = ("title", "note", "phase", "step", "derive", "line", "hide", "ask")
