@@ -23,16 +23,25 @@ def _module(path: Path) -> str:
 
 
 def _imports(path: Path) -> set[str]:
-    """Every module a file imports, at the top or inside a function."""
+    """Every module a file imports, at the top or inside a function, named from app (the app's
+    own imports are relative, so that it runs installed under another package name too)."""
+    package = _module(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            assert not node.level, f"{path}: a relative import; the app imports absolutely"
-            found.add(node.module)
-            # `from app.model import walk` imports the submodule app.model.walk
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                assert not node.module.startswith("app"), f"{path}: imports {node.module} by the name app"
+                module = node.module
+            found.add(module)
+            # `from .model import walk` imports the submodule app.model.walk
+            found |= {f"{module}.{alias.name}" for alias in node.names}
     return found
 
 
