@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.net import Net
+from ..model.sums import back
 from .quiz import RIGHT_ABSOLUTE, RIGHT_RELATIVE, right
 
 # The words the projector puts after a count ("12 used the B after its update: …") and a student
@@ -125,12 +126,12 @@ class _Trace:
         B_used = B_after if self.net.update_order == "slides" else self.weights_before("B")
         if B_used is None:
             return {}
-        back = B_used[:n] @ self.delta_B
+        carried = back(B_used[:n], self.delta_B)  # summed as the step sums it
         return {
-            "no_f_B_prime": (B_used[:n] @ self.dL_dy_hat) * self.df_A,
-            "no_f_A_prime": back,
-            "relu_psi": back * np.maximum(self.psi, 0.0) if self.net.f_A == "relu" else None,
-            "updated_B": (B_after[:n] @ self.delta_B) * self.df_A,
+            "no_f_B_prime": back(B_used[:n], self.dL_dy_hat) * self.df_A,
+            "no_f_A_prime": carried,
+            "relu_psi": carried * np.maximum(self.psi, 0.0) if self.net.f_A == "relu" else None,
+            "updated_B": back(B_after[:n], self.delta_B) * self.df_A,
             "one_output": B_used[:n, 0] * self.delta_B[0] * self.df_A,
         }
 

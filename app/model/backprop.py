@@ -8,6 +8,7 @@
 Vectors are 1-D rows. With bias on, a constant 1 is the LAST entry of s and of x,
 so the last rows of A and B are the biases; the bias unit of x has no delta_A.
 The fast paths (app/model/fastforward.py, optimizers.py) are held to step() bit for bit.
+Every sum is made by app/model/sums.py, never by a BLAS product: the same bits on every CPU.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .net import Net
+from .sums import back, product
 
 
 def forward(s: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:
@@ -25,7 +27,7 @@ def forward(s: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:
     s may be one row or many (the rows of D, or of a predict call)."""
     f_A = ACTIVATIONS[net.f_A][0]
     f_B = ACTIVATIONS[net.f_B][0]
-    psi = s @ A
+    psi = product(s, A)
     fx = f_A(psi)
     if net.bias:
         x = np.empty(fx.shape[:-1] + (fx.shape[-1] + 1,))
@@ -33,7 +35,7 @@ def forward(s: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:
         x[..., -1] = 1.0
     else:
         x = fx
-    theta = x @ B
+    theta = product(x, B)
     y_hat = f_B(theta)
     return {"psi": psi, "x": x, "theta": theta, "y_hat": y_hat}
 
@@ -44,7 +46,8 @@ def outer(u: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.nda
     A (n, 1) by (1, m) matrix product: at these sizes one BLAS call is about twice
     as fast as np.outer, and step() and the fast-forward loop both use it, so they
     agree bit for bit.  (The .dot method skips np.dot's dispatch, a third of a call's
-    cost here.)
+    cost here.)  Each entry is one product, u[i] v[j], rounded once whatever the kernel:
+    there is no sum whose order could differ.
     """
     return u[:, None].dot(v[None, :], out)
 
@@ -63,12 +66,12 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     n_x = A.shape[1]
 
     # forward
-    psi = s.dot(A)
+    psi = product(s, A)
     x = np.empty(n_x + net.bias)
     fx = f_A(psi, out=x[:n_x])  # written straight into x, whose last entry is the bias 1
     if net.bias:
         x[n_x] = 1.0
-    theta = x.dot(B)
+    theta = product(x, B)
     y_hat = f_B(theta)
     d = y_hat - y
     loss = L(d)
@@ -84,7 +87,7 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     # The slides' pseudo-code updates B before this line and then reads the new B.
     B_used = B - alpha_B * grad_B if net.update_order == "slides" else B
     df_A = f_A_prime(psi, fx)
-    delta_A = B_used[:n_x].dot(delta_B) * df_A
+    delta_A = back(B_used[:n_x], delta_B) * df_A
     grad_A = outer(s, delta_A)
 
     # update

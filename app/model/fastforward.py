@@ -159,19 +159,22 @@ def _run_untraced(S, Y, order, A, B, net: Net):
             delta_B = d
     # outer(u, v) is u[:, None].dot(v[None, :]): its views, made once
     x_col, delta_A_row, delta_B_row = x[:, None], delta_A[None, :], delta_B[None, :]
-    rows = [(s, s[:, None], y) for s, y in zip(S, Y, strict=True)]
+    # sums.product(u, M) and sums.back(M, v) are matmuls of reversed views: those views, made once
+    rows = [(s[::-1], s[:, None], y) for s, y in zip(S, Y, strict=True)]
+    A_rev, x_rev, B_rev, d_rev = A[::-1], x[::-1], B[::-1], d[::-1]
+    B_hidden_rev, delta_B_rev = B_hidden[:, ::-1], delta_B[::-1]
     losses = np.empty(len(order))
 
     for t, i in enumerate(order.tolist()):
-        s, s_col, y = rows[i]
+        s_rev, s_col, y = rows[i]
         # forward
-        s.dot(A, psi)
+        np.matmul(s_rev, A_rev, out=psi)
         f_A(psi, out=fx)
-        x.dot(B, theta)
+        np.matmul(x_rev, B_rev, out=theta)
         if not linear_B:
             f_B(theta, out=y_hat)
         np.subtract(y_hat, y, d)
-        losses[t] = d.dot(d)
+        losses[t] = np.matmul(d_rev, d_rev)
         # backward, output layer
         if dL_dy_hat is not d:
             np.multiply(2.0, d, dL_dy_hat)
@@ -183,7 +186,7 @@ def _run_untraced(S, Y, order, A, B, net: Net):
             np.multiply(alpha_B, grad_B, grad_B)
             np.subtract(B, grad_B, B)
         # backward, hidden layer
-        B_hidden.dot(delta_B, delta_A)
+        np.matmul(B_hidden_rev, delta_B_rev, out=delta_A)
         f_A_prime(psi, fx, out=df_A)
         np.multiply(delta_A, df_A, delta_A)
         s_col.dot(delta_A_row, grad_A)

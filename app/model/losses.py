@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Erratum
+from .sums import sum_of_squares
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Loss:
 
 
 def half_squared(d: np.ndarray) -> float:
-    return 0.5 * float(d.dot(d))
+    return 0.5 * sum_of_squares(d)
 
 
 def half_squared_prime(d: np.ndarray) -> np.ndarray:
@@ -46,7 +47,7 @@ HALF_SQUARED = Loss(
 
 
 def squared(d: np.ndarray) -> float:
-    return float(d.dot(d))
+    return sum_of_squares(d)
 
 
 def squared_prime(d: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from .activations import ACTIVATIONS, DEFAULTS, F_A_NAMES, F_B_NAMES
 from .losses import DEFAULT as DEFAULT_LOSS
 from .losses import LOSS_SCALE, LOSSES
+from .sums import product, sum_of_squares
 
 UPDATE_ORDERS = ("backprop", "slides")
 
@@ -84,7 +85,7 @@ def dataset_loss(S: np.ndarray, Y: np.ndarray, A: np.ndarray, B: np.ndarray, net
     f_A = ACTIVATIONS[net.f_A][0]
     f_B = ACTIVATIONS[net.f_B][0]
     n_x = A.shape[1]
-    x = f_A(S.dot(A))
-    theta = x.dot(B[:n_x]) + B[n_x] if net.bias else x.dot(B)
+    x = f_A(product(S, A))
+    theta = product(x, B[:n_x]) + B[n_x] if net.bias else product(x, B)
     d = f_B(theta, out=theta) - Y
-    return LOSS_SCALE[net.loss] * float(np.vdot(d, d)) / len(S)
+    return LOSS_SCALE[net.loss] * sum_of_squares(d.ravel()) / len(S)

@@ -25,6 +25,7 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .backprop import forward
 from .net import Net
+from .sums import product, sum_of_squares
 
 MAX_EPISODE = 10_000_000  # moves of one Monte Carlo episode (p < 1e-20 of reaching it): bounds a call
 
@@ -158,7 +159,29 @@ def dp_values(states: int, jump: int, gamma: float) -> np.ndarray:
         inside = (j >= 0) & (j < states)
         P[i[inside], j[inside]] += p  # one move d never sends two states to the same j
         r += p * np.where(j < 0, LEFT_REWARD, np.where(j >= states, RIGHT_REWARD, 0.0))
-    return np.linalg.solve(np.eye(states) - gamma * P, r)
+    return banded_solve(np.eye(states) - gamma * P, r, jump)
+
+
+def banded_solve(M: np.ndarray, r: np.ndarray, width: int) -> np.ndarray:
+    """v with M v = r, for M whose entries more than `width` off the diagonal are 0 and whose
+    diagonal outweighs the rest of each row (I - gamma P, P a walk's moves): Gaussian
+    elimination without pivoting, which keeps to the band, then back substitution.
+
+    Every operation is NumPy's, in an order fixed by the shapes (LAPACK's solve sums in the
+    order of the CPU's BLAS kernel), so the true values, and the RMSVE made from them, are the
+    same bits on every CPU.  M and r are overwritten.  Costs states * width^2.
+    """
+    n = len(r)
+    for k in range(n - 1):
+        end = min(n, k + width + 1)
+        factors = M[k + 1 : end, k] / M[k, k]
+        M[k + 1 : end, k + 1 : end] -= factors[:, None] * M[k, k + 1 : end]
+        r[k + 1 : end] -= factors * r[k]
+    v = np.empty(n)
+    for k in range(n - 1, -1, -1):
+        end = min(n, k + width + 1)
+        v[k] = (r[k] - np.add.reduce(M[k, k + 1 : end] * v[k + 1 : end])) / M[k, k]
+    return v
 
 
 # ---------------------------------------------------------------- features and v_hat
@@ -192,14 +215,14 @@ def values(walk: Walk, A: np.ndarray, B: np.ndarray, net: Net) -> np.ndarray:
     n = walk.n_features
     psi = A[:n] + A[n] if net.bias else A[:n]
     x = f_A(psi)
-    theta = x @ B[:-1] + B[-1] if net.bias else x @ B
+    theta = product(x, B[:-1]) + B[-1] if net.bias else product(x, B)
     return f_B(theta)[:, 0][feature_index(walk)]
 
 
 def rmsve(v_hat: np.ndarray, v_true: np.ndarray) -> float:
     """The root mean squared value error, every state weighted the same."""
     d = v_hat - v_true
-    return float(np.sqrt(d.dot(d) / len(d)))
+    return float(np.sqrt(sum_of_squares(d) / len(d)))
 
 
 # ---------------------------------------------------------------- targets

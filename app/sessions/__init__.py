@@ -26,5 +26,15 @@ from .config import ConfigIn
 from .errors import Diverged, InputError, SessionNotFound
 from .kinds import new_session
 from .store import MemoryStore
+from .td import prepare
 
-__all__ = ["ConfigIn", "Diverged", "InputError", "MemoryStore", "Session", "SessionNotFound", "new_session"]
+__all__ = [
+    "ConfigIn",
+    "Diverged",
+    "InputError",
+    "MemoryStore",
+    "Session",
+    "SessionNotFound",
+    "new_session",
+    "prepare",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .base import Session
 from .config import ConfigIn
 from .dataset import DatasetSession
-from .td import TDSession
+from .td import TDSession, prepare
 
 
 def new_session(sid: str, config: ConfigIn) -> Session:
@@ -15,3 +15,9 @@ def new_session(sid: str, config: ConfigIn) -> Session:
     if config.data is None and config.dataset is None:
         config = config.model_copy(update={"dataset": "xor"})
     return DatasetSession(sid, config)
+
+
+async def made(sid: str, config: ConfigIn) -> Session:
+    """new_session, with what takes long worked out first off the event loop (td.prepare)."""
+    await prepare(config)
+    return new_session(sid, config)

@@ -39,7 +39,7 @@ from .base import Session
 from .config import ConfigIn
 from .documents import load_stored_run, stored_run
 from .errors import Diverged, InputError, SessionNotFound, StoreFull, TooManyRequests, Unavailable
-from .kinds import new_session
+from .kinds import made
 from .redis_link import RedisFull, RedisLink, one_wait
 from .store import Long, PlaySlots, Store, refuse_if_busy
 
@@ -205,7 +205,7 @@ class RedisStore(Store):
             if not run:  # (a copy at this version but of another config cannot be: made afresh)
                 self._forget(sid)
                 return await self._load(sid, history)
-            session = new_session(sid, ConfigIn.model_validate_json(config))
+            session = await made(sid, ConfigIn.model_validate_json(config))
         elif copy is None:  # expired between the keys' reads: as good as gone
             raise SessionNotFound(sid)
         else:

@@ -32,7 +32,7 @@ from typing import TypeVar
 from .base import Session
 from .config import ConfigIn
 from .errors import InputError, SessionNotFound, StoreFull, TooManyRequests
-from .kinds import new_session
+from .kinds import made
 
 T = TypeVar("T")
 Long = Callable[[Session], bool] | None  # which changes are long (see Store.update)
@@ -64,7 +64,7 @@ class Store(ABC):
         return secrets.token_urlsafe(24)  # 192 random bits
 
     async def create(self, config: ConfigIn, client: str = "") -> Session:
-        return await self.add(new_session(self.new_id(), config), client)
+        return await self.add(await made(self.new_id(), config), client)
 
     @abstractmethod
     async def add(self, session: Session, client: str = "") -> Session:

@@ -14,7 +14,7 @@ So a seed fixes the whole run, and only the copy's state needs keeping between s
 
 from __future__ import annotations
 
-from functools import lru_cache
+import asyncio
 
 import numpy as np
 
@@ -26,30 +26,51 @@ from .config import ConfigIn
 from .errors import InputError
 from .rngstate import rng_in, rng_out
 
+_TRUE_VALUES: dict[tuple[int, int, float], np.ndarray] = {}  # the latest walks' (64 at most)
 
-@lru_cache(maxsize=64)
+
 def _true_values(walk: td.Walk) -> np.ndarray:
-    v = td.true_values(walk)
-    v.flags.writeable = False  # shared between the sessions on the same walk
+    key = (walk.states, walk.jump, walk.gamma)  # the features do not change them
+    v = _TRUE_VALUES.get(key)
+    if v is None:
+        v = td.true_values(walk)
+        v.flags.writeable = False  # shared between the sessions on the same walk
+        while len(_TRUE_VALUES) >= 64:
+            _TRUE_VALUES.pop(next(iter(_TRUE_VALUES)), None)
+        _TRUE_VALUES[key] = v
     return v
+
+
+def _walk(config: ConfigIn) -> td.Walk:
+    env = config.environment
+    return td.Walk(
+        states=env.states, jump=env.jump, gamma=env.gamma, features=env.features, groups=env.groups
+    )
+
+
+async def prepare(config: ConfigIn) -> None:
+    """Works out the true values of the config's walk in a thread, if no session here has yet:
+    a long walk's with long moves take up to about a second (model.walk.banded_solve), which
+    would hold every other request up if a session were made with them in the event loop."""
+    if config.environment is not None:
+        walk = _walk(config)
+        if (walk.states, walk.jump, walk.gamma) not in _TRUE_VALUES:
+            await asyncio.to_thread(_true_values, walk)
 
 
 class TDSession(Session):
     KIND_RUN = ("position", "episodes", "episode")
 
     def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
-        env = config.environment
-        self.walk = td.Walk(
-            states=env.states, jump=env.jump, gamma=env.gamma, features=env.features, groups=env.groups
-        )
-        self.target = env.target
+        self.walk = _walk(config)
+        self.target = config.environment.target
         self.v_true = _true_values(self.walk)
         return self.walk.n_features, 1
 
     def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
         """The mean over the states of L(v_hat(s), v(s)): the loss against the true values."""
         d = td.values(self.walk, A, B, self.net) - self.v_true
-        return model.LOSS_SCALE[self.net.loss] * float(d.dot(d)) / len(d)
+        return model.LOSS_SCALE[self.net.loss] * model.sum_of_squares(d) / len(d)
 
     def _fresh_run(self) -> None:
         self.position = self.walk.start  # S of the next step

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from ...sessions import Session, run
+from ...sessions import Session, prepare, run
 from ...sessions.documents import SessionDocument, export_document, import_document
 from ...sessions.numbers import round_significant
 from ..clients import client_of
@@ -117,5 +117,6 @@ async def export_session(session_id: str, store: Store) -> FastJSON:
 
 @router.post("/import", status_code=201, **answers(SessionOut, 201, CREATE_ERRORS))
 async def import_session(store: Store, client: Creator, doc: Annotated[SessionDocument, Body()]) -> FastJSON:
+    await prepare(doc.config)  # a long walk's true values, off the event loop
     session = await store.add(import_document(doc, store.new_id()), client)
     return FastJSON(session.public(), status_code=201)
