@@ -79,7 +79,7 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     # backward, output layer: delta_B = dL/dy_hat * f_B'(theta); grad_B = x^T delta_B
     dL_dy_hat = L_prime(d)
     df_B = f_B_prime(theta, y_hat)
-    delta_B = dL_dy_hat * df_B
+    delta_B = dL_dy_hat if net.f_B == "linear" else dL_dy_hat * df_B  # times f_B' = 1: itself
     grad_B = outer(x, delta_B)
 
     # backward, hidden layer: delta_A = (B delta_B) * f_A'(psi); the bias row of B
@@ -87,7 +87,7 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
     # The slides' pseudo-code updates B before this line and then reads the new B.
     B_used = B - alpha_B * grad_B if net.update_order == "slides" else B
     df_A = f_A_prime(psi, fx)
-    delta_A = back(B_used[:n_x], delta_B) * df_A
+    delta_A = back(B_used, delta_B, n_x) * df_A
     grad_A = outer(s, delta_A)
 
     # update
