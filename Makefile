@@ -13,9 +13,10 @@ run: install node
 test: install-test node system-deps lint
 	$(PY) -m pytest -q tests
 
-# Every test that needs neither a browser nor the container image: a minute or two.
+# Every test that needs neither a browser nor the container images: a minute or two.
 unit: install-test node lint
-	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/system/test_container.py
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/system/test_container.py \
+		--ignore=tests/system/test_compose_up.py
 
 lint: install-test
 	$(VENV)/bin/ruff check app tests bench
@@ -56,7 +57,8 @@ bench: install
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(PY) -m bench --out BENCHMARKS.md
 
 system-deps:
-	bash scripts/system-deps.sh chromium podman buildah runc debootstrap redis-server nginx wrk
+	bash scripts/system-deps.sh chromium podman buildah runc debootstrap redis-server nginx wrk \
+		podman-compose golang-github-containernetworking-plugin-dnsname
 
 clean:
 	rm -rf $(VENV) node_modules build .pytest_cache test-artifacts

@@ -13,6 +13,9 @@ declare -A probe=(
   [runc]=/usr/sbin/runc
   [debootstrap]=/usr/sbin/debootstrap
   [redis-server]=/usr/bin/redis-server
+  [podman-compose]=/usr/bin/podman-compose
+  # Service names on podman's networks (its CNI network backend).
+  [golang-github-containernetworking-plugin-dnsname]=/usr/lib/cni/dnsname
 )
 
 missing=()
