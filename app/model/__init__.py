@@ -13,6 +13,8 @@ randomness.  Each module is one idea:
     optimizers    SGD and Adam
     gradcheck     finite differences
     walk          TD mode's random walk: moves, true values, features, targets
+    mountain_car  control mode's car, its features and the agents' targets
+    tiles         the course's tile coder (Sutton's tiles3, with its index hash table)
     datasets      the built-in data sets
 """
 
