@@ -31,7 +31,10 @@ from ...limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
 from ...model import DATASETS, vocabulary
 from ...model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 
-ROOT = Path(__file__).resolve().parents[3]
+PACKAGE = Path(__file__).resolve().parents[2]
+# The page's files: installed from a wheel, in the package's web/ folder (setup.py copies them
+# there); run from the repository, beside the package.
+ROOT = PACKAGE / "web" if (PACKAGE / "web").is_dir() else PACKAGE.parent
 STATIC = ROOT / "static"
 BUNDLE = ROOT / "build" / "static"
 SHARED_MODULE = "/static/state/store.js"  # outside the bundle: the page's one state object
