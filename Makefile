@@ -23,7 +23,7 @@ lint: install-test
 	$(VENV)/bin/hadolint --failure-threshold warning Dockerfile
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
