@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from app.notebook import display
 from tests.e2e.helpers import api
 
 CELLS = [
@@ -151,3 +152,37 @@ def test_the_page_says_where_it_is_when_no_frame_can_show_it(kernel):
     with urllib.request.urlopen(url + path) as r:
         assert "frame-ancestors 'self' http://localhost:*" in r.headers["content-security-policy"]
         assert r.headers["x-frame-options"] is None
+
+
+def test_through_the_notebook_servers_proxy_the_page_works_under_its_prefix(kernel, browser):
+    """A notebook page from another machine, whose server has jupyter-server-proxy: the frame goes
+    through `{base_url}proxy/{port}/`, which strips that prefix and names it in X-Forwarded-Prefix."""
+    url, path, _ = shown(kernel.cells[1])
+    port = url.rsplit(":", 1)[1]
+    host, prefix = "http://notebook.test", f"/user/ann/proxy/{port}"
+    config = '<script id="jupyter-config-data" type="application/json">{"baseUrl": "/user/ann/"}</script>'
+    output = display.bundle(int(port), path, 600, proxy=True)["text/html"]
+
+    def proxy(route):
+        where = route.request.url.removeprefix(host + prefix)
+        headers = {**route.request.headers, "x-forwarded-prefix": prefix}
+        route.fulfill(response=route.fetch(url=url + where, headers=headers))
+
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    page = context.new_page()
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} {r.status}"))
+    page.route(f"{host}{prefix}/**", proxy)
+    page.route(f"{host}/user/ann/lab", lambda r: r.fulfill(content_type="text/html", body=config + output))
+    page.goto(f"{host}/user/ann/lab")
+    assert page.wait_for_selector("iframe").get_attribute("src") == f"/user/ann/proxy/{port}{path}"
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-ready=true]").wait_for(timeout=20_000)
+    assert frame.locator("body").get_attribute("data-root") == prefix + "/"
+    frame.locator("#step").click()
+    frame.locator("#step-count", has_text="1").wait_for()
+    assert api(f"{url}/api/sessions/{session_of(path)}")["state"]["step"] == 1
+    frame.locator(".katex").first.wait_for()  # the libraries too came through the proxy
+    context.close()
+    assert failed == []
