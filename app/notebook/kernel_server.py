@@ -57,7 +57,10 @@ def _start() -> KernelServer:
     from ..server.main import server_config
     from ..settings import Settings
 
-    settings = Settings(host=LOOPBACK, log_level="warning", frame_ancestors=NOTEBOOK_FRAMES)
+    # One process (the kernel's), whatever WORKERS the environment names for a deployment.
+    settings = Settings(
+        host=LOOPBACK, workers=1, log_level="warning", frame_ancestors=NOTEBOOK_FRAMES, forwarded_prefix=True
+    )
     config = server_config(create_app(settings), LOOPBACK, 0, settings)
     sock = config.bind_socket()  # port 0: a free one, known before the server starts
     server = uvicorn.Server(config)
