@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint unit e2e bench install install-test node system-deps clean
+.PHONY: run test lint unit e2e bench install install-test node wheel system-deps clean
 
 run: install node
 	$(PY) -m app --host $(HOST) --port $(PORT)
@@ -19,12 +19,12 @@ unit: install-test node lint
 		--ignore=tests/system/test_compose_up.py
 
 lint: install-test
-	$(VENV)/bin/ruff check app tests bench
-	$(VENV)/bin/ruff format --check app tests bench
+	$(VENV)/bin/ruff check app tests bench setup.py
+	$(VENV)/bin/ruff format --check app tests bench setup.py
 	$(VENV)/bin/hadolint --failure-threshold warning Dockerfile
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
@@ -48,6 +48,12 @@ build/static/main.js: node_modules/.package-lock.json scripts/bundle.mjs $(shell
 
 node: node_modules/.package-lock.json build/static/main.js
 
+# dist/backprop_explainer-*.whl: the app as the package backprop_explainer, carrying the page, its
+# templates and its front-end libraries (setup.py copies them in), so that it runs with no Node.
+wheel: install node
+	rm -rf build/wheel dist
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist .
+
 # Measures the core, the step endpoint, play mode and sessions in Redis in one run and rewrites
 # BENCHMARKS.md (about five minutes).  OPENBLAS_CORETYPE, set on some machines for old OpenBLAS builds,
 # slows this NumPy's OpenBLAS, so it is unset for this command alone.
@@ -61,4 +67,4 @@ system-deps:
 		podman-compose golang-github-containernetworking-plugin-dnsname
 
 clean:
-	rm -rf $(VENV) node_modules build .pytest_cache test-artifacts
+	rm -rf $(VENV) node_modules build dist .pytest_cache test-artifacts

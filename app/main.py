@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body=settings.max_body_bytes,
         origins=frozenset(origins),
         max_import=settings.max_import_bytes,
+        frame_ancestors=settings.frame_ancestors,
     )
     # The step requests that need nothing else, answered just inside the door (app/api/routes/step.py).
     step.install(app, settings.max_body_bytes, HANDLERS)

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     # Comma-separated origins allowed by CORS, and to open play WebSockets from their pages;
     # empty means no CORS headers at all, and WebSockets from this server's own pages only.
     cors_origins: str = ""
+    # The pages that may show this one in a frame (CSP frame-ancestors sources): none, unless the
+    # server is a notebook kernel's own (app/notebook/), which the notebook's page frames.
+    frame_ancestors: str = Field("'none'", pattern=r"^[^;,\r\n]+$")
+    # Whether the page's links take the path prefix a proxy names in X-Forwarded-Prefix (as
+    # jupyter-server-proxy does): only a notebook kernel's server does, behind its notebook server.
+    forwarded_prefix: bool = False
     # Play mode's WebSockets: how many may stream one session and how many in all
     # (each costs a share of the one core that steps), and what one may send.
     play_per_session: int = Field(limits.PLAY_PER_SESSION, ge=1, le=1000)

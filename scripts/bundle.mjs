@@ -5,7 +5,8 @@
 // connections arrive one batch after another.  Two kinds of import stay outside the bundle:
 //   - the libraries under /vendor (the QR code's, loaded when a class starts);
 //   - state/store.js, the page's one state object, which stays a module of its own at
-//     /static/state/store.js, so that whatever imports that URL (a test, the console) shares it.
+//     /static/state/store.js, so that whatever imports that URL (a test, the console) shares it
+//     (named from the bundle's own URL, so that it holds under a proxy's prefix too).
 // build/static/sources.json records the hash of every module bundled: the server serves the
 // bundle only while every module still has that hash, else the modules themselves.
 //
@@ -27,7 +28,7 @@ const shared = {
   setup(build) {
     build.onResolve({ filter: /store\.js$/ }, (args) => {
       if (resolve(args.resolveDir, args.path) !== SHARED) return undefined;
-      return { path: '/static/state/store.js', external: true };
+      return { path: '../static/state/store.js', external: true };
     });
   },
 };

@@ -3,6 +3,8 @@
  * fetch.  Errors come back as ApiError with the server's status and body.
  */
 
+import { appUrl, socketUrl } from './lib/address.js';
+
 // A picture's colours and curves need no more: a third of the bytes of every digit.
 const PICTURE_DIGITS = 4;
 
@@ -33,7 +35,7 @@ export async function request(method, path, body, headers = {}) {
   }
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(appUrl(path), init);
   } catch (err) {
     throw new ApiError(0, { message: 'the server cannot be reached; is it still running?' });
   }
@@ -52,7 +54,7 @@ export async function request(method, path, body, headers = {}) {
 export async function requestFile(path, headers = {}) {
   let response;
   try {
-    response = await fetch(path, { headers });
+    response = await fetch(appUrl(path), { headers });
   } catch (err) {
     throw new ApiError(0, { message: 'the server cannot be reached; is it still running?' });
   }
@@ -100,8 +102,7 @@ export const api = {
  */
 export class Player {
   constructor(sessionId, { rate, stepsPerFrame }, onFrame, onStop) {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    this.socket = new WebSocket(`${scheme}://${location.host}/api/sessions/${sessionId}/play`);
+    this.socket = new WebSocket(socketUrl(`/api/sessions/${sessionId}/play`));
     this.closedByUs = false;
     this.socket.addEventListener('open', () => {
       this.send({ rate, steps_per_frame: stepsPerFrame, paused: false });

@@ -19,18 +19,27 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Only the server itself: no inline script, no other origin, no framing.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'self'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-]
+NO_FRAMES = "'none'"
+
+
+def security_headers(frame_ancestors: str = NO_FRAMES) -> list[tuple[bytes, bytes]]:
+    """Only the server itself: no inline script, no other origin, and no framing but by
+    `frame_ancestors` (a notebook's page showing the page of its kernel's server)."""
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        f"frame-ancestors {frame_ancestors}; form-action 'self'"
+    )
+    headers = [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+    # The older header knows no list of framing pages: sent only when none may frame.
+    return [*headers, (b"x-frame-options", b"DENY")] if frame_ancestors == NO_FRAMES else headers
+
+
+SECURITY_HEADERS = security_headers()
 # A script, style or font file is no document: a policy, a referrer rule or a frame rule means
 # nothing on it, and the page loads some ninety of them.  Their type is never to be guessed.
 FILE_HEADERS = [(b"x-content-type-options", b"nosniff")]
@@ -90,8 +99,10 @@ class Guard:
         max_body: int,
         origins: frozenset[str] = frozenset(),
         max_import: int | None = None,
+        frame_ancestors: str = NO_FRAMES,
     ) -> None:
         self.app = app
+        self.security_headers = security_headers(frame_ancestors)
         self.max_body = max_body
         self.max_import = max(max_body, max_import)
         self.origins = frozenset(o.rstrip("/").lower() for o in origins)
@@ -107,7 +118,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
 
-        extra = FILE_HEADERS if scope["path"].startswith(FILE_PREFIXES) else SECURITY_HEADERS
+        extra = FILE_HEADERS if scope["path"].startswith(FILE_PREFIXES) else self.security_headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

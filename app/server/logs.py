@@ -13,7 +13,8 @@ query (code=), a student's id in a socket's query (student=), and, in the WebSoc
 the library logs at DEBUG, the values of the JSON fields that carry a key or an id (a
 teacher's hello, a follow's session).  At DEBUG the WebSocket library also logs each
 handshake's headers, one a line: the values of those that carry credentials (a browser's
-cookies for this host among them) are dropped.
+cookies for this host among them) are dropped.  So is the session id in the page's own query
+(session=: a notebook's frame opens the run its kernel made).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from uvicorn.config import LOGGING_CONFIG
 # The segment after the prefix, up to what ends a path in a log line.  Not "import" (a
 # route), a tag (redacted already) or a %-placeholder (an argument fills it: see below).
 _SECRET = re.compile(
-    r"(/api/(?:sessions|classes)/|(?<![\w.~%-])/c/|(?:[?&]|(?<=b'))(?:code|student)=)(?!import(?![\w-])|~|%)([^/?#&\s'\"\\<>]+)"
+    r"(/api/(?:sessions|classes)/|(?<![\w.~%-])/c/|(?:[?&]|(?<=b'))(?:code|student|session)=)(?!import(?![\w-])|~|%)([^/?#&\s'\"\\<>]+)"
 )
 # A secret in a JSON text (a WebSocket frame): the value of a field that carries a key or an id.
 _SECRET_FIELD = re.compile(r'("(?:key|teacher_key|session|student|id)"\s*:\s*")(?!~)([^"\\]+)(")')

@@ -5,6 +5,7 @@
  */
 
 import { request, requestFile } from '../api.js';
+import { socketUrl } from '../lib/address.js';
 
 export const classApi = {
   /** A class of the session `id`: {code, join_url, teacher_key}. */
@@ -21,8 +22,7 @@ export const classApi = {
  */
 export class ClassSocket {
   constructor(path, { onOpen = () => {}, onMessage, onClose }) {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    this.socket = new WebSocket(`${scheme}://${location.host}${path}`);
+    this.socket = new WebSocket(socketUrl(path));
     this.closedByUs = false;
     this.socket.addEventListener('open', () => onOpen(this));
     this.socket.addEventListener('message', (event) => onMessage(JSON.parse(event.data)));

@@ -4,6 +4,7 @@
  * the first code is drawn: a page that starts no class never loads it.
  */
 
+import { appUrl } from '../lib/address.js';
 import { svgEl } from '../lib/dom.js';
 
 let library = null;
@@ -12,7 +13,7 @@ const QUIET = 4; // modules of white border a phone's camera needs around the co
 
 /** An SVG of `text` as a QR code, error correction M, `size` px wide. */
 export async function qrSvg(text, size) {
-  library ||= import('/vendor/qrcode-generator/qrcode.mjs');
+  library ||= import(appUrl('/vendor/qrcode-generator/qrcode.mjs'));
   const qrcode = (await library).default;
   const qr = qrcode(0, 'M');
   qr.addData(text);

@@ -12,6 +12,7 @@ import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
 import { adopt, setCounters, showSession, showTrace, takeLosses } from '../control/session.js';
 import { loadLibraries } from '../lib/libraries.js';
+import { tabStorage } from '../lib/storage.js';
 import { derivationLines, newDerivation } from '../state/derivation.js';
 import { stopLesson } from '../state/lesson.js';
 import { addCurve, clearLosses } from '../state/losses.js';
@@ -37,11 +38,11 @@ let received = null;
 let stepState = null; // the step's state, for its losses when they come
 
 function studentId() {
-  let id = sessionStorage.getItem(KEPT);
+  let id = tabStorage.getItem(KEPT);
   if (!id) {
     const bytes = crypto.getRandomValues(new Uint8Array(12));
     id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    sessionStorage.setItem(KEPT, id);
+    tabStorage.setItem(KEPT, id);
   }
   return id;
 }

@@ -12,6 +12,7 @@ import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
 import { adopt } from '../control/session.js';
+import { tabStorage } from '../lib/storage.js';
 import { isLost, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { onStops } from '../control/stops.js';
@@ -98,7 +99,7 @@ function onClose(code, reason) {
     setTimeout(() => state.classroom === c && connect(), delay * 1000);
   } else {
     c.ended = reason || 'the class ended';
-    sessionStorage.removeItem(KEPT);
+    tabStorage.removeItem(KEPT);
   }
   render();
 }
@@ -147,7 +148,7 @@ function keepClass() {
   if (!c || c.role !== 'teacher' || c.ended) return;
   const kept = { code: c.code, key: c.key };
   for (const name of KEPT_FIELDS) kept[name] = c[name];
-  sessionStorage.setItem(KEPT, JSON.stringify(kept));
+  tabStorage.setItem(KEPT, JSON.stringify(kept));
 }
 window.addEventListener('pagehide', keepClass);
 
@@ -166,7 +167,7 @@ onStops({
 });
 
 export function resumeTeaching() {
-  const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+  const kept = JSON.parse(tabStorage.getItem(KEPT) || 'null');
   if (!kept || !state.session || state.classroom) return;
   const extra = { showJoin: false };
   for (const name of KEPT_FIELDS) if (kept[name] !== undefined) extra[name] = kept[name];
@@ -185,7 +186,7 @@ export const teacher = {
       const body = await classApi.start(state.session.id);
       const link = { joinUrl: body.join_url, joinNote: body.join_note || null }; // one phones can reach, or why not
       const sessionId = state.session.id;
-      sessionStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key, ...link, sessionId }));
+      tabStorage.setItem(KEPT, JSON.stringify({ code: body.code, key: body.teacher_key, ...link, sessionId }));
       state.classroom = newClassroom('teacher', body.code, {
         ...link, key: body.teacher_key, sessionId,
       });
@@ -263,6 +264,6 @@ export const teacher = {
       await classApi.end(c.code, c.key).catch(() => {}); // already over is over
       c.ended = 'you ended the class';
       c.connected = false;
-      sessionStorage.removeItem(KEPT);
+      tabStorage.removeItem(KEPT);
     }),
 };

@@ -1,19 +1,19 @@
 /**
  * @fileoverview The page's start: the data sets, the core's source for the
- * code panel, then the first session: from a shared link when the address
- * holds one and the tab was not reloaded, else the run the tab kept before a
- * reload (control/keep.js), else from the settings form.
+ * code panel, then the first session: unless the tab was reloaded, the one the
+ * address names (a notebook's) or the run a shared link describes; else the run
+ * the tab kept before a reload (control/keep.js), else from the settings form.
  */
 
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { count } from '../lib/format.js';
 import { loadLibraries } from '../lib/libraries.js';
-import { readLink } from '../state/link.js';
+import { linkedSession, readLink } from '../state/link.js';
 import { state } from '../state/store.js';
 import { maxSteps } from '../state/work.js';
 import { keepRun, keptRun, resumeRun } from './keep.js';
 import { render, renderNow } from './render.js';
-import { createSession } from './session.js';
+import { adopt, createSession } from './session.js';
 import { takeSteps } from './work.js';
 
 // Calls to the server a link's replay may take (each at most half a second of its work): a
@@ -34,6 +34,18 @@ async function openLink(link) {
     return;
   }
   await takeSteps('Replaying the link', link.step);
+}
+
+/** The session the address names as the server has it; null, and the notice says why, once it is gone. */
+async function namedSession(id) {
+  try {
+    return await api.read(id);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    state.notice = 'The run this address names is gone: the server no longer has it (it expired, or the ' +
+      'notebook kernel that made it restarted), so this is a fresh run.';
+    return null;
+  }
 }
 
 /** Was the page reloaded (not opened from an address or a link)? */
@@ -60,10 +72,13 @@ export async function boot(readSettings) {
     } catch (err) {
       state.notice = `This link cannot be opened: ${err.message}.`;
     }
+    const named = kept && reloaded() ? null : linkedSession(location.search);
+    const given = named && await namedSession(named);
+    if (given) link = kept = null;
     if (link && kept && reloaded()) link = null;
     else if (link) kept = null;
     if (!link) {
-      state.draft = kept ? kept.config : readSettings();
+      state.draft = given ? given.config : kept ? kept.config : readSettings();
       renderNow(); // the diagram's shape, while the session is made
     }
     // The libraries run once the first drawing is done; what waits for them is drawn then.
@@ -73,6 +88,7 @@ export async function boot(readSettings) {
       renderNow(); // the form shows what of the link was taken, and that is what starts
       await createSession(readSettings());
     });
+    else if (given) adopt(given);
     else if (kept) await resumeRun(kept);
     else await createSession(state.draft);
     await libraries; // ready: what the page shows no longer waits for anything

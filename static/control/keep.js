@@ -9,6 +9,7 @@
 
 import { ApiError, api } from '../api.js';
 import { count } from '../lib/format.js';
+import { tabStorage } from '../lib/storage.js';
 import { recreatingConfig } from '../state/config.js';
 import { state } from '../state/store.js';
 import { chartValue } from '../state/td.js';
@@ -24,11 +25,11 @@ let unclaimed = null;
 /** The run this tab kept when its page went away, or null. */
 export function keptRun() {
   try {
-    unclaimed = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+    unclaimed = JSON.parse(tabStorage.getItem(KEPT) || 'null');
   } catch {
     unclaimed = null;
   }
-  sessionStorage.removeItem(KEPT);
+  tabStorage.removeItem(KEPT);
   return unclaimed;
 }
 
@@ -47,12 +48,12 @@ function records() {
 /** The page goes away (a reload, a tab closed): write down its run, as much as the tab's storage holds. */
 export function keepRun() {
   if (!state.session || !state.session.id) {
-    if (unclaimed) sessionStorage.setItem(KEPT, JSON.stringify(unclaimed));
+    if (unclaimed) tabStorage.setItem(KEPT, JSON.stringify(unclaimed));
     return;
   }
   for (const record of records()) {
     try {
-      sessionStorage.setItem(KEPT, JSON.stringify(record));
+      tabStorage.setItem(KEPT, JSON.stringify(record));
       return;
     } catch {
       // past the storage's quota (a large network's trace): try with less

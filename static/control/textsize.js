@@ -4,6 +4,7 @@
  * chart and the tools grow with it; the diagram is already as large as its room.
  */
 
+import { browserStorage } from '../lib/storage.js';
 import { state } from '../state/store.js';
 import { render } from './render.js';
 
@@ -14,7 +15,7 @@ export const TEXT_SIZES = [1, 1.15, 1.3, 1.5];
 export function keptTextSize() {
   let kept = null;
   try {
-    kept = Number(localStorage.getItem(KEY));
+    kept = Number(browserStorage.getItem(KEY));
   } catch {
     // storage refused (a private window's policy): the default size
   }
@@ -27,7 +28,7 @@ export function setTextSize(size) {
   if (!TEXT_SIZES.includes(chosen)) return;
   state.textSize = chosen;
   try {
-    localStorage.setItem(KEY, String(chosen));
+    browserStorage.setItem(KEY, String(chosen));
   } catch {
     // not kept: shown for this visit all the same
   }

@@ -7,6 +7,8 @@
  * wait; `loadLibraries()` runs both and resolves once both are in.
  */
 
+import { appUrl } from './address.js';
+
 const LIBRARIES = [
   { name: 'katex', script: '/vendor/katex/katex.min.js', style: '/vendor/katex/katex.min.css' },
   { name: 'uPlot', script: '/vendor/uplot/uPlot.iife.min.js', style: '/vendor/uplot/uPlot.min.css' },
@@ -32,11 +34,11 @@ function added(el, before, what) {
 function load({ name, script, style }) {
   const link = document.createElement('link');
   link.rel = 'stylesheet';
-  link.href = style;
+  link.href = appUrl(style);
   // Ahead of the page's own styles, which build on the library's, as the page's order had them.
   const styled = added(link, document.head.querySelector('link[rel=stylesheet]'), style);
   const el = document.createElement('script');
-  el.src = script;
+  el.src = appUrl(script);
   el.async = false; // in the list's order
   const ran = added(el, null, script).then(() => {
     if (!window[name]) throw new Error(`${script} did not define ${name}`);

@@ -38,6 +38,7 @@ const AS_JSON = new Set(['json', 'weights']);
 export const LINK_KEYS = [
   ...CONFIG_FIELDS.map(({ name, kind }) => ({ name, kind, part: 'config' })),
   { name: 'step', kind: 'int', part: 'run' },
+  { name: 'session', kind: 'id', part: 'run' }, // read only (linkedSession): a link never writes it
   { name: 'note', kind: 'text', part: 'lesson' },
   { name: 'hide', kind: 'list', part: 'lesson' },
 ];
@@ -134,6 +135,11 @@ function linkStep(text) {
 function listed(names) {
   const more = names.length > LISTED ? ` and ${count(names.length - LISTED)} more` : '';
   return names.slice(0, LISTED).map(shown).join(', ') + more;
+}
+
+/** The session the address names (`?session=<id>`: a notebook's explain() points its frame at the run it made), or null. */
+export function linkedSession(search) {
+  return new URLSearchParams(search).get('session') || null;
 }
 
 /**

@@ -92,7 +92,7 @@ def test_the_page_is_served_with_the_bundle_that_make_built_from_these_modules(c
     for sheet in sheets - {"page.css"}:  # each sheet's rules are in the bundle
         first_rule = (STATIC / sheet).read_text().split("{")[0].split("*/")[-1].strip()
         assert first_rule.split()[0].rstrip(",") in client.get("/bundle/page.css").text, sheet
-    assert 'from"/static/state/store.js"' in bundle.text and "./state/store.js" not in bundle.text
+    assert 'from"../static/state/store.js"' in bundle.text and '"./state/store.js"' not in bundle.text
     assert client.get("/static/state/store.js").status_code == 200
 
 

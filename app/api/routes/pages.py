@@ -31,7 +31,10 @@ from ...limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
 from ...model import DATASETS, vocabulary
 from ...model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 
-ROOT = Path(__file__).resolve().parents[3]
+PACKAGE = Path(__file__).resolve().parents[2]
+# The page's files: installed from a wheel, in the package's web/ folder (setup.py copies them
+# there); run from the repository, beside the package.
+ROOT = PACKAGE / "web" if (PACKAGE / "web").is_dir() else PACKAGE.parent
 STATIC = ROOT / "static"
 BUNDLE = ROOT / "build" / "static"
 SHARED_MODULE = "/static/state/store.js"  # outside the bundle: the page's one state object
@@ -143,10 +146,27 @@ PAGES_KEPT = 64  # pages rendered and gzipped once: the explainer's and the late
 TEMPLATE = ROOT / "templates" / "index.html"
 
 
+# A path as a proxy names its prefix (/user/ann/proxy/8000): nothing that could leave an attribute.
+_PREFIX = re.compile(r"(/[\w.~%@:+-]+)+")
+MAX_PREFIX = 256
+
+
+def prefix_of(request: Request) -> str:
+    """The path the page is served under, before this server's root: '' unless this server takes
+    X-Forwarded-Prefix (settings.forwarded_prefix: a notebook kernel's, behind jupyter-server-proxy)."""
+    if not request.app.state.settings.forwarded_prefix:
+        return ""
+    prefix = request.headers.get("x-forwarded-prefix", "").rstrip("/")
+    return prefix if len(prefix) <= MAX_PREFIX and _PREFIX.fullmatch(prefix) else ""
+
+
 @functools.lru_cache(maxsize=PAGES_KEPT)
-def _rendered(scripts: Scripts, class_code: str | None, template_stamp: int) -> tuple[bytes, bytes]:
-    """The page's HTML and its gzip, for these scripts, class code and version of the template."""
+def _rendered(
+    scripts: Scripts, class_code: str | None, template_stamp: int, prefix: str = ""
+) -> tuple[bytes, bytes]:
+    """The page's HTML and its gzip, for these scripts, class code, version of the template and prefix."""
     context = {
+        "prefix": prefix,
         "scripts": scripts,
         "datasets_json": DATASETS_JSON,
         "vocabulary_json": VOCABULARY_JSON,
@@ -159,7 +179,9 @@ def _rendered(scripts: Scripts, class_code: str | None, template_stamp: int) -> 
 def explainer(request: Request, class_code: str | None = None) -> HTMLResponse:
     """The page (a class's student page with its code), gzipped for a browser that takes it.
     A class's students ask for the same page at once: it is rendered and compressed once."""
-    html, packed = _rendered(page_scripts.current(), class_code, TEMPLATE.stat().st_mtime_ns)
+    html, packed = _rendered(
+        page_scripts.current(), class_code, TEMPLATE.stat().st_mtime_ns, prefix_of(request)
+    )
     if "gzip" not in request.headers.get("accept-encoding", ""):
         return HTMLResponse(html, headers={"vary": "accept-encoding"})
     return HTMLResponse(packed, headers={"content-encoding": "gzip", "vary": "accept-encoding"})
