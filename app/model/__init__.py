@@ -15,6 +15,7 @@ randomness.  Each module is one idea:
     walk          TD mode's random walk: moves, true values, features, targets
     mountain_car  control mode's car, its features and the agents' targets
     tiles         the course's tile coder (Sutton's tiles3, with its index hash table)
+    control       the tile-coding agent: the slides' step with A frozen, one a transition
     datasets      the built-in data sets
 """
 
