@@ -142,6 +142,7 @@ export class QuizPanelView {
     const round = q.round || 1;
     putRich('class-quiz-status', `Asked: ${quizLabel(q)}${round > 1 ? ', round 2' : ''}. ${count(roster.answered)} of ${count(roster.joined)} answered.`);
     putText('class-answered', String(roster.answered));
+    putText('class-answered-word', roster.answered === 1 ? 'answer' : 'answers');
     // Round by round once revealed (the bars shared, so the class's move reads at a glance); else the round open.
     const rounds = q.revealed && roster.rounds && roster.rounds.length > 1 ? roster.rounds : [{ histogram: roster.histogram }];
     const drawing = JSON.stringify([rounds.map((r) => r.histogram), q.revealed && q.value]);
@@ -150,6 +151,7 @@ export class QuizPanelView {
       this.drawn = drawing;
     }
     putText('class-quiz-truth', q.revealed ? `The true value: ${fmt(q.value)}` : '');
+    putProp($('class-quiz-truth-sep'), 'hidden', !q.revealed);
     putText('class-rounds', q.revealed && roster.rounds ? moved(roster.rounds) : '');
     const said = q.revealed ? commonest(roster.mistakes) : [];
     if (said.join('|') !== this.saidMistakes) {

@@ -43,9 +43,16 @@ def test_asking_for_delta_b_hides_it_on_the_projector_and_every_phone_until_reve
     late.locator("body[data-class-state=following]").wait_for(timeout=15_000)
     late.wait_for_function(f"/^Phase 5 /.test({HEADING})")
     assert late.evaluate(DELTA_B_1) != answer
+    # the count of answers says answer or answers, and nothing follows it until the reveal
+    line = "document.querySelector('#class-answered').parentElement.innerText"
+    t.wait_for_function(f"{line} === '0 answers'")
+    room.students[1].fill("#class-answer-value", "0.5")
+    room.students[1].click("#class-answer-send")
+    t.wait_for_function(f"{line} === '1 answer'")
     # after Reveal, the next phase shows δᴮ, on the projector and on every page
     t.click("#class-reveal")
     t.wait_for_function("/^The true value/.test(document.querySelector('#class-quiz-truth').textContent)")
+    assert t.evaluate(line).startswith("1 answer · The true value: ")
     t.click("#next-phase")
     t.wait_for_function(f"/^Phase 6 /.test({HEADING})")
     everyone = room.students
