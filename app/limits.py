@@ -17,6 +17,11 @@ MAX_ALPHA = 10.0  # step sizes: large enough to show divergence, not so large as
 MAX_WEIGHTS = 100_000  # entries of A and B together: memory per session and time per step
 MAX_SEED = 2**32 - 1  # seeds a share link can carry exactly
 MAX_STATES = 1000  # states of TD mode's random walk: its true values stay one linear solve
+MAX_TILINGS = 32  # control mode's tile coder: tilings over (p, v) ...
+MAX_TILES = 64  # ... tiles across each range ...
+MAX_IHT = 16_384  # ... and entries of its index hash table, each a row of B (three weights)
+MAX_REPLAY = 16  # control mode: steps on stored transitions after each new one (each a whole step)
+MAX_BUFFER = 10_000  # ... and transitions kept to draw them from (a document carries them all)
 MAX_NAME = 40  # characters of a data set's name: names are short, and an answer echoes it
 
 # ---------------------------------------------------------------- training

@@ -20,9 +20,12 @@ from ..sessions.errors import (
 )
 from .json import FastJSON
 
+# The tags of the config's environments: a location names the field, not the union's member.
+_TAGS = ("body", "query", "path", "random_walk", "mountain_car")
+
 
 def _field(loc: tuple | list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    parts = [str(p) for p in loc if p not in _TAGS]
     return ".".join(parts) or "body"
 
 

@@ -68,10 +68,12 @@ def _frame(state: dict, trace: dict, losses: np.ndarray, rounded, rounded_scalar
 
 
 def _td_parts(trace: dict, rounded, rounded_scalar) -> dict:
-    """TD mode's additions to the trace: the move, S' and the parts of the target."""
+    """TD and control mode's additions to the trace: the move, S' and the parts of the target."""
     out = {"transition": trace["transition"], "s_next": rounded(trace["s_next"])}
     if "v_next" in trace:
         out["v_next"] = rounded_scalar(trace["v_next"])
+    if "q_next" in trace:
+        out["q_next"] = rounded(trace["q_next"])
     if "episode" in trace:
         out["episode"] = trace["episode"]
     return out

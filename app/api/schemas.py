@@ -98,6 +98,13 @@ class EpisodeOut(BaseModel):
     final_reward: float = Field(description="R_T")
 
 
+class CarOut(BaseModel):
+    p: float = Field(description="the position")
+    v: float = Field(description="the velocity")
+    action: int = Field(description="the action chosen for the next step")
+    t: int = Field(description="the steps of the episode so far")
+
+
 class StateOut(BaseModel):
     step: int
     epoch: int = Field(description="passes over D; in TD mode, episodes finished")
@@ -108,6 +115,12 @@ class StateOut(BaseModel):
     B: FloatMatrix
     rmsve: float | None = Field(None, description="TD mode: the RMS value error over the states")
     episode: EpisodeOut | None = Field(None, description="TD mode, target 'mc': the episode in progress")
+    episode_steps: list[int] | None = Field(
+        None, description="control mode: finished episodes' steps, the last 1,000"
+    )
+    car: CarOut | None = Field(
+        None, description="control mode: the episode under way (null before its start)"
+    )
 
 
 class StepStateOut(BaseModel):
@@ -118,6 +131,8 @@ class StepStateOut(BaseModel):
     next_index: int
     rmsve: float | None = None
     episode: EpisodeOut | None = None
+    episode_steps: list[int] | None = None
+    car: CarOut | None = None
 
 
 class DataOut(BaseModel):
@@ -125,14 +140,30 @@ class DataOut(BaseModel):
     y: FloatMatrix
 
 
-class EnvironmentOut(BaseModel):
-    name: str
+class WalkOut(BaseModel):
+    name: Literal["random_walk"]
     states: int
     jump: int
     gamma: float
     target: str
     features: str
     groups: int
+
+
+class MountainCarOut(BaseModel):
+    name: Literal["mountain_car"]
+    features: str
+    agent: str
+    epsilon: float
+    gamma: float
+    tilings: int
+    tiles: int
+    iht_size: int
+    replay: int
+    buffer: int
+
+
+EnvironmentOut = WalkOut | MountainCarOut
 
 
 class ConfigOut(BaseModel):
@@ -175,6 +206,15 @@ class TransitionOut(BaseModel):
     terminal: bool
 
 
+class CarTransitionOut(BaseModel):
+    state: list[float] = Field(description="S: (p, v)")
+    action: int = Field(description="A: 0, 1, 2 = throttle -1, 0, +1")
+    reward: float = Field(description="R")
+    next_state: list[float] = Field(description="S': (p, v)")
+    next_action: int = Field(description="A', chosen from q_hat(S', .) before the update")
+    terminal: bool
+
+
 class AdamOut(BaseModel):
     t: int = Field(description="Adam's updates so far, this one included")
     m_A: FloatMatrix
@@ -203,9 +243,15 @@ class TraceOut(BaseModel):
     B_before: FloatMatrix
     A: FloatMatrix
     B: FloatMatrix
-    transition: TransitionOut | None = Field(None, description="TD mode: the move (S, R, S')")
+    transition: TransitionOut | CarTransitionOut | None = Field(
+        None, description="TD mode: the move (S, R, S'); control mode: (S, A, R, S', A')"
+    )
     s_next: list[float] | None = Field(None, description="TD mode: the features of S' (zeros when terminal)")
     v_next: float | None = Field(None, description="TD target: v_hat(S') with the weights before the update")
+    q_next: list[float] | None = Field(
+        None,
+        description="control mode: q_hat(S', .) with the weights before the update (zeros when terminal)",
+    )
     episode: EpisodeOut | None = Field(None, description="MC target: where this step is in its episode")
     adam: AdamOut | None = Field(None, description="optimizer 'adam': the moments after this update")
 
@@ -216,11 +262,21 @@ class StepOut(BaseModel):
     losses: list[float] = Field(description=f"each step's sample loss, the last {HISTORY:,} at most")
 
 
-class ValuesOut(BaseModel):
+class WalkValuesOut(BaseModel):
     step: int = Field(description="the steps taken, for which these are the values")
     v_hat: list[float] = Field(description="the network's value of every state")
     v_true: list[float] = Field(description="the true value of every state")
     rmsve: float = Field(description="sqrt of the mean over the states of (v_hat - v_true)^2")
+
+
+class CarValuesOut(BaseModel):
+    step: int = Field(description="the steps taken, for which these are the values")
+    position: list[float] = Field(description="the grid's positions, lowest first")
+    velocity: list[float] = Field(description="the grid's velocities, lowest first")
+    q_hat: FloatMatrix = Field(description="q_hat(s, .) at each point: row i x len(velocity) + j")
+
+
+ValuesOut = WalkValuesOut | CarValuesOut
 
 
 class PredictOut(BaseModel):

@@ -198,7 +198,7 @@ class Session(ABC):
         return (
             type(self).__name__,
             self.config.optimizer,
-            self.config.environment and self.config.environment.target,
+            self.config.environment and getattr(self.config.environment, "target", "control"),
         )
 
     def _corrected_cost(self) -> tuple[float, float]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import model
 from ..limits import CALL_SECONDS, MAX_STEPS
+from ..model import mountain_car, replay
 from ..model import walk as td
 
 # Estimates err on the slow side: a call's real time varies with the cache, the other
@@ -42,6 +43,7 @@ class StepCosts:
     traced: Linear  # one SGD step with its trace (the last of a call, or every one after a failure)
     adam: Linear  # one Adam step (always traced)
     td_extra: Linear  # what a TD transition adds to its traced step: features, the move, v_hat(S')
+    control_extra: Linear  # what Mountain Car adds to each step: the move, s, q_hat(S') and q_hat(S)
     loss_row: Linear  # the mean loss over D, per row of D
     episode_start: float  # starting a Monte Carlo episode, before its moves
     move: float  # one move of simulating an episode
@@ -99,6 +101,19 @@ def _td_extra(net, n_s, n_y, A, B) -> float:
     return _seconds(extra, 60)
 
 
+def _control_extra(net, n_s, n_y, A, B) -> float:
+    agent, rng = replay.Agent(net), np.random.default_rng(0)
+
+    def extra() -> None:  # what a control step does besides the model's step (replay.transition)
+        p, v, _, _ = mountain_car.move(-0.5, 0.0, 2)
+        s, s_next = agent.s(-0.5, 0.0), agent.s(p, v)
+        q_next = agent.q(s_next, A, B)
+        mountain_car.epsilon_greedy(q_next, 0.1, rng)
+        mountain_car.outputs_target(agent.q(s, A, B), 2, agent.value(-1.0, False, q_next, 0))
+
+    return _seconds(extra, 60)
+
+
 def _loss_row(net, n_s, n_y, A, B) -> float:
     S, Y = model.with_bias(np.full((256, n_s), 0.3), True), np.zeros((256, n_y))
     return _seconds(lambda: model.dataset_loss(S, Y, A, B, net), 10) / len(S)
@@ -134,6 +149,7 @@ def costs() -> StepCosts:
         traced=_fit(_traced),
         adam=_fit(_adam),
         td_extra=_fit(_td_extra, sizes=((19, 4, 1), (400, 16, 1))),
+        control_extra=_fit(_control_extra, sizes=((2, 4, 3), (2, 128, 3))),
         loss_row=_fit(_loss_row),
         episode_start=_episode_start(),
         move=_move(),

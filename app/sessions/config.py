@@ -9,23 +9,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from ..limits import (
     MAX_ALPHA,
+    MAX_BUFFER,
     MAX_HIDDEN,
+    MAX_IHT,
     MAX_INPUTS,
     MAX_NAME,
     MAX_OUTPUTS,
+    MAX_REPLAY,
     MAX_ROWS,
     MAX_SEED,
     MAX_STATES,
+    MAX_TILES,
+    MAX_TILINGS,
     MAX_VALUE,
 )
 from ..model import F_A_NAMES, F_B_NAMES, LOSS_NAMES, OPTIMIZERS, UPDATE_ORDERS
 from ..model.activations import DEFAULTS
 from ..model.fastforward import WEIGHT_LIMIT
 from ..model.losses import DEFAULT as DEFAULT_LOSS
+from ..model.mountain_car import AGENTS
+from ..model.replay import CONTROL_NETWORK, CONTROL_TILES
 from ..model.walk import FEATURES, TARGETS
 from .errors import InputError
 from .numbers import SMALLEST_NORMAL
@@ -86,7 +93,7 @@ class DataIn(Strict):
         return self
 
 
-class EnvironmentIn(Strict):
+class WalkIn(Strict):
     """TD mode's random walk.  Defaults as in the README."""
 
     name: Literal["random_walk"] = "random_walk"
@@ -100,7 +107,7 @@ class EnvironmentIn(Strict):
     groups: int = Field(10, ge=1, le=MAX_STATES, description="groups of states, for features 'aggregate'")
 
     @model_validator(mode="after")
-    def _fits(self) -> EnvironmentIn:
+    def _fits(self) -> WalkIn:
         if self.jump > self.states:
             raise InputError("environment.jump", f"must be at most states ({self.states}), not {self.jump}")
         if self.features == "aggregate" and self.groups > self.states:
@@ -108,6 +115,45 @@ class EnvironmentIn(Strict):
                 "environment.groups", f"must be at most states ({self.states}), not {self.groups}"
             )
         return self
+
+
+class MountainCarIn(Strict):
+    """Control mode: Mountain Car's action values.  Defaults as in the README."""
+
+    name: Literal["mountain_car"]
+    features: Literal["network", "tiles"] = "network"
+    agent: Literal[AGENTS] = "sarsa"
+    epsilon: Annotated[float, NotSubnormal] = Field(
+        0.0, ge=0.0, le=1.0, allow_inf_nan=False, description="exploration of the epsilon-greedy policy"
+    )
+    gamma: Annotated[float, NotSubnormal] = Field(
+        1.0, ge=0.0, le=1.0, allow_inf_nan=False, description="the discount"
+    )
+    tilings: int = Field(8, ge=1, le=MAX_TILINGS, description="features 'tiles': tilings over (p, v)")
+    tiles: int = Field(8, ge=1, le=MAX_TILES, description="features 'tiles': tiles across each range")
+    iht_size: int = Field(4096, ge=1, le=MAX_IHT, description="features 'tiles': the index hash table's size")
+    replay: int = Field(
+        CONTROL_NETWORK["replay"], ge=0, le=MAX_REPLAY, description="steps on stored transitions after each"
+    )
+    buffer: int = Field(
+        CONTROL_NETWORK["buffer"], ge=1, le=MAX_BUFFER, description="the last transitions replay draws from"
+    )
+
+
+def _environment_name(value: object) -> str | None:
+    """The environment's kind: its name, the random walk when none is given (None: no kind)."""
+    name = value.get("name", "random_walk") if isinstance(value, dict) else getattr(value, "name", None)
+    return name if name in ("random_walk", "mountain_car") else None
+
+
+Environment = Annotated[
+    Annotated[WalkIn, Tag("random_walk")] | Annotated[MountainCarIn, Tag("mountain_car")],
+    Discriminator(
+        _environment_name,
+        custom_error_type="environment_name",
+        custom_error_message="its name must be 'random_walk' (TD mode) or 'mountain_car' (control mode)",
+    ),
+]
 
 
 class ConfigIn(Strict):
@@ -127,11 +173,29 @@ class ConfigIn(Strict):
     update_order: Literal[UPDATE_ORDERS] = "backprop"
     A: Matrix | None = None
     B: Matrix | None = None
-    environment: EnvironmentIn | None = Field(None, description="TD mode: learn this walk's values")
+    environment: Environment | None = Field(
+        None, description="TD mode: learn this walk's values; control mode: Mountain Car's action values"
+    )
     optimizer: Literal[OPTIMIZERS] = "sgd"
     epsilon: Annotated[float, NotSubnormal] = Field(
         1e-8, gt=0.0, le=1.0, allow_inf_nan=False, description="Adam's epsilon"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _control_defaults(cls, data: object) -> object:
+        """Mountain Car's own defaults for what the config leaves out: the network's that learn
+        (model/replay.py says why), or the course's tile coder's."""
+        env = data.get("environment") if isinstance(data, dict) else None
+        if not (isinstance(env, dict) and env.get("name") == "mountain_car"):
+            return data
+        if env.get("features", "network") == "tiles":
+            tilings = env.get("tilings", 8)
+            whole = isinstance(tilings, int) and tilings > 0  # else the environment's check names it
+            defaults = CONTROL_TILES | {"alpha_B": 0.5 / tilings if whole else 0.0625}
+        else:
+            defaults = {k: v for k, v in CONTROL_NETWORK.items() if k not in ("replay", "buffer")}
+        return defaults | data
 
     @model_validator(mode="after")
     def _one_source(self) -> ConfigIn:

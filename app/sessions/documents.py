@@ -16,10 +16,13 @@ import numpy as np
 import orjson
 from pydantic import Field, field_validator, model_validator
 
-from ..limits import HISTORY, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from ..limits import HISTORY, MAX_BUFFER, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from ..model import mountain_car as mc
+from ..model import replay
 from ..model.walk import MAX_EPISODE
 from .base import Session
 from .config import ConfigIn, Strict, WeightMatrix, check_rectangular
+from .control import EPISODES_KEPT
 from .errors import InputError
 from .kinds import new_session
 from .rngstate import rng_in, rng_out
@@ -71,6 +74,42 @@ class WalkState(Strict):
     episode: EpisodeState | None = None
 
 
+class CarIn(Strict):
+    """The episode under way: the car's state, the action chosen for it, its step."""
+
+    p: Annotated[float, Field(ge=mc.POSITION[0], lt=mc.GOAL, allow_inf_nan=False)]
+    v: Annotated[float, Field(ge=mc.VELOCITY[0], le=mc.VELOCITY[1], allow_inf_nan=False)]
+    action: Annotated[int, Field(ge=0, lt=mc.ACTIONS)]
+    t: Annotated[int, Field(ge=0, lt=mc.MAX_STEPS)]
+
+
+Transition = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=8, max_length=8)]
+
+
+class BufferIn(Strict):
+    """Replay's stored transitions, oldest slot first: (p, v, A, R, p', v', terminal, A') each."""
+
+    count: Annotated[int, Field(ge=0, le=MAX_STEP)]
+    rows: Annotated[list[Transition], Field(max_length=MAX_BUFFER)]
+
+    @model_validator(mode="after")
+    def _transitions(self) -> BufferIn:
+        if self.rows:
+            bad = replay.bad_rows(np.asarray(self.rows, dtype=np.float64))
+            if len(bad):
+                raise InputError("run.car.buffer.rows", f"row {bad[0]} is not a transition of Mountain Car")
+        return self
+
+
+class CarState(Strict):
+    car: CarIn | None = None
+    episodes: Annotated[int, Field(ge=0, le=MAX_STEP)]
+    episode_steps: Annotated[
+        list[Annotated[int, Field(ge=1, le=mc.MAX_STEPS)]], Field(max_length=EPISODES_KEPT)
+    ] = []
+    buffer: BufferIn | None = None
+
+
 class RunState(Strict):
     step: Annotated[int, Field(ge=0, le=MAX_STEP)]
     A: WeightMatrix  # training may take weights far past what a request may give
@@ -81,6 +120,7 @@ class RunState(Strict):
     perm_epoch: Annotated[int, Field(ge=-1, le=MAX_STEP)] = -1
     moments: AdamState | None = None  # optimizer "adam"
     walk: WalkState | None = None  # TD mode
+    car: CarState | None = None  # control mode
 
     @model_validator(mode="after")
     def _rectangular(self) -> RunState:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from .base import Session
 from .config import ConfigIn
+from .control import ControlSession
 from .dataset import DatasetSession
 from .td import TDSession, prepare
 
 
 def new_session(sid: str, config: ConfigIn) -> Session:
-    """A session for a config: on an environment (TD mode), or on a data set (xor unless named)."""
+    """A session for a config: on Mountain Car (control mode), on a random walk (TD mode), or on
+    a data set (xor unless named)."""
     if config.environment is not None:
+        if config.environment.name == "mountain_car":
+            return ControlSession(sid, config)
         return TDSession(sid, config)
     if config.data is None and config.dataset is None:
         config = config.model_copy(update={"dataset": "xor"})

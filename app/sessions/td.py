@@ -52,7 +52,7 @@ async def prepare(config: ConfigIn) -> None:
     """Works out the true values of the config's walk in a thread, if no session here has yet:
     a long walk's with long moves take up to about a second (model.walk.banded_solve), which
     would hold every other request up if a session were made with them in the event loop."""
-    if config.environment is not None:
+    if config.environment is not None and config.environment.name == "random_walk":
         walk = _walk(config)
         if (walk.states, walk.jump, walk.gamma) not in _TRUE_VALUES:
             await asyncio.to_thread(_true_values, walk)

@@ -1,0 +1,190 @@
+"""Control mode's network agent on Mountain Car: the slides' step learning q_hat(s, a), one step
+per transition, and optionally experience replay.
+
+s = the scaled (p, v) and its bias 1; the three outputs are q_hat(s, a).  A transition
+(S, A, R, S', A') takes one step of model.step (or Adam's) whose y is the target for the action
+taken, made from the weights before the update, and every other output's own y_hat.
+
+Plain online semi-gradient Sarsa with a network is unstable on Mountain Car: consecutive
+transitions are alike, each step drags the whole function towards the last few states, and
+what was learnt of the rest of the valley is forgotten; the policy then stops reaching the
+goal and the episode runs to its cap.  Experience replay (Lin 1992; the course's capstone)
+keeps the last `buffer` transitions and, after each new one, takes `k` more steps on
+transitions drawn from them at random, each the slides' step with its own target from the
+current weights: the network keeps seeing the whole valley.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import mountain_car as mc
+from .backprop import forward, step
+from .net import Net
+from .optimizers import adam_step
+
+# The network's defaults in control mode (the config's own are the slides' small examples'):
+# 32 ReLU units, q_hat linear, Adam with alpha 0.001, B starting at 0 (optimistic: every
+# reward is -1, so untried actions look best and get tried), and replay of 4 steps a
+# transition from the last 10,000.  Without replay the same network forgets and collapses.
+CONTROL_NETWORK = {
+    "hidden": 32, "f_A": "relu", "f_B": "linear", "loss": "half_squared", "optimizer": "adam",
+    "alpha_A": 0.001, "alpha_B": 0.001, "replay": 4, "buffer": 10_000,
+}  # fmt: skip
+# The course's tile coder: x the active tiles (A is not learned), B from 0 with alpha_B =
+# 0.5 / tilings (the config works it out from its tilings), q_hat linear, SGD.
+CONTROL_TILES = {"f_B": "linear", "loss": "half_squared", "optimizer": "sgd", "alpha_A": 0.0, "bias": False}
+
+# A stored transition's columns: S's (p, v), A, R, S'’s (p, v), terminal, A'.
+P, V, ACTION, REWARD, P_NEXT, V_NEXT, TERMINAL, NEXT_ACTION = range(8)
+COLUMNS = 8
+
+
+class Buffer:
+    """The last `size` transitions, as rows of a float array (a ring: the oldest is replaced)."""
+
+    def __init__(self, size: int, rows: np.ndarray | None = None, count: int = 0) -> None:
+        if size < 1:
+            raise ValueError("a replay buffer holds at least one transition")
+        self.size = size
+        self.rows = np.zeros((size, COLUMNS)) if rows is None else rows
+        self.count = count  # transitions ever added: the next goes to row count % size
+
+    def __len__(self) -> int:
+        return min(self.count, self.size)
+
+    def add(self, row: list[float]) -> None:
+        self.rows[self.count % self.size] = row
+        self.count += 1
+
+    def draw(self, rng: np.random.Generator) -> int:
+        """A stored transition's row, uniformly at random (one draw from rng)."""
+        return int(rng.integers(len(self)))
+
+    def copy(self) -> Buffer:
+        return Buffer(self.size, self.rows.copy(), self.count)
+
+
+def bad_rows(rows: np.ndarray) -> np.ndarray:
+    """The indices of rows that no drive of the car could have stored (a document's buffer)."""
+
+    def whole(c, n):
+        return (c == np.floor(c)) & (c >= 0) & (c < n)
+
+    ok = (
+        (rows[:, P] >= mc.POSITION[0]) & (rows[:, P] < mc.GOAL)
+        & (rows[:, P_NEXT] >= mc.POSITION[0]) & (rows[:, P_NEXT] <= mc.POSITION[1])
+        & (np.abs(rows[:, V]) <= mc.VELOCITY[1]) & (np.abs(rows[:, V_NEXT]) <= mc.VELOCITY[1])
+        & whole(rows[:, ACTION], mc.ACTIONS) & whole(rows[:, NEXT_ACTION], mc.ACTIONS)
+        & (rows[:, REWARD] == -1.0) & whole(rows[:, TERMINAL], 2)
+    )  # fmt: skip
+    return np.flatnonzero(~ok)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """What the network agent is besides its weights: the network, the control target and
+    exploration, replay's k (0: none), and Adam's epsilon when it uses Adam."""
+
+    net: Net
+    agent: str = "sarsa"
+    epsilon: float = 0.0
+    gamma: float = 1.0
+    replay: int = 0
+    adam_epsilon: float | None = None  # None: SGD
+
+    def s(self, p: float, v: float) -> np.ndarray:
+        """The network's input for (p, v): scaled to [-1, 1], the bias 1 last."""
+        scaled = mc.scaled(p, v)
+        return np.array(scaled + [1.0] if self.net.bias else scaled)
+
+    def q(self, s: np.ndarray, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        return forward(s, A, B, self.net)["y_hat"]
+
+    def learn(self, s: np.ndarray, action: int, value: float, A, B, moments: dict | None) -> dict:
+        """The slides' step on s with y = the target `value` for the action taken and every other
+        output's own y_hat (its delta_B exactly 0)."""
+        y = mc.outputs_target(self.q(s, A, B), action, value)
+        if moments is None:
+            return step(s, y, A, B, self.net)
+        return adam_step(s, y, A, B, self.net, moments, self.adam_epsilon)
+
+    def value(self, reward: float, terminal: bool, q_next: np.ndarray | None, next_action: int) -> float:
+        return mc.target(self.agent, reward, terminal, q_next, next_action, self.gamma, self.epsilon)
+
+    def replayed(self, row: np.ndarray, A, B, moments: dict | None) -> dict:
+        """One step on a stored transition, its target from the current weights."""
+        p, v, action, reward, p2, v2, terminal, a2 = row.tolist()
+        q_next = None if terminal else self.q(self.s(p2, v2), A, B)
+        value = self.value(reward, bool(terminal), q_next, int(a2))
+        return self.learn(self.s(p, v), int(action), value, A, B, moments)
+
+
+def transition(
+    agent: Agent,
+    p: float,
+    v: float,
+    action: int,
+    A: np.ndarray,
+    B: np.ndarray,
+    moments: dict | None,
+    rng: np.random.Generator,
+    buffer: Buffer | None,
+) -> dict:
+    """One transition from (p, v) taking `action`: the move, A' chosen epsilon-greedily from
+    q_hat(S', .) with the weights before the update, the target, the step; then replay's k
+    steps on stored transitions (this one stored first).  Returns the transition's own step's
+    trace, with `transition`, `s_next` and `q_next` added, and A, B and Adam's moments after
+    the replayed steps too (in the trace's "A", "B", "adam")."""
+    p2, v2, reward, terminal = mc.move(p, v, action)
+    s = agent.s(p, v)
+    if terminal:
+        s_next, q_next, a2 = np.zeros_like(s), np.zeros(mc.ACTIONS), 0
+        value = reward
+    else:
+        s_next = agent.s(p2, v2)
+        q_next = agent.q(s_next, A, B)
+        a2 = mc.epsilon_greedy(q_next, agent.epsilon, rng)
+        value = agent.value(reward, False, q_next, a2)
+    trace = agent.learn(s, action, value, A, B, moments)
+    trace["transition"] = {
+        "state": [p, v], "action": action, "reward": reward, "next_state": [p2, v2],
+        "next_action": a2, "terminal": terminal,
+    }  # fmt: skip
+    trace["s_next"], trace["q_next"] = s_next, q_next
+    if buffer is not None and agent.replay > 0:
+        buffer.add([p, v, action, reward, p2, v2, float(terminal), a2])
+        A, B, moments = trace["A"], trace["B"], trace.get("adam")
+        for _ in range(agent.replay):
+            t = agent.replayed(buffer.rows[buffer.draw(rng)], A, B, moments)
+            A, B, moments = t["A"], t["B"], t.get("adam")
+        trace["A"], trace["B"] = A, B
+        if moments is not None:
+            trace["adam"] = moments
+    return trace
+
+
+def episode(
+    agent: Agent,
+    A: np.ndarray,
+    B: np.ndarray,
+    moments: dict | None,
+    rng: np.random.Generator,
+    buffer: Buffer | None,
+    max_steps: int = mc.MAX_STEPS,
+) -> tuple[np.ndarray, np.ndarray, dict | None, int]:
+    """One episode from a start drawn from rng: (A, B, moments after it, its steps).  An episode
+    cut at max_steps is not an end: its last target bootstraps."""
+    p, v = mc.start(rng)
+    action = mc.epsilon_greedy(agent.q(agent.s(p, v), A, B), agent.epsilon, rng)
+    steps = 0
+    while True:
+        trace = transition(agent, p, v, action, A, B, moments, rng, buffer)
+        A, B, moments = trace["A"], trace["B"], trace.get("adam")
+        steps += 1
+        t = trace["transition"]
+        if t["terminal"] or steps >= max_steps:
+            return A, B, moments, steps
+        (p, v), action = t["next_state"], t["next_action"]
