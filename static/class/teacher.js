@@ -79,6 +79,7 @@ function onMessage(msg) {
 function watchRun(tag) {
   const c = state.classroom;
   c.spotlight = tag;
+  c.quiz = null; // the server closed the question with the move (a spotlight on or off): none stays on show
   if (tag && !c.watching) {
     stopPlaying();
     c.watching = true;
