@@ -23,13 +23,13 @@ MOMENTS = ("m_A", "v_A", "m_B", "v_B")  # Adam's, when it is the optimizer: the 
 def step_answer(session: Session, trace: dict, losses: np.ndarray) -> bytes:
     """A step call's answer, {"state", "trace", "losses"}: the state without A and B, which the
     trace carries (app/sessions/run.py's `encode`)."""
-    body = {"state": session.state(weights=False), "trace": trace, "losses": losses}
+    body = {"state": session.state(weights=False), "trace": session.shown_trace(trace), "losses": losses}
     return orjson.dumps(body, option=_NUMPY)
 
 
 def play_frame(session: Session, trace: dict, losses: np.ndarray) -> bytes:
     """A play frame of the session after its steps (app/sessions/run.py's `encode`)."""
-    return frame(session.state(weights=False), trace, losses)
+    return frame(session.state(weights=False), session.shown_trace(trace), losses)
 
 
 def frame(state: dict, trace: dict, losses: np.ndarray) -> bytes:
@@ -55,6 +55,8 @@ def _frame(state: dict, trace: dict, losses: np.ndarray, rounded, rounded_scalar
     compact["loss"] = rounded_scalar(trace["loss"])
     if "transition" in trace:
         compact |= _td_parts(trace, rounded, rounded_scalar)
+    if "tiles" in trace:
+        compact["tiles"] = trace["tiles"]  # the tile coder's active features: which rows B gives
     if "adam" in trace:
         adam = trace["adam"]
         compact["adam"] = {"t": adam["t"]} | {name: rounded(adam[name]) for name in MOMENTS}

@@ -9,6 +9,12 @@ learned, so a step is the slides' output layer alone, one step per transition:
     grad_B = x^T delta_B,  B <- B - alpha_B grad_B
 
 with y the target for the action taken and every other output's own y_hat (mountain_car.py).
+
+x has a 1 at each tiling's active tile and 0 at the thousands of others, so the sums run over
+the active rows of B alone, in the order sums.product adds a whole x: from the last row to the
+first, starting at +0 (a 0 x B[i] term adds nothing, not even the sign of a zero).  The rows
+of B that x leaves at 0 are unchanged by the update (x[i] delta = 0).  So the sparse step is the
+dense one, bit for bit, at a few thousandths of its cost.
 """
 
 from __future__ import annotations
@@ -20,40 +26,64 @@ import numpy as np
 from . import mountain_car as mc
 from .backprop import outer
 from .losses import LOSSES
-from .sums import product
 from .tiles import IndexHashTable
 
 
 @dataclass
 class TileCoder:
-    """x for a state: 1 at each tiling's active tile, 0 elsewhere (size = the table's size)."""
+    """The features of a state: its active tiles, one a tiling, of the table's size in all."""
 
     table: IndexHashTable
     tilings: int = 8
     tiles: int = 8
 
+    def active(self, p: float, v: float, readonly: bool = False) -> list[int]:
+        """The indices where x is 1, each once, highest first: the order of the sums.  With
+        readonly, a tile the table has not met is left out (its row of B was never learned)."""
+        found = mc.tile_features(self.table, self.tilings, self.tiles, p, v, readonly)
+        return sorted({i for i in found if i is not None}, reverse=True)
+
     def x(self, p: float, v: float) -> np.ndarray:
+        """x written out: 1 at the active tiles, 0 elsewhere."""
         x = np.zeros(self.table.size)
-        x[mc.tile_features(self.table, self.tilings, self.tiles, p, v)] = 1.0
+        x[self.active(p, v)] = 1.0
         return x
 
 
-def frozen_step(x: np.ndarray, action: int, value: float, B: np.ndarray, alpha_B: float) -> dict:
+def q_hat(B: np.ndarray, active: list[int]) -> np.ndarray:
+    """theta = x B for x = 1 at the active rows (highest first): +0 + B[i_1] + B[i_2] + ...,
+    what sums.product(x, B) adds."""
+    theta = np.zeros(B.shape[1])
+    for i in active:
+        theta = theta + B[i]
+    return theta
+
+
+def frozen_step(
+    active: list[int], action: int, value: float, B: np.ndarray, alpha_B: float, in_place: bool = False
+) -> dict:
     """The slides' step with A frozen, for the transition's action and its target `value`:
     forward from x, backward through the output layer, B's update.  Every other output's y is
-    its own y_hat, so its delta_B is exactly 0.  B is not changed: the trace holds it before
-    and after."""
-    theta = product(x, B)
+    its own y_hat, so its delta_B is exactly 0.  x and grad_B are given at the active rows
+    (every other row of grad_B is 0), and B's rows there before and after (B_rows_before,
+    B_rows).  B is not changed, and the trace holds it before and after; or, in_place, only
+    its active rows are written (a session keeps a copy to undo a failed call)."""
+    theta = q_hat(B, active)
     y_hat = theta
     y = mc.outputs_target(y_hat, action, value)
     d = y_hat - y
     loss = LOSSES["half_squared"][0](d)
     delta_B = d  # dL/dy_hat (y_hat - y) times f_B' = 1
+    x = np.ones(len(active))
     grad_B = outer(x, delta_B)
-    B_new = B - alpha_B * grad_B
+    rows_before = B[active]
+    rows = rows_before - alpha_B * grad_B
+    B_new = B if in_place else B.copy()
+    B_new[active] = rows
     return {
-        "x": x, "y": y, "theta": theta, "y_hat": y_hat, "loss": loss, "delta_B": delta_B,
-        "grad_B": grad_B, "B_before": B, "B": B_new,
+        "tiles": active, "x": x, "y": y, "theta": theta, "y_hat": y_hat, "loss": loss,
+        "dL_dy_hat": d, "df_B": np.ones_like(d), "delta_B": delta_B, "grad_B": grad_B,
+        "B_before": None if in_place else B, "B": B_new, "B_rows_before": rows_before, "B_rows": rows,
     }  # fmt: skip
 
 
@@ -71,8 +101,8 @@ def tile_episode(
     from the weights before its update; an episode cut at max_steps is not an end (its last
     target bootstraps)."""
     p, v = mc.start(rng)
-    x = coder.x(p, v)
-    a = mc.epsilon_greedy(product(x, B), epsilon, rng)
+    x = coder.active(p, v)
+    a = mc.epsilon_greedy(q_hat(B, x), epsilon, rng)
     steps = 0
     while True:
         p, v, reward, terminal = mc.move(p, v, a)
@@ -80,8 +110,8 @@ def tile_episode(
         if terminal:
             value, x_next, a_next = reward, None, 0
         else:
-            x_next = coder.x(p, v)
-            q_next = product(x_next, B)
+            x_next = coder.active(p, v)
+            q_next = q_hat(B, x_next)
             a_next = mc.epsilon_greedy(q_next, epsilon, rng)
             value = mc.target(agent, reward, False, q_next, a_next, gamma, epsilon)
         B = frozen_step(x, a, value, B, alpha_B)["B"]

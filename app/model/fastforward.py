@@ -40,14 +40,16 @@ def is_finite_step(trace: dict) -> bool:
     and the new weights are all there is to look at; under Adam, its squared-gradient
     moments too (a huge finite gradient can overflow them).
     """
-    ok = abs(trace["loss"]) < np.inf and weights_ok(trace["A"], trace["B"])  # NaN < inf is False
+    # A step that says which rows of B it wrote (the tile coder's) is checked at those alone.
+    ok = abs(trace["loss"]) < np.inf and weights_ok(trace["A"], trace.get("B_rows", trace["B"]))
     a = trace.get("adam")
     return ok and (a is None or bool(abs(a["v_A"]).max() < np.inf and abs(a["v_B"]).max() < np.inf))
 
 
 def weights_ok(A: np.ndarray, B: np.ndarray) -> bool:
-    # NaN compares False, so NaN weights are not ok either.
-    return bool(np.abs(A).max() <= WEIGHT_LIMIT and np.abs(B).max() <= WEIGHT_LIMIT)
+    # NaN compares False, so NaN weights are not ok either.  An A of no weights (a tile coder's,
+    # whose first layer is not learned) is ok.
+    return bool((A.size == 0 or np.abs(A).max() <= WEIGHT_LIMIT) and np.abs(B).max() <= WEIGHT_LIMIT)
 
 
 OneStep = Callable[[int, np.ndarray, np.ndarray, "dict | None"], dict]

@@ -19,7 +19,7 @@ from math import cos
 
 import numpy as np
 
-from .tiles import IndexHashTable, tiles
+from .tiles import IndexHashTable, names, tiles
 
 POSITION = (-1.2, 0.5)
 VELOCITY = (-0.07, 0.07)
@@ -51,12 +51,24 @@ def scaled(p: float, v: float) -> list[float]:
     ]
 
 
-def tile_features(table: IndexHashTable, tilings: int, tiles_per_side: int, p: float, v: float) -> list[int]:
+def tile_features(
+    table: IndexHashTable, tilings: int, tiles_per_side: int, p: float, v: float, readonly: bool = False
+) -> list[int | None]:
     """The active tiles of (p, v), as the course's assignment asks tiles3 for them: each float
     times tiles / (its range), so a tiling has `tiles` cells across each range."""
+    return tiles(table, tilings, tile_floats(tiles_per_side, p, v), readonly=readonly)
+
+
+def tile_names(tilings: int, tiles_per_side: int, p: float, v: float) -> list[tuple[int, ...]]:
+    """The names of (p, v)'s tiles, which the table turns into indices."""
+    return names(tilings, tile_floats(tiles_per_side, p, v))
+
+
+def tile_floats(tiles_per_side: int, p: float, v: float) -> list[float]:
+    """(p, v) as the course's assignment gives them to tiles3: times tiles / (their range)."""
     p_scale = tiles_per_side / (POSITION[1] - POSITION[0])
     v_scale = tiles_per_side / (VELOCITY[1] - VELOCITY[0])
-    return tiles(table, tilings, [p * p_scale, v * v_scale])
+    return [p * p_scale, v * v_scale]
 
 
 def greedy(q: np.ndarray, rng: np.random.Generator) -> int:

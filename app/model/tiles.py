@@ -26,9 +26,10 @@ class IndexHashTable:
         self.names: dict[tuple[int, ...], int] = dict(names or {})
         self.collisions = 0  # names met after the table was full
 
-    def index(self, name: tuple[int, ...]) -> int:
+    def index(self, name: tuple[int, ...], readonly: bool = False) -> int | None:
+        """The name's index; a new name gets the next one (readonly: None, the table unchanged)."""
         found = self.names.get(name)
-        if found is not None:
+        if found is not None or readonly:
             return found
         if len(self.names) >= self.size:
             self.collisions += 1
@@ -37,8 +38,23 @@ class IndexHashTable:
         return self.names[name]
 
 
-def tiles(table: IndexHashTable, tilings: int, floats: list[float], ints: tuple[int, ...] = ()) -> list[int]:
-    """The index of the tile holding `floats` in each tiling, tiling 0 first."""
+def tiles(
+    table: IndexHashTable,
+    tilings: int,
+    floats: list[float],
+    ints: tuple[int, ...] = (),
+    readonly: bool = False,
+) -> list[int | None]:
+    """The index of the tile holding `floats` in each tiling, tiling 0 first (readonly: None for a
+    tile the table has not met, which is left unchanged)."""
+    return [table.index(name, readonly) for name in names(tilings, floats, ints)]
+
+
+def names(tilings: int, floats: list[float], ints: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
+    """The names of the tiles holding `floats`, one a tiling, tiling 0 first."""
+    if len(floats) == 2 and not ints:  # Mountain Car's (p, v): the same names, written out
+        a, b = floor(floats[0] * tilings), floor(floats[1] * tilings)
+        return [(t, (a + t) // tilings, (b + 3 * t) // tilings) for t in range(tilings)]
     cells = [floor(f * tilings) for f in floats]  # the point in units of 1/tilings
     found = []
     for tiling in range(tilings):
@@ -48,5 +64,5 @@ def tiles(table: IndexHashTable, tilings: int, floats: list[float], ints: tuple[
             name.append((cell + shift) // tilings)
             shift += 2 * tiling  # offsets t, 3t, 5t, ... for the first, second, third float
         name.extend(ints)
-        found.append(table.index(tuple(name)))
+        found.append(tuple(name))
     return found

@@ -45,13 +45,13 @@ class Session(ABC):
             alpha_B=config.alpha_B, bias=config.bias, update_order=config.update_order,
         )  # fmt: skip
         self.n_s, self.n_y = self._load_inputs(config)
-        n_s, n_y = self.n_s, self.n_y
-        n_weights = (n_s + config.bias) * config.hidden + (config.hidden + config.bias) * n_y
+        a_shape, b_shape = self.weight_shapes()
+        n_weights = a_shape[0] * a_shape[1] + b_shape[0] * b_shape[1]
         if n_weights > MAX_WEIGHTS:
             raise InputError("hidden", f"A and B would hold {n_weights} weights; the limit is {MAX_WEIGHTS}")
         self.n_weights = n_weights
-        self.A0 = matrix(config.A, "A", (n_s + config.bias, config.hidden))
-        self.B0 = matrix(config.B, "B", (config.hidden + config.bias, n_y))
+        self.A0 = matrix(config.A, "A", a_shape)
+        self.B0 = matrix(config.B, "B", b_shape)
         self.reset(config.seed)
 
     # ------------------------------------------------------------ what each kind says
@@ -132,16 +132,21 @@ class Session(ABC):
     def load_document_run(self, run) -> None:
         """The kind's own part of an imported run; InputError names what does not fit."""
 
+    def weight_shapes(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The shapes of A and B: (n_s + bias) x hidden and (hidden + bias) x n_y."""
+        c = self.config
+        return (self.n_s + c.bias, c.hidden), (c.hidden + c.bias, self.n_y)
+
+    def shown_trace(self, trace: dict) -> dict:
+        """The trace as an answer or a frame carries it (a tile coder's gives B's active rows)."""
+        return trace
+
     # ------------------------------------------------------------ state
 
     def reset(self, seed: int) -> None:
         """Fresh weights from the seed (or the given initial A and B), step 0."""
         rng = np.random.default_rng(seed)
-        # Weights are always drawn, even when given, so that what the generator
-        # draws next depends on the seed alone.
-        A, B = model.init_weights(rng, self.n_s, self.config.hidden, self.n_y, self.net)
-        self.A = self.A0.copy() if self.A0 is not None else A
-        self.B = self.B0.copy() if self.B0 is not None else B
+        self.A, self.B = self._initial_weights(rng)
         self.rng = rng
         self.step = 0
         self.diverged = False
@@ -152,6 +157,14 @@ class Session(ABC):
         self.moments = model.adam_moments(self.A, self.B) if self.config.optimizer == "adam" else None
         self._fresh_run()
         self.dataset_loss = self._mean_loss(self.A, self.B)
+
+    def _initial_weights(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """A and B at step 0: the given ones, or drawn from rng.  Weights are always drawn, even
+        when given, so that what the generator draws next depends on the seed alone."""
+        A, B = model.init_weights(rng, self.n_s, self.config.hidden, self.n_y, self.net)
+        A = self.A0.copy() if self.A0 is not None else A
+        B = self.B0.copy() if self.B0 is not None else B
+        return A, B
 
     def state(self, weights: bool = True) -> dict:
         out = {

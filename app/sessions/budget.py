@@ -44,6 +44,8 @@ class StepCosts:
     adam: Linear  # one Adam step (always traced)
     td_extra: Linear  # what a TD transition adds to its traced step: features, the move, v_hat(S')
     control_extra: Linear  # what Mountain Car adds to each step: the move, s, q_hat(S') and q_hat(S)
+    tile_step: float  # one transition of the tile coder's agent, its step included
+    tile_grid: float  # q_hat over the views' grid with a tile coder, its tiles looked up again
     loss_row: Linear  # the mean loss over D, per row of D
     episode_start: float  # starting a Monte Carlo episode, before its moves
     move: float  # one move of simulating an episode
@@ -114,6 +116,27 @@ def _control_extra(net, n_s, n_y, A, B) -> float:
     return _seconds(extra, 60)
 
 
+def _tile_step() -> float:
+    from .config import ConfigIn
+    from .tilecoding import TileSession  # the sessions' kinds import this module
+
+    session = TileSession("cost", ConfigIn(environment={"name": "mountain_car", "features": "tiles"}))
+    return _seconds(lambda: session._one_step(session.A, session.B, None), 60)
+
+
+def _tile_grid() -> float:
+    from .config import ConfigIn
+    from .tilecoding import TileSession
+
+    session = TileSession("cost", ConfigIn(environment={"name": "mountain_car", "features": "tiles"}))
+
+    def grid() -> None:
+        session._grid_seen, session._grid_tiles = -1, None  # every tile looked up, as at the start
+        session._mean_loss(session.A, session.B)
+
+    return _seconds(grid, 3)
+
+
 def _loss_row(net, n_s, n_y, A, B) -> float:
     S, Y = model.with_bias(np.full((256, n_s), 0.3), True), np.zeros((256, n_y))
     return _seconds(lambda: model.dataset_loss(S, Y, A, B, net), 10) / len(S)
@@ -150,6 +173,8 @@ def costs() -> StepCosts:
         adam=_fit(_adam),
         td_extra=_fit(_td_extra, sizes=((19, 4, 1), (400, 16, 1))),
         control_extra=_fit(_control_extra, sizes=((2, 4, 3), (2, 128, 3))),
+        tile_step=_tile_step(),
+        tile_grid=_tile_grid(),
         loss_row=_fit(_loss_row),
         episode_start=_episode_start(),
         move=_move(),

@@ -42,10 +42,6 @@ Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_INPUTS)]
 Matrix = Annotated[list[Row], Field(min_length=1, max_length=MAX_INPUTS + 1)]
 # Weights as training may leave them: up to WEIGHT_LIMIT, where larger is divergence.
 Weight = Annotated[float, Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT, allow_inf_nan=False)]
-WeightMatrix = Annotated[
-    list[Annotated[list[Weight], Field(min_length=1, max_length=MAX_INPUTS)]],
-    Field(min_length=1, max_length=MAX_INPUTS + 1),
-]
 
 
 def _not_subnormal(x: float) -> float:
@@ -193,6 +189,7 @@ class ConfigIn(Strict):
             tilings = env.get("tilings", 8)
             whole = isinstance(tilings, int) and tilings > 0  # else the environment's check names it
             defaults = CONTROL_TILES | {"alpha_B": 0.5 / tilings if whole else 0.0625}
+            data = data | {"environment": {"replay": 0} | env}
         else:
             defaults = {k: v for k, v in CONTROL_NETWORK.items() if k not in ("replay", "buffer")}
         return defaults | data

@@ -38,8 +38,6 @@ class ControlSession(Session):
 
     def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
         env = config.environment
-        if env.features != "network":
-            raise InputError("environment.features", "only 'network' is served so far")
         adam = config.epsilon if config.optimizer == "adam" else None
         self.agent = replay.Agent(
             self.net, agent=env.agent, epsilon=env.epsilon, gamma=env.gamma, replay=env.replay,
@@ -51,16 +49,12 @@ class ControlSession(Session):
         self.grid = model.with_bias(np.array(scaled), config.bias)
         return 2, mc.ACTIONS
 
-    def reset(self, seed: int) -> None:
-        """As every session's, and B starts at 0 unless given: q_hat = 0 everywhere, optimistic
-        when every reward is -1 (the weights are drawn all the same, so the generator's next
-        draws depend on the seed alone)."""
-        super().reset(seed)
-        if self.B0 is None:
-            self.B = np.zeros_like(self.B)
-            if self.moments is not None:
-                self.moments = model.adam_moments(self.A, self.B)
-            self.dataset_loss = self._mean_loss(self.A, self.B)
+    def _initial_weights(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """As every session's, but B starts at 0 unless given: q_hat = 0 everywhere, optimistic
+        when every reward is -1 (B is drawn all the same, so the generator's next draws depend
+        on the seed alone)."""
+        A, B = super()._initial_weights(rng)
+        return A, B if self.B0 is not None else np.zeros_like(B)
 
     def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
         """The mean cost to go, -max_a q_hat, over the grid of (p, v): a number that follows the
@@ -134,8 +128,11 @@ class ControlSession(Session):
         p, v, action = car["p"], car["v"], car["action"]
         trace = replay.transition(agent, p, v, action, A, B, moments, self.rng, self.buffer)
         trace["index"] = car["t"]
-        move = trace["transition"]
-        t = car["t"] + 1
+        return trace, self._drive_on(trace["transition"], car["t"] + 1)
+
+    def _drive_on(self, move: dict, t: int) -> bool:
+        """The car after the transition `move`, its episode's t-th step: on to S' and A', or a
+        new episode next (True: this one ended, at the goal or cut at the cap)."""
         ends = move["terminal"] or t >= mc.MAX_STEPS
         if ends:
             self.car = None
@@ -144,7 +141,7 @@ class ControlSession(Session):
         else:
             (p, v), action = move["next_state"], move["next_action"]
             self.car = {"p": p, "v": v, "action": action, "t": t}
-        return trace, ends
+        return ends
 
     # ------------------------------------------------------------ saving the car
 

@@ -16,12 +16,12 @@ import numpy as np
 import orjson
 from pydantic import Field, field_validator, model_validator
 
-from ..limits import HISTORY, MAX_BUFFER, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
+from ..limits import HISTORY, MAX_BUFFER, MAX_IHT, MAX_INPUTS, MAX_ROWS, MAX_STATES, MAX_STEP
 from ..model import mountain_car as mc
 from ..model import replay
 from ..model.walk import MAX_EPISODE
 from .base import Session
-from .config import ConfigIn, Strict, WeightMatrix, check_rectangular
+from .config import ConfigIn, Strict, Weight, check_rectangular
 from .control import EPISODES_KEPT
 from .errors import InputError
 from .kinds import new_session
@@ -34,6 +34,14 @@ UINT128 = r"^[0-9]{1,39}$"  # PCG64's state and increment, as decimal strings
 class PCG64State(Strict):
     state: Annotated[str, Field(pattern=UINT128)]
     inc: Annotated[str, Field(pattern=UINT128)]
+
+
+# A run's weights: as training may leave them, with the tile coder's shapes too (an A of no
+# columns, a B of one row per entry of its table); load_run holds them to the session's shapes.
+RunMatrix = Annotated[
+    list[Annotated[list[Weight], Field(max_length=MAX_INPUTS)]],
+    Field(min_length=1, max_length=max(MAX_INPUTS + 1, MAX_IHT)),
+]
 
 
 class RngState(Strict):
@@ -101,8 +109,21 @@ class BufferIn(Strict):
         return self
 
 
+class TableIn(Strict):
+    """The tile coder's index hash table: its names in index order, and its collisions."""
+
+    names: Annotated[
+        list[
+            Annotated[list[Annotated[int, Field(ge=-(2**31), lt=2**31)]], Field(min_length=3, max_length=3)]
+        ],
+        Field(max_length=MAX_IHT),
+    ]
+    collisions: Annotated[int, Field(ge=0, le=MAX_STEP)] = 0
+
+
 class CarState(Strict):
     car: CarIn | None = None
+    iht: TableIn | None = None  # features "tiles"
     episodes: Annotated[int, Field(ge=0, le=MAX_STEP)]
     episode_steps: Annotated[
         list[Annotated[int, Field(ge=1, le=mc.MAX_STEPS)]], Field(max_length=EPISODES_KEPT)
@@ -112,8 +133,8 @@ class CarState(Strict):
 
 class RunState(Strict):
     step: Annotated[int, Field(ge=0, le=MAX_STEP)]
-    A: WeightMatrix  # training may take weights far past what a request may give
-    B: WeightMatrix
+    A: RunMatrix  # training may take weights far past what a request may give
+    B: RunMatrix
     diverged: bool = False
     # The shuffle of the epoch under way (order "shuffle"), or null.
     perm: Annotated[list[Annotated[int, Field(ge=0)]], Field(max_length=MAX_ROWS)] | None = None

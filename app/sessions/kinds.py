@@ -7,6 +7,7 @@ from .config import ConfigIn
 from .control import ControlSession
 from .dataset import DatasetSession
 from .td import TDSession, prepare
+from .tilecoding import TileSession
 
 
 def new_session(sid: str, config: ConfigIn) -> Session:
@@ -14,7 +15,8 @@ def new_session(sid: str, config: ConfigIn) -> Session:
     a data set (xor unless named)."""
     if config.environment is not None:
         if config.environment.name == "mountain_car":
-            return ControlSession(sid, config)
+            kind = TileSession if config.environment.features == "tiles" else ControlSession
+            return kind(sid, config)
         return TDSession(sid, config)
     if config.data is None and config.dataset is None:
         config = config.model_copy(update={"dataset": "xor"})

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from app.model import control
+from app.model.backprop import outer
+from app.model.sums import product
 from app.model import mountain_car as mc
 from app.model.tiles import IndexHashTable
 
@@ -18,9 +20,10 @@ from app.model.tiles import IndexHashTable
 def test_the_frozen_step_corrects_the_action_taken_only(action):
     rng = np.random.default_rng(action)
     coder = control.TileCoder(IndexHashTable(4096))
-    x = coder.x(-0.5, 0.01)
+    active = coder.active(-0.5, 0.01)
     B = rng.normal(size=(4096, 3))
-    trace = control.frozen_step(x, action, -3.0, B, 0.0625)
+    trace = control.frozen_step(active, action, -3.0, B, 0.0625)
+    x = coder.x(-0.5, 0.01)
     q = sum(B[i] for i in np.flatnonzero(x))
     assert np.allclose(trace["y_hat"], q, rtol=0, atol=1e-12)
     error = trace["y_hat"][action] + 3.0
@@ -30,6 +33,28 @@ def test_the_frozen_step_corrects_the_action_taken_only(action):
     expected[np.flatnonzero(x), action] -= 0.0625 * error
     assert np.array_equal(trace["B"], expected) and trace["B_before"] is B
     assert trace["loss"] == 0.5 * error * error
+
+
+def test_the_sparse_step_is_the_dense_one_bit_for_bit():
+    """Over x's active rows alone, in sums.product's order, against the whole x B and x^T delta."""
+    rng = np.random.default_rng(3)
+    coder = control.TileCoder(IndexHashTable(512))
+    B = rng.normal(size=(512, 3)) * 10.0 ** rng.integers(-8, 8, size=(512, 3))
+    B[rng.random(B.shape) < 0.2] = 0.0
+    B[rng.random(B.shape) < 0.1] = -0.0
+    for _ in range(300):
+        p, v = rng.uniform(-1.2, 0.5), rng.uniform(-0.07, 0.07)
+        active, x = coder.active(p, v), coder.x(p, v)
+        theta = product(x, B)
+        assert np.array_equal(control.q_hat(B, active), theta)
+        assert np.signbit(control.q_hat(B, active)).tolist() == np.signbit(theta).tolist()
+        action, value = int(rng.integers(3)), float(rng.normal() * 100)
+        y = theta.copy()
+        y[action] = value
+        dense = B - 0.0625 * outer(x, theta - y)
+        after = control.frozen_step(active, action, value, B, 0.0625)["B"]
+        assert np.array_equal(after, dense) and np.signbit(after).tolist() == np.signbit(dense).tolist()
+        B = after
 
 
 def test_a_transition_uses_the_weights_before_its_update():
