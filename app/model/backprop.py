@@ -52,12 +52,14 @@ def outer(u: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.nda
     return u[:, None].dot(v[None, :], out)
 
 
-def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -> dict:
+def step(s: np.ndarray, y, A: np.ndarray, B: np.ndarray, net: Net, only: int | None = None) -> dict:
     """One SGD step on one sample: forward, backward, update.
 
     s includes its bias 1.  A and B are not changed: the trace holds the weights
     before (A_before, B_before) and after (A, B) the step.  Every gradient is made
-    fresh here; nothing accumulates between steps.
+    fresh here; nothing accumulates between steps.  With `only` (control mode), y is
+    the target of output `only` alone, and every other output's y is its own y_hat:
+    their errors, so their delta_B, are exactly 0.
     """
     f_A, f_A_prime = ACTIVATIONS[net.f_A]
     f_B, f_B_prime = ACTIVATIONS[net.f_B]
@@ -73,6 +75,9 @@ def step(s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net) -
         x[n_x] = 1.0
     theta = product(x, B)
     y_hat = f_B(theta)
+    if only is not None:
+        target, y = y, y_hat.copy()
+        y[only] = target
     d = y_hat - y
     loss = L(d)
 

@@ -43,7 +43,14 @@ def adam_moments(A: np.ndarray, B: np.ndarray) -> dict:
 
 
 def adam_step(
-    s: np.ndarray, y: np.ndarray, A: np.ndarray, B: np.ndarray, net: Net, moments: dict, epsilon: float
+    s: np.ndarray,
+    y,
+    A: np.ndarray,
+    B: np.ndarray,
+    net: Net,
+    moments: dict,
+    epsilon: float,
+    only: int | None = None,
 ) -> dict:
     """step()'s forward and backward pass, with Adam's update of A and B in place of SGD's.
 
@@ -53,7 +60,7 @@ def adam_step(
     """
     if net.update_order != "backprop":
         raise ValueError("Adam updates after the whole backward pass: update_order must be 'backprop'")
-    trace = step(s, y, A, B, net)
+    trace = step(s, y, A, B, net, only)
     t = moments["t"] + 1
     alpha_A, alpha_B = net.step_sizes
     A_new, m_A, v_A = adam(A, trace["grad_A"], alpha_A, moments["m_A"], moments["v_A"], t, epsilon)

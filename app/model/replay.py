@@ -106,10 +106,9 @@ class Agent:
     def learn(self, s: np.ndarray, action: int, value: float, A, B, moments: dict | None) -> dict:
         """The slides' step on s with y = the target `value` for the action taken and every other
         output's own y_hat (its delta_B exactly 0)."""
-        y = mc.outputs_target(self.q(s, A, B), action, value)
         if moments is None:
-            return step(s, y, A, B, self.net)
-        return adam_step(s, y, A, B, self.net, moments, self.adam_epsilon)
+            return step(s, value, A, B, self.net, only=action)
+        return adam_step(s, value, A, B, self.net, moments, self.adam_epsilon, only=action)
 
     def value(self, reward: float, terminal: bool, q_next: np.ndarray | None, next_action: int) -> float:
         return mc.target(self.agent, reward, terminal, q_next, next_action, self.gamma, self.epsilon)
