@@ -13,7 +13,7 @@ import numpy as np
 import orjson
 
 from ..limits import CLASS_CURVE_POINTS
-from ..sessions import Session, gradcheck
+from ..sessions import Session
 from ..sessions.numbers import round_significant
 from . import shown
 
@@ -35,7 +35,7 @@ def kind_of(data: bytes) -> str:
 def session_part(session: Session) -> dict:
     """What students see of a session: never its id (the key that drives it).  The next
     step's forward pass comes with it, as the teacher's diagram shows it before a step."""
-    return {"config": session.config_out(), "state": session.state(), "preview": gradcheck.forward(session)}
+    return {"config": session.config_out(), "state": session.state(), "preview": session.preview()}
 
 
 def _step(session: Session, answer: bytes) -> tuple[bytes, bytes]:

@@ -315,6 +315,11 @@ class Session(ABC):
         visited = 1 if weight is not None else self.n_weights
         return budget.SAFETY * 4 * visited * budget.costs().traced(self.n_weights) > LOOP_SECONDS
 
+    def preview(self) -> dict:
+        """The next step's sample and forward pass (index, psi, x, theta, y_hat, loss), changing
+        nothing: what a diagram shows before the step."""
+        return gradcheck.forward(self)
+
     def gradcheck(self, weight: str | None = None) -> dict:
         """Backprop against central differences for the next step: every weight, or the one named."""
         return gradcheck.whole(self) if weight is None else gradcheck.one(self, weight)

@@ -185,6 +185,17 @@ class TileSession(ControlSession):
             self._load(saved)
         return trace["index"], trace["s"], trace["y"]
 
+    def preview(self) -> dict:
+        """The next step's forward pass: its tiles, x there, theta = y_hat = q_hat(S, .)."""
+        saved = self._save()
+        try:
+            trace, _ = self._one_step(self.A, self.B, None)
+        finally:
+            self._load(saved)
+        return {"index": trace["index"], "tiles": trace["tiles"], "psi": EMPTY} | {
+            k: trace[k] for k in ("x", "theta", "y_hat", "loss")
+        }
+
     def gradcheck(self, weight: str | None = None) -> dict:
         raise InputError(
             "weight", "the tile coder's q_hat = x B is linear in B and A has no weights: nothing to check"
