@@ -1,4 +1,4 @@
-"""`python -m bench`: measure (a)-(j) in one run and write BENCHMARKS.md.
+"""`python -m bench`: measure (a)-(k) in one run and write BENCHMARKS.md.
 
     python -m bench                   # the full run, about five minutes
     python -m bench --smoke --out -   # seconds: checks that every part still runs, times mean nothing
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench import (
     class_bench,
+    control_bench,
     core_bench,
     heavy_bench,
     http_bench,
@@ -52,9 +53,11 @@ class Plan:
     class_procs: int = 3
     class_rate: int = 30
     class_seconds: float = 10.0
+    control_rounds: int = 3
+    control_episodes: int = 50
 
 
-SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1, 1, 1.0, 6, 2, 30, 1.0)
+SMOKE = Plan(1, 50, 1, 500, 1, 1, 10, 1, 5, 60, 1.0, 1.0, 1, 1, 1, 1.0, 6, 2, 30, 1.0, 1, 2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(j) a lesson: {plan.class_students} following its stops and a two-round question", flush=True)
     with running_server() as server:
         lesson = lesson_bench.lesson_hall(server, plan.class_students, plan.class_procs)
+    print(
+        f"(k) control mode: {plan.control_episodes} episodes of Mountain Car, served and in a NumPy loop",
+        flush=True,
+    )
+    control = control_bench.fast_enough(plan.control_rounds, plan.control_episodes)
     after = machine()
 
     text = report.markdown(
@@ -115,11 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     text += (
         report.heavy_section(heavy) + report.redis_section(plan, redis) + page_report.page_section(plan, page)
     )
-    text += class_bench.section(klass) + lesson_bench.section(lesson)
+    text += class_bench.section(klass) + lesson_bench.section(lesson) + control_bench.section(control)
     rows = (
         report.targets(single, ff, http, play, redis, page)
         + class_bench.targets(klass)
         + lesson_bench.targets(lesson)
+        + control_bench.targets(control)
     )
     return _write(text, args.out, rows)
 

@@ -28,9 +28,9 @@ EPISODES = 50
 
 def served(features: str, episodes: int, seed: int) -> tuple[float, int]:
     """Seconds and transitions of `episodes` episodes through a session's calls."""
-    sess = new_session(
-        "bench", ConfigIn(environment={"name": "mountain_car", "features": features}, seed=seed)
-    )
+    config = ConfigIn(environment={"name": "mountain_car", "features": features}, seed=seed)
+    sess = new_session("bench", config)
+    sess.max_steps()  # the server measures its step costs once, at its first call: not counted here
     start = time.perf_counter()
     while sess.episodes < episodes:
         sess.take_steps(sess.max_steps(), to_episode_end=True)
@@ -153,7 +153,8 @@ def targets(r: dict | None) -> list[tuple[str, str, str, bool | None]]:
 
 
 def section(r: dict | None) -> str:
-    lines = ["", "## (k) Control mode: 50 episodes of Mountain Car, served and in a NumPy loop", ""]
+    title = f"{r['episodes']} episodes" if r else "episodes"
+    lines = ["", f"## (k) Control mode: {title} of Mountain Car, served and in a NumPy loop", ""]
     if r is None:
         return "\n".join(lines + ["Not measured."]) + "\n"
     lines += [

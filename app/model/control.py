@@ -53,10 +53,10 @@ class TileCoder:
 def q_hat(B: np.ndarray, active: list[int]) -> np.ndarray:
     """theta = x B for x = 1 at the active rows (highest first): +0 + B[i_1] + B[i_2] + ...,
     what sums.product(x, B) adds."""
-    theta = np.zeros(B.shape[1])
-    for i in active:
-        theta = theta + B[i]
-    return theta
+    theta = [0.0] * B.shape[1]  # Python's floats: the same IEEE additions, quicker for a few
+    for row in B[active].tolist():
+        theta = [t + b for t, b in zip(theta, row, strict=True)]
+    return np.array(theta)
 
 
 def frozen_step(
