@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from app.model import control
+from app.model import mountain_car as mc
 from app.model.backprop import outer
 from app.model.sums import product
-from app.model import mountain_car as mc
 from app.model.tiles import IndexHashTable
 
 
