@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.api.test_classes import student
+from tests.api.test_classes import command, hello, receive_type, student
 
 KINDS = ["network", "tiles"]
 
@@ -98,3 +98,30 @@ def test_a_class_follows_a_control_run(client, make_session, features):
     got = json.loads(texts[0])
     assert got["type"] == "step" and got["state"] == answer["state"]
     assert got["trace"]["index"] == answer["trace"]["index"]
+
+
+@pytest.mark.parametrize("features", KINDS)
+def test_a_class_question_on_a_control_step(client, make_session, features):
+    """δᴮ of the action taken is asked and revealed as on any step; the tile coder's A, which has
+    no weights, cannot be asked about."""
+    sid = make_session(**quick(features))["id"]
+    cls = client.post("/api/classes", json={"session": sid}).json()
+    trace = client.post(f"/api/sessions/{sid}/step", json={"n": 1}).json()["trace"]
+    a = trace["transition"]["action"]
+    teacher = hello(client, cls)
+    try:
+        with student(client, cls["code"]) as ws:
+            ws.receive_json()
+            assert command(teacher, type="quiz", target="delta_B", index=[a])["type"] == "done"
+            assert receive_type(ws, "quiz")["index"] == [a]
+            ws.send_json({"type": "answer", "value": trace["delta_B"][a]})
+            assert receive_type(ws, "answered")["value"] == trace["delta_B"][a]
+            assert command(teacher, type="reveal")["type"] == "done"
+            reveal = receive_type(ws, "reveal")
+            assert reveal["value"] == trace["delta_B"][a]
+            assert receive_type(ws, "result")["error"] == 0
+        if features == "tiles":
+            refused = command(teacher, type="quiz", target="A", index=[0, 0])
+            assert refused["type"] == "error" and refused["message"].startswith("index:"), refused
+    finally:
+        teacher.__exit__(None, None, None)
