@@ -20,7 +20,8 @@ export function targetText(trace, env) {
   const q = trace.q_next;
   const formula = {
     sarsa: () => `R + γ q̂(S′, A′) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × ${fmt(q[tr.next_action])}`,
-    q_learning: () => `R + γ max_{a} q̂(S′, a) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × max(${q.map(fmt).join(', ')})`,
+    q_learning: () => `R + γ max_{a} q̂(S′, a) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × max(${q.map(fmt).join(', ')}) = ` +
+      `${fmt(tr.reward)} + ${fmt(env.gamma)} × ${fmt(bootstrap)}`,
     expected_sarsa: () => `R + γ Σ_{a} π(a|S′) q̂(S′, a) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × (` +
       `${q.map((v, a) => `${fmt(pi[a])} × ${fmt(v)}`).join(' + ')})`,
   }[env.agent]();
