@@ -81,7 +81,7 @@ const views = [
   new CodeView().init($('code'), $('code-caption')),
   new TDView().init($('td-walk'), $('td-caption')),
   new ValuePlot().init($('value-plot'), $('value-caption')),
-  new CarView().init($('car-hill')),
+  new CarView().init($('car-hill'), $('car-words')),
   new TransitionStrip().init($('transition-strip'), $('transition-caption')),
   new CostMaps().init($('cost-maps'), $('maps-caption')),
   new EpisodeChart().init($('episode-chart'), $('episode-caption')),

@@ -10,7 +10,7 @@ import { ACTION_NAMES, ACTION_WORDS, CAR, hill, isControl } from '../state/contr
 
 const W = 1000;
 const H = 260;
-const PAD = { left: 40, right: 40, top: 46, bottom: 50 };
+const PAD = { left: 40, right: 40, top: 50, bottom: 50 };
 const CAR_W = 46;
 const CAR_H = 20;
 const WHEEL = 7;
@@ -28,10 +28,11 @@ function yOf(h) {
 }
 
 export class CarView {
-  /** @param {HTMLElement} container */
-  init(container) {
-    if (!container) throw new Error('CarView needs a container');
+  /** @param {HTMLElement} container  @param {HTMLElement} words  where the car is, in words */
+  init(container, words) {
+    if (!container || !words) throw new Error('CarView needs a container and a line for its words');
     this.container = container;
+    this.words = words;
     this.svg = null;
     return this;
   }
@@ -51,8 +52,9 @@ export class CarView {
     }
     el('path', { d: `M${points.join(' L')} L${xOf(p1)},${H - PAD.bottom + 18} L${xOf(p0)},${H - PAD.bottom + 18} Z`, class: 'car-ground' }, svg);
     el('path', { d: `M${points.join(' L')}`, class: 'car-hill' }, svg);
-    for (const p of [p0, -0.5, 0, p1]) {
-      el('text', { x: xOf(p), y: H - 8, 'text-anchor': 'middle', class: 'car-tick' }, svg).textContent = `p = ${p}`;
+    // The ends' labels run inwards from their ends: a phone's larger type stays on the drawing.
+    for (const [p, x, anchor] of [[p0, 4, 'start'], [-0.5, xOf(-0.5), 'middle'], [0, xOf(0), 'middle'], [p1, W - 4, 'end']]) {
+      el('text', { x, y: H - 8, 'text-anchor': anchor, class: 'car-tick' }, svg).textContent = `p = ${p}`;
     }
     const goal = xOf(CAR.GOAL);
     const top = yOf(hill(CAR.GOAL));
@@ -63,7 +65,6 @@ export class CarView {
     el('rect', { x: -CAR_W / 2, y: -CAR_H - WHEEL, width: CAR_W, height: CAR_H, rx: 5, class: 'car-body' }, this.car);
     for (const x of [-CAR_W / 3, CAR_W / 3]) el('circle', { cx: x, cy: -WHEEL, r: WHEEL, class: 'car-wheel' }, this.car);
     this.arrow = el('line', { class: 'car-throttle', id: 'car-throttle', 'marker-end': 'url(#car-arrow)' }, svg);
-    this.words = el('text', { class: 'car-words', id: 'car-words', x: PAD.left, y: 26 }, svg);
   }
 
   render(state) {

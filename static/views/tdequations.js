@@ -122,8 +122,11 @@ function adamLines(name, t, c) {
   const idx = ij(i, j);
   const bold = (x) => `\\mathbf{${x}}_${name}`;
   return [
-    { tex: `${bold('m')} \\leftarrow \\beta_1 ${bold('m')} + (1-\\beta_1)\\,\\nabla_${name}` },
-    { tex: `${bold('v')} \\leftarrow \\beta_2 ${bold('v')} + (1-\\beta_2)\\,\\nabla_${name}^{\\,2}` },
+    // m and v side by side: a projector's panel has the width, not the height, for both
+    {
+      tex: `${bold('m')} \\leftarrow \\beta_1 ${bold('m')} + (1-\\beta_1)\\,\\nabla_${name} \\qquad ` +
+        `${bold('v')} \\leftarrow \\beta_2 ${bold('v')} + (1-\\beta_2)\\,\\nabla_${name}^{\\,2}`,
+    },
     { tex: `\\hat{\\mathbf{m}}_${name} = \\frac{${bold('m')}}{1-\\beta_1^{\\,t}} \\qquad \\hat{\\mathbf{v}}_${name} = \\frac{${bold('v')}}{1-\\beta_2^{\\,t}}` },
     { tex: `\\mathbf{${name}} \\leftarrow \\mathbf{${name}} - \\alpha_${name}\\, \\frac{\\hat{\\mathbf{m}}_${name}}{\\sqrt{\\hat{\\mathbf{v}}_${name}} + \\epsilon}` },
     {

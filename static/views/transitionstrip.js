@@ -9,6 +9,7 @@ import { fmt } from '../lib/format.js';
 import { ACTION_NAMES, AGENT_TARGETS, isControl, targetParts } from '../state/control.js';
 
 const PARTS = ['S', 'A', 'R', 'S′', 'A′', 'y'];
+const THROTTLE = ['−1', 'none', '+1'];
 
 const pair = ([p, v]) => `(${fmt(p)}, ${fmt(v)})`;
 
@@ -66,7 +67,7 @@ export class TransitionStrip {
     const env = cfg.environment;
     const a = tr.action;
     setText(this.cells.S, pair(tr.state));
-    setText(this.cells.A, `${ACTION_NAMES[a]} (${a - 1 > 0 ? '+' : ''}${a - 1})`);
+    setText(this.cells.A, `${ACTION_NAMES[a]} (${THROTTLE[a]})`);
     setText(this.cells.R, fmt(tr.reward));
     setText(this.cells['S′'], tr.terminal ? `${pair(tr.next_state)}, the goal` : pair(tr.next_state));
     setText(this.cells['A′'], tr.terminal ? '— (episode over)' : ACTION_NAMES[tr.next_action]);
