@@ -51,7 +51,7 @@ export class CarView {
       points.push(`${xOf(p).toFixed(1)},${yOf(hill(p)).toFixed(1)}`);
     }
     el('path', { d: `M${points.join(' L')} L${xOf(p1)},${H - PAD.bottom + 18} L${xOf(p0)},${H - PAD.bottom + 18} Z`, class: 'car-ground' }, svg);
-    el('path', { d: `M${points.join(' L')}`, class: 'car-hill' }, svg);
+    el('path', { d: `M${points.join(' L')}`, class: 'car-road' }, svg);
     // The ends' labels run inwards from their ends: a phone's larger type stays on the drawing.
     for (const [p, x, anchor] of [[p0, 4, 'start'], [-0.5, xOf(-0.5), 'middle'], [0, xOf(0), 'middle'], [p1, W - 4, 'end']]) {
       el('text', { x, y: H - 8, 'text-anchor': anchor, class: 'car-tick' }, svg).textContent = `p = ${p}`;

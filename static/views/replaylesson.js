@@ -7,7 +7,7 @@
 import { setText } from '../lib/dom.js';
 import { count } from '../lib/format.js';
 import { CONTROL_FIELDS } from '../state/config.js';
-import { CAR, isControl } from '../state/control.js';
+import { AGENT_TARGETS, CAR, isControl } from '../state/control.js';
 
 const REPLAY = CONTROL_FIELDS.find((f) => f.name === 'replay');
 
@@ -29,18 +29,20 @@ export class ReplayLesson {
     const cfg = state.session && state.session.config;
     if (!isControl(cfg)) return;
     const replay = cfg.environment.replay;
-    const cap = count(CAR.MAX_STEPS);
+    const [agent] = AGENT_TARGETS[cfg.environment.agent];
     if (replay > 0) {
       this.target = 0;
       setText(this.text, `Replay: after each move the network also takes ${replay} step${replay > 1 ? 's' : ''} on moves ` +
-        `drawn from the last ${count(cfg.environment.buffer)}, so it keeps seeing the whole valley. Without it, ` +
-        'this is plain online semi-gradient Sarsa with a network: one step a move, and moves in a row are alike, ' +
-        `so it fits where the car is and forgets the rest of the valley; episodes can grow to the ${cap}-step cut.`);
+        `drawn at random from the last ${count(cfg.environment.buffer)}, not only on the move just made. Without it ` +
+        `(replay 0) this is plain online semi-gradient ${agent} with a network: one step a move, on moves in a row that ` +
+        'are alike, which the network can fit at the cost of what it learned elsewhere in the valley. Run both and ' +
+        `compare the steps per episode (an episode is cut at ${count(CAR.MAX_STEPS)} steps).`);
       setText(this.button, 'Run the same settings without replay (replay 0)');
     } else {
       this.target = REPLAY.default;
-      setText(this.text, 'No replay: one step a move, on moves in a row that are alike, so the network fits where ' +
-        `the car is and forgets the rest of the valley; watch whether the episodes grow towards the ${cap}-step cut.`);
+      setText(this.text, `No replay: plain online semi-gradient ${agent} with a network, one step a move on moves in a ` +
+        'row that are alike, which the network can fit at the cost of what it learned elsewhere in the valley. ' +
+        `Compare the steps per episode with replay ${REPLAY.default} (an episode is cut at ${count(CAR.MAX_STEPS)} steps).`);
       setText(this.button, `Run the same settings with replay ${REPLAY.default} again`);
     }
   }
