@@ -44,6 +44,12 @@ import { SettingsView } from './views/settings.js';
 import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
+import { ActionTags } from './views/actiontags.js';
+import { CarView } from './views/carview.js';
+import { CostMaps } from './views/costmaps.js';
+import { EpisodeChart } from './views/episodechart.js';
+import { ReplayLesson } from './views/replaylesson.js';
+import { TransitionStrip } from './views/transitionstrip.js';
 import { ToolbarView } from './views/toolbar.js';
 import { UnitPictures } from './views/unitpictures.js';
 import { ValuePlot } from './views/valueplot.js';
@@ -61,6 +67,7 @@ const views = [
   new ToolbarView().init(document.body, $('settings-open')),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
   new UnitPictures().init($('network')),
+  new ActionTags().init($('network')),
   new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),
   new EquationsView().init($('equations'), $('equations-heading')),
   new PseudoCodeView().init($('pseudocode')),
@@ -74,6 +81,11 @@ const views = [
   new CodeView().init($('code'), $('code-caption')),
   new TDView().init($('td-walk'), $('td-caption')),
   new ValuePlot().init($('value-plot'), $('value-caption')),
+  new CarView().init($('car-hill'), $('car-words')),
+  new TransitionStrip().init($('transition-strip'), $('transition-caption')),
+  new CostMaps().init($('cost-maps'), $('maps-caption')),
+  new EpisodeChart().init($('episode-chart'), $('episode-caption')),
+  new ReplayLesson().init($('replay-text'), $('replay-toggle'), (replay) => settings.change('replay', replay)),
   new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
   lessonView,
   new StatusView().init(document.body),

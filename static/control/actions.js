@@ -12,7 +12,7 @@ import { HAND_PRESET } from '../state/config.js';
 import { LAST_PHASE } from '../state/phases.js';
 import { questionFor } from '../state/quiz.js';
 import { state } from '../state/store.js';
-import { isTD } from '../state/td.js';
+import { isEpisodic } from '../state/td.js';
 import { working } from '../state/work.js';
 import { changeRate, togglePlay } from './play.js';
 import { stopPlaying } from './player.js';
@@ -71,8 +71,8 @@ export const actions = {
   epoch: unlessWorking(() =>
     guarded(async () => {
       stopPlaying();
-      // TD mode: E plays out the episode under way; else the rest of the pass over D.
-      if (isTD(state.session.config)) return stepToEpisodeEnd();
+      // TD and control mode: E plays out the episode under way; else the rest of the pass over D.
+      if (isEpisodic(state.session.config)) return stepToEpisodeEnd();
       const size = state.data.s.length;
       return takeSteps('Epoch', size - (state.counters.step % size));
     })),

@@ -71,14 +71,16 @@ export async function applySettings({ config, errors }, changed) {
         return;
       }
       await createSession(config);
-      if (before && (before.alpha_A !== alphas.alpha_A || before.alpha_B !== alphas.alpha_B)) {
-        state.notice = alphaNotice(alphas, 0, false);
+      // The α the new session has: the server's defaults for Mountain Car when the config left them out.
+      const now = alphasOf(state.session.config);
+      if (before && (before.alpha_A !== now.alpha_A || before.alpha_B !== now.alpha_B)) {
+        state.notice = alphaNotice(now, 0, false);
       }
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 422) throw err;
       // The old session keeps working; the message goes beside the field.
       const field = (err.body.detail && err.body.detail[0] && err.body.detail[0].field) || changed;
-      state.fieldErrors = { [formFieldFor(field) || changed]: err.message };
+      state.fieldErrors = { [formFieldFor(field, config.environment) || changed]: err.message };
     }
   });
 }

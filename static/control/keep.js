@@ -63,7 +63,8 @@ export function keepRun() {
 
 /** What the notice line says when the kept run is gone. */
 export function goneNotice(kept) {
-  const name = kept.config.environment ? 'the random walk' : kept.config.dataset || 'your own data';
+  const env = kept.config.environment;
+  const name = env ? (env.name === 'mountain_car' ? 'Mountain Car' : 'the random walk') : kept.config.dataset || 'your own data';
   return `The run this tab had (step ${count(kept.step)} on ${name}) is gone: the server no longer has it ` +
     '(it expired, or the server restarted), so this is a fresh run with the same settings, at step 0.';
 }

@@ -13,7 +13,7 @@ import { onScreen } from '../lib/onscreen.js';
 import { fitGrid } from '../state/fitgrid.js';
 import { appendLosses, clearLosses } from '../state/losses.js';
 import { state } from '../state/store.js';
-import { chartValue, isTD } from '../state/td.js';
+import { chartValue, isEpisodic } from '../state/td.js';
 import { completeTrace } from '../state/trace.js';
 import { render } from './render.js';
 
@@ -64,6 +64,8 @@ export function setLimits(body) {
 export function setCounters(s) {
   state.counters = {
     step: s.step, epoch: s.epoch, datasetLoss: s.dataset_loss, nextIndex: s.next_index, rmsve: s.rmsve ?? null,
+    // control mode: the car ({p, v, action, t}, null before an episode's first step) and finished episodes' lengths
+    car: s.car ?? null, episodeSteps: s.episode_steps ?? null,
   };
 }
 
@@ -99,7 +101,7 @@ export function takeTrace(body) {
   // and only while they are on the screen.
   if (state.play.playing) {
     if (onScreen(byId('fit-canvas'))) playingFit();
-    if (onScreen(byId('value-plot'))) playingValues();
+    if (onScreen(byId('value-plot')) || onScreen(byId('cost-maps'))) playingValues();
   } else {
     refreshFit();
     refreshValues();
@@ -132,9 +134,9 @@ const refreshFit = latestOnly(async () => {
   render();
 });
 
-// TD mode's values of every state.
+// TD mode's values of every state; control mode's q̂ over a grid of (p, v).
 const refreshValues = latestOnly(async () => {
-  if (!state.session || !isTD(state.session.config)) return;
+  if (!state.session || !isEpisodic(state.session.config)) return;
   const id = state.session.id;
   const values = await api.values(id);
   if (state.session && state.session.id === id) {

@@ -39,8 +39,12 @@ function breakSum(part) {
   return lines.join(' \\\\ &\\quad + ');
 }
 
+const MAX_TERMS = 12; // a longer sum (a layer of many units) is written with its first and last terms
+
+/** A sum of terms; a long one as its first few, ⋯ and its last two: every term is on the diagram. */
 export function sumOf(terms) {
-  return terms.join(' + ');
+  if (terms.length <= MAX_TERMS) return terms.join(' + ');
+  return [...terms.slice(0, TERMS_A_LINE), '\\cdots', ...terms.slice(-2)].join(' + ');
 }
 
 export function matrixTex(M) {

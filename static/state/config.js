@@ -5,7 +5,7 @@
  * this table, so a field added here appears everywhere at once.
  */
 
-import { choicesOf } from './vocabulary.js';
+import { CONSTANTS, choicesOf } from './vocabulary.js';
 
 /**
  * Kinds: 'choice' (a select; `choices` as values, or [value, label] pairs),
@@ -60,6 +60,31 @@ export const ENVIRONMENT_FIELDS = [
   { name: 'groups', kind: 'int', default: 10, label: 'groups' },
 ];
 
+const AGENT_LABELS = { sarsa: 'Sarsa', expected_sarsa: 'Expected Sarsa', q_learning: 'Q-learning' };
+
+/**
+ * Control mode's Mountain Car, the config's `environment` when its name is mountain_car.  The
+ * network's own fields are left to the server's defaults for it when the mode is chosen.  `form`
+ * names a field's control where its name is taken on the form already (Adam's ε, the walk's γ).
+ */
+export const CONTROL_FIELDS = [
+  { name: 'name', kind: 'fixed', default: 'mountain_car' },
+  { name: 'features', kind: 'fixed', default: 'network' }, // 'tiles', the course's tile coder, comes later
+  {
+    name: 'agent', kind: 'choice', default: 'sarsa', label: 'agent',
+    choices: CONSTANTS.MOUNTAIN_CAR.AGENTS.map((a) => [a, AGENT_LABELS[a] || a]),
+  },
+  { name: 'epsilon', form: 'car_epsilon', kind: 'float', default: 0, label: 'exploration ε' },
+  { name: 'gamma', form: 'car_gamma', kind: 'float', default: 1, label: 'discount γ' },
+  { name: 'replay', kind: 'int', default: 4, label: 'replay steps a step' },
+  { name: 'buffer', kind: 'int', default: 10000, label: 'replay buffer' },
+];
+
+/** The name of a field's control on the settings form. */
+export function formName(field) {
+  return field.form || field.name;
+}
+
 /** A field's choices as [value, label] pairs. */
 export function choicePairs(field) {
   return field.choices.map((c) => (Array.isArray(c) ? c : [c, c]));
@@ -99,14 +124,16 @@ export function recreatingConfig(config) {
 
 /**
  * The settings field beside which the server's message for `path` belongs
- * ("hidden", or "environment.states" for the walk's "states"), or null when
+ * ("hidden", or "environment.states" for the walk's "states", of the config's `environment`), or null when
  * no field on the form is named by it.
  */
-export function formFieldFor(path) {
+export function formFieldFor(path, environment = null) {
   const parts = String(path).split('.');
   const onFormNamed = (list, name) => list.some((f) => f.name === name && onForm(f));
   if (onFormNamed(CONFIG_FIELDS, parts[0])) return parts[0];
   const last = parts[parts.length - 1];
-  if (parts[0] === 'environment' && onFormNamed(ENVIRONMENT_FIELDS, last)) return last;
-  return null;
+  if (parts[0] !== 'environment') return null;
+  const list = environment && environment.name === 'mountain_car' ? CONTROL_FIELDS : ENVIRONMENT_FIELDS;
+  const field = list.find((f) => f.name === last && onForm(f));
+  return field ? formName(field) : null;
 }

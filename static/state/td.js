@@ -1,11 +1,16 @@
 /**
  * @fileoverview TD mode's helpers over the state: is this session a walk, a
  * state's features, the sample before the first step, and the number the
- * loss chart plots.
+ * loss chart plots; and whether a session learns from episodes at all.
  */
 
 /** Does this session learn a walk's values (TD mode)? */
 export function isTD(config) {
+  return Boolean(config && config.environment && config.environment.name !== 'mountain_car');
+}
+
+/** Does this session learn from episodes (TD mode or control mode), not from a data set? */
+export function isEpisodic(config) {
   return Boolean(config && config.environment);
 }
 

@@ -6,6 +6,7 @@
 import { adamBefore } from './adam.js';
 import { reached } from './phases.js';
 import { isTD, nextTDSample } from './td.js';
+import { isControl, nextControlSample } from './control.js';
 
 function outer(u, v) {
   return u.map((a) => v.map((b) => a * b));
@@ -49,6 +50,7 @@ export function shownWeights(state) {
 export function currentSample(state) {
   if (state.trace) return { index: state.trace.index, s: state.trace.s, y: state.trace.y };
   if (state.session && isTD(state.session.config)) return nextTDSample(state);
+  if (state.session && isControl(state.session.config)) return nextControlSample(state);
   if (!state.data) return null;
   const i = state.counters.nextIndex;
   const s = state.data.s[i].slice();

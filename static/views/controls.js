@@ -7,7 +7,7 @@
 
 import { byId, setAttr, setProp, setText } from '../lib/dom.js';
 import { RATES, STEPS_PER_FRAME } from '../state/play.js';
-import { isTD } from '../state/td.js';
+import { isEpisodic } from '../state/td.js';
 import { working } from '../state/work.js';
 
 const STEPPING = ['next-phase', 'step', 'epoch', 'play', 'reset', 'reset-seed'];
@@ -36,7 +36,7 @@ export class ControlsView {
     // The names only: each button's key hint is a span of its own, hidden on touch screens.
     setText($('play').querySelector('.name'), state.play.playing ? 'Pause' : 'Play');
     setAttr($('play'), 'aria-pressed', String(state.play.playing));
-    setText($('epoch').querySelector('.name'), isTD(state.session && state.session.config) ? 'Episode' : 'Epoch');
+    setText($('epoch').querySelector('.name'), isEpisodic(state.session && state.session.config) ? 'Episode' : 'Epoch');
     const busy = working(state);
     for (const id of STEPPING) setProp($(id), 'disabled', busy);
     setAttr($('quiz-toggle'), 'aria-pressed', String(state.quizMode));

@@ -6,7 +6,7 @@
 
 import { richText, setProp } from '../lib/dom.js';
 import { parseNumber } from '../lib/parse.js';
-import { choicePairs } from '../state/config.js';
+import { choicePairs, formName } from '../state/config.js';
 
 // Classes that show a field only in its mode or with its optimizer (see showMode in tdsettings.js).
 const ONLY_CLASS = { supervised: 'supervised-only', adam: 'adam-only' };
@@ -21,12 +21,12 @@ export function selectOf(name, pairs) {
 
 function controlOf(field) {
   if (field.kind === 'choice') {
-    const select = selectOf(field.name, choicePairs(field));
+    const select = selectOf(formName(field), choicePairs(field));
     select.value = String(field.default);
     return select;
   }
   const input = document.createElement('input');
-  input.name = field.name;
+  input.name = formName(field);
   if (field.kind === 'bool') {
     input.type = 'checkbox';
     input.defaultChecked = field.default;
@@ -50,7 +50,7 @@ export function appendField(parent, field) {
   text.className = 'label-text';
   richText(text, field.label);
   label.append(text, ' ', controlOf(field));
-  parent.append(label, errorSlot(field.name));
+  parent.append(label, errorSlot(formName(field)));
 }
 
 /** Where the server's message about field `name` goes. */
@@ -64,7 +64,7 @@ export function errorSlot(name) {
 
 /** Put a config's `value` into the field's control (null: keep what it shows). */
 export function fillField(form, field, value) {
-  const control = form.elements.namedItem(field.name);
+  const control = form.elements.namedItem(formName(field));
   if (!control || value === null || value === undefined) return;
   if (field.kind === 'bool') setProp(control, 'checked', Boolean(value));
   else setProp(control, 'value', String(value));
@@ -72,7 +72,7 @@ export function fillField(form, field, value) {
 
 /** What the learner chose for the field: its value, or an Error saying why it is not a number. */
 export function readField(form, field) {
-  const control = form.elements.namedItem(field.name);
+  const control = form.elements.namedItem(formName(field));
   if (field.kind === 'bool') return control.checked;
   if (field.kind === 'int' || field.kind === 'float') {
     return parseNumber(control.value, field.name, { whole: field.kind === 'int' });

@@ -1,7 +1,8 @@
 /**
  * @fileoverview The loss against the step: each step's sample loss (before its
  * update) and the mean loss over D (after it), drawn with uPlot, on a linear or
- * a log scale.  While playing, the chart is drawn anew at most five times a
+ * a log scale (in TD mode the RMS value error, in control mode the mean cost to go, in the
+ * mean's place).  While playing, the chart is drawn anew at most five times a
  * second, always with every loss received so far; the last frame is drawn when
  * play stops.  While a step is walked through phase by phase, its losses join
  * the chart at the phases that compute them.
@@ -12,7 +13,16 @@ import { count, fmt } from '../lib/format.js';
 import { Pace } from '../lib/pace.js';
 import { uPlot } from '../lib/libraries.js';
 import { newestShown } from '../state/losses.js';
+import { isControl } from '../state/control.js';
 import { isTD } from '../state/td.js';
+
+// The second line's name and the y axis's, by what the session learns (the mode's `kind`).
+const MEAN = {
+  data: ['mean loss over D', 'loss'],
+  td: ['RMS value error of v̂', 'loss, RMSVE'],
+  control: ['mean cost to go −max q̂ over (p, v)', 'L, cost to go'],
+};
+const kindOf = (config) => (isTD(config) ? 'td' : isControl(config) ? 'control' : 'data');
 
 const PLAYING_DRAW_MS = 200;
 const TREND_POINTS = 10; // the text alternative's trend: over this many of the newest mean losses
@@ -37,14 +47,14 @@ const LOG_TICK_PX = 24; // the height a log tick's label needs
 const STEP_INCRS = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 
 /** A log tick's label: plain from 0.001 to 1000, else 1e-12; the floor's says that it holds less too. */
-function logLabel(v) {
+export function logLabel(v) {
   if (v === FLOOR) return `≤1e${FLOOR_EXP}`;
   const e = Math.floor(Math.log10(v) + 1e-9);
   return e >= -3 && e <= 3 ? String(v) : v.toExponential().replace('e+', 'e');
 }
 
 /** The log scale's range: whole decades around the losses drawn (each at least the floor). */
-function logRange(u, min, max) {
+export function logRange(u, min, max) {
   if (!(min > 0 && max > 0)) return [decade(-2), 1]; // nothing drawn yet
   let lo = Math.max(FLOOR_EXP, Math.floor(Math.log10(min) + 1e-9));
   let hi = Math.min(MAX_EXP, Math.ceil(Math.log10(max) - 1e-9));
@@ -56,7 +66,7 @@ function logRange(u, min, max) {
  * The log scale's ticks: every decade in the range, or every second, third… when they would
  * crowd; 2 and 5 of each decade too when the range spans one or two.  At most 321 decades.
  */
-function logSplits(u, axisIdx, min, max) {
+export function logSplits(u, axisIdx, min, max) {
   const lo = Math.ceil(Math.log10(min) - 1e-9);
   const hi = Math.floor(Math.log10(max) + 1e-9);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
@@ -130,7 +140,7 @@ export class LossChart {
     if (this.plot) this.plot.setSize(this._size());
   }
 
-  _create(log, td) {
+  _create(log, kind) {
     if (this.plot) this.plot.destroy();
     // On the log scale a loss below the floor (0 too) is drawn on it; the legend gives the loss itself.
     this.drawable = log ? (v) => (v === null ? null : v < FLOOR ? FLOOR : v) : (v) => v;
@@ -148,7 +158,7 @@ export class LossChart {
         { ...axis, label: 'step', incrs: STEP_INCRS, values: labels(count) },
         {
           ...axis,
-          label: `${td ? 'loss, RMSVE' : 'loss'}${log ? ' (log scale)' : ''}`,
+          label: `${MEAN[kind][1]}${log ? ' (log scale)' : ''}`,
           size: 70,
           ...(log ? { splits: logSplits, filter: (u, splits) => splits, values: labels(logLabel) } : {}),
         },
@@ -158,7 +168,7 @@ export class LossChart {
         { label: 'loss L of the step’s sample, before its update', stroke: '#0072B2', width: 1.5, value },
         {
           // In TD mode the second line is the RMS value error over all states, against the true values.
-          label: `${td ? 'RMS value error of v̂' : 'mean loss over D'}, after the step’s update`,
+          label: `${MEAN[kind][0]}, after the step’s update`,
           stroke: '#D55E00',
           width: 2.5,
           dash: [8, 4],
@@ -172,15 +182,15 @@ export class LossChart {
     this.plot = new (uPlot())(opts, [[], [], []], this.container);
     for (const cell of this.container.querySelectorAll('.u-legend .u-value')) quietText(cell.firstChild);
     this.log = log;
-    this.td = td;
+    this.kind = kind;
   }
 
   render(state) {
     if (!uPlot()) return; // drawn once the library is in
     const c = state.chart;
-    const td = isTD(state.session && state.session.config);
-    if (this.log !== c.log || this.td !== td) {
-      this._create(c.log, td);
+    const kind = kindOf(state.session && state.session.config);
+    if (this.log !== c.log || this.kind !== kind) {
+      this._create(c.log, kind);
       this.drawn = -1;
     }
     const shown = newestShown(state);
@@ -194,7 +204,7 @@ export class LossChart {
     this.raw = [c.step, sample, mean];
     this.plot.setData([c.step, sample.map(this.drawable), mean.map(this.drawable)]);
     setAttr(this.container, 'data-points', String(c.sample.filter((v) => v !== null).length));
-    const text = describe(c.step, sample, mean, td);
+    const text = describe(c.step, sample, mean, kind);
     if (this.summary.textContent !== text) this.summary.textContent = text;
   }
 }
@@ -203,8 +213,8 @@ export class LossChart {
  * The chart in words: the newest step drawn, its losses, and whether the mean loss fell or rose
  * over the newest TREND_POINTS of it.
  */
-function describe(steps, sample, mean, td) {
-  const meanName = td ? 'RMS value error of v̂' : 'mean loss over D';
+function describe(steps, sample, mean, kind) {
+  const meanName = MEAN[kind][0];
   let i = steps.length - 1;
   while (i >= 0 && sample[i] === null && mean[i] === null) i--;
   if (i < 0) return 'No steps taken yet.';

@@ -95,6 +95,7 @@ export class NetworkView {
     const ys = (count) =>
       Array.from({ length: count }, (_, i) => 40 + ((i + 0.5) * (height - 80)) / count);
     this.pos = { input: ys(rows.input), hidden: ys(rows.hidden), output: ys(rows.output) };
+    this.pitch = { input: (height - 80) / rows.input, hidden: (height - 80) / rows.hidden, output: (height - 80) / rows.output };
     this.strip = strip ? new InputStrip().build(svg, COL.input + 38, 44, height - 120, n_s) : null;
     if (strip) this.pos.input = [...Array(n_s).keys()].map((i) => this.strip.y(i)).concat(bias ? [height - 70] : []);
     for (const [col, label] of [['input', HEADS[0]], ['hidden', HEADS[1]], ['output', HEADS[2]]]) {
@@ -168,7 +169,9 @@ export class NetworkView {
 
   _node(col, index, isBias) {
     const [w, h0] = this.geo.box[col];
-    const h = this.compact ? 30 : isBias ? 44 : h0;
+    // A compact drawing's column with room for whole nodes (a few outputs beside many hidden units) keeps them.
+    const compact = this.compact && this.pitch[col] < h0 + 20;
+    const h = compact ? 30 : isBias ? 44 : h0;
     const cx = this.geo.col[col];
     const cy = this.pos[col][index];
     const kind = { input: 'in', hidden: 'hid', output: 'out' }[col];
@@ -178,7 +181,7 @@ export class NetworkView {
     this.boxes.push({ x: cx - w / 2, y: cy - h / 2, w, h });
     const lines = [];
     const names = isBias ? ['bias'] : NODE_NAMES[col];
-    const shown = this.compact ? names.slice(0, 1) : names;
+    const shown = compact ? names.slice(0, 1) : names;
     shown.forEach((name, n) => {
       const pitch = shown.length > 3 ? 28 : 24; // an output's y and δᴮ: the index under one clear of the other's over it
       const y = cy - ((shown.length - 1) * pitch) / 2 + n * pitch + 7;

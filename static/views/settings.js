@@ -21,6 +21,7 @@ export class SettingsView {
   init(form, onChange) {
     if (!form || !onChange) throw new Error('SettingsView needs the form and a change handler');
     this.form = form;
+    this.onChange = onChange;
     buildEnvironment(form);
     for (const field of FORM_FIELDS) {
       appendField(form, field);
@@ -63,6 +64,12 @@ export class SettingsView {
     this.datasets = datasets;
   }
 
+  /** Set field `name` to `value` and apply it, as if the learner had typed it (a lesson's one-click change). */
+  change(name, value) {
+    this.form.elements.namedItem(name).value = String(value);
+    this.onChange(name);
+  }
+
   /** Put a config's values into the form. */
   _fill(config) {
     for (const field of FORM_FIELDS) if (!this.typing.has(field.name)) fillField(this.form, field, config[field.name]);
@@ -81,7 +88,7 @@ export class SettingsView {
       if (value instanceof Error) errors[field.name] = value.message;
       else config[field.name] = value;
     }
-    readEnvironment(this.form, config, errors);
+    readEnvironment(this.form, config, errors, this.filled);
     return { config, errors };
   }
 

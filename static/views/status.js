@@ -11,11 +11,17 @@ import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
 import { lowerAlphaLabel } from '../state/alpha.js';
 import { shownMean } from '../state/losses.js';
 import { currentSample } from '../state/trace.js';
-import { featureIndex, isTD } from '../state/td.js';
+import { featureIndex, isEpisodic, isTD } from '../state/td.js';
+import { isControl } from '../state/control.js';
 
-/** The top bar's sample in TD mode: the state S, its features in words, the target y. */
+/** The top bar's sample in TD and control mode: the state S, its features in words, the target y. */
 export function sampleText(config, sample) {
   const env = config.environment;
+  if (isControl(config)) {
+    // y of the action taken alone: the others are their own ŷ
+    const taken = sample.y.findIndex((v, a) => Number.isFinite(v) && sample.action === a);
+    return { index: `t = ${sample.index + 1}`, s: `(${sample.s.map(fmt).join(', ')})`, y: taken >= 0 ? `(${fmt(sample.y[taken])} for A)` : '(·)' };
+  }
   const k = featureIndex(env, sample.index);
   const s = env.features === 'aggregate' ? `one-hot of group ${k + 1} of ${env.groups}` : `one-hot of state ${sample.index + 1}`;
   return { index: `S = ${sample.index + 1}`, s: `(${s}${config.bias ? ', 1' : ''})`, y: `(${fmt(sample.y[0])})` };
@@ -49,17 +55,19 @@ export class StatusView {
     const text = (id, value) => setText(byId(id), value);
     const c = state.counters;
     // TD mode: the state's features in words, episodes for epochs, the RMS value error for the mean loss.
-    const td = isTD(state.session && state.session.config);
+    const config = state.session && state.session.config;
+    const td = isTD(config);
     mark(this.body, 'td-mode', td);
-    text('epoch-label', td ? 'episodes' : 'epoch');
-    text('mean-loss-label', td ? 'RMS value error' : 'mean loss over D');
+    mark(this.body, 'control-mode', isControl(config));
+    text('epoch-label', isEpisodic(config) ? 'episodes' : 'epoch');
+    text('mean-loss-label', td ? 'RMS value error' : isControl(config) ? 'mean cost to go' : 'mean loss over D');
     // While a step is walked through, the mean loss of the weights on show: before its update until an update phase.
     const mean = c.datasetLoss === null ? null : shownMean(state, td ? c.rmsve : c.datasetLoss);
     text('mean-loss', mean === null ? '—' : fmt(mean));
     const sample = currentSample(state);
     if (sample) {
-      const shown = td
-        ? sampleText(state.session.config, sample)
+      const shown = isEpisodic(config)
+        ? sampleText(config, { ...sample, action: state.trace && state.trace.transition ? state.trace.transition.action : null })
         : { index: `#${sample.index + 1}`, s: `(${sample.s.map(fmt).join(', ')})`, y: `(${sample.y.map(fmt).join(', ')})` };
       text('sample-index', shown.index);
       text('sample-s', shown.s);

@@ -2,14 +2,16 @@
  * @fileoverview What the equations panel adds in TD mode and with Adam: the
  * target y = R + γ v̂(S′) (or the return G_t) with its numbers at the loss
  * phase; sums over one-hot features written with their non-zero terms only;
- * and Adam's update in place of SGD's.  Each function takes the lines the
+ * control mode's target (controlequations.js); and Adam's update in place of SGD's.  Each function takes the lines the
  * panel would show and returns the lines to show instead.
  */
 
 import { fmt, ij, sub } from '../lib/format.js';
 import { chain, tex } from '../lib/tex.js';
 import { ADAM_BETA_1, ADAM_BETA_2 } from '../state/adam.js';
+import { isControl } from '../state/control.js';
 import { isTD } from '../state/td.js';
+import { controlLines } from './controlequations.js';
 
 const SPARSE = 8; // more inputs than this: sums over i list only the s_i that are not 0
 
@@ -23,6 +25,7 @@ export function adjustLines(phaseId, t, c, lines) {
     if (t.s.length > SPARSE && phaseId === 'grad_A') out = sparseGradA(t, nonzero);
     if (t.s.length > SPARSE && phaseId === 'update_A' && !t.adam) out = sparseUpdateA(t, c, nonzero);
   }
+  if (isControl(c)) out = controlLines(phaseId, t, c, out);
   if (t.adam && (phaseId === 'update_A' || phaseId === 'update_B')) out = adamLines(phaseId === 'update_A' ? 'A' : 'B', t, c);
   return out;
 }
@@ -119,8 +122,11 @@ function adamLines(name, t, c) {
   const idx = ij(i, j);
   const bold = (x) => `\\mathbf{${x}}_${name}`;
   return [
-    { tex: `${bold('m')} \\leftarrow \\beta_1 ${bold('m')} + (1-\\beta_1)\\,\\nabla_${name}` },
-    { tex: `${bold('v')} \\leftarrow \\beta_2 ${bold('v')} + (1-\\beta_2)\\,\\nabla_${name}^{\\,2}` },
+    // m and v side by side: a projector's panel has the width, not the height, for both
+    {
+      tex: `${bold('m')} \\leftarrow \\beta_1 ${bold('m')} + (1-\\beta_1)\\,\\nabla_${name} \\qquad ` +
+        `${bold('v')} \\leftarrow \\beta_2 ${bold('v')} + (1-\\beta_2)\\,\\nabla_${name}^{\\,2}`,
+    },
     { tex: `\\hat{\\mathbf{m}}_${name} = \\frac{${bold('m')}}{1-\\beta_1^{\\,t}} \\qquad \\hat{\\mathbf{v}}_${name} = \\frac{${bold('v')}}{1-\\beta_2^{\\,t}}` },
     { tex: `\\mathbf{${name}} \\leftarrow \\mathbf{${name}} - \\alpha_${name}\\, \\frac{\\hat{\\mathbf{m}}_${name}}{\\sqrt{\\hat{\\mathbf{v}}_${name}} + \\epsilon}` },
     {

@@ -1,67 +1,107 @@
 /**
- * @fileoverview TD mode's part of the settings form: the mode selector and the
- * random walk's fields, made from the config table's ENVIRONMENT_FIELDS.  Read
- * into the config's `environment` (the server judges the ranges, as for every
- * other field); filled back from a config.
+ * @fileoverview The settings form's mode: a data set, TD mode's random walk or control mode's
+ * Mountain Car, each environment's fields made from its table in state/config.js.  Read into
+ * the config's `environment` (the server judges the ranges, as for every other field); filled
+ * back from a config.  Choosing control mode leaves the network's fields to the server's
+ * defaults for Mountain Car, and leaving it starts from the form's defaults again.
  */
 
 import { setProp } from '../lib/dom.js';
-import { ENVIRONMENT_FIELDS, onForm } from '../state/config.js';
+import { CONFIG_FIELDS, CONTROL_FIELDS, ENVIRONMENT_FIELDS, formName, onForm } from '../state/config.js';
 import { appendField, errorSlot, fillField, readField, selectOf } from './fields.js';
 
-const MODES = [['supervised', 'a data set'], ['td', 'TD: a random walk']];
+// Each mode: its value, its label, and for an environment its fields, their fieldset and its words.
+const MODES = [
+  { value: 'supervised', label: 'a data set' },
+  {
+    value: 'td', label: 'TD: a random walk', fields: ENVIRONMENT_FIELDS, className: 'td-settings td-only',
+    legend: 'Random walk (the course’s TD lesson)',
+    note: 'Moves of 1 up to the largest move, left or right, all equally likely; off the left end R = −1, ' +
+      'off the right end R = +1. Groups apply to state aggregation.',
+  },
+  {
+    value: 'control', label: 'Control: Mountain Car', fields: CONTROL_FIELDS, className: 'control-settings control-only',
+    legend: 'Mountain Car (the course’s control lesson)',
+    note: 'The network learns q̂(s, a) for the three throttles, one step a move, R = −1 a step until the goal. ' +
+      'Replay: after each move, that many steps on moves drawn from the last “buffer” ones.',
+  },
+];
+const modeOf = (value) => MODES.find((m) => m.value === value) || MODES[0];
+// The network's fields, which Mountain Car has defaults of its own for (the server's).
+const NETWORK = CONFIG_FIELDS.filter((f) => onForm(f) && !f.only && !['seed', 'bias'].includes(f.name));
 
-/** The mode selector and the walk's fieldset, appended to the form. */
+/** The mode a config is in: its environment's, else a data set. */
+export function modeOfConfig(config) {
+  const env = config && config.environment;
+  if (!env) return 'supervised';
+  return env.name === 'mountain_car' ? 'control' : 'td';
+}
+
+/** The mode selector and each environment's fieldset, appended to the form. */
 export function buildEnvironment(form) {
   const label = document.createElement('label');
   const text = document.createElement('span');
   text.className = 'label-text';
   text.textContent = 'mode';
-  label.append(text, ' ', selectOf('mode', MODES));
+  label.append(text, ' ', selectOf('mode', MODES.map((m) => [m.value, m.label])));
   form.append(label, errorSlot('mode'));
-
-  const fieldset = document.createElement('fieldset');
-  fieldset.className = 'td-settings td-only';
-  fieldset.hidden = true;
-  const legend = document.createElement('legend');
-  legend.textContent = 'Random walk (the course’s TD lesson)';
-  fieldset.appendChild(legend);
-  for (const field of ENVIRONMENT_FIELDS) if (onForm(field)) appendField(fieldset, field);
-  const note = document.createElement('p');
-  note.className = 'description';
-  note.textContent =
-    'Moves of 1 up to the largest move, left or right, all equally likely; off the left end R = −1, ' +
-    'off the right end R = +1. Groups apply to state aggregation.';
-  fieldset.appendChild(note);
-  form.appendChild(fieldset);
+  for (const mode of MODES.filter((m) => m.fields)) {
+    const fieldset = document.createElement('fieldset');
+    fieldset.className = mode.className;
+    fieldset.hidden = true;
+    const legend = document.createElement('legend');
+    legend.textContent = mode.legend;
+    fieldset.appendChild(legend);
+    for (const field of mode.fields) if (onForm(field)) appendField(fieldset, field);
+    const note = document.createElement('p');
+    note.className = 'description';
+    note.textContent = mode.note;
+    fieldset.appendChild(note);
+    form.appendChild(fieldset);
+  }
 }
 
-/** In TD mode, put the walk's settings into config.environment (in place of a data set). */
-export function readEnvironment(form, config, errors) {
-  if (form.elements.namedItem('mode').value !== 'td') return;
+/**
+ * Put the chosen environment's settings into config.environment (in place of a data set).
+ * `before` is the config on show: a mode chosen just now into or out of control mode takes
+ * that mode's network defaults.
+ */
+export function readEnvironment(form, config, errors, before = null) {
+  const value = form.elements.namedItem('mode').value;
+  const mode = modeOf(value);
+  const was = before ? modeOfConfig(before) : value;
+  if (was !== value && (was === 'control' || value === 'control')) {
+    for (const field of NETWORK) {
+      delete errors[field.name];
+      if (value === 'control') delete config[field.name];
+      else config[field.name] = field.default;
+    }
+  }
+  if (!mode.fields) return;
   const env = {};
-  for (const field of ENVIRONMENT_FIELDS) {
-    const value = onForm(field) ? readField(form, field) : field.default;
-    if (value instanceof Error) errors[field.name] = value.message;
-    else env[field.name] = value;
+  for (const field of mode.fields) {
+    const read = onForm(field) ? readField(form, field) : field.default;
+    if (read instanceof Error) errors[formName(field)] = read.message;
+    else env[field.name] = read;
   }
   config.environment = env;
   delete config.dataset;
 }
 
-/** Set the mode and the walk's fields from a session's config. */
+/** Set the mode and the environment's fields from a session's config. */
 export function fillEnvironment(form, config) {
-  const env = config.environment;
-  form.elements.namedItem('mode').value = env ? 'td' : 'supervised';
-  if (!env) return;
-  for (const field of ENVIRONMENT_FIELDS) if (onForm(field)) fillField(form, field, env[field.name]);
+  const mode = modeOf(modeOfConfig(config));
+  form.elements.namedItem('mode').value = mode.value;
+  if (!mode.fields) return;
+  for (const field of mode.fields) if (onForm(field)) fillField(form, field, config.environment[field.name]);
 }
 
 /** Show the fields that belong to the chosen mode and optimizer, hide the rest. */
 export function showMode(form) {
-  const td = form.elements.namedItem('mode').value === 'td';
-  for (const el of form.querySelectorAll('.td-only')) setProp(el, 'hidden', !td);
-  for (const el of form.querySelectorAll('.supervised-only')) setProp(el, 'hidden', td);
+  const mode = form.elements.namedItem('mode').value;
+  for (const el of form.querySelectorAll('.td-only')) setProp(el, 'hidden', mode !== 'td');
+  for (const el of form.querySelectorAll('.control-only')) setProp(el, 'hidden', mode !== 'control');
+  for (const el of form.querySelectorAll('.supervised-only')) setProp(el, 'hidden', mode !== 'supervised');
   const adam = form.elements.namedItem('optimizer').value === 'adam';
   for (const el of form.querySelectorAll('.adam-only')) setProp(el, 'hidden', !adam);
 }

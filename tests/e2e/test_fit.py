@@ -7,7 +7,7 @@ import pytest
 
 from tests.e2e.test_derivation import open_by_key, wait_derivation
 from tests.e2e.test_layout import SCREENS
-from tests.e2e.test_td import settle
+from tests.e2e.test_td import choose, settle
 
 # Each shown line of a panel against the panel's box and the screen; the panel's own scroll sizes.
 LINES = """([panel, lines]) => {
@@ -47,9 +47,11 @@ def check_panel(page, panel: str, lines: str, where) -> dict:
 
 
 @pytest.mark.parametrize("screen", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("setup", ["xor", "hand", "hidden-8"])
+@pytest.mark.parametrize("setup", ["xor", "hand", "hidden-8", "control"])
 def test_every_line_of_every_phase_is_on_the_screen(screen, setup, artifacts):
     page = screen
+    if setup == "control":  # Mountain Car: 32 hidden units, Adam, the target's lines at the loss phase
+        choose(page, "mode", "control")
     if setup == "hand":
         page.click("#hand-preset")
         settle(page)

@@ -56,12 +56,14 @@ def in_view(page, selector: str) -> dict:
 
 
 @pytest.mark.parametrize("screen", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("mode", ["page", "presenter", "td"])
+@pytest.mark.parametrize("mode", ["page", "presenter", "td", "control"])
 def test_the_diagram_the_equation_and_the_chart_share_one_screen(screen, mode, artifacts):
     page = screen
     presenter = mode == "presenter"
     if mode == "td":
         td_mode(page)
+    if mode == "control":
+        choose(page, "mode", "control")
     page.click("#step")
     settle(page)
     if presenter:

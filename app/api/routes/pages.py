@@ -28,7 +28,7 @@ from fastapi.templating import Jinja2Templates
 
 from ...classroom.lessons import panels_for_page
 from ...limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
-from ...model import DATASETS, vocabulary
+from ...model import DATASETS, mountain_car, vocabulary
 from ...model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -80,6 +80,16 @@ PAGE_CONSTANTS = {
     "ADAM_BETA_2": ADAM_BETA_2,
     "LESSON_PARTS": panels_for_page(),  # the parts a lesson hides, [{name, label}] (state/lesson.js)
     "MAX_NOTE": MAX_NOTE,  # characters of a lesson's note (state/lesson.js)
+    # Control mode's car: the ranges the network's inputs are scaled from, the goal, the agents,
+    # the length at which an episode is cut (state/control.js)
+    "MOUNTAIN_CAR": {
+        "POSITION": mountain_car.POSITION,
+        "VELOCITY": mountain_car.VELOCITY,
+        "GOAL": mountain_car.GOAL,
+        "ACTIONS": mountain_car.ACTIONS,
+        "AGENTS": mountain_car.AGENTS,
+        "MAX_STEPS": mountain_car.MAX_STEPS,
+    },
 }
 
 
