@@ -31,8 +31,13 @@ from .optimizers import adam_step
 # transition from the last 10,000.  Without replay the same network forgets and collapses.
 CONTROL_NETWORK = {
     "hidden": 32, "f_A": "relu", "f_B": "linear", "loss": "half_squared", "optimizer": "adam",
-    "alpha_A": 0.001, "alpha_B": 0.001, "replay": 4, "buffer": 10_000,
+    "alpha_A": 0.001, "alpha_B": 0.001,
 }  # fmt: skip
+# ... and its environment's: Q-learning, whose target max_a q_hat(S', a) does not depend on the
+# A' stored with an old transition (Sarsa's would be an older policy's), replay of 4 steps a
+# transition from the last 10,000, their targets from a copy of the weights renewed every 100
+# transitions (so that the k steps do not chase a target they move themselves).
+CONTROL_NETWORK_ENVIRONMENT = {"agent": "q_learning", "replay": 4, "buffer": 10_000, "target_every": 100}
 # The course's tile coder: x the active tiles (A is not learned), B from 0 with alpha_B =
 # 0.5 / tilings (the config works it out from its tilings), q_hat linear, SGD.
 CONTROL_TILES = {"f_B": "linear", "loss": "half_squared", "optimizer": "sgd", "alpha_A": 0.0, "bias": False}
@@ -93,6 +98,7 @@ class Agent:
     epsilon: float = 0.0
     gamma: float = 1.0
     replay: int = 0
+    target_every: int = 0  # replayed steps' targets from a copy of the weights, renewed this often
     adam_epsilon: float | None = None  # None: SGD
 
     def s(self, p: float, v: float) -> np.ndarray:
@@ -113,10 +119,11 @@ class Agent:
     def value(self, reward: float, terminal: bool, q_next: np.ndarray | None, next_action: int) -> float:
         return mc.target(self.agent, reward, terminal, q_next, next_action, self.gamma, self.epsilon)
 
-    def replayed(self, row: np.ndarray, A, B, moments: dict | None) -> dict:
-        """One step on a stored transition, its target from the current weights."""
+    def replayed(self, row: np.ndarray, A, B, moments: dict | None, target: tuple | None = None) -> dict:
+        """One step on a stored transition, its target from the weights `target` (A, B), or
+        from the current ones."""
         p, v, action, reward, p2, v2, terminal, a2 = row.tolist()
-        q_next = None if terminal else self.q(self.s(p2, v2), A, B)
+        q_next = None if terminal else self.q(self.s(p2, v2), *(target or (A, B)))
         value = self.value(reward, bool(terminal), q_next, int(a2))
         return self.learn(self.s(p, v), int(action), value, A, B, moments)
 
@@ -131,12 +138,17 @@ def transition(
     moments: dict | None,
     rng: np.random.Generator,
     buffer: Buffer | None,
+    target: tuple | None = None,
+    t: int = 1,
 ) -> dict:
-    """One transition from (p, v) taking `action`: the move, A' chosen epsilon-greedily from
-    q_hat(S', .) with the weights before the update, the target, the step; then replay's k
-    steps on stored transitions (this one stored first).  Returns the transition's own step's
-    trace, with `transition`, `s_next` and `q_next` added, and A, B and Adam's moments after
-    the replayed steps too (in the trace's "A", "B", "adam")."""
+    """One transition from (p, v) taking `action`, the run's t-th: the move, A' chosen
+    epsilon-greedily from q_hat(S', .) with the weights before the update, the target, the
+    step; then replay's k steps on stored transitions (this one stored first), their targets
+    from `target`, a copy of (A, B) taken after the t-th step when t is a multiple of
+    target_every (or when there is none yet), or from the current weights (target_every 0).
+    Returns the transition's own step's trace, with `transition`, `s_next` and `q_next` added,
+    and A, B and Adam's moments after the replayed steps too (in the trace's "A", "B",
+    "adam"), and the target copy kept ("target")."""
     p2, v2, reward, terminal = mc.move(p, v, action)
     s = agent.s(p, v)
     if terminal:
@@ -153,37 +165,47 @@ def transition(
         "next_action": a2, "terminal": terminal,
     }  # fmt: skip
     trace["s_next"], trace["q_next"] = s_next, q_next
+    trace["target"] = None
     if buffer is not None and agent.replay > 0:
         buffer.add([p, v, action, reward, p2, v2, float(terminal), a2])
         A, B, moments = trace["A"], trace["B"], trace.get("adam")
+        if agent.target_every and (target is None or t % agent.target_every == 0):
+            target = (A, B)  # the weights are never changed in place: no copy needed
         for _ in range(agent.replay):
-            t = agent.replayed(buffer.rows[buffer.draw(rng)], A, B, moments)
-            A, B, moments = t["A"], t["B"], t.get("adam")
-        trace["A"], trace["B"] = A, B
+            row = buffer.rows[buffer.draw(rng)]
+            replayed = agent.replayed(row, A, B, moments, target if agent.target_every else None)
+            A, B, moments = replayed["A"], replayed["B"], replayed.get("adam")
+        trace["A"], trace["B"], trace["target"] = A, B, target if agent.target_every else None
         if moments is not None:
             trace["adam"] = moments
     return trace
 
 
-def episode(
+def episodes(
     agent: Agent,
     A: np.ndarray,
     B: np.ndarray,
     moments: dict | None,
     rng: np.random.Generator,
     buffer: Buffer | None,
+    n: int,
     max_steps: int = mc.MAX_STEPS,
-) -> tuple[np.ndarray, np.ndarray, dict | None, int]:
-    """One episode from a start drawn from rng: (A, B, moments after it, its steps).  An episode
-    cut at max_steps is not an end: its last target bootstraps."""
-    p, v = mc.start(rng)
-    action = mc.epsilon_greedy(agent.q(agent.s(p, v), A, B), agent.epsilon, rng)
-    steps = 0
-    while True:
-        trace = transition(agent, p, v, action, A, B, moments, rng, buffer)
-        A, B, moments = trace["A"], trace["B"], trace.get("adam")
-        steps += 1
-        t = trace["transition"]
-        if t["terminal"] or steps >= max_steps:
-            return A, B, moments, steps
-        (p, v), action = t["next_state"], t["next_action"]
+) -> tuple[np.ndarray, np.ndarray, dict | None, list[int]]:
+    """n episodes, each from a start drawn from rng: (A, B, moments after them, their lengths).
+    An episode cut at max_steps is not an end: its last target bootstraps."""
+    lengths, target, t = [], None, 0
+    for _ in range(n):
+        p, v = mc.start(rng)
+        action = mc.epsilon_greedy(agent.q(agent.s(p, v), A, B), agent.epsilon, rng)
+        steps = 0
+        while True:
+            t += 1
+            trace = transition(agent, p, v, action, A, B, moments, rng, buffer, target, t)
+            A, B, moments, target = trace["A"], trace["B"], trace.get("adam"), trace["target"]
+            steps += 1
+            move = trace["transition"]
+            if move["terminal"] or steps >= max_steps:
+                break
+            (p, v), action = move["next_state"], move["next_action"]
+        lengths.append(steps)
+    return A, B, moments, lengths

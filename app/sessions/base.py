@@ -1,9 +1,9 @@
 """What every kind of session has: a config, a network, its weights, its generator and its run.
 
-A session learns from a data set D (app/sessions/dataset.py) or from TD mode's random
-walk (app/sessions/td.py).  The two are siblings: each says where its samples come
-from and what its run keeps beside the weights; this base does the rest the same way
-for both.  A change is computed first and committed only if it succeeded: a call that
+A session learns from a data set D (app/sessions/dataset.py), TD mode's random walk
+(td.py) or control mode's Mountain Car (control.py, tilecoding.py).  They are siblings: each
+says where its samples come from and what its run keeps beside the weights; this base does
+the rest the same way for all.  A change is computed first and committed only if it succeeded: a call that
 fails leaves its session exactly as it was.
 """
 
@@ -21,7 +21,7 @@ from . import budget, gradcheck
 from .config import ConfigIn
 from .errors import Diverged, InputError
 from .history import LossHistory
-from .numbers import flushed
+from .numbers import flushed, matrix
 
 # What a session's Python objects (config, lock, dicts) take besides its arrays, rounded up.
 SESSION_OVERHEAD_BYTES = 16_384
@@ -344,17 +344,3 @@ class Session(ABC):
         """Takes the run a worker process computed from a copy of this session."""
         for name in (*self.RUN, *self.KIND_RUN):
             setattr(self, name, run[name])
-
-
-def matrix(m: list | np.ndarray | None, field: str, shape: tuple[int, int]) -> np.ndarray | None:
-    """m as a float64 array of the given shape, or an InputError naming the field."""
-    if m is None:
-        return None
-    a = flushed(np.array(m, dtype=np.float64))
-    if a.shape != shape:
-        raise InputError(
-            field,
-            f"must be {shape[0]} x {shape[1]} (bias row included when bias is on), "
-            f"not {a.shape[0]} x {a.shape[1]}",
-        )
-    return a

@@ -18,8 +18,9 @@ import numpy as np
 
 from .. import model
 from ..limits import CALL_SECONDS, MAX_STEPS
-from ..model import mountain_car, replay
+from ..model import control, mountain_car, replay
 from ..model import walk as td
+from ..model.tiles import IndexHashTable
 
 # Estimates err on the slow side: a call's real time varies with the cache, the other
 # core's load and the collector, and a refused call is cheaper than a frozen server.
@@ -117,22 +118,35 @@ def _control_extra(net, n_s, n_y, A, B) -> float:
 
 
 def _tile_step() -> float:
-    from .config import ConfigIn
-    from .tilecoding import TileSession  # the sessions' kinds import this module
+    coder, rng = control.TileCoder(IndexHashTable(4096)), np.random.default_rng(0)
+    B = np.zeros((4096, mountain_car.ACTIONS))
 
-    session = TileSession("cost", ConfigIn(environment={"name": "mountain_car", "features": "tiles"}))
-    return _seconds(lambda: session._one_step(session.A, session.B, None), 60)
+    def transition() -> None:  # what TileSession's one step does (app/sessions/tilecoding.py)
+        active = coder.active(-0.5, 0.0)
+        p, v, _, _ = mountain_car.move(-0.5, 0.0, 2)
+        q_next = control.q_hat(B, coder.active(p, v))
+        mountain_car.epsilon_greedy(q_next, 0.0, rng)
+        trace = control.frozen_step(active, 2, -1.0 + q_next.max(), B, 0.0625, in_place=True)
+        model.is_finite_step(trace | {"A": np.zeros((2, 0))})
+
+    return _seconds(transition, 60)
 
 
 def _tile_grid() -> float:
-    from .config import ConfigIn
-    from .tilecoding import TileSession
-
-    session = TileSession("cost", ConfigIn(environment={"name": "mountain_car", "features": "tiles"}))
+    """q_hat over the views' grid with every tile looked up again (the first call, or after the
+    table grew everywhere): a dict lookup per tile of each point, then the rows added."""
+    table, points = IndexHashTable(4096), np.linspace(-1.2, 0.5, 1024)
+    names = [mountain_car.tile_names(8, 8, p, 0.0) for p in points]
+    for row in names:
+        for name in row:
+            table.index(name)
+    B = np.zeros((4097, mountain_car.ACTIONS))
 
     def grid() -> None:
-        session._grid_seen, session._grid_tiles = -1, None  # every tile looked up, as at the start
-        session._mean_loss(session.A, session.B)
+        tiles = np.array([[table.names.get(name, -1) for name in row] for row in names])
+        q = np.zeros((len(tiles), B.shape[1]))
+        for column in (-np.sort(-tiles, axis=1)).T:
+            q = q + B[column]
 
     return _seconds(grid, 3)
 

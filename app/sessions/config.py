@@ -23,6 +23,7 @@ from ..limits import (
     MAX_ROWS,
     MAX_SEED,
     MAX_STATES,
+    MAX_STEP,
     MAX_TILES,
     MAX_TILINGS,
     MAX_VALUE,
@@ -32,7 +33,7 @@ from ..model.activations import DEFAULTS
 from ..model.fastforward import WEIGHT_LIMIT
 from ..model.losses import DEFAULT as DEFAULT_LOSS
 from ..model.mountain_car import AGENTS
-from ..model.replay import CONTROL_NETWORK, CONTROL_TILES
+from ..model.replay import CONTROL_NETWORK, CONTROL_NETWORK_ENVIRONMENT, CONTROL_TILES
 from ..model.walk import FEATURES, TARGETS
 from .errors import InputError
 from .numbers import SMALLEST_NORMAL
@@ -118,7 +119,7 @@ class MountainCarIn(Strict):
 
     name: Literal["mountain_car"]
     features: Literal["network", "tiles"] = "network"
-    agent: Literal[AGENTS] = "sarsa"
+    agent: Literal[AGENTS] = "sarsa"  # the network's default is Q-learning (_control_defaults)
     epsilon: Annotated[float, NotSubnormal] = Field(
         0.0, ge=0.0, le=1.0, allow_inf_nan=False, description="exploration of the epsilon-greedy policy"
     )
@@ -129,10 +130,22 @@ class MountainCarIn(Strict):
     tiles: int = Field(8, ge=1, le=MAX_TILES, description="features 'tiles': tiles across each range")
     iht_size: int = Field(4096, ge=1, le=MAX_IHT, description="features 'tiles': the index hash table's size")
     replay: int = Field(
-        CONTROL_NETWORK["replay"], ge=0, le=MAX_REPLAY, description="steps on stored transitions after each"
+        CONTROL_NETWORK_ENVIRONMENT["replay"],
+        ge=0,
+        le=MAX_REPLAY,
+        description="steps on stored transitions after each",
     )
     buffer: int = Field(
-        CONTROL_NETWORK["buffer"], ge=1, le=MAX_BUFFER, description="the last transitions replay draws from"
+        CONTROL_NETWORK_ENVIRONMENT["buffer"],
+        ge=1,
+        le=MAX_BUFFER,
+        description="the last transitions replay draws from",
+    )
+    target_every: int = Field(
+        0,
+        ge=0,
+        le=MAX_STEP,
+        description="replayed steps' targets from a copy of the weights renewed this often",
     )
 
 
@@ -191,7 +204,8 @@ class ConfigIn(Strict):
             defaults = CONTROL_TILES | {"alpha_B": 0.5 / tilings if whole else 0.0625}
             data = data | {"environment": {"replay": 0} | env}
         else:
-            defaults = {k: v for k, v in CONTROL_NETWORK.items() if k not in ("replay", "buffer")}
+            defaults = CONTROL_NETWORK
+            data = data | {"environment": CONTROL_NETWORK_ENVIRONMENT | env}
         return defaults | data
 
     @model_validator(mode="after")

@@ -34,14 +34,14 @@ def grid_states() -> tuple[np.ndarray, np.ndarray]:
 
 
 class ControlSession(Session):
-    KIND_RUN = ("car", "episodes", "episode_steps", "buffer")
+    KIND_RUN = ("car", "episodes", "episode_steps", "buffer", "target")
 
     def _load_inputs(self, config: ConfigIn) -> tuple[int, int]:
         env = config.environment
         adam = config.epsilon if config.optimizer == "adam" else None
         self.agent = replay.Agent(
             self.net, agent=env.agent, epsilon=env.epsilon, gamma=env.gamma, replay=env.replay,
-            adam_epsilon=adam,
+            target_every=env.target_every, adam_epsilon=adam,
         )  # fmt: skip
         p, v = grid_states()
         P, V = np.meshgrid(p, v, indexing="ij")  # row i * GRID + j: position i, velocity j
@@ -68,6 +68,7 @@ class ControlSession(Session):
         self.episode_steps: list[int] = []
         env = self.config.environment
         self.buffer = replay.Buffer(env.buffer) if env.replay > 0 else None
+        self.target: tuple | None = None  # replay's target weights (A, B), with target_every
 
     # ------------------------------------------------------------ state
 
@@ -110,15 +111,15 @@ class ControlSession(Session):
 
         def one_step(t: int, A: np.ndarray, B: np.ndarray, moments: dict | None) -> dict:
             nonlocal ended
-            trace, ended = self._one_step(A, B, moments)
+            trace, ended = self._one_step(A, B, moments, t)
             return trace
 
         last = (lambda trace: ended) if to_episode_end else None
         return model.run_checked(n, one_step, self.A, self.B, self.moments, last)
 
-    def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None) -> tuple[dict, bool]:
-        """One transition and its steps; drives the car on.  Returns the trace and whether this
-        step ended an episode (at the goal, or cut at the cap)."""
+    def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None, t: int = 0) -> tuple[dict, bool]:
+        """One transition and its steps, the call's t-th; drives the car on.  Returns the trace
+        and whether this step ended an episode (at the goal, or cut at the cap)."""
         agent = self.agent
         if self.car is None:
             p, v = mc.start(self.rng)
@@ -126,7 +127,11 @@ class ControlSession(Session):
             self.car = {"p": p, "v": v, "action": action, "t": 0}
         car = self.car
         p, v, action = car["p"], car["v"], car["action"]
-        trace = replay.transition(agent, p, v, action, A, B, moments, self.rng, self.buffer)
+        number = self.step + t + 1  # in the run: replay's target copy is renewed by it
+        trace = replay.transition(
+            agent, p, v, action, A, B, moments, self.rng, self.buffer, self.target, number
+        )
+        self.target = trace.pop("target")
         trace["index"] = car["t"]
         return trace, self._drive_on(trace["transition"], car["t"] + 1)
 
@@ -147,10 +152,10 @@ class ControlSession(Session):
 
     def _save(self, n: int = 1) -> tuple:
         buffer = None if self.buffer is None else self.buffer.copy()
-        return self.rng.bit_generator.state, self.car, self.episodes, self.episode_steps, buffer
+        return self.rng.bit_generator.state, self.car, self.episodes, self.episode_steps, buffer, self.target
 
     def _load(self, saved: tuple) -> None:
-        rng_state, self.car, self.episodes, self.episode_steps, self.buffer = saved
+        rng_state, self.car, self.episodes, self.episode_steps, self.buffer, self.target = saved
         self.rng.bit_generator.state = rng_state
 
     def _next_sample(self) -> tuple[int, np.ndarray, np.ndarray]:
@@ -176,6 +181,7 @@ class ControlSession(Session):
                 "episodes": self.episodes,
                 "episode_steps": self.episode_steps,
                 "buffer": stored,
+                "target": None if self.target is None else {"A": self.target[0], "B": self.target[1]},
             }
         }
 
@@ -193,6 +199,20 @@ class ControlSession(Session):
             car = {"p": doc.car.p, "v": doc.car.v, "action": doc.car.action, "t": doc.car.t}
         self.buffer = self._buffer_in(doc.buffer)
         self.car, self.episodes, self.episode_steps = car, doc.episodes, list(doc.episode_steps)
+        self.target = self._target_in(doc.target)
+
+    def _target_in(self, doc) -> tuple | None:
+        if doc is not None and not self.config.environment.target_every:
+            raise InputError(
+                "run.car.target", "a target copy goes with target_every above 0, and only with it"
+            )
+        if doc is None:
+            return None
+        A, B = np.asarray(doc.A, dtype=np.float64), np.asarray(doc.B, dtype=np.float64)
+        for name, have, want in (("A", A, self.A), ("B", B, self.B)):
+            if have.shape != want.shape:
+                raise InputError(f"run.car.target.{name}", f"must be {want.shape[0]} x {want.shape[1]}")
+        return A, B
 
     def _buffer_in(self, doc) -> replay.Buffer | None:
         env = self.config.environment

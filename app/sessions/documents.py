@@ -121,8 +121,16 @@ class TableIn(Strict):
     collisions: Annotated[int, Field(ge=0, le=MAX_STEP)] = 0
 
 
+class TargetIn(Strict):
+    """Replay's target copy of the weights (target_every above 0)."""
+
+    A: RunMatrix
+    B: RunMatrix
+
+
 class CarState(Strict):
     car: CarIn | None = None
+    target: TargetIn | None = None
     iht: TableIn | None = None  # features "tiles"
     episodes: Annotated[int, Field(ge=0, le=MAX_STEP)]
     episode_steps: Annotated[

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import InputError
+
 DIGITS = 6
 
 
@@ -32,4 +34,18 @@ def flushed(a: np.ndarray) -> np.ndarray:
     hundred times an ordinary one's: calls that fit their estimate would run far past it.
     """
     a[np.abs(a) < SMALLEST_NORMAL] = 0.0
+    return a
+
+
+def matrix(m: list | np.ndarray | None, field: str, shape: tuple[int, int]) -> np.ndarray | None:
+    """m as a float64 array of the given shape, or an InputError naming the field."""
+    if m is None:
+        return None
+    a = flushed(np.array(m, dtype=np.float64))
+    if a.shape != shape:
+        raise InputError(
+            field,
+            f"must be {shape[0]} x {shape[1]} (bias row included when bias is on), "
+            f"not {a.shape[0]} x {a.shape[1]}",
+        )
     return a

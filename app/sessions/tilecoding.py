@@ -123,7 +123,7 @@ class TileSession(ControlSession):
 
     # ------------------------------------------------------------ steps
 
-    def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None) -> tuple[dict, bool]:
+    def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None, t: int = 0) -> tuple[dict, bool]:
         """One transition and the output layer's step on it; drives the car on."""
         agent = self.agent
         if self.car is None:
