@@ -7,8 +7,9 @@ A failure to send a change (Redis away) loses that broadcast, never the teacher'
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 
 import orjson
 
@@ -34,6 +35,7 @@ class Classroom:
         self.channel = channel
         self.store = store
         self._snapshots: dict[str, tuple[tuple, bytes]] = {}  # code -> (what it was made of, its bytes)
+        self._reads: dict[str, run_commands.Reads] = {}  # code -> its runs as last read, while watched
         store.follow(self._session_changed)
 
     def _session_changed(
@@ -135,9 +137,19 @@ class Classroom:
         InputError naming `session`."""
         return await run_commands.report(self.registry, self.store, code, student, session_id)
 
-    def watch(self, code: str) -> run_commands.Watch:
-        """What the teacher's socket sends of the class's runs, made anew for each socket."""
-        return run_commands.Watch(self.registry, self.store, code, self.channel.publish)
+    @contextlib.contextmanager
+    def watch(self, code: str) -> Iterator[run_commands.Watch]:
+        """What a teacher's socket sends of the class's runs, while it is open.  The sockets of
+        one class share what was read of its runs (each run's session read at most once per
+        CLASS_RUN_READ_SECONDS in this process, however many tabs); the last to close drops it."""
+        reads = self._reads.setdefault(code, run_commands.Reads())
+        reads.sockets += 1
+        try:
+            yield run_commands.Watch(self.registry, self.store, code, self.channel.publish, reads)
+        finally:
+            reads.sockets -= 1
+            if not reads.sockets and self._reads.get(code) is reads:
+                del self._reads[code]
 
     async def roster(self, code: str) -> bytes:
         """The teacher's roster: how many joined and answered, the answers' histogram, and the

@@ -24,6 +24,7 @@ A run whose session is gone is dropped from the list; if it was on show, the cla
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import time
@@ -146,29 +147,45 @@ def curve(losses: list[float]) -> list[float]:
     return round_significant(np.array([part.mean() for part in parts]), 4).tolist()
 
 
+class Reads:
+    """The class's runs as last read, one for each class with a teacher's socket in this process,
+    shared by all its sockets (two tabs of the projector read no run twice as often)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[float, str, dict]] = {}  # student id -> (when read, session id, summary)
+        self.lock = asyncio.Lock()  # one socket reads at a time; the next finds its summaries fresh
+        self.sockets = 0
+
+
 class Watch:
     """What a teacher's socket is sent of the class's runs: `runs {runs: [{student, step, loss,
     diverged, alpha_A, alpha_B, alpha_changed, curve}], spotlight}` while released and runs
     exist (an empty list once, when the last goes).  Each run's session is read at most once
-    per CLASS_RUN_READ_SECONDS; in between, its last summary stands."""
+    per CLASS_RUN_READ_SECONDS for the class (`reads`, shared by its teacher's sockets in this
+    process); in between, its last summary stands."""
 
-    def __init__(self, registry: Registry, store: Store, code: str, publish) -> None:
+    def __init__(self, registry: Registry, store: Store, code: str, publish, reads: Reads) -> None:
         self.registry, self.store, self.code, self.publish = registry, store, code, publish
-        self.read: dict[str, tuple[float, str, dict]] = {}  # student id -> (when read, session id, summary)
+        self.reads = reads
         self.listed = False
 
     async def message(self) -> bytes | None:
+        async with self.reads.lock:
+            return await self._message(self.reads.seen)
+
+    async def _message(self, read: dict[str, tuple[float, str, dict]]) -> bytes | None:
         info = await self.registry.get(self.code)
         runs = await self.registry.runs(self.code) if info.state.get("released") else {}
         if not runs and not self.listed:
+            read.clear()
             return None
         released, on_show = info.state.get("released_alpha") or {}, info.state.get("spotlight")
         out, now = [], time.monotonic()
         for student, (tag, sid) in runs.items():
-            seen = self.read.get(student)
+            seen = read.get(student)
             if seen is None or now - seen[0] >= limits.CLASS_RUN_READ_SECONDS:
                 try:
-                    seen = self.read[student] = (now, sid, await self._summary(sid))
+                    seen = read[student] = (now, sid, await self._summary(sid))
                 except SessionNotFound:
                     if await self._gone(student, tag, sid, info):
                         on_show = None
@@ -178,8 +195,8 @@ class Watch:
                         continue
             changed = any(seen[2][k] != released.get(k, seen[2][k]) for k in ("alpha_A", "alpha_B"))
             out.append({"student": tag, **seen[2], "alpha_changed": changed})
-        for student in self.read.keys() - runs.keys():
-            del self.read[student]
+        for student in read.keys() - runs.keys():
+            del read[student]
         self.listed = bool(out)
         return message("runs", runs=out, spotlight=on_show)
 
@@ -199,7 +216,7 @@ class Watch:
         """A run whose session is gone leaves the list; the class goes home if it was on show
         (True: it was, and did)."""
         await self.registry.drop_run(self.code, student, sid)
-        self.read.pop(student, None)
+        self.reads.seen.pop(student, None)
         if info.state.get("spotlight") != tag or info.session != sid:
             return False
         try:

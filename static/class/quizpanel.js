@@ -15,49 +15,55 @@ import { putProp, putRich, putText } from './put.js';
 /** A label as an option's plain text: δ^{B}_{1} as δB_1. */
 const plain = (label) => label.replace(/\^\{([^}]*)\}/g, '$1').replace(/_\{([^}]*)\}/g, '_$1');
 
-const W = 420;
-const H = 150;
-const PAD = 22;
+// The drawing's sizes, in its own units: `pad` the room at the sides and for the axis's labels,
+// `top` a title's row, `room` the counts' row over the tallest bar.
+const ONE = { w: 420, h: 150, pad: 22, top: 0, room: 0 }; // one round, in the loss chart's place
+// One of two rounds, side by side at the reveal: each as tall as one round alone, its type
+// larger in its units (.class-round text), to be read from the back at 1280×720.
+const BAND = { w: 300, h: 220, pad: 28, top: 30, room: 26 };
+const GAP = 24;
 
 /** Bars of `histogram` ({edges, counts}) with the true value `truth` drawn on it when known. */
-function drawHistogram(svg, histogram, truth) {
+function drawHistogram(svg, histogram, truth, g = ONE) {
   svg.replaceChildren();
   const { edges, counts } = histogram || { edges: [], counts: [] };
   if (!counts.length) return;
+  const { w, h, pad, top } = g;
   const low = edges[0];
   const high = edges[edges.length - 1];
-  const x = (v) => PAD + ((v - low) / (high - low || 1)) * (W - 2 * PAD);
+  const x = (v) => pad + ((v - low) / (high - low || 1)) * (w - 2 * pad);
   const most = Math.max(...counts, 1);
   counts.forEach((n, i) => {
-    const h = (n / most) * (H - 2 * PAD);
-    const bar = svgEl('rect', { x: x(edges[i]) + 1, y: H - PAD - h, width: Math.max(1, x(edges[i + 1]) - x(edges[i]) - 2), height: h, class: 'class-bar' }, svg);
+    const bh = (n / most) * (h - 2 * pad - top - g.room);
+    const bar = svgEl('rect', { x: x(edges[i]) + 1, y: h - pad - bh, width: Math.max(1, x(edges[i + 1]) - x(edges[i]) - 2), height: bh, class: 'class-bar' }, svg);
     bar.dataset.count = String(n);
-    if (n) svgEl('text', { x: (x(edges[i]) + x(edges[i + 1])) / 2, y: H - PAD - h - 4, 'text-anchor': 'middle' }, svg).textContent = String(n);
+    if (n) svgEl('text', { x: (x(edges[i]) + x(edges[i + 1])) / 2, y: h - pad - bh - 4, 'text-anchor': 'middle' }, svg).textContent = String(n);
   });
-  svgEl('line', { x1: PAD, x2: W - PAD, y1: H - PAD, y2: H - PAD, class: 'class-axis' }, svg);
-  svgEl('text', { x: PAD, y: H - 4, 'text-anchor': 'start' }, svg).textContent = fmt(low);
-  svgEl('text', { x: W - PAD, y: H - 4, 'text-anchor': 'end' }, svg).textContent = fmt(high);
+  svgEl('line', { x1: pad, x2: w - pad, y1: h - pad, y2: h - pad, class: 'class-axis' }, svg);
+  svgEl('text', { x: pad, y: h - 4, 'text-anchor': 'start', class: 'class-edge' }, svg).textContent = fmt(low);
+  svgEl('text', { x: w - pad, y: h - 4, 'text-anchor': 'end', class: 'class-edge' }, svg).textContent = fmt(high);
   if (truth !== null && truth !== undefined) {
-    svgEl('line', { x1: x(truth), x2: x(truth), y1: PAD / 2, y2: H - PAD, class: 'class-truth', id: 'class-truth' }, svg);
     const at = x(truth);
-    const anchor = at > W * 0.75 ? 'end' : at < W * 0.25 ? 'start' : 'middle'; // the label stays inside
-    svgEl('text', { x: at, y: PAD / 2, 'text-anchor': anchor, class: 'class-truth-label' }, svg).textContent = `true ${fmt(truth)}`;
+    svgEl('line', { x1: at, x2: at, y1: top + pad / 2, y2: h - pad, class: 'class-truth', id: 'class-truth' }, svg);
+    const anchor = at > w * 0.75 ? 'end' : at < w * 0.25 ? 'start' : 'middle'; // the label stays inside
+    svgEl('text', { x: at, y: top + pad / 2, 'text-anchor': anchor, class: 'class-truth-label' }, svg).textContent = `true ${fmt(truth)}`;
   }
 }
 
-/** The rounds' histograms one under the other, each labelled, in one drawing. */
+/** The rounds' histograms side by side, each titled, in one drawing. */
 function drawRounds(svg, histograms, truth) {
   if (histograms.length === 1) {
-    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    svg.setAttribute('viewBox', `0 0 ${ONE.w} ${ONE.h}`);
     drawHistogram(svg, histograms[0], truth);
     return;
   }
-  svg.setAttribute('viewBox', `0 0 ${W} ${H * histograms.length}`);
+  const n = histograms.length;
+  svg.setAttribute('viewBox', `0 0 ${n * BAND.w + (n - 1) * GAP} ${BAND.h}`);
   svg.replaceChildren();
   histograms.forEach((histogram, i) => {
-    const band = svgEl('svg', { x: 0, y: i * H, width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'class-round', 'data-round': String(i + 1) }, svg);
-    drawHistogram(band, histogram, truth);
-    svgEl('text', { x: W / 2, y: H - 4, 'text-anchor': 'middle', class: 'class-round-label' }, band).textContent = `round ${i + 1}`;
+    const band = svgEl('svg', { x: i * (BAND.w + GAP), y: 0, width: BAND.w, height: BAND.h, viewBox: `0 0 ${BAND.w} ${BAND.h}`, class: 'class-round', 'data-round': String(i + 1) }, svg);
+    drawHistogram(band, histogram, truth, BAND);
+    svgEl('text', { x: BAND.pad, y: BAND.top - 8, 'text-anchor': 'start', class: 'class-round-label' }, band).textContent = `round ${i + 1}`;
   });
   for (const extra of [...svg.querySelectorAll('#class-truth')].slice(1)) extra.removeAttribute('id');
 }
@@ -84,7 +90,7 @@ export class QuizPanelView {
     this.entry = $('class-quiz-entry');
     this.histogram = $('class-histogram');
     if (!this.teacher || !this.student || !this.entry || !this.histogram) throw new Error('QuizPanelView needs #class-quiz and #class-answer');
-    this.histogram.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    this.histogram.setAttribute('viewBox', `0 0 ${ONE.w} ${ONE.h}`);
     this.entries = [];
     this.teacher.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -148,6 +154,7 @@ export class QuizPanelView {
     const drawing = JSON.stringify([rounds.map((r) => r.histogram), q.revealed && q.value]);
     if (drawing !== this.drawn) {
       drawRounds(this.histogram, rounds.map((r) => r.histogram), q.revealed ? q.value : null);
+      $('class-quiz-results').dataset.rounds = String(rounds.length); // two: laid out for both (room.css)
       this.drawn = drawing;
     }
     putText('class-quiz-truth', q.revealed ? `The true value: ${fmt(q.value)}` : '');

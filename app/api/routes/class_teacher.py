@@ -107,8 +107,8 @@ class Driver:
 
     async def runs(self) -> None:
         """The class's own runs, while released (app/classroom/run_commands.py), when they change."""
-        watch = self.classroom.watch(self.code)
-        await self._every(limits.CLASS_RUNS_SECONDS, watch.message, "the list of runs", lambda data: False)
+        with self.classroom.watch(self.code) as watch:
+            await self._every(limits.CLASS_RUNS_SECONDS, watch.message, "the runs", lambda data: False)
 
     async def _every(self, seconds: float, make, what: str, again) -> None:
         """Sends what `make()` gives every `seconds` when it changed, or when `again(it)`, until the
