@@ -53,10 +53,9 @@ class TileCoder:
 def q_hat(B: np.ndarray, active: list[int]) -> np.ndarray:
     """theta = x B for x = 1 at the active rows (highest first): +0 + B[i_1] + B[i_2] + ...,
     what sums.product(x, B) adds."""
-    theta = [0.0] * B.shape[1]  # Python's floats: the same IEEE additions, quicker for a few
-    for row in B[active].tolist():
-        theta = [t + b for t, b in zip(theta, row, strict=True)]
-    return np.array(theta)
+    # NumPy adds the rows of a (k, 3) array one after another along its first axis, each a
+    # vector add across the columns (no pairwise sum: the columns are the contiguous axis).
+    return np.add.reduce(B[active], axis=0, initial=0.0)
 
 
 def frozen_step(
@@ -68,7 +67,8 @@ def frozen_step(
     (every other row of grad_B is 0), and B's rows there before and after (B_rows_before,
     B_rows).  B is not changed, and the trace holds it before and after; or, in_place, only
     its active rows are written (a session keeps a copy to undo a failed call)."""
-    theta = q_hat(B, active)
+    rows_before = B[active]
+    theta = np.add.reduce(rows_before, axis=0, initial=0.0)  # q_hat(B, active)
     y_hat = theta
     y = mc.outputs_target(y_hat, action, value)
     d = y_hat - y
@@ -76,7 +76,6 @@ def frozen_step(
     delta_B = d  # dL/dy_hat (y_hat - y) times f_B' = 1
     x = np.ones(len(active))
     grad_B = outer(x, delta_B)
-    rows_before = B[active]
     rows = rows_before - alpha_B * grad_B
     B_new = B if in_place else B.copy()
     B_new[active] = rows

@@ -73,8 +73,10 @@ def tile_floats(tiles_per_side: int, p: float, v: float) -> list[float]:
 
 def greedy(q: np.ndarray, rng: np.random.Generator) -> int:
     """The action of the largest q_hat; a tie is broken at random (one draw, only for a tie)."""
-    best = np.flatnonzero(q == q.max())
-    return int(best[0]) if len(best) == 1 else int(best[rng.integers(len(best))])
+    values = q.tolist()  # three numbers: Python's comparisons are quicker than NumPy's calls
+    top = max(values)
+    best = [a for a, value in enumerate(values) if value == top]
+    return best[0] if len(best) == 1 else best[int(rng.integers(len(best)))]
 
 
 def epsilon_greedy(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> int:
