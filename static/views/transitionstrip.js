@@ -12,6 +12,8 @@ const PARTS = ['S', 'A', 'R', 'S′', 'A′', 'y'];
 const THROTTLE = ['−1', 'none', '+1'];
 
 const pair = ([p, v]) => `(${fmt(p)}, ${fmt(v)})`;
+/** A number after an operator: a negative one in brackets, so "× (−3.2)" never reads "× −3.2". */
+const term = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
 
 /** The target in words with its numbers: "R + γ q̂(S′, A′) = −1 + 1 × −0.0365 = −1.0365". */
 export function targetText(trace, env) {
@@ -20,11 +22,11 @@ export function targetText(trace, env) {
   if (bootstrap === null) return `y = R = ${fmt(tr.reward)} (S′ is the goal: the episode ends, no q̂(S′, ·))`;
   const q = trace.q_next;
   const formula = {
-    sarsa: () => `R + γ q̂(S′, A′) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × ${fmt(q[tr.next_action])}`,
+    sarsa: () => `R + γ q̂(S′, A′) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × ${term(q[tr.next_action])}`,
     q_learning: () => `R + γ max_{a} q̂(S′, a) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × max(${q.map(fmt).join(', ')}) = ` +
-      `${fmt(tr.reward)} + ${fmt(env.gamma)} × ${fmt(bootstrap)}`,
+      `${fmt(tr.reward)} + ${fmt(env.gamma)} × ${term(bootstrap)}`,
     expected_sarsa: () => `R + γ Σ_{a} π(a|S′) q̂(S′, a) = ${fmt(tr.reward)} + ${fmt(env.gamma)} × (` +
-      `${q.map((v, a) => `${fmt(pi[a])} × ${fmt(v)}`).join(' + ')})`,
+      `${q.map((v, a) => `${fmt(pi[a])} × ${term(v)}`).join(' + ')})`,
   }[env.agent]();
   return `y = ${formula} = ${fmt(value)}`;
 }
@@ -77,7 +79,7 @@ export class TransitionStrip {
     }
     const [agent] = AGENT_TARGETS[env.agent];
     const error = t.y[a] - t.y_hat[a];
-    richText(this.caption, `${agent}: ${targetText(t, env)}. Error y − q̂(S, A) = ${fmt(t.y[a])} − ${fmt(t.y_hat[a])} = ` +
+    richText(this.caption, `${agent}: ${targetText(t, env)}. Error y − q̂(S, A) = ${fmt(t.y[a])} − ${term(t.y_hat[a])} = ` +
       `${fmt(error)}. The two actions not taken get y = ŷ, so their δ^{B} is 0.`);
   }
 }

@@ -102,7 +102,8 @@ def test_the_strip_and_the_target_are_the_servers_and_untaken_outputs_have_delta
         caption = page.locator("#transition-caption").text_content()
         if boot is not None:
             assert abs(-1 + boot - trace["y"][a]) < 1e-9, (agent, trace)
-            assert f"= -1 + 1 × {fmt(boot)} = {fmt(trace['y'][a])}" in caption, caption
+            shown = f"({fmt(boot)})" if boot < 0 else fmt(boot)  # a negative term in brackets
+            assert f"= -1 + 1 × {shown} = {fmt(trace['y'][a])}" in caption, caption
         assert "The two actions not taken get y = ŷ" in caption
         # the server's state is the page's
         assert session_of(page, server_url)["state"]["step"] == int(
