@@ -44,6 +44,7 @@ import { SettingsView } from './views/settings.js';
 import { ShareLinkView } from './views/sharelink.js';
 import { StatusView } from './views/status.js';
 import { TDView } from './views/tdview.js';
+import { TileDiagram } from './views/tilediagram.js';
 import { ActionTags } from './views/actiontags.js';
 import { CarView } from './views/carview.js';
 import { CostMaps } from './views/costmaps.js';
@@ -66,6 +67,7 @@ const views = [
   new PresenterView().init(document.body, $('text-size')),
   new ToolbarView().init(document.body, $('settings-open')),
   new NetworkView().init($('network'), $('tooltip'), (cell, ch) => weightEditor.open(cell, state, ch)),
+  new TileDiagram().init($('network')),
   new UnitPictures().init($('network')),
   new ActionTags().init($('network')),
   new DerivationView().init($('derivation-panel'), { prev: () => moveLine(-1), next: () => moveLine(1), close: closeDerivation }),

@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { byId } from '../lib/dom.js';
 import { parseNumber } from '../lib/parse.js';
 import { HAND_PRESET } from '../state/config.js';
-import { LAST_PHASE } from '../state/phases.js';
+import { lastPhase, nextPhase } from '../state/phases.js';
 import { questionFor } from '../state/quiz.js';
 import { state } from '../state/store.js';
 import { isEpisodic } from '../state/td.js';
@@ -23,7 +23,7 @@ import { stepToEpisodeEnd, stopWork, takeSteps } from './work.js';
 
 /** Move to the next phase; in quiz mode, ask first when that phase reveals a number. */
 function advancePhase() {
-  const next = state.phase + 1;
+  const next = nextPhase(state.session.config, state.phase);
   if (state.quizMode && (!state.quiz || state.quiz.phaseIndex !== next)) {
     const q = questionFor(next, state.trace, state.counters.step);
     if (q) {
@@ -44,7 +44,7 @@ export const actions = {
   nextPhase: unlessWorking(() =>
     guarded(async () => {
       stopPlaying();
-      if (state.trace && state.phase < LAST_PHASE) {
+      if (state.trace && state.phase < lastPhase(state.session.config)) {
         advancePhase();
         return;
       }
@@ -65,7 +65,7 @@ export const actions = {
     guarded(async () => {
       stopPlaying();
       takeTrace(await api.step(state.session.id, 1));
-      state.phase = LAST_PHASE;
+      state.phase = lastPhase(state.session.config);
       state.quiz = null;
     })),
   epoch: unlessWorking(() =>

@@ -10,6 +10,7 @@
 import { unitApi } from '../api.js';
 import { byId } from '../lib/dom.js';
 import { latestOnly } from '../lib/latest.js';
+import { isTiles } from '../state/control.js';
 import { derivationLines, newDerivation, weightName } from '../state/derivation.js';
 import { state } from '../state/store.js';
 import { unitGrid } from '../state/unitgrid.js';
@@ -50,7 +51,8 @@ const refreshDerivation = latestOnly(async () => {
 
 const refreshPreview = latestOnly(async () => {
   const point = pointOf();
-  if (!point || state.trace) return;
+  // The tile coder has no derivation to ask for (q̂ = xB is linear in B, A has no weights).
+  if (!point || state.trace || isTiles(state.session.config)) return;
   const check = await unitApi.checkWeight(point.id, 'B.0.0');
   if (!samePoint(point, pointOf())) return;
   state.preview = { ...check.trace, index: check.index, point };

@@ -8,7 +8,7 @@
  */
 
 import { ApiError } from '../api.js';
-import { LAST_PHASE } from '../state/phases.js';
+import { lastPhase } from '../state/phases.js';
 import { nextRate } from '../state/play.js';
 import { GAVE_UP_NOTICE, isLost, reconnectingNotice, resumedNotice, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
@@ -27,7 +27,7 @@ function onFrames(frames) {
   }
   for (const frame of frames.slice(0, -1)) takeLosses(frame);
   takeTrace(frames[frames.length - 1]);
-  state.phase = LAST_PHASE;
+  state.phase = lastPhase(state.session.config);
 }
 
 function onStop(msg) {

@@ -10,7 +10,7 @@
 import { api } from '../api.js';
 import { newDerivation } from '../state/derivation.js';
 import { stopLesson } from '../state/lesson.js';
-import { LAST_PHASE, phaseIndex } from '../state/phases.js';
+import { lastPhase, phaseIndex } from '../state/phases.js';
 import { state } from '../state/store.js';
 import { stopPlaying } from './player.js';
 import { guarded } from './queue.js';
@@ -87,7 +87,7 @@ async function arrive(i) {
   if (stop.phase !== null) {
     if (!state.trace) takeTrace(await api.step(state.session.id, 1)); // a phase is a step's: take one to show it
     state.phase = phaseIndex(stop.phase);
-  } else if (stop.step > 0 && state.trace) state.phase = LAST_PHASE;
+  } else if (stop.step > 0 && state.trace) state.phase = lastPhase(state.session.config);
   state.derivation = stop.derive === null ? null : derivationAt(stop.derive, stop.line ?? 0);
   classHooks.arrived(i, stop);
   render();

@@ -7,7 +7,7 @@
  */
 
 import { ApiError, api } from '../api.js';
-import { LAST_PHASE } from '../state/phases.js';
+import { lastPhase } from '../state/phases.js';
 import { state } from '../state/store.js';
 import { maxSteps, newJob } from '../state/work.js';
 import { render } from './render.js';
@@ -87,7 +87,7 @@ async function run(work, ask, size, finished) {
       const body = await call(work, ask, size);
       if (!body) return;
       takeTrace(body);
-      state.phase = LAST_PHASE;
+      state.phase = lastPhase(state.session.config);
       state.quiz = null;
       work.done = body.state.step - work.start;
       if (finished(body) || work.stopping) return;

@@ -64,12 +64,16 @@ const AGENT_LABELS = { sarsa: 'Sarsa', expected_sarsa: 'Expected Sarsa', q_learn
 
 /**
  * Control mode's Mountain Car, the config's `environment` when its name is mountain_car.  The
- * network's own fields are left to the server's defaults for it when the mode is chosen.  `form`
+ * network's own fields are left to the server's defaults for it when the mode or the features are
+ * chosen (the tile coder's are its own: SGD, α_B = 0.5 / tilings, no bias, no replay).  `form`
  * names a field's control where its name is taken on the form already (Adam's ε, the walk's γ).
  */
 export const CONTROL_FIELDS = [
   { name: 'name', kind: 'fixed', default: 'mountain_car' },
-  { name: 'features', kind: 'fixed', default: 'network' }, // 'tiles', the course's tile coder, comes later
+  {
+    name: 'features', form: 'car_features', kind: 'choice', default: 'network', label: 'features',
+    choices: [['network', 'the network (A and B learned)'], ['tiles', 'the course’s tile coder (A frozen)']],
+  },
   {
     name: 'agent', kind: 'choice', default: 'sarsa', label: 'agent',
     choices: CONSTANTS.MOUNTAIN_CAR.AGENTS.map((a) => [a, AGENT_LABELS[a] || a]),

@@ -18,6 +18,11 @@ export function isControl(config) {
   return Boolean(config && config.environment && config.environment.name === 'mountain_car');
 }
 
+/** Is this session the course's tile coder (x from tiles of (p, v), A not learned)? */
+export function isTiles(config) {
+  return isControl(config) && config.environment.features === 'tiles';
+}
+
 /** The hill's height at p: the dynamics' pull −0.0025 cos 3p is its slope's. */
 export function hill(p) {
   return Math.sin(3 * p);

@@ -4,6 +4,8 @@
  * and every view that keys something by phase is checked against this list.
  */
 
+import { isTiles } from './control.js';
+
 /**
  * `title` heads the equations panel; `line` is the line of the slides'
  * pseudo-code that the phase belongs to.
@@ -23,6 +25,26 @@ export const PHASES = [
 ];
 
 export const LAST_PHASE = PHASES.length - 1;
+
+// With the tile coder in A's place there is no ψ = sA, and A is not learned: x comes straight
+// from the tiles, and the step ends with B's update.
+const FROZEN_A = new Set(['psi', 'delta_A', 'grad_A', 'update_A']);
+
+/** The phases a session's step goes through: every one, or the tile coder's without A's. */
+export function phasesOf(config) {
+  return isTiles(config) ? PHASES.filter((p) => !FROZEN_A.has(p.id)) : PHASES;
+}
+
+/** The index (into PHASES) of the last phase of a session's step. */
+export function lastPhase(config) {
+  return phaseIndex(phasesOf(config).at(-1).id);
+}
+
+/** The index (into PHASES) of the phase after `index` in a session's step (LAST_PHASE + 1 past its end). */
+export function nextPhase(config, index) {
+  const next = phasesOf(config).find((p) => phaseIndex(p.id) > index);
+  return next ? phaseIndex(next.id) : LAST_PHASE + 1;
+}
 
 /** Index of a phase by id. */
 export function phaseIndex(id) {

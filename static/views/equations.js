@@ -11,7 +11,7 @@ import { richText, setAttr, setProp, setText } from '../lib/dom.js';
 import { Pace } from '../lib/pace.js';
 import { ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
-import { PHASES, coversEveryPhase } from '../state/phases.js';
+import { PHASES, coversEveryPhase, phasesOf } from '../state/phases.js';
 import {
   activationErrata, activationLabel, activationTex, constantDerivative, derivativeAt, derivativeRule, lossRule, lossTex,
 } from '../state/vocabulary.js';
@@ -212,7 +212,9 @@ export class EquationsView {
       setAttr(this.container, 'data-phase', 'none');
       return;
     }
-    richText(this.heading, `Phase ${state.phase + 1} of ${PHASES.length}: ${phase.title}`);
+    const steps = phasesOf(state.session.config); // the tile coder's step has no phases of A
+    const k = steps.indexOf(phase);
+    richText(this.heading, k < 0 ? phase.title : `Phase ${k + 1} of ${steps.length}: ${phase.title}`);
     setAttr(this.container, 'data-phase', phase.id);
     const config = state.session.config;
     // A line the same as the one already in its place stays: typesetting anew and laying out a

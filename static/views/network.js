@@ -10,6 +10,7 @@ import { PLAYING_NUMBERS_MS, Pace } from '../lib/pace.js';
 import { InputStrip, STRIP_INPUTS } from './inputstrip.js';
 import { EDGE_LABEL, placeLabels } from './labels.js';
 import { NODE_NAMES, SYMBOL, buildLabel, spokenSymbol } from './nodenames.js';
+import { isTiles } from '../state/control.js';
 import { coversEveryPhase, reached, shownPhase } from '../state/phases.js';
 import { currentSample, shownWeights } from '../state/trace.js';
 
@@ -199,7 +200,8 @@ export class NetworkView {
 
   render(state) {
     const cfg = state.session ? state.session.config : draftShape(state);
-    if (!cfg) return;
+    if (isTiles(cfg)) this.shapeKey = null; // the tile coder's drawing is tilediagram.js's
+    if (!cfg || isTiles(cfg)) return;
     const key = `${cfg.n_s}/${cfg.hidden}/${cfg.n_y}/${cfg.bias}/${this.narrow}`;
     if (key !== this.shapeKey) {
       this.build(cfg.n_s, cfg.hidden, cfg.n_y, cfg.bias ? 1 : 0);

@@ -2,16 +2,17 @@
  * @fileoverview What the equations panel adds in TD mode and with Adam: the
  * target y = R + γ v̂(S′) (or the return G_t) with its numbers at the loss
  * phase; sums over one-hot features written with their non-zero terms only;
- * control mode's target (controlequations.js); and Adam's update in place of SGD's.  Each function takes the lines the
+ * control mode's target (controlequations.js), the tile coder's sums (tileequations.js); and Adam's update in place of SGD's.  Each function takes the lines the
  * panel would show and returns the lines to show instead.
  */
 
 import { fmt, ij, sub } from '../lib/format.js';
 import { chain, tex } from '../lib/tex.js';
 import { ADAM_BETA_1, ADAM_BETA_2 } from '../state/adam.js';
-import { isControl } from '../state/control.js';
+import { isControl, isTiles } from '../state/control.js';
 import { isTD } from '../state/td.js';
 import { controlLines } from './controlequations.js';
+import { tileLines } from './tileequations.js';
 
 const SPARSE = 8; // more inputs than this: sums over i list only the s_i that are not 0
 
@@ -26,6 +27,7 @@ export function adjustLines(phaseId, t, c, lines) {
     if (t.s.length > SPARSE && phaseId === 'update_A' && !t.adam) out = sparseUpdateA(t, c, nonzero);
   }
   if (isControl(c)) out = controlLines(phaseId, t, c, out);
+  if (isTiles(c)) out = tileLines(phaseId, t, c, out);
   if (t.adam && (phaseId === 'update_A' || phaseId === 'update_B')) out = adamLines(phaseId === 'update_A' ? 'A' : 'B', t, c);
   return out;
 }

@@ -3,7 +3,8 @@
  * Mountain Car, each environment's fields made from its table in state/config.js.  Read into
  * the config's `environment` (the server judges the ranges, as for every other field); filled
  * back from a config.  Choosing control mode leaves the network's fields to the server's
- * defaults for Mountain Car, and leaving it starts from the form's defaults again.
+ * defaults for Mountain Car (the network's or the tile coder's, as the features say), and leaving
+ * it starts from the form's defaults again.
  */
 
 import { setProp } from '../lib/dom.js';
@@ -22,7 +23,8 @@ const MODES = [
   {
     value: 'control', label: 'Control: Mountain Car', fields: CONTROL_FIELDS, className: 'control-settings control-only',
     legend: 'Mountain Car (the course’s control lesson)',
-    note: 'The network learns q̂(s, a) for the three throttles, one step a move, R = −1 a step until the goal. ' +
+    note: 'The network (or the tile coder’s features and B) learns q̂(s, a) for the three throttles, one step a move, ' +
+      'R = −1 a step until the goal. ' +
       'Replay: after each move, that many steps on moves drawn from the last “buffer” ones.',
   },
 ];
@@ -70,7 +72,11 @@ export function readEnvironment(form, config, errors, before = null) {
   const value = form.elements.namedItem('mode').value;
   const mode = modeOf(value);
   const was = before ? modeOfConfig(before) : value;
-  if (was !== value && (was === 'control' || value === 'control')) {
+  // The network and the tile coder have defaults of their own for the same fields.
+  const features = value === 'control' && was === 'control' ? form.elements.namedItem('car_features').value : null;
+  const refeatured = features !== null && features !== (before.environment.features || 'network');
+  const crossed = was !== value && (was === 'control' || value === 'control');
+  if (crossed || refeatured) {
     for (const field of NETWORK) {
       delete errors[field.name];
       if (value === 'control') delete config[field.name];
@@ -84,6 +90,9 @@ export function readEnvironment(form, config, errors, before = null) {
     if (read instanceof Error) errors[formName(field)] = read.message;
     else env[field.name] = read;
   }
+  // The tile coder learns without replay and without a bias (x B alone), the network with both.
+  if (refeatured) delete env.replay;
+  if (refeatured || (crossed && env.features === 'tiles')) delete config.bias;
   config.environment = env;
   delete config.dataset;
 }
