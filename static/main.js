@@ -8,6 +8,7 @@ import { bootClassroom, classViews, holdQuestion } from './class/index.js';
 import { actions } from './control/actions.js';
 import { lowerAlpha } from './control/alpha.js';
 import { boot } from './control/boot.js';
+import { compareWithTiles } from './control/compare.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
 import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { applySettings, setSample, setWeight } from './control/edits.js';
@@ -86,7 +87,7 @@ const views = [
   new CarView().init($('car-hill'), $('car-words')),
   new TransitionStrip().init($('transition-strip'), $('transition-caption')),
   new CostMaps().init($('cost-maps'), $('maps-caption')),
-  new EpisodeChart().init($('episode-chart'), $('episode-caption')),
+  new EpisodeChart().init($('episode-chart'), $('episode-caption'), $('compare-tiles'), $('compare-caption')),
   new ReplayLesson().init($('replay-text'), $('replay-toggle'), (replay) => settings.change('replay', replay)),
   new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
   lessonView,
@@ -131,6 +132,7 @@ const CLICKS = {
   'hand-preset': actions.handPreset,
   'lower-alpha': lowerAlpha,
   'diverged-close': actions.closeDiverged,
+  'compare-tiles': compareWithTiles,
   'copy-link': exporters.link,
   'export-session': exporters.session,
   'export-csv': exporters.csv,

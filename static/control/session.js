@@ -39,6 +39,8 @@ export function showSession(id, config, s) {
 
 /** A session as the server answered it ({id, config, state}) becomes the page's session, at its start. */
 export function adopt(body) {
+  if (state.compare) api.remove(state.compare.id).catch(() => {}); // a comparison belongs to the run it was made for
+  state.compare = null;
   showSession(body.id, body.config, body.state);
   state.limits = body.limits || null;
   clearLosses(state.chart, chartValue(body.state));

@@ -2,10 +2,11 @@
  * @fileoverview Control mode's two maps over (p, v), painted as the unit pictures are: the cost
  * to go −max_a q̂(s, a) (blue low, vermillion high) and the greedy action argmax_a q̂(s, a),
  * from the values endpoint (the state's `values`, asked again at most a few times a second
- * while playing), with the car's (p, v) marked on both at every drawing.
+ * while playing), with the car's (p, v) marked on both at every drawing; and, once compared
+ * (control/compare.js), the tile coder's cost to go on the same seed, on the network's scale.
  */
 
-import { richText, setAttr, setText, svgEl as el } from '../lib/dom.js';
+import { richText, setAttr, setProp, setText, svgEl as el } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { ACTION_NAMES, CAR, costAndGreedy, isControl } from '../state/control.js';
 import { PALETTE, PALETTE_STEPS, range } from '../state/unitgrid.js';
@@ -17,6 +18,7 @@ const BOX = { left: 58, right: 280, top: 8, bottom: 206 };
 export const ACTION_COLOURS = [[0, 114, 178], [170, 170, 170], [213, 94, 0]];
 const MAPS = [
   { id: 'cost', title: 'cost to go −max_{a} q̂' },
+  { id: 'tiles', title: 'the tile coder’s cost to go', hidden: true }, // beside the network's, once compared
   { id: 'greedy', title: 'greedy action argmax_{a} q̂' },
 ];
 
@@ -55,9 +57,10 @@ export class CostMaps {
 
   build() {
     this.maps = {};
-    for (const { id, title } of MAPS) {
+    for (const { id, title, hidden } of MAPS) {
       const figure = document.createElement('figure');
       figure.className = 'cost-map';
+      figure.hidden = Boolean(hidden);
       const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, id: `map-${id}`, role: 'img' });
       const image = el('image', { x: BOX.left, y: BOX.top, width: BOX.right - BOX.left, height: BOX.bottom - BOX.top, preserveAspectRatio: 'none', class: 'map-image' }, svg);
       el('rect', { x: BOX.left, y: BOX.top, width: BOX.right - BOX.left, height: BOX.bottom - BOX.top, class: 'map-frame' }, svg);
@@ -76,7 +79,7 @@ export class CostMaps {
       legend.id = `map-${id}-legend`;
       figure.append(head, svg, legend);
       this.container.appendChild(figure);
-      this.maps[id] = { svg, image, car, legend };
+      this.maps[id] = { figure, svg, image, car, legend };
     }
     for (const [a, name] of ACTION_NAMES.entries()) {
       const key = document.createElement('span');
@@ -93,7 +96,8 @@ export class CostMaps {
     if (!this.maps) this.build();
     this._car(state.counters.car);
     const v = state.values;
-    const key = v && v.q_hat ? `${state.session.id}/${v.version}` : 'none';
+    const tc = state.compare && state.compare.of === state.session.id && state.compare.values ? state.compare : null;
+    const key = v && v.q_hat ? `${state.session.id}/${v.version}/${tc ? tc.version : '-'}` : 'none';
     if (key === this.drawn) return;
     this.drawn = key;
     if (key === 'none') {
@@ -102,7 +106,9 @@ export class CostMaps {
     }
     const n = v.position.length;
     const { cost, greedy } = costAndGreedy(v);
+    const other = tc ? costAndGreedy(tc.values).cost : null;
     const [lo, hi] = range(cost);
+    this._tiles(other, n, tc);
     const t = (c) => (hi > lo ? (c - lo) / (hi - lo) : 0.5);
     const costUrl = paint(n, (i, j) => {
       const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
@@ -126,9 +132,24 @@ export class CostMaps {
 
   /** The car's (p, v) on both maps, at every drawing: it moves with every frame. */
   _car(car) {
-    for (const { car: mark } of Object.values(this.maps)) {
-      setAttr(mark, 'display', car ? 'inline' : 'none');
+    for (const [id, { car: mark }] of Object.entries(this.maps)) {
+      setAttr(mark, 'display', car && id !== 'tiles' ? 'inline' : 'none'); // the tile coder's car is elsewhere
       if (car) setAttr(mark, 'transform', `translate(${xOf(car.p).toFixed(1)},${yOf(car.v).toFixed(1)})`);
     }
+  }
+
+  /** The tile coder's cost to go beside the network's, on a scale of its own (hidden until compared). */
+  _tiles(cost, n, c) {
+    const m = this.maps.tiles;
+    setProp(m.figure, 'hidden', !cost);
+    if (!cost) return;
+    const [lo, hi] = range(cost);
+    const t = (x) => (hi > lo ? (x - lo) / (hi - lo) : 0.5);
+    setAttr(m.image, 'href', paint(n, (i, j) => {
+      const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
+      return [PALETTE[q], PALETTE[q + 1], PALETTE[q + 2]];
+    }));
+    setText(m.legend, `after ${c.epoch} episodes: from ${fmt(lo)} (blue) to ${fmt(hi)} (vermillion)`);
+    setAttr(m.svg, 'aria-label', `The tile coder's cost to go over position and velocity, from ${fmt(lo)} to ${fmt(hi)}.`);
   }
 }

@@ -1,24 +1,30 @@
 /**
  * @fileoverview Control mode's steps per episode, on a log scale, drawn with uPlot as the loss
  * chart is (its look, its decades): each finished episode's length from the state's
- * episode_steps (the last 1,000), and the length at which an episode is cut.
+ * episode_steps (the last 1,000), and the length at which an episode is cut; and, once asked
+ * for (control/compare.js), the tile coder's on the same seed as a second series.
  */
 
-import { setAttr, setText } from '../lib/dom.js';
+import { setAttr, setProp, setText } from '../lib/dom.js';
 import { count } from '../lib/format.js';
 import { uPlot } from '../lib/libraries.js';
 import { Pace } from '../lib/pace.js';
-import { CAR, isControl } from '../state/control.js';
+import { CAR, isControl, isTiles } from '../state/control.js';
 import { logLabel, logRange, logSplits } from './losschart.js';
 
 const PLAYING_DRAW_MS = 250;
 
 export class EpisodeChart {
-  /** @param {HTMLElement} container  @param {HTMLElement} caption */
-  init(container, caption) {
-    if (!container || !caption) throw new Error('EpisodeChart needs a container and a caption');
+  /**
+   * @param {HTMLElement} container  @param {HTMLElement} caption
+   * @param {HTMLButtonElement} button  compares with the tile coder  @param {HTMLElement} note  says how far it is
+   */
+  init(container, caption, button, note) {
+    if (!container || !caption || !button || !note) throw new Error('EpisodeChart needs a container, a caption, a button and a note');
     this.container = container;
     this.caption = caption;
+    this.button = button;
+    this.note = note;
     this.plot = null;
     this.drawn = null;
     this.pace = new Pace(PLAYING_DRAW_MS, (state) => this.render(state));
@@ -47,10 +53,11 @@ export class EpisodeChart {
         { label: 'episode' },
         { label: 'steps of the episode', stroke: '#0072B2', width: 2, points: { show: true, size: 6, fill: '#0072B2' } },
         { label: `cut at ${count(CAR.MAX_STEPS)} steps`, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
+        { label: 'tile coder', stroke: '#009E73', width: 2, dash: [3, 3], points: { show: true, size: 7, fill: '#009E73' } },
       ],
       legend: { live: false },
     };
-    this.plot = new (uPlot())(opts, [[], [], []], this.container);
+    this.plot = new (uPlot())(opts, [[], [], [], []], this.container);
   }
 
   render(state) {
@@ -58,13 +65,19 @@ export class EpisodeChart {
     if (!isControl(cfg) || !uPlot()) return;
     if (!this.plot) this._create();
     const steps = state.counters.episodeSteps || [];
-    const key = `${state.session.id}/${state.counters.epoch}/${steps.length}`;
+    const c = state.compare && state.compare.of === state.session.id ? state.compare : null;
+    this._compare(cfg, c, state.counters.epoch);
+    const key = `${state.session.id}/${state.counters.epoch}/${steps.length}/${c ? c.epoch : '-'}`;
     if (key === this.drawn || !this.pace.due(state)) return;
     this.drawn = key;
     const first = state.counters.epoch - steps.length + 1; // the episodes kept are the latest
     const xs = steps.map((_, i) => first + i);
-    this.plot.setData([xs, steps, xs.map(() => CAR.MAX_STEPS)]);
+    // The tile coder's episodes by number, beside the network's (its kept ones: the latest 1,000).
+    const cFirst = c ? c.epoch - c.steps.length + 1 : 0;
+    const tiles = xs.map((e) => (c && e >= cFirst && e <= c.epoch ? c.steps[e - cFirst] : null));
+    this.plot.setData([xs, steps, xs.map(() => CAR.MAX_STEPS), tiles]);
     setAttr(this.container, 'data-points', String(steps.length));
+    setAttr(this.container, 'data-compare-points', String(tiles.filter((v) => v !== null).length));
     if (!steps.length) {
       setText(this.caption, 'No episode finished yet: an episode ends when the car reaches the goal.');
       return;
@@ -74,5 +87,14 @@ export class EpisodeChart {
     const best = Math.min(...recent);
     setText(this.caption, `Episode ${count(state.counters.epoch)} took ${count(last)} steps; the fewest of the last ` +
       `${recent.length}: ${count(best)}.`);
+  }
+
+  /** The comparison's button (not with the tile coder on show: it is the tile coder) and how far it is. */
+  _compare(cfg, c, episodes) {
+    setProp(this.button.parentElement, 'hidden', isTiles(cfg));
+    let text = 'The course’s tile coder on the same seed, agent, ε and γ, as a second series and a map.';
+    if (c) text = c.epoch < episodes ? `The tile coder: ${count(c.epoch)} of ${count(episodes)} episodes…` :
+      `The tile coder (green, dotted) after ${count(c.epoch)} episodes, on the same seed; press again after more episodes.`;
+    setText(this.note, text);
   }
 }

@@ -4,10 +4,10 @@
  * it again), through the settings form, as if the learner had typed the number.
  */
 
-import { setText } from '../lib/dom.js';
+import { setProp, setText } from '../lib/dom.js';
 import { count } from '../lib/format.js';
 import { CONTROL_FIELDS } from '../state/config.js';
-import { AGENT_TARGETS, CAR, isControl } from '../state/control.js';
+import { AGENT_TARGETS, CAR, isControl, isTiles } from '../state/control.js';
 
 const REPLAY = CONTROL_FIELDS.find((f) => f.name === 'replay');
 
@@ -28,6 +28,7 @@ export class ReplayLesson {
   render(state) {
     const cfg = state.session && state.session.config;
     if (!isControl(cfg)) return;
+    setProp(this.text.parentElement, 'hidden', isTiles(cfg)); // the tile coder learns without replay
     const replay = cfg.environment.replay;
     const [agent] = AGENT_TARGETS[cfg.environment.agent];
     if (replay > 0) {
