@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from app.model import mountain_car as mc
-from app.model.replay import CONTROL_NETWORK
+from app.model.replay import CONTROL_NETWORK, CONTROL_NETWORK_ENVIRONMENT
 from app.model.tiles import IndexHashTable, tiles
 from app.sessions import ConfigIn, new_session
 from bench.stats import median
@@ -71,9 +71,10 @@ def tile_loop(episodes: int, seed: int) -> tuple[float, int]:
 
 
 def network_loop(episodes: int, seed: int) -> tuple[float, int]:
-    """The network's Sarsa with replay as it is first written: np.dot, Adam in place."""
-    d = CONTROL_NETWORK
-    rng, n_x, k, lr = np.random.default_rng(seed), d["hidden"], d["replay"], d["alpha_A"]
+    """The network's Q-learning with replay and a target copy as it is first written: np.dot,
+    Adam in place."""
+    d, e = CONTROL_NETWORK, CONTROL_NETWORK_ENVIRONMENT
+    rng, n_x, k, lr = np.random.default_rng(seed), d["hidden"], e["replay"], d["alpha_A"]
     A = rng.uniform(-1, 1, (3, n_x)) * np.sqrt(6 / (3 + n_x))
     A[-1] = 0.1
     B = np.zeros((n_x + 1, 3))
@@ -83,10 +84,10 @@ def network_loop(episodes: int, seed: int) -> tuple[float, int]:
     def s_of(p, v):
         return np.array([2 * (p + 1.2) / 1.7 - 1, 2 * (v + 0.07) / 0.14 - 1, 1.0])
 
-    def q_of(s):
-        psi = s @ W[0]
+    def q_of(s, weights=W):
+        psi = s @ weights[0]
         x = np.append(np.maximum(psi, 0), 1.0)
-        return psi, x, x @ W[1]
+        return psi, x, x @ weights[1]
 
     def learn(s, a, target):
         psi, x, q = q_of(s)
@@ -103,23 +104,27 @@ def network_loop(episodes: int, seed: int) -> tuple[float, int]:
         best = np.flatnonzero(q == q.max())
         return int(best[rng.integers(len(best))]) if len(best) > 1 else int(best[0])
 
-    start, steps = time.perf_counter(), 0
+    start, steps, target = time.perf_counter(), 0, None
     for _ in range(episodes):
         p, v = mc.start(rng)
         a = act(q_of(s_of(p, v))[2])
         for _ in range(mc.MAX_STEPS):
             p2, v2, r, end = mc.move(p, v, a)
             steps += 1
-            a2 = 0 if end else act(q_of(s_of(p2, v2))[2])
-            transition = (s_of(p, v), a, r, s_of(p2, v2), end, a2)
-            if len(buffer) < d["buffer"]:
+            s, s2 = s_of(p, v), s_of(p2, v2)
+            q2 = None if end else q_of(s2)[2]
+            a2 = 0 if end else act(q2)
+            learn(s, a, r if end else r + q2.max())
+            transition = (s, a, r, s2, end)
+            if len(buffer) < e["buffer"]:
                 buffer.append(transition)
             else:
-                buffer[steps % d["buffer"]] = transition
-            for s, a_, r_, s2, end_, a2_ in [transition] + [
-                buffer[rng.integers(len(buffer))] for _ in range(k)
-            ]:
-                learn(s, a_, r_ if end_ else r_ + q_of(s2)[2][a2_])
+                buffer[steps % e["buffer"]] = transition
+            if target is None or steps % e["target_every"] == 0:
+                target = [W[0].copy(), W[1].copy()]
+            for _ in range(k):
+                s_, a_, r_, s2_, end_ = buffer[rng.integers(len(buffer))]
+                learn(s_, a_, r_ if end_ else r_ + q_of(s2_, target)[2].max())
             if end:
                 break
             p, v, a = p2, v2, a2
@@ -161,13 +166,14 @@ def section(r: dict | None) -> str:
         f"{r['episodes']} episodes, {r['rounds']} rounds (seeds), the served session and the loop in turn.",
         "Served: calls of `to_episode_end` as the page makes them, every step traced, the views' cost",
         "to go after each call. The loop: the same agent written plainly in NumPy (dense x and BLAS",
-        "for the tile coder; np.dot, np.outer and Adam for the network with its replay). Seconds per",
-        "transition, medians:",
+        "for the tile coder; np.dot, np.outer and Adam for the network with its replay and target",
+        "copy). Seconds per transition, medians:",
         "",
         "| agent | served | NumPy loop | served / loop |",
         "|---|---|---|---|",
     ]
-    for kind, name in (("tiles", "the course's tile coder"), ("network", "the network, replay 4")):
+    names = (("tiles", "the course's tile coder"), ("network", "the network, replay 4, Q-learning"))
+    for kind, name in names:
         k = r[kind]
         lines.append(f"| {name} | {k['served_us']:.0f} µs | {k['loop_us']:.0f} µs | {k['ratio']:.2f} |")
     return "\n".join(lines) + "\n"

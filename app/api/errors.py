@@ -37,13 +37,15 @@ def _message(err: dict) -> str:
         return ctx_error.args[0]
     if err.get("type") == "json_invalid":
         return f"body: not valid JSON ({ctx_error or msg})"
-    return f"{_field(err.get('loc', ()))}: {msg}"
+    return f"{_field_of(err)}: {msg}"
 
 
 def _field_of(err: dict) -> str:
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, InputError):
         return ctx_error.field
+    if err.get("type") == "environment_name":  # the config's environments' tag (sessions/config.py)
+        return _field((*err.get("loc", ()), "name"))
     # A parse error's location is a character offset, not a field: the field is the body.
     if err.get("type") == "json_invalid":
         return "body"

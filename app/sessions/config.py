@@ -160,7 +160,7 @@ Environment = Annotated[
     Discriminator(
         _environment_name,
         custom_error_type="environment_name",
-        custom_error_message="its name must be 'random_walk' (TD mode) or 'mountain_car' (control mode)",
+        custom_error_message="must be 'random_walk' (TD mode) or 'mountain_car' (control mode)",
     ),
 ]
 

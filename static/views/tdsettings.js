@@ -90,9 +90,12 @@ export function readEnvironment(form, config, errors, before = null) {
     if (read instanceof Error) errors[formName(field)] = read.message;
     else env[field.name] = read;
   }
-  // The tile coder learns without replay and without a bias (x B alone), the network with both.
-  if (refeatured) delete env.replay;
-  if (refeatured || (crossed && env.features === 'tiles')) delete config.bias;
+  // Into control mode, or to the other features: the server's defaults for them (the network's
+  // agent and replay, the tile coder's: no replay, no bias), which the form then shows.
+  if (value === 'control' && (crossed || refeatured)) {
+    for (const name of Object.keys(env)) if (name !== 'name' && name !== 'features') delete env[name];
+    delete config.bias;
+  }
   config.environment = env;
   delete config.dataset;
 }

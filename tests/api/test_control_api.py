@@ -68,7 +68,7 @@ def test_a_tile_coder_answer_carries_the_active_rows_of_b(client, make_session):
 @pytest.mark.parametrize(
     ("config", "field"),
     [
-        ({"environment": {"name": "cartpole"}}, "environment"),
+        ({"environment": {"name": "cartpole"}}, "environment.name"),
         (car(agent="monte_carlo"), "environment.agent"),
         (car(buffer=10**6), "environment.buffer"),
         (car(replay=99), "environment.replay"),

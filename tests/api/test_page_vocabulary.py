@@ -11,7 +11,7 @@ import pytest
 from app.api.routes import pages
 from app.classroom.lessons import PANELS
 from app.limits import MAX_NOTE, MAX_STEPS, MAX_UNIT_VALUES
-from app.model import vocabulary
+from app.model import mountain_car, vocabulary
 from app.model.optimizers import ADAM_BETA_1, ADAM_BETA_2
 from app.settings import Settings
 
@@ -37,6 +37,14 @@ def test_the_page_carries_the_vocabulary_and_the_constants_from_where_the_server
         "ADAM_BETA_2": ADAM_BETA_2,
         "LESSON_PARTS": [{"name": name, "label": label} for name, label in PANELS],
         "MAX_NOTE": MAX_NOTE,
+        "MOUNTAIN_CAR": {
+            "POSITION": list(mountain_car.POSITION),
+            "VELOCITY": list(mountain_car.VELOCITY),
+            "GOAL": mountain_car.GOAL,
+            "ACTIONS": mountain_car.ACTIONS,
+            "AGENTS": list(mountain_car.AGENTS),
+            "MAX_STEPS": mountain_car.MAX_STEPS,
+        },
     }
     assert [p["name"] for p in table["constants"]["LESSON_PARTS"]][:2] == ["algorithm", "loss"]
 

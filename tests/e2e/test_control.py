@@ -50,9 +50,12 @@ def test_the_mode_makes_a_mountain_car_session_with_its_own_network(watch, serve
     env = config["environment"]
     assert env["name"] == "mountain_car" and env["features"] == "network" and "dataset" not in config
     assert "hidden" not in config and "alpha_A" not in config  # Mountain Car's network: the server's defaults
-    assert env["agent"] == "sarsa" and env["replay"] == 4
+    assert set(env) == {"name", "features"}  # ... and the environment's for the network
     session = session_of(page, server_url)
     assert session["config"]["hidden"] == 32 and session["config"]["optimizer"] == "adam"
+    served = session["config"]["environment"]
+    assert (served["agent"], served["replay"], served["target_every"]) == ("q_learning", 4, 100)
+    assert page.locator("select[name=agent]").input_value() == "q_learning"  # the form shows them
     assert page.locator("input[name=hidden]").input_value() == "32"
     assert page.locator(".car-panel").is_visible() and page.locator(".control-settings").is_visible()
     assert page.locator(".td-panel").is_hidden() and page.locator(".fit-panel").is_hidden()

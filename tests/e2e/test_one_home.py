@@ -43,7 +43,7 @@ def test_the_phase_list_is_the_servers(watch, server_url):
 
 
 @pytest.mark.parametrize(
-    ("table", "schema"), [("CONFIG_FIELDS", "ConfigIn"), ("ENVIRONMENT_FIELDS", "EnvironmentIn")]
+    ("table", "schema"), [("CONFIG_FIELDS", "ConfigIn"), ("ENVIRONMENT_FIELDS", "WalkIn")]
 )
 def test_the_config_table_is_the_servers(watch, server_url, table, schema):
     fields = from_module(watch.page, "/static/state/config.js", f"m.{table}")

@@ -39,7 +39,7 @@ def test_bench_smoke_run_writes_a_report(tmp_path):
         "## (k)",
     ):
         assert part in text
-    assert "| the course's tile coder |" in text and "| the network, replay 4 |" in text, text
+    assert "| the course's tile coder |" in text and "| the network, replay 4, Q-learning |" in text, text
     assert "## (j) A lesson: students following the teacher's stops" in text, text
     assert "| goto → stop p50, p99 | view → view p50, p99 | p99 ratio |" in text, text
     assert "| (g) step throughput, RedisStore / MemoryStore, one worker |" in text, text
