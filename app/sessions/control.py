@@ -158,13 +158,17 @@ class ControlSession(Session):
         rng_state, self.car, self.episodes, self.episode_steps, self.buffer, self.target = saved
         self.rng.bit_generator.state = rng_state
 
-    def _next_sample(self) -> tuple[int, np.ndarray, np.ndarray]:
-        """The next step's s and y, found by taking the step and putting everything back."""
+    def _peek(self) -> dict:
+        """The next step's trace, found by taking the step and putting everything back."""
         saved = self._save()
         try:
             trace, _ = self._one_step(self.A, self.B, None)
         finally:
             self._load(saved)
+        return trace
+
+    def _next_sample(self) -> tuple[int, np.ndarray, np.ndarray]:
+        trace = self._peek()
         return trace["index"], trace["s"], trace["y"]
 
     # ------------------------------------------------------------ documents

@@ -177,21 +177,9 @@ class TileSession(ControlSession):
         self.B, self._cached_active = B, None
         self._grid_seen, self._grid_tiles = -1, None  # the grid may name tiles the table no longer has
 
-    def _next_sample(self) -> tuple[int, np.ndarray, np.ndarray]:
-        saved = self._save()
-        try:
-            trace, _ = self._one_step(self.A, self.B, None)
-        finally:
-            self._load(saved)
-        return trace["index"], trace["s"], trace["y"]
-
     def preview(self) -> dict:
         """The next step's forward pass: its tiles, x there, theta = y_hat = q_hat(S, .)."""
-        saved = self._save()
-        try:
-            trace, _ = self._one_step(self.A, self.B, None)
-        finally:
-            self._load(saved)
+        trace = self._peek()
         return {"index": trace["index"], "tiles": trace["tiles"], "psi": EMPTY} | {
             k: trace[k] for k in ("x", "theta", "y_hat", "loss")
         }
