@@ -3,12 +3,13 @@ straightforward NumPy loop of the same agent.
 
 Served: a session of each kind (the course's tile coder; the network with its defaults) takes
 50 episodes in a series of calls, each `{"n": max_steps, "to_episode_end": true}` as the page
-asks, every step traced, the views' cost to go worked out after every call.  The loop: the
-same agent as it is first written in NumPy, with nothing of a session (no trace, no budget,
-no fixed order of sums): dense x and BLAS products for the tile coder (x @ B, B[:, a] +=
-alpha err x), np.dot, np.outer and Adam in place for the network with replay.  They take
-turns within each round; a run's episodes differ between the two (the loop's sums round
-otherwise), so the comparison is seconds per transition, the median over rounds.
+asks (each call's last step traced, the others in place), the views' cost to go worked out
+after every call.  The loop: the same agent as it is first written in NumPy, with nothing of
+a session (no trace, no budget, no fixed order of sums): dense x and BLAS products for the
+tile coder (x @ B, B[:, a] += alpha err x), np.dot, np.outer and Adam in place for the
+network with replay.  They take turns within each round; a run's episodes differ between the
+two (the loop's sums round otherwise), so the comparison is seconds per transition, the
+median over rounds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 import numpy as np
 
 from app.model import mountain_car as mc
-from app.model.replay import CONTROL_NETWORK, CONTROL_NETWORK_ENVIRONMENT
+from app.model.replay import CONTROL_NETWORK, CONTROL_NETWORK_ENVIRONMENT, units_across
 from app.model.tiles import IndexHashTable, tiles
 from app.sessions import ConfigIn, new_session
 from bench.stats import median
@@ -72,12 +73,11 @@ def tile_loop(episodes: int, seed: int) -> tuple[float, int]:
 
 def network_loop(episodes: int, seed: int) -> tuple[float, int]:
     """The network's Q-learning with replay and a target copy as it is first written: np.dot,
-    Adam in place."""
+    Adam in place; its units spread as the session's are."""
     d, e = CONTROL_NETWORK, CONTROL_NETWORK_ENVIRONMENT
-    rng, n_x, k, lr = np.random.default_rng(seed), d["hidden"], e["replay"], d["alpha_A"]
-    A = rng.uniform(-1, 1, (3, n_x)) * np.sqrt(6 / (3 + n_x))
-    A[-1] = 0.1
-    B = np.zeros((n_x + 1, 3))
+    rng, n_x, k = np.random.default_rng(seed), d["hidden"], e["replay"]
+    lr = (d["alpha_A"], d["alpha_B"])
+    A, B = units_across(rng, n_x), np.zeros((n_x + 1, 3))
     W, M, V = [A, B], [np.zeros_like(A), np.zeros_like(B)], [np.zeros_like(A), np.zeros_like(B)]
     buffer, t = [], [0]
 
@@ -98,7 +98,7 @@ def network_loop(episodes: int, seed: int) -> tuple[float, int]:
         for i, g in enumerate((np.outer(s, delta_A), np.outer(x, delta_B))):
             M[i] = 0.9 * M[i] + 0.1 * g
             V[i] = 0.999 * V[i] + 0.001 * g * g
-            W[i] -= lr * (M[i] / (1 - 0.9 ** t[0])) / (np.sqrt(V[i] / (1 - 0.999 ** t[0])) + 1e-8)
+            W[i] -= lr[i] * (M[i] / (1 - 0.9 ** t[0])) / (np.sqrt(V[i] / (1 - 0.999 ** t[0])) + 1e-8)
 
     def act(q):
         best = np.flatnonzero(q == q.max())
@@ -164,10 +164,10 @@ def section(r: dict | None) -> str:
         return "\n".join(lines + ["Not measured."]) + "\n"
     lines += [
         f"{r['episodes']} episodes, {r['rounds']} rounds (seeds), the served session and the loop in turn.",
-        "Served: calls of `to_episode_end` as the page makes them, every step traced, the views' cost",
-        "to go after each call. The loop: the same agent written plainly in NumPy (dense x and BLAS",
-        "for the tile coder; np.dot, np.outer and Adam for the network with its replay and target",
-        "copy). Seconds per transition, medians:",
+        "Served: calls of `to_episode_end` as the page makes them (each call's last step traced, the",
+        "others in place), the views' cost to go after each call. The loop: the same agent written",
+        "plainly in NumPy (dense x and BLAS for the tile coder; np.dot, np.outer and Adam for the",
+        "network with its replay and target copy). Seconds per transition, medians:",
         "",
         "| agent | served | NumPy loop | served / loop |",
         "|---|---|---|---|",

@@ -41,7 +41,9 @@ class TileCoder:
         """The indices where x is 1, each once, highest first: the order of the sums.  With
         readonly, a tile the table has not met is left out (its row of B was never learned)."""
         found = mc.tile_features(self.table, self.tilings, self.tiles, p, v, readonly)
-        return sorted({i for i in found if i is not None}, reverse=True)
+        if readonly or self.table.collisions:  # tiles not met, or hashed ones that may repeat
+            return sorted({i for i in found if i is not None}, reverse=True)
+        return sorted(found, reverse=True)  # each tiling's tile its own index
 
     def x(self, p: float, v: float) -> np.ndarray:
         """x written out: 1 at the active tiles, 0 elsewhere."""
@@ -55,7 +57,7 @@ def q_hat(B: np.ndarray, active: list[int]) -> np.ndarray:
     what sums.product(x, B) adds."""
     # NumPy adds the rows of a (k, 3) array one after another along its first axis, each a
     # vector add across the columns (no pairwise sum: the columns are the contiguous axis).
-    return np.add.reduce(B[active], axis=0, initial=0.0)
+    return np.add.reduce(B.take(active, axis=0), axis=0, initial=0.0)
 
 
 def frozen_step(
@@ -84,6 +86,29 @@ def frozen_step(
         "dL_dy_hat": d, "df_B": np.ones_like(d), "delta_B": delta_B, "grad_B": grad_B,
         "B_before": None if in_place else B, "B": B_new, "B_rows_before": rows_before, "B_rows": rows,
     }  # fmt: skip
+
+
+def frozen_update(
+    rows: np.ndarray, action: int, value: float, B: np.ndarray, alpha_B: float
+) -> tuple[float, np.ndarray]:
+    """frozen_step's arithmetic in place, with no trace, for the active rows `rows` (an index
+    array, highest first) of a C-ordered B: (its loss, the entries of B it wrote).  Every
+    other output's delta_B is exactly 0 (y_hat - y_hat, theta being finite: each of its few
+    rows is within WEIGHT_LIMIT), a row minus alpha_B times 0 is that row, and a loss of one
+    nonzero error and zeros is half its square: so only the taken action's column at the
+    active rows is written (grad_B's entries there are 1 times delta_B, the same bits)."""
+    if not B.flags.c_contiguous:
+        raise ValueError("B must be C-ordered: its entries are written through a flat view")
+    flat = B.reshape(-1)  # a view: row i's column a is entry i * 3 + a
+    at = rows * B.shape[1] + action
+    column = flat.take(at)
+    theta = 0.0  # q_hat's sum for this column: from +0, row after row (np.add.reduce of a
+    for b in column.tolist():  # 1-D array would add in pairs, in another order)
+        theta += b
+    d = theta - value
+    column = column - alpha_B * d
+    flat.put(at, column)
+    return 0.5 * (d * d), column
 
 
 def tile_episode(

@@ -22,17 +22,20 @@ import numpy as np
 
 from . import mountain_car as mc
 from .backprop import forward, step
+from .fastcontrol import InPlace
 from .net import Net
 from .optimizers import adam_step
 
 # The network's defaults in control mode (the config's own are the slides' small examples'):
-# 32 ReLU units, q_hat linear, Adam with alpha 0.001, B starting at 0 (optimistic: every
-# reward is -1, so untried actions look best and get tried), and replay of 4 steps a
-# transition from the last 10,000.  Without replay the same network forgets and collapses.
+# 32 ReLU units spread over the state square (units_across), q_hat linear, Adam with alpha_A
+# 0.0003 and alpha_B 0.001 (the units move slower than the values they carry), B starting at 0
+# (optimistic: every reward is -1, so untried actions look best and get tried), and replay of
+# 4 steps a transition from the last 10,000.  Without replay the same network forgets.
 CONTROL_NETWORK = {
     "hidden": 32, "f_A": "relu", "f_B": "linear", "loss": "half_squared", "optimizer": "adam",
-    "alpha_A": 0.001, "alpha_B": 0.001,
+    "alpha_A": 0.0003, "alpha_B": 0.001,
 }  # fmt: skip
+UNIT_SLOPE = 2.0  # units_across: each unit's weights' length, per unit of the scaled inputs
 # ... and its environment's: Q-learning, whose target max_a q_hat(S', a) does not depend on the
 # A' stored with an old transition (Sarsa's would be an older policy's), replay of 4 steps a
 # transition from the last 10,000, their targets from a copy of the weights renewed every 100
@@ -45,6 +48,23 @@ CONTROL_TILES = {"f_B": "linear", "loss": "half_squared", "optimizer": "sgd", "a
 # A stored transition's columns: S's (p, v), A, R, S'’s (p, v), terminal, A'.
 P, V, ACTION, REWARD, P_NEXT, V_NEXT, TERMINAL, NEXT_ACTION = range(8)
 COLUMNS = 8
+
+
+def units_across(rng: np.random.Generator, n_x: int, slope: float = UNIT_SLOPE) -> np.ndarray:
+    """A for s = (scaled p, scaled v, 1): each hidden unit's line psi_j = 0, where its ReLU
+    bends, through a point drawn uniformly from the square [-1, 1]^2 of scaled states, its
+    weights a direction drawn uniformly times `slope`.  The units then cut the whole (p, v)
+    square into pieces for B to give values to, as tiles do, each steep enough (slope 2) to
+    change much across a piece of the square.  (Glorot's draw gives slopes of about 0.3, and
+    its hidden biases of 0.1 turn every unit on at the centre: the units are much alike and
+    nearly linear over the square, and on Mountain Car the network kept forgetting what it had
+    learnt, with or without replay: README, "Why replay".)  Drawn in this order: the n_x
+    directions, then the n_x points' (p, v)."""
+    angle = rng.uniform(0.0, 2.0 * np.pi, n_x)
+    w = slope * np.stack([np.cos(angle), np.sin(angle)])
+    points = rng.uniform(-1.0, 1.0, (2, n_x))
+    bias = -(w[0] * points[0] + w[1] * points[1])
+    return np.vstack([w, bias])
 
 
 class Buffer:
@@ -127,6 +147,12 @@ class Agent:
         value = self.value(reward, bool(terminal), q_next, int(a2))
         return self.learn(self.s(p, v), int(action), value, A, B, moments)
 
+    def replayed_in_place(self, row: np.ndarray, fast: InPlace, target: tuple | None = None) -> None:
+        """replayed's step, taken in place on fast's weights (the same bits, no trace)."""
+        p, v, action, reward, p2, v2, terminal, a2 = row.tolist()
+        q_next = None if terminal else self.q(self.s(p2, v2), *(target or (fast.A, fast.B)))
+        fast.learn(self.s(p, v), int(action), self.value(reward, bool(terminal), q_next, int(a2)))
+
 
 def transition(
     agent: Agent,
@@ -140,6 +166,8 @@ def transition(
     buffer: Buffer | None,
     target: tuple | None = None,
     t: int = 1,
+    fast: InPlace | None = None,
+    traced: bool = True,
 ) -> dict:
     """One transition from (p, v) taking `action`, the run's t-th: the move, A' chosen
     epsilon-greedily from q_hat(S', .) with the weights before the update, the target, the
@@ -148,7 +176,11 @@ def transition(
     target_every (or when there is none yet), or from the current weights (target_every 0).
     Returns the transition's own step's trace, with `transition`, `s_next` and `q_next` added,
     and A, B and Adam's moments after the replayed steps too (in the trace's "A", "B",
-    "adam"), and the target copy kept ("target")."""
+    "adam"), and the target copy kept ("target").
+
+    With `fast` (model/fastcontrol.py), the replayed steps are taken in place on its arrays,
+    and so is the transition's own step when it is not `traced`: its trace then has only the
+    loss, the transition and the weights after it (the same bits)."""
     p2, v2, reward, terminal = mc.move(p, v, action)
     s = agent.s(p, v)
     if terminal:
@@ -159,7 +191,13 @@ def transition(
         q_next = agent.q(s_next, A, B)
         a2 = mc.epsilon_greedy(q_next, agent.epsilon, rng)
         value = agent.value(reward, False, q_next, a2)
-    trace = agent.learn(s, action, value, A, B, moments)
+    if fast is not None and not traced:
+        fast.take(A, B, moments)
+        trace = {"loss": fast.learn(s, action, value), "A": fast.A, "B": fast.B, "adam": fast.moments()}
+    else:
+        if fast is not None and fast.holds(A):  # the trace keeps A and B before: not the arrays fast writes
+            A, B = A.copy(), B.copy()
+        trace = agent.learn(s, action, value, A, B, moments)
     trace["transition"] = {
         "state": [p, v], "action": action, "reward": reward, "next_state": [p2, v2],
         "next_action": a2, "terminal": terminal,
@@ -170,11 +208,18 @@ def transition(
         buffer.add([p, v, action, reward, p2, v2, float(terminal), a2])
         A, B, moments = trace["A"], trace["B"], trace.get("adam")
         if agent.target_every and (target is None or t % agent.target_every == 0):
-            target = (A, B)  # the weights are never changed in place: no copy needed
+            target = (A.copy(), B.copy())  # fast writes its A and B in place
+        if fast is not None:
+            fast.take(A, B, moments)
         for _ in range(agent.replay):
             row = buffer.rows[buffer.draw(rng)]
-            replayed = agent.replayed(row, A, B, moments, target if agent.target_every else None)
-            A, B, moments = replayed["A"], replayed["B"], replayed.get("adam")
+            if fast is None:
+                replayed = agent.replayed(row, A, B, moments, target if agent.target_every else None)
+                A, B, moments = replayed["A"], replayed["B"], replayed.get("adam")
+            else:
+                agent.replayed_in_place(row, fast, target if agent.target_every else None)
+        if fast is not None:
+            A, B, moments = fast.A, fast.B, fast.moments()
         trace["A"], trace["B"], trace["target"] = A, B, target if agent.target_every else None
         if moments is not None:
             trace["adam"] = moments

@@ -19,6 +19,7 @@ import numpy as np
 from .. import model
 from ..model import mountain_car as mc
 from ..model import replay
+from ..model.fastcontrol import InPlace
 from . import budget
 from .base import Session
 from .config import ConfigIn
@@ -50,10 +51,13 @@ class ControlSession(Session):
         return 2, mc.ACTIONS
 
     def _initial_weights(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """As every session's, but B starts at 0 unless given: q_hat = 0 everywhere, optimistic
-        when every reward is -1 (B is drawn all the same, so the generator's next draws depend
-        on the seed alone)."""
+        """As every session's, drawn all the same so that the generator's next draws depend on
+        the seed alone; then, unless given, A's units spread across the state square
+        (replay.units_across, drawn next; with a bias input) and B at 0: q_hat = 0 everywhere,
+        optimistic when every reward is -1."""
         A, B = super()._initial_weights(rng)
+        if self.A0 is None and self.net.bias:
+            A = replay.units_across(rng, A.shape[1])
         return A, B if self.B0 is not None else np.zeros_like(B)
 
     def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
@@ -108,18 +112,42 @@ class ControlSession(Session):
 
     def _run(self, n: int, to_episode_end: bool) -> model.Steps:
         ended = False
+        fast = self._in_place()
 
         def one_step(t: int, A: np.ndarray, B: np.ndarray, moments: dict | None) -> dict:
             nonlocal ended
-            trace, ended = self._one_step(A, B, moments, t)
+            trace, ended = self._one_step(A, B, moments, t, shown=(n - 1, to_episode_end), fast=fast)
             return trace
 
         last = (lambda trace: ended) if to_episode_end else None
         return model.run_checked(n, one_step, self.A, self.B, self.moments, last)
 
-    def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None, t: int = 0) -> tuple[dict, bool]:
+    def _in_place(self) -> InPlace | None:
+        """The untraced steps' arrays for one call (model/fastcontrol.py), when the steps are in
+        the order it takes."""
+        if self.net.update_order != "backprop":
+            return None
+        return InPlace(self.net, self.A, self.B, self.agent.adam_epsilon)
+
+    def _shown(self, t: int, shown: tuple[int, bool] | None, car: dict, terminal: bool | None = None) -> bool:
+        """Whether the call's t-th step is one whose trace is kept: its last (the n-th, or with
+        to_episode_end the one that ends an episode: at the goal, `terminal` if known, or at the
+        cap), or any when `shown` is None."""
+        if shown is None or t >= shown[0]:
+            return True
+        if not shown[1]:
+            return False
+        if terminal is None:
+            terminal = mc.move(car["p"], car["v"], car["action"])[3]
+        return terminal or car["t"] + 1 >= mc.MAX_STEPS
+
+    def _one_step(
+        self, A: np.ndarray, B: np.ndarray, moments: dict | None, t: int = 0, shown=None, fast=None
+    ) -> tuple[dict, bool]:
         """One transition and its steps, the call's t-th; drives the car on.  Returns the trace
-        and whether this step ended an episode (at the goal, or cut at the cap)."""
+        and whether this step ended an episode (at the goal, or cut at the cap).  With `shown`
+        (the call's last t, and to_episode_end), a step whose trace is not kept is taken in place
+        on `fast`."""
         agent = self.agent
         if self.car is None:
             p, v = mc.start(self.rng)
@@ -129,8 +157,9 @@ class ControlSession(Session):
         p, v, action = car["p"], car["v"], car["action"]
         number = self.step + t + 1  # in the run: replay's target copy is renewed by it
         trace = replay.transition(
-            agent, p, v, action, A, B, moments, self.rng, self.buffer, self.target, number
-        )
+            agent, p, v, action, A, B, moments, self.rng, self.buffer, self.target, number,
+            fast=fast, traced=self._shown(t, shown, car),
+        )  # fmt: skip
         self.target = trace.pop("target")
         trace["index"] = car["t"]
         return trace, self._drive_on(trace["transition"], car["t"] + 1)

@@ -123,8 +123,14 @@ class TileSession(ControlSession):
 
     # ------------------------------------------------------------ steps
 
-    def _one_step(self, A: np.ndarray, B: np.ndarray, moments: dict | None, t: int = 0) -> tuple[dict, bool]:
-        """One transition and the output layer's step on it; drives the car on."""
+    def _in_place(self) -> None:
+        return None  # B's active rows are written in place by every step already
+
+    def _one_step(
+        self, A: np.ndarray, B: np.ndarray, moments: dict | None, t: int = 0, shown=None, fast=None
+    ) -> tuple[dict, bool]:
+        """One transition and the output layer's step on it; drives the car on.  A step whose
+        trace is not kept (ControlSession._shown) gives only its loss and B's rows it wrote."""
         agent = self.agent
         if self.car is None:
             p, v = mc.start(self.rng)
@@ -132,36 +138,45 @@ class TileSession(ControlSession):
             self.car = {"p": p, "v": v, "action": action, "t": 0}
         car = self.car
         p, v, action = car["p"], car["v"], car["action"]
-        active = self._active(p, v)
+        active, rows = self._looked_up(p, v)
         p2, v2, reward, terminal = mc.move(p, v, action)
         if terminal:
             q_next, a2, value = np.zeros(mc.ACTIONS), 0, reward
         else:
-            q_next = control.q_hat(B, self._active(p2, v2))
+            q_next = control.q_hat(B, self._looked_up(p2, v2)[1])
             a2 = mc.epsilon_greedy(q_next, agent.epsilon, self.rng)
             value = agent.value(reward, False, q_next, a2)
-        # B's active rows are written in place: _save keeps a copy of B to undo a failed call.
+        move = {
+            "state": [p, v], "action": action, "reward": reward, "next_state": [p2, v2],
+            "next_action": a2, "terminal": terminal,
+        }  # fmt: skip
+        if not self._shown(t, shown, car, terminal):
+            # B's active rows are written in place: _save keeps a copy of B to undo a failed call.
+            loss, written = control.frozen_update(rows, action, value, B, self.net.alpha_B)
+            trace = {"loss": loss, "A": NO_A, "B": B, "B_rows": written, "transition": move}
+            return trace, self._drive_on(move, car["t"] + 1)
         trace = control.frozen_step(active, action, value, B, self.net.alpha_B, in_place=True)
         s_next = np.zeros(2) if terminal else np.array(mc.scaled(p2, v2))
         trace |= {
             "s": np.array(mc.scaled(p, v)), "s_next": s_next,
             "psi": EMPTY, "df_A": EMPTY, "delta_A": EMPTY, "grad_A": NO_A, "A_before": NO_A, "A": NO_A,
-            "q_next": q_next, "index": car["t"],
-            "transition": {
-                "state": [p, v], "action": action, "reward": reward, "next_state": [p2, v2],
-                "next_action": a2, "terminal": terminal,
-            },
+            "q_next": q_next, "index": car["t"], "transition": move,
         }  # fmt: skip
-        return trace, self._drive_on(trace["transition"], car["t"] + 1)
+        return trace, self._drive_on(move, car["t"] + 1)
 
     def _active(self, p: float, v: float) -> list[int]:
         """coder.active, the S' of one step being the S of the next: looked up once."""
+        return self._looked_up(p, v)[0]
+
+    def _looked_up(self, p: float, v: float) -> tuple[list[int], np.ndarray]:
+        """(p, v)'s active tiles, as a list and as an index array."""
         cached = self._cached_active
         if cached is not None and cached[0] == p and cached[1] == v:
             return cached[2]
         active = self.coder.active(p, v)
-        self._cached_active = (p, v, active)
-        return active
+        found = active, np.array(active, dtype=np.intp)
+        self._cached_active = (p, v, found)
+        return found
 
     def shown_trace(self, trace: dict) -> dict:
         return trace | {"B_before": trace["B_rows_before"], "B": trace["B_rows"]}

@@ -77,7 +77,8 @@ def test_the_last_step_of_an_episode_has_the_reward_alone_as_its_target():
 def test_the_car_moves_by_the_contracts_equations_and_episodes_start_from_the_generator():
     sess = session(config={"seed": 11})
     rng = np.random.default_rng(11)
-    model.init_weights(rng, 2, 32, 3, sess.net)  # the weights are drawn first
+    model.init_weights(rng, 2, 32, 3, sess.net)  # the weights are drawn first,
+    rng.uniform(0.0, 2.0 * math.pi, 32), rng.uniform(-1.0, 1.0, (2, 32))  # then the units spread
     start = rng.uniform(-0.6, -0.4)
     trace, _ = sess.take_steps(1)
     (p, v), a = trace["transition"]["state"], trace["transition"]["action"]
