@@ -21,6 +21,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from bench.server import running_server
 from bench.stats import median
@@ -32,7 +33,14 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 VIEWPORT = {"width": 1280, "height": 720}
-SIZES = (4, 16)  # hidden units of the (2, n_x, 1) networks played, on xor
+CAR = '{"name":"mountain_car","features":"%s"}'
+# What (i) plays: (2, n_x, 1) networks on xor, and control mode's Mountain Car (its own defaults).
+PLAYED = {
+    "(2,4,1)": "dataset=xor&hidden=4&alpha_A=0.01&alpha_B=0.01",
+    "(2,16,1)": "dataset=xor&hidden=16&alpha_A=0.01&alpha_B=0.01",
+    "Mountain Car, the network": "environment=" + quote(CAR % "network"),
+    "Mountain Car, the tile coder": "environment=" + quote(CAR % "tiles"),
+}
 METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 
 # Times the diagram's first nodes and counts the step counter's distinct values, from the page's start.
@@ -142,13 +150,15 @@ def _metrics(cdp) -> dict:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
-def play(browser, url: str, hidden: int, rate: int, seconds: float) -> dict:
-    """(i) one round: play a (2, hidden, 1) network at `rate` frames a second for `seconds`."""
+def play(browser, url: str, played: str, rate: int, seconds: float) -> dict:
+    """(i) one round: play PLAYED[played] at `rate` frames a second for `seconds`."""
     context, page, cdp = _open(browser, url)
     try:
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
-        page.goto(f"{url}/?dataset=xor&hidden={hidden}&alpha_A=0.01&alpha_B=0.01")
+        page.goto(f"{url}/?{PLAYED[played]}")
         _ready(page)
+        if "environment" in PLAYED[played]:
+            page.wait_for_function("document.body.classList.contains('control-mode')", timeout=15_000)
         page.select_option("#rate", str(rate))
         page.wait_for_timeout(300)
         before = _metrics(cdp)
@@ -160,7 +170,7 @@ def play(browser, url: str, hidden: int, rate: int, seconds: float) -> dict:
         elapsed = time.monotonic() - start
         received, shown = page.evaluate("[window.__bench.received, window.__bench.steps.size]")
         per_frame = {name: (after[name] - before[name]) * 1e3 / max(shown, 1) for name in METRICS}
-        return {"hidden": hidden, "received": received, "shown": shown, "seconds": elapsed, **per_frame}
+        return {"played": played, "received": received, "shown": shown, "seconds": elapsed, **per_frame}
     finally:
         context.close()
 
@@ -173,7 +183,7 @@ def page_bench(server_url: str, rounds: int, rate: int, seconds: float) -> dict:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             loads = [first_load(browser, server_url) for _ in range(rounds)]
-            plays = {n: [play(browser, server_url, n, rate, seconds) for _ in range(rounds)] for n in SIZES}
+            plays = {k: [play(browser, server_url, k, rate, seconds) for _ in range(rounds)] for k in PLAYED}
         finally:
             browser.close()
     return {"rounds": rounds, "rate": rate, "seconds": seconds, "loads": loads, "plays": plays,
@@ -200,9 +210,9 @@ def _print(label: str, result: dict) -> None:
             f"  {when}: {m[f'{when}_kb']:.1f} KB in {m[f'{when}_requests']:.0f} requests "
             f"({m[f'{when}_not_modified']:.0f} 304s), first nodes {m[f'{when}_first_nodes_ms']:.0f} ms"
         )
-    for n in SIZES:
+    for n in PLAYED:
         parts = ", ".join(f"{k[:-8]} {m[f'play{n}_{k}']:.2f}" for k in METRICS)
-        print(f"  play (2,{n},1): ms a frame: {parts}; frames received {m[f'play{n}_received']:.0f}, "
+        print(f"  play {n}: ms a frame: {parts}; frames received {m[f'play{n}_received']:.0f}, "
               f"shown {m[f'play{n}_shown']:.0f}")  # fmt: skip
     files = result["loads"][0]["cold"]["files"]
     print("  cold load, first round: " + ", ".join(f"{f} {b / 1024:.1f}K" for f, b in files))

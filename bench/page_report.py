@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bench.page_bench import METRICS, SIZES, medians
+from bench.page_bench import METRICS, PLAYED, medians
 
 # The page's targets: bytes on the wire for a first load, first nodes, main-thread ms a frame by size.
 MAX_KB = 400
 MAX_FIRST_NODES_MS = 300
-MAX_MS_A_FRAME = {4: 3.0, 16: 6.0}
+MAX_MS_A_FRAME = {"(2,4,1)": 3.0, "(2,16,1)": 6.0}  # Mountain Car's: a frame at 60/s (16.7 ms)
+FRAME_MS = 1000 / 60
 MIN_SHOWN = 0.95  # of the frames received at 60/s: none dropped, bar the odd one
 
 
@@ -23,19 +24,19 @@ def page_targets(page) -> list[tuple[str, str, str, bool | None]]:
         ("(h) reload, warm cache: first nodes drawn", f"{again:.0f} ms", f"≤ {MAX_FIRST_NODES_MS} ms",
          again <= MAX_FIRST_NODES_MS),
     ]  # fmt: skip
-    for n in SIZES:
+    for n in PLAYED:
         ms = m[f"play{n}_TaskDuration"]
-        most = MAX_MS_A_FRAME[n]
+        most = MAX_MS_A_FRAME.get(n, FRAME_MS)
         rows.append(
             (
-                f"(i) main thread a frame shown, (2,{n},1) at 60/s",
+                f"(i) main thread a frame shown, {n} at 60/s",
                 f"{ms:.2f} ms",
                 f"≤ {most:g} ms",
                 ms <= most,
             )
         )
         shown = m[f"play{n}_shown"] / max(m[f"play{n}_received"], 1)
-        rows.append((f"(i) frames shown of those received, (2,{n},1) at 60/s", f"{shown:.0%}",
+        rows.append((f"(i) frames shown of those received, {n} at 60/s", f"{shown:.0%}",
                      f"≥ {MIN_SHOWN:.0%}", shown >= MIN_SHOWN))  # fmt: skip
     return rows
 
@@ -71,7 +72,8 @@ def page_section(plan, page) -> str:
         "",
         "## (i) The page while playing: main-thread time a frame",
         "",
-        f"The page plays a (2,n_x,1) network on xor at {page['rate']} frames/s for {page['seconds']:g} s,",
+        "The page plays a (2,n_x,1) network on xor, and control mode's Mountain Car (the network and",
+        f"the tile coder, their defaults), at {page['rate']} frames/s for {page['seconds']:g} s,",
         "each round in a fresh context. Performance.getMetrics before and after: the main thread's busy time",
         "(TaskDuration) and its script, layout and style-recalculation parts, divided by the frames shown",
         "(distinct values of the step counter); frames received are the WebSocket messages the page got.",
@@ -80,7 +82,7 @@ def page_section(plan, page) -> str:
         "| network | main thread | script | layout | style | frames received | frames shown |",
         "|---|---|---|---|---|---|---|",
     ]
-    for n in SIZES:
+    for n in PLAYED:
         parts = " | ".join(f"{m[f'play{n}_{k}']:.2f}" for k in METRICS)
-        lines.append(f"| (2,{n},1) | {parts} | {m[f'play{n}_received']:.0f} | {m[f'play{n}_shown']:.0f} |")
+        lines.append(f"| {n} | {parts} | {m[f'play{n}_received']:.0f} | {m[f'play{n}_shown']:.0f} |")
     return "\n".join(lines) + "\n"

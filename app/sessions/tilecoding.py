@@ -13,6 +13,8 @@ other thousands of rows are unchanged by the step and would cost every frame 12,
 
 from __future__ import annotations
 
+from itertools import islice
+
 import numpy as np
 
 from ..model import control
@@ -85,22 +87,32 @@ class TileSession(ControlSession):
 
     def _grid_q(self, B: np.ndarray) -> np.ndarray:
         """q_hat at every point of the views' grid: each point's active tiles, looked up without
-        adding any to the table (a tile not met yet adds nothing: its row of B was never learned).
-        When the table has grown, only the tiles not met before are looked up again."""
-        table = self.coder.table
-        if self._grid_seen != len(table.names):
-            get, names = table.names.get, _grid_names(self.coder)
-            if self._grid_tiles is None:
-                self._grid_tiles = np.array([[get(name, -1) for name in row] for row in names])
-            else:
-                for r, c in zip(*np.nonzero(self._grid_tiles == -1), strict=True):
-                    self._grid_tiles[r, c] = get(names[r][c], -1)
-            self._grid_seen = len(table.names)
+        adding any to the table (a tile not met yet adds nothing: its row of B was never learned)."""
+        if self._grid_seen != len(self.coder.table.names):
+            self._grid_look_up()
         padded = np.vstack([B, np.zeros((1, B.shape[1]))])  # row -1: the tiles not met
         q = np.zeros((len(self._grid_tiles), B.shape[1]))
-        for column in (-np.sort(-self._grid_tiles, axis=1)).T:  # highest index first, as a step adds
+        for column in self._grid_order:
             q = q + padded[column]
         return q
+
+    def _grid_look_up(self) -> None:
+        """The grid's tiles' indices (-1: not met yet), each point's highest first, as a step adds
+        them.  When the table has grown, only the names it added since are looked for among the
+        grid's tiles not met (a table only grows between lookups: an undo or an import starts
+        them again)."""
+        table, names = self.coder.table.names, _grid_names(self.coder)
+        if self._grid_tiles is None:
+            self._grid_tiles = np.array([[table.get(name, -1) for name in row] for row in names])
+            self._grid_unmet: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+            for r, c in zip(*np.nonzero(self._grid_tiles == -1), strict=True):
+                self._grid_unmet.setdefault(names[r][c], []).append((r, c))
+        else:
+            for name in islice(reversed(table), len(table) - self._grid_seen):  # the newest names
+                for r, c in self._grid_unmet.pop(name, ()):
+                    self._grid_tiles[r, c] = table[name]
+        self._grid_seen = len(table)
+        self._grid_order = (-np.sort(-self._grid_tiles, axis=1)).T
 
     def _mean_loss(self, A: np.ndarray, B: np.ndarray) -> float:
         return 0.0 - float(self._grid_q(B).max(axis=1).mean())

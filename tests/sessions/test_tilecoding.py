@@ -95,6 +95,14 @@ def test_the_views_grid_does_not_add_tiles_to_the_table():
     q = sess.values()["q_hat"]
     assert sess.coder.table.names == met and q.shape == (1024, 3)
     assert (q <= 0).all() and (q < 0).any()  # B learned down from 0 where the car went, 0 elsewhere
+    for n in (1, 700, 3000):  # the table grows between calls: the grid looks up only its new names
+        sess.run_steps(n)
+        p, v = np.linspace(-1.2, 0.5, 32), np.linspace(-0.07, 0.07, 32)
+        direct = [
+            np.add.reduce(sess.B[sess.coder.active(a, b, readonly=True)], axis=0, initial=0.0)
+            for a in p for b in v
+        ]  # fmt: skip
+        assert np.array_equal(sess.values()["q_hat"], np.array(direct))
 
 
 def _through_json(doc):
