@@ -5,8 +5,11 @@
 
 import { katex } from '../lib/libraries.js';
 import { mark, richText, setAttr } from '../lib/dom.js';
+import { count } from '../lib/format.js';
 import { PHASES } from '../state/phases.js';
 import { activationErrata } from '../state/vocabulary.js';
+import { isControl } from '../state/control.js';
+import { isTD } from '../state/td.js';
 
 const LINES = [
   { id: 'loop', tex: '\\textbf{for each } (\\mathbf{s}, \\mathbf{y}) \\textbf{ in } D:' },
@@ -31,6 +34,17 @@ const LINES = [
 
 for (const phase of PHASES) {
   if (!LINES.some((line) => line.id === phase.line)) throw new Error(`the slides’ algorithm has no line ${phase.line}`);
+}
+
+/** What D is in TD and control modes, where the samples come from the agent's moves. */
+function loopNote(cfg) {
+  const env = cfg.environment;
+  if (isControl(cfg)) {
+    const replay = env.replay ? `; then ${env.replay} more steps on transitions drawn from the last ${count(env.buffer)}` : '';
+    return `here each (s, y) is a transition’s: s = S, y = the target for the action taken A and ŷ for the others${replay}`;
+  }
+  if (isTD(cfg)) return 'here each (s, y) is a move of the walk’s: s = S’s features, y = its target';
+  return '';
 }
 
 export class PseudoCodeView {
@@ -80,6 +94,7 @@ export class PseudoCodeView {
     }
     // Where the app's arithmetic departs from the slides' text, say so on the line.
     const notes = {
+      loop: loopNote(cfg),
       update_B:
         cfg.update_order === 'slides'
           ? 'slides’ order: B changes here, before δ^{A} reads it'

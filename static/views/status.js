@@ -12,7 +12,7 @@ import { lowerAlphaLabel } from '../state/alpha.js';
 import { shownMean } from '../state/losses.js';
 import { currentSample } from '../state/trace.js';
 import { featureIndex, isEpisodic, isTD } from '../state/td.js';
-import { isControl } from '../state/control.js';
+import { isControl, isTiles } from '../state/control.js';
 
 /** The top bar's sample in TD and control mode: the state S, its features in words, the target y. */
 export function sampleText(config, sample) {
@@ -59,6 +59,8 @@ export class StatusView {
     const td = isTD(config);
     mark(this.body, 'td-mode', td);
     mark(this.body, 'control-mode', isControl(config));
+    mark(this.body, 'tile-mode', isTiles(config));
+    text('diagram-heading', isTiles(config) ? 'The tile coder’s x, and B' : 'The network');
     text('epoch-label', isEpisodic(config) ? 'episodes' : 'epoch');
     text('mean-loss-label', td ? 'RMS value error' : isControl(config) ? 'mean cost to go' : 'mean loss over D');
     // While a step is walked through, the mean loss of the weights on show: before its update until an update phase.
