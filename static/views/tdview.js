@@ -145,11 +145,16 @@ export class TDView {
       );
       return;
     }
+    const S = sub(tr.state);
+    const to = tr.terminal ? `off the ${tr.next_state < 0 ? 'left' : 'right'} end (terminal)` : `to S′ = ${sub(tr.next_state)}`;
+    if (!t.y_hat) { // a class's student has v̂(S) from the phase that shows it on: the error waits for it
+      delete this.caption.dataset.tdError;
+      richText(this.caption, `Move from S = ${S} ${to}, R = ${fmt(tr.reward)}.`);
+      return;
+    }
     // The TD error of the step: the target minus the estimate before the update.
     const error = t.y[0] - t.y_hat[0];
     setAttr(this.caption, 'data-td-error', String(error));
-    const S = sub(tr.state);
-    const to = tr.terminal ? `off the ${tr.next_state < 0 ? 'left' : 'right'} end (terminal)` : `to S′ = ${sub(tr.next_state)}`;
     let target;
     if (env.target === 'mc') {
       const ep = t.episode;

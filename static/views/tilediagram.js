@@ -161,13 +161,14 @@ export class TileDiagram {
     for (const row of B || []) for (const w of row) max = Math.max(max, Math.abs(w));
     this.tiles.forEach(({ node, label, x, cells }, r) => {
       const tile = t && t.tiles ? t.tiles[r] : null;
+      const xr = tile !== null && t.x ? fmt(t.x[r]) : '·'; // a class's student has x from the phase that shows it on
       setText(label, tile === null ? 'tile ·' : `tile ${tile}`);
       setAttr(label, 'data-tile', tile === null ? '' : String(tile));
-      setText(x, tile === null ? 'x = ·' : `x = ${fmt(t.x[r])}`);
+      setText(x, `x = ${xr}`);
       const row = B ? B[r] : null;
       cells.forEach((cell, k) => setText(cell, row ? this._weight(row[k], g.digits) : '·'));
       setAttr(node, 'aria-label', tile === null ? 'an active tile: not known before the step' :
-        `tile ${tile}: x = ${fmt(t.x[r])}; B’s row: ${row.map((w, k) => `${ACTION_NAMES[k]} ${fmt(w)}`).join(', ')}`);
+        `tile ${tile}: x = ${xr}; B’s row: ${row.map((w, k) => `${ACTION_NAMES[k]} ${fmt(w)}`).join(', ')}`);
       this.edges[r].forEach(({ g: edge, line }, k) => {
         const w = row ? row[k] : 0;
         setAttr(line, 'stroke-width', (1 + 7 * (Math.abs(w) / max)).toFixed(1));

@@ -78,8 +78,8 @@ export class TransitionStrip {
       setAttr(this.container, `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(v));
     }
     const [agent] = AGENT_TARGETS[env.agent];
-    const error = t.y[a] - t.y_hat[a];
-    richText(this.caption, `${agent}: ${targetText(t, env)}. Error y − q̂(S, A) = ${fmt(t.y[a])} − ${term(t.y_hat[a])} = ` +
-      `${fmt(error)}. The two actions not taken get y = ŷ, so their δ^{B} is 0.`);
+    // A class's student has ŷ from the phase that shows it on: the error waits for it.
+    const error = t.y_hat ? ` Error y − q̂(S, A) = ${fmt(t.y[a])} − ${term(t.y_hat[a])} = ${fmt(t.y[a] - t.y_hat[a])}.` : '';
+    richText(this.caption, `${agent}: ${targetText(t, env)}.${error} The two actions not taken get y = ŷ, so their δ^{B} is 0.`);
   }
 }
