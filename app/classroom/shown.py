@@ -57,11 +57,20 @@ def cap(quiz: dict | None) -> int:
 
 def entries(trace: dict, after: int, upto: int) -> dict:
     """The trace's entries first shown after phase `after` up to phase `upto`; with `after`
-    None, those shown with the step too."""
+    None, those shown with the step too.
+
+    In control mode (a trace with q_next) y is the target for the action taken and each other
+    output's own y_hat: those entries of y are y_hat's, so they come with it (null before)."""
     out = {k: v for k, v in trace.items() if k not in _LATER} if after is None else {}
+    control = "q_next" in trace
+    if after is None and control:
+        taken = trace["transition"]["action"]
+        out["y"] = [v if a == taken else None for a, v in enumerate(trace["y"])]
     start = NONE if after is None else after
     for name in PHASES[start + 1 : upto + 1]:
         out |= {k: trace[k] for k in FIRST_SHOWN[name] if k in trace}
+        if name == "y_hat" and control:
+            out["y"] = trace["y"]
         if "adam" in trace and name in ADAM_SHOWN:
             out.setdefault("adam", {}).update({k: trace["adam"][k] for k in ADAM_SHOWN[name]})
     return out

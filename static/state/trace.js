@@ -46,9 +46,17 @@ export function shownWeights(state) {
   };
 }
 
-/** The sample (s, y) on show: the trace's, or the next one before any step. */
+/**
+ * The sample (s, y) on show: the trace's, or the next one before any step.  In control mode
+ * every output but the action taken has y = its own ŷ: those entries are null until ŷ is shown.
+ */
 export function currentSample(state) {
-  if (state.trace) return { index: state.trace.index, s: state.trace.s, y: state.trace.y };
+  const t = state.trace;
+  if (t) {
+    const untakenLater = t.q_next && t.transition && t.y && !reached(state, 'y_hat');
+    const y = untakenLater ? t.y.map((v, a) => (a === t.transition.action ? v : null)) : t.y;
+    return { index: t.index, s: t.s, y };
+  }
   if (state.session && isTD(state.session.config)) return nextTDSample(state);
   if (state.session && isControl(state.session.config)) return nextControlSample(state);
   if (!state.data) return null;

@@ -125,3 +125,34 @@ def test_a_class_question_on_a_control_step(client, make_session, features):
             assert refused["type"] == "error" and refused["message"].startswith("index:"), refused
     finally:
         teacher.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("features", KINDS)
+def test_the_untaken_outputs_y_which_is_their_y_hat_comes_with_y_hat(client, make_session, features):
+    """Every output but the action taken has y = its own ŷ: a question on ŷ of such an output
+    must not be answered by the step's y, so students get those entries with ŷ, not before."""
+    sid = make_session(**quick(features))["id"]
+    cls = client.post("/api/classes", json={"session": sid}).json()
+    for _ in range(5):  # q_hat away from 0, so that y's entries differ from one another
+        client.post(f"/api/sessions/{sid}/step", json={"n": 40})
+    teacher = hello(client, cls)
+    try:
+        with student(client, cls["code"]) as ws:
+            ws.receive_json()
+            trace = client.post(f"/api/sessions/{sid}/step", json={"n": 1}).json()["trace"]
+            a = trace["transition"]["action"]
+            untaken = [k for k in range(3) if k != a]
+            got = receive_type(ws, "step")["trace"]
+            assert got["y"][a] == trace["y"][a] and [got["y"][k] for k in untaken] == [None, None]
+            assert "y_hat" not in got and "theta" not in got
+            assert command(teacher, type="quiz", target="y_hat", index=[untaken[0]])["type"] == "done"
+            receive_type(ws, "quiz")
+            refused = command(teacher, type="view", phase="y_hat")  # the question is on y_hat
+            assert refused["type"] == "error"
+            assert command(teacher, type="reveal")["type"] == "done"
+            assert command(teacher, type="view", phase="y_hat")["type"] == "done"
+            shown = receive_type(ws, "view")["trace"]
+            assert shown["y"] == trace["y"] and shown["y_hat"] == trace["y_hat"]
+            assert [trace["y"][k] for k in untaken] == [trace["y_hat"][k] for k in untaken]
+    finally:
+        teacher.__exit__(None, None, None)

@@ -117,14 +117,19 @@ def test_the_strip_and_the_target_are_the_servers_and_untaken_outputs_have_delta
     body = step(page, "n")
     trace, tr = body["trace"], body["trace"]["transition"]
     a = tr["action"]
+    untaken = [k for k in range(3) if k != a]
+    # The outputs not taken have y = ŷ: not known before ŷ is shown (a question on it is open then).
+    assert page.locator(f"#val-y-{a + 1} .num").text_content() == fmt(trace["y"][a])
+    assert [page.locator(f"#val-y-{k + 1} .num").text_content() for k in untaken] == ["·", "·"]
     for _ in range(4):  # x, θ, ŷ, then the loss
         page.keyboard.press("n")
         settle(page)
     page.wait_for_selector("#equations[data-phase=loss]")
+    for k in untaken:
+        assert page.locator(f"#val-y-{k + 1} .num").text_content() == fmt(trace["y_hat"][k])
     tex = tex_of(page)
     assert f"y_{{{a + 1}}} = R + \\gamma \\sum_a \\pi(a \\mid S')" in tex, tex
     assert "not taken, so δB = 0" in page.locator("#equations").text_content()
-    untaken = [k for k in range(3) if k != a]
     assert page.locator(".node-out.untaken").count() == 2
     assert page.locator(f"#node-out-{a}.taken").count() == 1
     for k in untaken:
