@@ -86,6 +86,8 @@ export const api = {
   // TD mode: at most n steps, ending after the one that ends the episode under way
   stepToEpisodeEnd: (id, n) => request('POST', `/api/sessions/${id}/step`, { n, to_episode_end: true }),
   values: (id) => request('GET', `/api/sessions/${id}/values`),
+  // a class's follower: the values of the session the class has on show (409 while a question is open)
+  classValues: (code) => request('GET', `/api/classes/${encodeURIComponent(code)}/values`),
   gradcheck: (id) => request('GET', `/api/sessions/${id}/gradcheck`),
   exportSession: (id) => request('GET', `/api/sessions/${id}/export`),
   importSession: (doc) => request('POST', '/api/sessions/import', doc),

@@ -25,3 +25,9 @@ class DeviceRemoved(PermissionError):
     """A socket of an address the teacher dropped: it may not join the class again."""
 
     MESSAGE = "the teacher removed this device from the class"
+
+
+class QuestionOpen(PermissionError):
+    """The pictures of the session on show asked for while a class's question is open."""
+
+    MESSAGE = "a question is open: the pictures wait for its reveal"

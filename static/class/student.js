@@ -10,7 +10,7 @@ import { api } from '../api.js';
 import { stopPlaying } from '../control/player.js';
 import { guarded } from '../control/queue.js';
 import { redrawSoon, render } from '../control/render.js';
-import { adopt, setCounters, showSession, showTrace, takeLosses } from '../control/session.js';
+import { adopt, followValues, setCounters, showSession, showTrace, takeLosses } from '../control/session.js';
 import { loadLibraries } from '../lib/libraries.js';
 import { tabStorage } from '../lib/storage.js';
 import { derivationLines, newDerivation } from '../state/derivation.js';
@@ -63,6 +63,7 @@ export function followSession(config, s, preview, keepChart = false, curve = nul
   }
   if (curve) addCurve(chart, curve, chartValue(s)); // from the start, or the steps missed while away
   state.fit = null; // no session of its own to ask ŷ of
+  followValues();
 }
 
 /** The entries of the step on show received so far, with `parts` (a fresh step's when `fresh`). */
@@ -79,6 +80,7 @@ function followStep(msg) {
   stepState = msg.state;
   setCounters(msg.state);
   state.phase = -1;
+  followValues();
 }
 
 /** A play frame: every phase of it is on show. */
@@ -87,6 +89,7 @@ export function followFrame(msg) {
   stepState = msg.state;
   takeLosses(msg);
   state.phase = LAST_PHASE;
+  followValues();
 }
 
 /** The phase the teacher shows, with the entries it shows first and, at the loss, the step's losses. */
@@ -148,6 +151,7 @@ const HANDLERS = {
   },
   reveal: (msg) => {
     state.classroom.quiz = { target: msg.target, index: msg.index, revealed: true, value: msg.value, round: msg.round };
+    if (isFollowing(state)) followValues(); // the pictures held back while the question was open
   },
   result: (msg) => (state.classroom.result = msg),
   answered: (msg) => Object.assign(state.classroom, { answer: msg.value, error: null }),

@@ -147,6 +147,27 @@ const refreshValues = latestOnly(async () => {
   }
 });
 
+// A class's follower has no session of its own to ask: the class's values, at most once a second
+// (a lecture hall of phones asks the server together); none come while a question is open.
+const FOLLOWER_REFRESH_MS = 1000;
+const refreshClassValues = latestOnly(async () => {
+  const room = state.classroom;
+  if (!room || !state.session || !isEpisodic(state.session.config)) return;
+  const { code } = room;
+  const values = await api.classValues(code);
+  if (state.classroom === room && state.session && isEpisodic(state.session.config)) {
+    state.values = { ...values, version: (state.values ? state.values.version : 0) + 1 };
+    render();
+    // While the teacher plays the class's values may be a second old: ask again for the latest.
+    if (values.step < state.counters.step) refreshClassValues();
+  }
+}, FOLLOWER_REFRESH_MS);
+
+/** A class's follower: the pictures of values follow the session on show (TD and control modes). */
+export function followValues() {
+  refreshClassValues();
+}
+
 // While playing: ŷ over the grid is an answer of tens of kilobytes, drawn anew.
 const PLAYING_REFRESH_MS = 250;
 const playingFit = atMostEvery(PLAYING_REFRESH_MS, refreshFit);

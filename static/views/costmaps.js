@@ -121,6 +121,7 @@ export class CostMaps {
     setAttr(c.svg, 'data-lo', String(lo));
     setAttr(c.svg, 'data-hi', String(hi));
     setAttr(this.container, 'data-version', String(v.version));
+    setAttr(this.container, 'data-step', String(v.step)); // the step whose weights they are
     setText(c.legend, `from ${fmt(lo)} (blue) to ${fmt(hi)} (vermillion)`);
     const counts = [0, 1, 2].map((a) => greedy.filter((x) => x === a).length);
     setAttr(c.svg, 'aria-label', `Cost to go over position and velocity, from ${fmt(lo)} to ${fmt(hi)}.`);

@@ -156,3 +156,28 @@ def test_the_untaken_outputs_y_which_is_their_y_hat_comes_with_y_hat(client, mak
             assert [trace["y"][k] for k in untaken] == [trace["y_hat"][k] for k in untaken]
     finally:
         teacher.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("features", KINDS)
+def test_a_classs_students_read_the_values_of_the_session_on_show_but_not_during_a_question(
+    client, make_session, features
+):
+    sid = make_session(**quick(features))["id"]
+    cls = client.post("/api/classes", json={"session": sid}).json()
+    trace = client.post(f"/api/sessions/{sid}/step", json={"n": 30}).json()["trace"]
+    for _ in range(2):  # the values of the session's weights now, a step later too
+        got = client.get(f"/api/classes/{cls['code'].lower()}/values")
+        assert got.status_code == 200 and sid not in got.text
+        assert got.json() == client.get(f"/api/sessions/{sid}/values").json()
+        trace = client.post(f"/api/sessions/{sid}/step", json={"n": 1}).json()["trace"]
+    teacher = hello(client, cls)
+    try:
+        a = trace["transition"]["action"]
+        assert command(teacher, type="quiz", target="delta_B", index=[a])["type"] == "done"
+        refused = client.get(f"/api/classes/{cls['code']}/values")
+        assert refused.status_code == 409 and "question is open" in refused.json()["message"]
+        assert command(teacher, type="reveal")["type"] == "done"
+        assert client.get(f"/api/classes/{cls['code']}/values").status_code == 200
+    finally:
+        teacher.__exit__(None, None, None)
+    assert client.get("/api/classes/AAAAAA/values").status_code == 404

@@ -178,8 +178,16 @@ def test_the_phone_follows_steps_and_play_with_the_servers_transition_and_car(le
     assert car_of(phone) == car_of(t) and car_of(phone)["p"] == p
     assert phone.locator("#car-words").text_content() == t.locator("#car-words").text_content()
 
-    # And a step after play: the whole strip is the server's again.
-    shows_the_step(lesson, lesson.step())
+    # And a step after play: the whole strip is the server's again, and the phone's maps (of the
+    # class's values: the phone has no session of its own to ask) are of the same weights.
+    body = lesson.step()
+    shows_the_step(lesson, body)
+    step_now = body["state"]["step"]
+    maps = "document.getElementById('cost-maps')"
+    for page in (t, phone):
+        page.wait_for_function(f"{maps}.dataset.step === '{step_now}'", timeout=10_000)
+    for edge in ("data-lo", "data-hi"):
+        assert phone.locator("#map-cost").get_attribute(edge) == t.locator("#map-cost").get_attribute(edge)
     # A step walked phase by phase: at its first phase, before ŷ is shown, the strip is the step's.
     shows_the_step(lesson, lesson.step("n"))
     heading = "document.querySelector('#equations-heading').textContent"

@@ -4,6 +4,8 @@
     DELETE /api/classes/{code}            header X-Teacher-Key; 204, students get "ended"
     GET    /api/classes/{code}/report[?format=csv]   header X-Teacher-Key; the questions revealed
                                           (app/classroom/report.py), kept CLASS_IDLE_SECONDS after the end
+    GET    /api/classes/{code}/values     the values of the session on show, for the students' pictures
+                                          (TD and control modes); 409 while a question is open
     GET    /c/{code}                      the student's page of that class
     GET    /join                          a page to type a code on
 
@@ -95,6 +97,24 @@ async def end_class(
     async with looking_up(request):
         await classroom_of(request).command(normal_code(code), x_teacher_key, {"type": "end"})
     return Response(status_code=204)
+
+
+@router.get(
+    "/api/classes/{code}/values",
+    responses={
+        200: {"description": "as GET /api/sessions/{id}/values of the session the class has on show"},
+        404: {"model": ErrorOut},
+        409: {"model": ErrorOut, "description": "a question is open: the values wait for its reveal"},
+        422: ERRORS[422],
+        429: {"model": ErrorOut, "description": "too many unknown class codes from this address"},
+    },
+)
+async def class_values(request: Request, code: str) -> Response:
+    """The values a class's students draw (TD mode's v̂ of every state, control mode's q̂ over
+    (p, v)), of the session on show, whose id they are not told; at most a second old."""
+    async with looking_up(request):
+        body = await classroom_of(request).values(normal_code(code))
+    return Response(body, media_type="application/json")
 
 
 @router.get(
