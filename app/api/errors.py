@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from ..classroom.errors import ClassNotFound, QuestionOpen, WrongKey
+from ..classroom.errors import ClassNotFound, NotShownYet, WrongKey
 from ..limits import MAX_ERRORS_LISTED
 from ..sessions.errors import (
     Diverged,
@@ -83,8 +83,8 @@ async def wrong_key(request: Request, exc: WrongKey) -> Response:
     return FastJSON({"message": WrongKey.MESSAGE}, status_code=403)
 
 
-async def question_open(request: Request, exc: QuestionOpen) -> Response:
-    return FastJSON({"message": QuestionOpen.MESSAGE}, status_code=409)
+async def not_shown_yet(request: Request, exc: NotShownYet) -> Response:
+    return FastJSON({"message": NotShownYet.MESSAGE}, status_code=409)
 
 
 async def diverged(request: Request, exc: Diverged) -> Response:
@@ -135,7 +135,7 @@ HANDLERS = {
     SessionNotFound: not_found,
     ClassNotFound: class_not_found,
     WrongKey: wrong_key,
-    QuestionOpen: question_open,
+    NotShownYet: not_shown_yet,
     Diverged: diverged,
     TooManyRequests: too_many,
     StoreFull: store_full,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Iterator
 
 import orjson
@@ -20,14 +19,13 @@ from ..sessions.store import Store
 from . import door_commands, lesson_commands, report, run_commands, shown  # noqa: F401 (commands)
 from .channel import Channel, ChannelUnavailable
 from .commands import COMMANDS, SHOWN, Context, public
-from .errors import QuestionOpen
 from .messages import CHANGES, kind_of, last_trace, loss_curve, message, session_part, state_of
+from .pictures import Pictures
 from .registry import ClassInfo, Registry
 
 log = logging.getLogger(__name__)
 _STEP, _FRAME = b'{"type":"step",', b'{"type":"frame",'
 SNAPSHOTS_KEPT = 64  # classes whose students' snapshot is kept encoded here, the latest asked for
-VALUES_FRESH_SECONDS = 1.0  # a class's followers' pictures: values read at most this often a class
 
 
 class Classroom:
@@ -39,7 +37,7 @@ class Classroom:
         self.store = store
         self._snapshots: dict[str, tuple[tuple, bytes]] = {}  # code -> (what it was made of, its bytes)
         self._reads: dict[str, run_commands.Reads] = {}  # code -> its runs as last read, while watched
-        self._values: dict[str, tuple[float, tuple, bytes]] = {}  # code -> (when, what of, its bytes)
+        self.pictures = Pictures(registry, store)
         store.follow(self._session_changed)
 
     def _session_changed(
@@ -133,30 +131,8 @@ class Classroom:
         return part, phase
 
     async def values(self, code: str) -> bytes:
-        """The values the followers' pictures draw, of the session on show (TD mode's v_hat of
-        every state, control mode's q_hat over (p, v)): the same as its own /values, read from the
-        store once for a class's many students, and again when the session changed; while it
-        plays, at most once a second (the answer says its step: a page asks again for a later
-        one).  Refused while a question is open: they are the weights' after the update a
-        question may ask about."""
-        info = await self.registry.get(code)
-        if info.asking():
-            raise QuestionOpen()
-        now, made = time.monotonic(), (info.session, info.version)
-        kept = self._values.get(code)
-        if kept is not None:
-            when, of, body = kept
-            last = await self.registry.last(code) if of[0] == made[0] else None
-            playing = last is not None and kind_of(last) == "frame"
-            if of == made or (playing and now - when < VALUES_FRESH_SECONDS):
-                return body
-        async with self.store.session(info.session) as session:
-            body = orjson.dumps(session.values(), option=orjson.OPT_SERIALIZE_NUMPY)
-        self._values.pop(code, None)
-        self._values[code] = (now, made, body)
-        while len(self._values) > SNAPSHOTS_KEPT:
-            self._values.pop(next(iter(self._values)))
-        return body
+        """The values the class's students draw (app/classroom/pictures.py)."""
+        return await self.pictures.values(code)
 
     async def answer(self, code: str, student: str, value: float) -> bool:
         """A student's answer to the open quiz; False when none is open."""

@@ -27,7 +27,8 @@ class DeviceRemoved(PermissionError):
     MESSAGE = "the teacher removed this device from the class"
 
 
-class QuestionOpen(PermissionError):
-    """The pictures of the session on show asked for while a class's question is open."""
+class NotShownYet(PermissionError):
+    """The values of the session on show asked for before its last step's updates are on show,
+    or while a question is open."""
 
-    MESSAGE = "a question is open: the pictures wait for its reveal"
+    MESSAGE = "not shown yet: the pictures wait for the step's updates to be shown and any question revealed"

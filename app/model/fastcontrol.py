@@ -6,7 +6,7 @@ arithmetic: `InPlace` does it on A, B and Adam's moments held as views of flat a
 written in place, one NumPy call per operation for both layers, where the traced step
 (backprop.step, optimizers.adam_step) makes fresh arrays for its trace, layer by layer.  Each
 entry gets the same operations in the same order, so the bits are the same
-(tests/sessions/test_control.py holds a served run to model/replay.episodes, traced
+(tests/sessions/test_control_untraced.py holds a served run to model/replay.episodes, traced
 throughout).
 """
 

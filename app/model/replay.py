@@ -51,8 +51,9 @@ COLUMNS = 8
 
 
 def units_across(rng: np.random.Generator, n_x: int, slope: float = UNIT_SLOPE) -> np.ndarray:
-    """A for s = (scaled p, scaled v, 1): each hidden unit's line psi_j = 0, where its ReLU
-    bends, through a point drawn uniformly from the square [-1, 1]^2 of scaled states, its
+    """A for s = (scaled p, scaled v, 1): each hidden unit's line psi_j = 0, where its f_A bends
+    (ReLU's kink, tanh's or the sigmoid's middle), through a point drawn uniformly from the
+    square [-1, 1]^2 of scaled states, its
     weights a direction drawn uniformly times `slope`.  The units then cut the whole (p, v)
     square into pieces for B to give values to, as tiles do, each steep enough (slope 2) to
     change much across a piece of the square.  (Glorot's draw gives slopes of about 0.3, and

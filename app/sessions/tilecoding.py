@@ -64,6 +64,7 @@ class TileSession(ControlSession):
         self.coder = control.TileCoder(IndexHashTable(env.iht_size), env.tilings, env.tiles)
         self._grid_tiles: np.ndarray | None = None  # the grid's active tiles; -1: not met yet
         self._grid_seen = -1  # the table's size when they were looked up
+        self._grid_unmet: dict[tuple[int, ...], list[tuple[int, int]]] = {}  # name -> its places
         return n_s, n_y
 
     def weight_shapes(self) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -104,7 +105,7 @@ class TileSession(ControlSession):
         table, names = self.coder.table.names, _grid_names(self.coder)
         if self._grid_tiles is None:
             self._grid_tiles = np.array([[table.get(name, -1) for name in row] for row in names])
-            self._grid_unmet: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+            self._grid_unmet = {}
             for r, c in zip(*np.nonzero(self._grid_tiles == -1), strict=True):
                 self._grid_unmet.setdefault(names[r][c], []).append((r, c))
         else:
@@ -123,8 +124,16 @@ class TileSession(ControlSession):
 
     def _kind_nbytes(self) -> int:
         names = 200 * len(self.coder.table.names)  # a tuple of three ints and its dict entry
-        grid = 0 if self._grid_tiles is None else self._grid_tiles.nbytes
-        return names + grid + 8 * len(self.episode_steps)
+        grid = 0 if self._grid_tiles is None else 2 * self._grid_tiles.nbytes  # and its order
+        unmet = 250 * len(self._grid_unmet)  # a name, its list of places
+        return names + grid + unmet + 8 * len(self.episode_steps)
+
+    def __getstate__(self) -> dict:
+        """To a worker process without the views' grid lookups (up to thousands of names), which
+        are worked out again where they are needed."""
+        state = super().__getstate__()
+        state.update(_grid_tiles=None, _grid_seen=-1, _grid_unmet={}, _grid_order=None)
+        return state
 
     def _cost(self) -> tuple[float, float]:
         c = budget.costs()

@@ -80,7 +80,6 @@ function followStep(msg) {
   stepState = msg.state;
   setCounters(msg.state);
   state.phase = -1;
-  followValues();
 }
 
 /** A play frame: every phase of it is on show. */
@@ -97,6 +96,7 @@ function followView(msg) {
   if (msg.trace && received) takeParts(msg.trace);
   if (msg.losses && stepState) takeLosses({ state: stepState, losses: msg.losses });
   state.phase = phaseOf(msg.phase, state.trace);
+  followValues(); // the pictures of the step's weights, once its updates are on show (the server says when)
 }
 
 /** The teacher's stop of a lesson: its title, note and hidden panels on this page (state/lesson.js). */

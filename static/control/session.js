@@ -14,6 +14,7 @@ import { fitGrid } from '../state/fitgrid.js';
 import { appendLosses, clearLosses } from '../state/losses.js';
 import { state } from '../state/store.js';
 import { chartValue, isEpisodic } from '../state/td.js';
+import { reached } from '../state/phases.js';
 import { completeTrace } from '../state/trace.js';
 import { render } from './render.js';
 
@@ -148,14 +149,15 @@ const refreshValues = latestOnly(async () => {
 });
 
 // A class's follower has no session of its own to ask: the class's values, at most once a second
-// (a lecture hall of phones asks the server together); none come while a question is open.
+// (a lecture hall of phones asks the server together); none come before the step's updates are
+// on show, nor while a question is open (the server refuses, and the last pictures stay).
 const FOLLOWER_REFRESH_MS = 1000;
 const refreshClassValues = latestOnly(async () => {
   const room = state.classroom;
-  if (!room || !state.session || !isEpisodic(state.session.config)) return;
-  const { code } = room;
-  const values = await api.classValues(code);
-  if (state.classroom === room && state.session && isEpisodic(state.session.config)) {
+  const session = state.session;
+  if (!room || !session || !isEpisodic(session.config) || !updatesShown()) return; // checked when it runs
+  const values = await api.classValues(room.code);
+  if (state.classroom === room && state.session === session) { // still the session it asked about
     state.values = { ...values, version: (state.values ? state.values.version : 0) + 1 };
     render();
     // While the teacher plays the class's values may be a second old: ask again for the latest.
@@ -163,9 +165,19 @@ const refreshClassValues = latestOnly(async () => {
   }
 }, FOLLOWER_REFRESH_MS);
 
-/** A class's follower: the pictures of values follow the session on show (TD and control modes). */
+/**
+ * A class's follower: the pictures of values follow the session on show (TD and control modes),
+ * once the step's updates are on show and no question is open (the server would refuse before).
+ */
 export function followValues() {
-  refreshClassValues();
+  if (updatesShown()) refreshClassValues();
+}
+
+function updatesShown() {
+  const quiz = state.classroom && state.classroom.quiz;
+  if (quiz && !quiz.revealed) return false;
+  const t = state.trace;
+  return !t || reached(state, t.tiles ? 'update_B' : 'update_A');
 }
 
 // While playing: ŷ over the grid is an answer of tens of kilobytes, drawn anew.

@@ -145,6 +145,9 @@ def test_the_untaken_outputs_y_which_is_their_y_hat_comes_with_y_hat(client, mak
             got = receive_type(ws, "step")["trace"]
             assert got["y"][a] == trace["y"][a] and [got["y"][k] for k in untaken] == [None, None]
             assert "y_hat" not in got and "theta" not in got
+            with student(client, cls["code"]) as late:  # a student who joins now: the same
+                joined = late.receive_json()["trace"]
+                assert joined["y"][a] == trace["y"][a] and [joined["y"][k] for k in untaken] == [None, None]
             assert command(teacher, type="quiz", target="y_hat", index=[untaken[0]])["type"] == "done"
             receive_type(ws, "quiz")
             refused = command(teacher, type="view", phase="y_hat")  # the question is on y_hat
@@ -159,25 +162,47 @@ def test_the_untaken_outputs_y_which_is_their_y_hat_comes_with_y_hat(client, mak
 
 
 @pytest.mark.parametrize("features", KINDS)
-def test_a_classs_students_read_the_values_of_the_session_on_show_but_not_during_a_question(
-    client, make_session, features
-):
+def test_a_classs_students_read_the_values_of_the_weights_on_show(client, make_session, features):
+    """The values of the weights after a step are given once the projector shows its updates
+    (B's, and A's unless A is the tile coder's) and no question is open; until then those last
+    given (of weights the class has seen), or none."""
     sid = make_session(**quick(features))["id"]
     cls = client.post("/api/classes", json={"session": sid}).json()
-    trace = client.post(f"/api/sessions/{sid}/step", json={"n": 30}).json()["trace"]
-    for _ in range(2):  # the values of the session's weights now, a step later too
-        got = client.get(f"/api/classes/{cls['code'].lower()}/values")
-        assert got.status_code == 200 and sid not in got.text
-        assert got.json() == client.get(f"/api/sessions/{sid}/values").json()
-        trace = client.post(f"/api/sessions/{sid}/step", json={"n": 1}).json()["trace"]
+
+    def values():
+        return client.get(f"/api/classes/{cls['code'].lower()}/values")
+
+    def theirs():
+        return client.get(f"/api/sessions/{sid}/values").json()
+
+    def step():
+        return client.post(f"/api/sessions/{sid}/step", json={"n": 30}).json()["trace"]
+
     teacher = hello(client, cls)
+
+    def show_updates():
+        assert command(teacher, type="view", phase="update_B")["type"] == "done"
+        if features == "network":  # A's update too
+            assert command(teacher, type="view", phase="update_A")["type"] == "done"
+
     try:
+        step()
+        refused = values()  # no values given yet, and this step's updates are not shown
+        assert refused.status_code == 409 and "not shown yet" in refused.json()["message"]
+        assert command(teacher, type="view", phase="update_B")["type"] == "done"
+        assert values().status_code == (200 if features == "tiles" else 409)
+        show_updates()
+        on_show = theirs()
+        assert values().json() == on_show
+        trace = step()  # a new step: until its updates are shown, the values of the weights before it
+        assert values().json() == on_show != theirs()
         a = trace["transition"]["action"]
         assert command(teacher, type="quiz", target="delta_B", index=[a])["type"] == "done"
-        refused = client.get(f"/api/classes/{cls['code']}/values")
-        assert refused.status_code == 409 and "question is open" in refused.json()["message"]
+        show = command(teacher, type="view", phase="update_B")  # refused: the question is on δᴮ
+        assert show["type"] == "error" and values().json() == on_show
         assert command(teacher, type="reveal")["type"] == "done"
-        assert client.get(f"/api/classes/{cls['code']}/values").status_code == 200
+        show_updates()
+        assert values().json() == theirs() != on_show
     finally:
         teacher.__exit__(None, None, None)
     assert client.get("/api/classes/AAAAAA/values").status_code == 404

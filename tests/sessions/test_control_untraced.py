@@ -1,6 +1,8 @@
 """Control sessions take a call's steps before its last untraced, in place (model/fastcontrol.py,
-control.frozen_update): the same bits as steps taken one call each (every one traced) and as the
-model's agent traced throughout; a long call that diverges changes nothing."""
+control.frozen_update): the same bits as steps taken one call each (each call's one transition
+traced, its replayed steps in place), its last trace the same as that step's taken alone, and
+the same bits as the model's agent traced throughout, replays too; a long call that diverges
+changes nothing."""
 
 from __future__ import annotations
 
@@ -37,24 +39,39 @@ def everything(sess) -> dict:
     }  # fmt: skip
 
 
-def one_by_one(sess, steps: int) -> None:
+def one_by_one(sess, steps: int) -> dict:
+    """`steps` calls of one step each; the last one's trace."""
     for _ in range(steps):
-        sess.run_steps(1)
+        trace, _ = sess.run_steps(1)
+    return trace
+
+
+def same_trace(a: dict, b: dict) -> bool:
+    """Every entry of two traces the same, to the bit."""
+    if a.keys() != b.keys():
+        return False
+    return all(
+        same_trace(a[k], b[k])
+        if isinstance(a[k], dict)
+        else np.asarray(a[k]).tobytes() == np.asarray(b[k]).tobytes()
+        for k in a
+    )
 
 
 @pytest.mark.parametrize(("env", "config"), NETWORKS)
 def test_the_networks_long_calls_are_its_steps_one_by_one(env, config):
     traced, untraced, to_end = session(env, config), session(env, config), session(env, config)
-    one_by_one(traced, 900)
+    last = one_by_one(traced, 900)
     for n in (1, 2, 337, 560):  # mid-episode, across an episode's end
-        untraced.run_steps(n)
+        shown, _ = untraced.run_steps(n)
     while to_end.step < 900:
         to_end.run_steps(min(211, 900 - to_end.step), to_episode_end=True)
     assert everything(untraced) == everything(traced) == everything(to_end)
+    assert same_trace(shown, last)  # A_before and B_before too: not the arrays written in place
 
 
-def test_a_served_run_is_the_models_agent_traced_throughout():
-    env, config = NETWORKS[0]
+@pytest.mark.parametrize(("env", "config"), NETWORKS)
+def test_a_served_run_is_the_models_agent_traced_throughout(env, config):
     sess = session(env, config, seed=8)
     while sess.episodes < 2:
         sess.run_steps(5000, to_episode_end=True)
@@ -64,16 +81,20 @@ def test_a_served_run_is_the_models_agent_traced_throughout():
     )
     assert sess.episode_steps == lengths
     assert np.array_equal(sess.A, A) and np.array_equal(sess.B, B)
-    assert all(np.array_equal(sess.moments[k], moments[k]) for k in ("m_A", "v_A", "m_B", "v_B"))
+    assert (moments is None) == (sess.moments is None)
+    assert moments is None or all(
+        np.array_equal(sess.moments[k], moments[k]) for k in ("m_A", "v_A", "m_B", "v_B")
+    )
 
 
 def test_the_tile_coders_long_calls_are_its_steps_one_by_one():
     env = {"features": "tiles", "agent": "expected_sarsa", "epsilon": 0.1}
     traced, untraced = session(env, {}), session(env, {})
-    one_by_one(traced, 1500)
+    last = one_by_one(traced, 1500)
     for n in (3, 700, 797):
-        untraced.run_steps(n)
+        shown, _ = untraced.run_steps(n)
     assert everything(untraced) == everything(traced)
+    assert same_trace(shown, last)
     assert untraced.coder.table.names == traced.coder.table.names
 
 

@@ -5,7 +5,8 @@
     GET    /api/classes/{code}/report[?format=csv]   header X-Teacher-Key; the questions revealed
                                           (app/classroom/report.py), kept CLASS_IDLE_SECONDS after the end
     GET    /api/classes/{code}/values     the values of the session on show, for the students' pictures
-                                          (TD and control modes); 409 while a question is open
+                                          (TD and control modes), of the weights on show
+                                          (app/classroom/pictures.py)
     GET    /c/{code}                      the student's page of that class
     GET    /join                          a page to type a code on
 
@@ -104,7 +105,7 @@ async def end_class(
     responses={
         200: {"description": "as GET /api/sessions/{id}/values of the session the class has on show"},
         404: {"model": ErrorOut},
-        409: {"model": ErrorOut, "description": "a question is open: the values wait for its reveal"},
+        409: {"model": ErrorOut, "description": "before the step's updates are on show; a question open"},
         422: ERRORS[422],
         429: {"model": ErrorOut, "description": "too many unknown class codes from this address"},
     },
