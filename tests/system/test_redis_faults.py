@@ -130,9 +130,10 @@ def test_a_full_redis_serves_reads_refuses_changes_and_readyz_says_full():
         assert http.post(f"{one.url}/api/sessions/{sid}/step", json={"n": 3}).status_code == 200
         exported = http.get(f"{one.url}/api/sessions/{sid}/export").json()
         direct.config_set("maxmemory-policy", "noeviction")
-        direct.set("filler", b"x" * 2**22)
-        # Past maxmemory: Redis refuses every write from now on, until the filler goes.
-        direct.config_set("maxmemory", direct.info("memory")["used_memory"] - 2**21)
+        direct.set("filler", b"x" * 2**23)
+        # Past maxmemory: Redis refuses every write from now on, until the filler goes.  4 MB
+        # under what it uses: its own buffers come and go by more than a megabyte.
+        direct.config_set("maxmemory", direct.info("memory")["used_memory"] - 2**22)
         with pytest.raises(redis_client.exceptions.OutOfMemoryError):
             direct.set("probe", 1)
         # Reads, by the process that holds a copy and by one that makes it afresh.
