@@ -31,8 +31,13 @@ export function setScale(box, scale) {
  * (the last first; at least `least` stay), and `onRows(shown)` rewrites whatever says how many are
  * left out; `beforeMeasure()` runs after each change of size (a line too wide
  * may be set again on two lines).  Returns {scale, rows: shown, fits}.
+ *
+ * `last`, an earlier answer for lines of the same kind, is tried first and kept if it still
+ * fits, or if it did not fit either (every smaller size had been tried): one measuring instead
+ * of up to twenty, for lines typeset again while a run plays, whose numbers change but not their
+ * number or their kind.  It may keep the type smaller than the lines now need.
  */
-export function fitLines(box, { rows = [], least = 1, onRows = () => {}, beforeMeasure = () => {} } = {}) {
+export function fitLines(box, { rows = [], least = 1, onRows = () => {}, beforeMeasure = () => {}, last = null } = {}) {
   let shown = rows.length;
   const show = (n) => {
     rows.forEach((row, i) => {
@@ -46,6 +51,11 @@ export function fitLines(box, { rows = [], least = 1, onRows = () => {}, beforeM
     beforeMeasure();
     return fits(box);
   };
+  if (last) {
+    show(Math.min(last.rows, rows.length));
+    const fitsNow = tryScale(last.scale);
+    if (fitsNow || !last.fits) return { scale: last.scale, rows: shown, fits: fitsNow };
+  }
   show(rows.length);
   for (const scale of FIRST) if (tryScale(scale)) return { scale, rows: shown, fits: true };
   // The rows give way at the last of the first sizes; below it, each size takes back all it can.

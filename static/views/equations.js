@@ -247,6 +247,8 @@ export class EquationsView {
     this.sources = sources;
     this.sourcesPresenter = `${state.presenter}/${state.textSize}`;
     this.sourcesOptions = options;
+    // While playing, the lines of one phase change their numbers only: the last fit is tried first.
+    this.fitKind = state.play.playing ? `${phase.id}/${sources.length}/${this.sourcesPresenter}` : null;
     this._fit();
   }
 
@@ -264,8 +266,11 @@ export class EquationsView {
     setScale(box, 1);
     this.forms.measure(box);
     const choose = () => this.forms.choose(box, Number(box.dataset.fit));
+    const kind = this.fitKind && `${this.fitKind}/${rows.length}/${box.clientWidth}x${box.clientHeight}`;
+    const last = kind && this.lastFit && this.lastFit.kind === kind ? this.lastFit : null;
     // A phone's panel grows with its lines: there only a line too wide makes the type smaller.
-    const fitted = fitLines(box, { rows, onRows, beforeMeasure: choose });
+    const fitted = fitLines(box, { rows, onRows, beforeMeasure: choose, last });
+    this.lastFit = kind ? { ...fitted, kind } : null;
     if (box.dataset.fits !== String(fitted.fits)) box.dataset.fits = String(fitted.fits);
   }
 }

@@ -118,3 +118,33 @@ def test_every_line_of_the_derivation_and_its_buttons_are_on_the_screen(screen, 
         page.screenshot(path=artifacts / f"fit-derivation-{setup}-{size['width']}-{weight}.png")
         page.click("#derivation-close")
         page.locator("#derivation-panel").wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("screen", SCREENS, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_line_stays_on_the_screen_while_a_run_plays(screen, artifacts):
+    """Mountain Car's network at its tallest phase (Adam's update of A), played at 60 frames/s:
+    the lines typeset again while it plays (once a second, fitted from the last fit) and after
+    the pause are all inside the panel."""
+    page = screen
+    choose(page, "mode", "control")
+    page.click("#step")
+    settle(page)
+    for _ in range(11):
+        page.click("#next-phase")
+        settle(page)
+    assert page.locator("#equations").get_attribute("data-phase") == "update_A"
+    page.select_option("#rate", "60")
+    page.click("#play")
+    page.wait_for_selector("#play[aria-pressed=true]")
+    size = page.viewport_size
+    steps = []
+    for k in range(3):
+        page.wait_for_timeout(1_100)  # each wait holds a typesetting while playing
+        steps.append(page.locator("#step-count").text_content())
+        check_panel(page, "#equations", ":scope > *", ("playing", size, k, steps[-1]))
+    assert len(set(steps)) == 3, steps  # the run went on
+    page.screenshot(path=artifacts / f"fit-playing-{size['width']}x{size['height']}.png")
+    page.click("#play")
+    page.wait_for_selector("#play[aria-pressed=false]")
+    settle(page)
+    check_panel(page, "#equations", ":scope > *", ("paused", size))
