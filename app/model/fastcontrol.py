@@ -2,8 +2,9 @@
 
 A call of many transitions shows one trace, its last transition's own step's.  The replayed
 steps after every transition, and every transition before the last, need only their
-arithmetic: `InPlace` does it on A, B and Adam's moments held as views of flat arrays and
-written in place, one NumPy call per operation for both layers, where the traced step
+arithmetic: `InPlace` does it on A, B and Adam's moments held as views of flat arrays
+(fastforward.FlatLayers) and written in place, one NumPy call per operation for both layers
+(optimizers.adam_in_place under Adam), where the traced step
 (backprop.step, optimizers.adam_step) makes fresh arrays for its trace, layer by layer.  Each
 entry gets the same operations in the same order, so the bits are the same
 (tests/sessions/test_control_untraced.py holds a served run to model/replay.episodes, traced
@@ -16,10 +17,11 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .backprop import outer
+from .fastforward import FlatLayers
 from .losses import LOSSES
 from .mountain_car import outputs_target
 from .net import Net
-from .optimizers import ADAM_BETA_1, ADAM_BETA_2
+from .optimizers import adam_in_place
 from .sums import back, product
 
 
@@ -35,25 +37,17 @@ class InPlace:
         self.f_A, self.f_A_prime = ACTIVATIONS[net.f_A]
         self.f_B, self.f_B_prime = ACTIVATIONS[net.f_B]
         self.L, self.L_prime = LOSSES[net.loss]
-        n_A, n_x = A.size, A.shape[1]
-        self.n_x = n_x
-
-        def views(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            return flat[:n_A].reshape(A.shape), flat[n_A:].reshape(B.shape)
-
-        size = n_A + B.size
-        self.W, self.G, self.T, self.U = (np.zeros(size) for _ in range(4))
-        self.A, self.B = views(self.W)
-        self.grad_A, self.grad_B = views(self.G)
-        alpha_A, alpha_B = net.step_sizes
-        self.alphas = np.concatenate([np.full(n_A, alpha_A), np.full(B.size, alpha_B)])
-        self.x = np.ones(n_x + 1) if net.bias else np.empty(n_x)  # the bias 1 written once
-        self.fx = self.x[:n_x]
+        self.n_x = A.shape[1]
+        flat = FlatLayers(A, B, net)
+        self.W, self.G, self.alphas, self.x, self.fx = flat.W, flat.G, flat.alphas, flat.x, flat.fx
+        self.A, self.B = flat.A, flat.B
+        self.grad_A, self.grad_B = flat.grad_A, flat.grad_B
+        self.T, self.U = np.empty_like(self.W), np.empty_like(self.W)  # Adam's scratch
         self.M = self.V = None
         if adam_epsilon is not None:
-            self.M, self.V = np.zeros(size), np.zeros(size)
-            self.m_A, self.m_B = views(self.M)
-            self.v_A, self.v_B = views(self.V)
+            self.M, self.V = np.zeros_like(self.W), np.zeros_like(self.W)
+            self.m_A, self.m_B = flat.views(self.M)
+            self.v_A, self.v_B = flat.views(self.V)
         self.t = 0
 
     def holds(self, A: np.ndarray) -> bool:
@@ -97,24 +91,7 @@ class InPlace:
             np.multiply(self.alphas, self.G, out=self.T)
             np.subtract(self.W, self.T, out=self.W)
         else:
-            self._adam()
+            self.t += 1
+            epsilon, T, U = self.adam_epsilon, self.T, self.U
+            adam_in_place(self.W, self.G, self.alphas, self.M, self.V, self.t, epsilon, T, U)
         return loss
-
-    def _adam(self) -> None:
-        """optimizers.adam on both layers at once, each line's operations in its order."""
-        self.t += 1
-        M, V, G, T, U = self.M, self.V, self.G, self.T, self.U
-        np.multiply(M, ADAM_BETA_1, out=M)
-        np.multiply(G, 1.0 - ADAM_BETA_1, out=T)
-        np.add(M, T, out=M)  # m <- beta_1 m + (1 - beta_1) grad
-        np.multiply(G, G, out=T)
-        np.multiply(T, 1.0 - ADAM_BETA_2, out=T)
-        np.multiply(V, ADAM_BETA_2, out=V)
-        np.add(V, T, out=V)  # v <- beta_2 v + (1 - beta_2) grad^2
-        np.divide(M, 1.0 - ADAM_BETA_1**self.t, out=T)  # m_hat
-        np.multiply(self.alphas, T, out=T)
-        np.divide(V, 1.0 - ADAM_BETA_2**self.t, out=U)  # v_hat
-        np.sqrt(U, out=U)
-        np.add(U, self.adam_epsilon, out=U)
-        np.divide(T, U, out=T)
-        np.subtract(self.W, T, out=self.W)  # W <- W - alpha m_hat / (sqrt(v_hat) + epsilon)

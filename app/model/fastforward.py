@@ -127,6 +127,29 @@ def traced_sgd(S: np.ndarray, Y: np.ndarray, order: np.ndarray, net: Net) -> One
     return one_step
 
 
+class FlatLayers:
+    """A and B as views of one flat array W, grad_A and grad_B of G, and each layer's step size
+    spread over W's entries: in the backprop order one multiply and one subtraction update both
+    layers.  x holds f_A(psi) in its first n_x entries and, with a bias, the 1 written once."""
+
+    def __init__(self, A: np.ndarray, B: np.ndarray, net: Net) -> None:
+        self.n_A, self.shapes = A.size, (A.shape, B.shape)
+        self.W = np.concatenate([A.ravel(), B.ravel()])
+        self.G = np.empty_like(self.W)
+        self.A, self.B = self.views(self.W)
+        self.grad_A, self.grad_B = self.views(self.G)
+        alpha_A, alpha_B = net.step_sizes
+        self.alphas = np.concatenate([np.full(A.size, alpha_A), np.full(B.size, alpha_B)])
+        n_x = A.shape[1]
+        self.x = np.ones(n_x + 1) if net.bias else np.empty(n_x)
+        self.fx = self.x[:n_x]
+
+    def views(self, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """flat's first n_A entries shaped as A, the rest as B."""
+        shape_A, shape_B = self.shapes
+        return flat[: self.n_A].reshape(shape_A), flat[self.n_A :].reshape(shape_B)
+
+
 def _run_untraced(S, Y, order, A, B, net: Net):
     """The hot loop: step()'s arithmetic, call for call, into buffers made once.
 
@@ -134,26 +157,21 @@ def _run_untraced(S, Y, order, A, B, net: Net):
     every call writes into a preallocated buffer (`out`) and calls that change
     nothing are left out: y_hat = theta under a linear f_B, and
     delta_B = y_hat - y when f_B is linear and the loss is half_squared (step()
-    multiplies by exactly 1.0 there).  A and B are views of one flat W, and
-    grad_A, grad_B of one flat G, so in the backprop order one multiply by the
-    step sizes and one subtraction update both layers.
+    multiplies by exactly 1.0 there).  The layers are FlatLayers.
     """
     f_A, f_A_prime = ACTIVATIONS[net.f_A]
     f_B, f_B_prime = ACTIVATIONS[net.f_B]
     slides = net.update_order == "slides"
     linear_B = net.f_B == "linear"
-    n_x, n_y, n_A = A.shape[1], B.shape[1], A.size
+    n_x, n_y = A.shape[1], B.shape[1]
 
-    W = np.concatenate([A.ravel(), B.ravel()])
-    A, B = W[:n_A].reshape(A.shape), W[n_A:].reshape(B.shape)
-    G = np.empty_like(W)
-    grad_A, grad_B = G[:n_A].reshape(A.shape), G[n_A:].reshape(B.shape)
-    alphas = np.concatenate([np.full(n_A, net.alpha_A), np.full(B.size, net.alpha_B)])
-    alpha_A, alpha_B = alphas[:n_A].reshape(A.shape), alphas[n_A:].reshape(B.shape)
+    flat = FlatLayers(A, B, net)
+    W, G, A, B, grad_A, grad_B, alphas = flat.W, flat.G, flat.A, flat.B, flat.grad_A, flat.grad_B, flat.alphas
+    alpha_A, alpha_B = flat.views(alphas)
     B_hidden = B[:n_x]  # the rows of B that carry delta_B back
 
-    x = np.ones(n_x + 1) if net.bias else np.empty(n_x)  # the bias 1 is written once
-    fx, psi, df_A, delta_A = x[:n_x], np.empty(n_x), np.empty(n_x), np.empty(n_x)
+    x, fx = flat.x, flat.fx
+    psi, df_A, delta_A = np.empty(n_x), np.empty(n_x), np.empty(n_x)
     theta, y_hat, d = np.empty(n_y), np.empty(n_y), np.empty(n_y)
     dL_dy_hat, df_B, delta_B = np.empty(n_y), np.empty(n_y), np.empty(n_y)
     if linear_B:

@@ -36,6 +36,29 @@ def adam(
     return W - alpha * m_hat / (np.sqrt(v_hat) + epsilon), m, v
 
 
+def adam_in_place(
+    W: np.ndarray, G: np.ndarray, alphas: np.ndarray, M: np.ndarray, V: np.ndarray, t: int, epsilon: float,
+    T: np.ndarray, U: np.ndarray,
+) -> None:  # fmt: skip
+    """adam(W, G, alphas, M, V, t, epsilon) written into W, M and V, with T and U (shaped as W)
+    for what it works out on the way: each line's operations in adam's order, so the same bits,
+    and no array made (control mode's untraced steps, fastcontrol.InPlace)."""
+    np.multiply(M, ADAM_BETA_1, out=M)
+    np.multiply(G, 1.0 - ADAM_BETA_1, out=T)
+    np.add(M, T, out=M)  # m <- beta_1 m + (1 - beta_1) grad
+    np.multiply(G, G, out=T)
+    np.multiply(T, 1.0 - ADAM_BETA_2, out=T)
+    np.multiply(V, ADAM_BETA_2, out=V)
+    np.add(V, T, out=V)  # v <- beta_2 v + (1 - beta_2) grad^2
+    np.divide(M, 1.0 - ADAM_BETA_1**t, out=T)  # m_hat
+    np.multiply(alphas, T, out=T)
+    np.divide(V, 1.0 - ADAM_BETA_2**t, out=U)  # v_hat
+    np.sqrt(U, out=U)
+    np.add(U, epsilon, out=U)
+    np.divide(T, U, out=T)
+    np.subtract(W, T, out=W)  # W <- W - alpha m_hat / (sqrt(v_hat) + epsilon)
+
+
 def adam_moments(A: np.ndarray, B: np.ndarray) -> dict:
     """Adam's state before its first update: t = 0 and zero moments shaped like A and B."""
     zero = np.zeros_like
