@@ -66,7 +66,8 @@ const AGENT_LABELS = { sarsa: 'Sarsa', expected_sarsa: 'Expected Sarsa', q_learn
  * Control mode's Mountain Car, the config's `environment` when its name is mountain_car.  The
  * network's own fields are left to the server's defaults for it when the mode or the features are
  * chosen (the tile coder's are its own: SGD, α_B = 0.5 / tilings, no bias, no replay).  `form`
- * names a field's control where its name is taken on the form already (Adam's ε, the walk's γ).
+ * names a field's control where its name is taken on the form already (Adam's ε, the walk's γ);
+ * `only` the features a field belongs to (the tile coder's table, the network's replay).
  */
 export const CONTROL_FIELDS = [
   { name: 'name', kind: 'fixed', default: 'mountain_car' },
@@ -80,8 +81,12 @@ export const CONTROL_FIELDS = [
   },
   { name: 'epsilon', form: 'car_epsilon', kind: 'float', default: 0, label: 'exploration ε' },
   { name: 'gamma', form: 'car_gamma', kind: 'float', default: 1, label: 'discount γ' },
-  { name: 'replay', kind: 'int', default: 4, label: 'replay steps a step' },
-  { name: 'buffer', kind: 'int', default: 10000, label: 'replay buffer' },
+  { name: 'tilings', kind: 'int', default: 8, label: 'tilings', only: 'tiles' },
+  { name: 'tiles', kind: 'int', default: 8, label: 'tiles across p and v', only: 'tiles' },
+  { name: 'iht_size', kind: 'int', default: 4096, label: 'hash table size', only: 'tiles' },
+  { name: 'replay', kind: 'int', default: 4, label: 'replay steps a step', only: 'network' },
+  { name: 'buffer', kind: 'int', default: 10000, label: 'replay buffer', only: 'network' },
+  { name: 'target_every', kind: 'int', default: 0, label: 'replay’s target copied every', only: 'network' },
 ];
 
 /** The name of a field's control on the settings form. */

@@ -8,8 +8,9 @@ import { richText, setProp } from '../lib/dom.js';
 import { parseNumber } from '../lib/parse.js';
 import { choicePairs, formName } from '../state/config.js';
 
-// Classes that show a field only in its mode or with its optimizer (see showMode in tdsettings.js).
-const ONLY_CLASS = { supervised: 'supervised-only', adam: 'adam-only' };
+// Classes that show a field only in its mode, with its optimizer or with control mode's features
+// (see showMode in tdsettings.js).
+const ONLY_CLASS = { supervised: 'supervised-only', adam: 'adam-only', tiles: 'tiles-only', network: 'network-only' };
 
 /** A <select> named `name` with [value, label] options. */
 export function selectOf(name, pairs) {

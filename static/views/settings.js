@@ -101,7 +101,7 @@ export class SettingsView {
     // What the rest shows: the errors and the menus the form's fields depend on (unchanged
     // while playing, so a played frame costs this comparison only).
     const field = (name) => this.form.elements.namedItem(name).value;
-    const shown = [state.fieldErrors, config, field('mode'), field('optimizer'), field('dataset')];
+    const shown = [state.fieldErrors, config, field('mode'), field('optimizer'), field('dataset'), field('car_features')];
     if (this.shown && shown.every((v, i) => v === this.shown[i])) return;
     this.shown = shown;
     showMode(this.form);

@@ -25,7 +25,10 @@ const MODES = [
     legend: 'Mountain Car (the course’s control lesson)',
     note: 'The network (or the tile coder’s features and B) learns q̂(s, a) for the three throttles, one step a move, ' +
       'R = −1 a step until the goal. ' +
-      'Replay: after each move, that many steps on moves drawn from the last “buffer” ones.',
+      'Replay: after each move, that many steps on moves drawn from the last “buffer” ones, their targets ' +
+      'from a copy of the weights taken every so many moves (0: the weights as they are). ' +
+      'The tile coder: each tiling a grid of tiles × tiles over (p, v), offset from the others; ' +
+      'other tilings set α_B to the course’s 0.5 / tilings again.',
   },
 ];
 const modeOf = (value) => MODES.find((m) => m.value === value) || MODES[0];
@@ -95,6 +98,8 @@ export function readEnvironment(form, config, errors, before = null) {
   if (value === 'control' && (crossed || refeatured)) {
     for (const name of Object.keys(env)) if (name !== 'name' && name !== 'features') delete env[name];
     delete config.bias;
+  } else if (features === 'tiles' && env.tilings !== before.environment.tilings) {
+    delete config.alpha_B; // other tilings: the server's α_B for them (the course's 0.5 / tilings)
   }
   config.environment = env;
   delete config.dataset;
@@ -116,4 +121,7 @@ export function showMode(form) {
   for (const el of form.querySelectorAll('.supervised-only')) setProp(el, 'hidden', mode !== 'supervised');
   const adam = form.elements.namedItem('optimizer').value === 'adam';
   for (const el of form.querySelectorAll('.adam-only')) setProp(el, 'hidden', !adam);
+  const tiles = form.elements.namedItem('car_features').value === 'tiles';
+  for (const el of form.querySelectorAll('.tiles-only')) setProp(el, 'hidden', !tiles);
+  for (const el of form.querySelectorAll('.network-only')) setProp(el, 'hidden', tiles);
 }

@@ -8,7 +8,7 @@ import json
 import re
 
 from tests.e2e.test_control import control_mode, session_of, step
-from tests.e2e.test_td import choose, settle
+from tests.e2e.test_td import choose, settle, type_setting
 
 
 def tiles_mode(page) -> dict:
@@ -34,6 +34,33 @@ def test_the_tile_coder_is_chosen_with_its_own_defaults(watch, server_url):
     assert session["environment"]["replay"] == 0 and session["n_x"] == 4096
     assert page.locator("select[name=car_features]").input_value() == "tiles"
     assert page.locator("#replay-lesson").is_hidden() and page.locator("#compare-tiles").is_hidden()
+    assert watch.errors == [], watch.errors
+
+
+def test_each_features_own_fields_are_on_the_form(watch, server_url):
+    """The tile coder's table (tilings, tiles, its size) with the tile coder, replay's with the
+    network; other tilings take the course's alpha_B for them again."""
+    page = watch.page
+    control_mode(page)
+    network, tiles = ("replay", "buffer", "target_every"), ("tilings", "tiles", "iht_size")
+    assert all(page.locator(f"input[name={n}]").is_visible() for n in network)
+    assert not any(page.locator(f"input[name={n}]").is_visible() for n in tiles)
+    assert page.locator("input[name=target_every]").input_value() == "100"  # the network's default
+    config = type_setting(page, "target_every", "25")
+    assert config["environment"]["target_every"] == 25
+    assert session_of(page, server_url)["config"]["environment"]["target_every"] == 25
+    tiles_mode(page)
+    assert all(page.locator(f"input[name={n}]").is_visible() for n in tiles)
+    assert not any(page.locator(f"input[name={n}]").is_visible() for n in network)
+    assert [page.locator(f"input[name={n}]").input_value() for n in tiles] == ["8", "8", "4096"]
+    config = type_setting(page, "tilings", "16")
+    assert config["environment"]["tilings"] == 16 and "alpha_B" not in config, config
+    session = session_of(page, server_url)["config"]
+    assert session["environment"]["tilings"] == 16 and session["alpha_B"] == 0.5 / 16
+    assert float(page.locator("input[name=alpha_B]").input_value()) == 0.5 / 16
+    config = type_setting(page, "iht_size", "1024")  # the same tilings: alpha_B as the form has it
+    assert config["alpha_B"] == 0.5 / 16 and config["environment"]["iht_size"] == 1024
+    assert session_of(page, server_url)["config"]["n_x"] == 1024
     assert watch.errors == [], watch.errors
 
 

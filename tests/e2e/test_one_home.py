@@ -43,7 +43,8 @@ def test_the_phase_list_is_the_servers(watch, server_url):
 
 
 @pytest.mark.parametrize(
-    ("table", "schema"), [("CONFIG_FIELDS", "ConfigIn"), ("ENVIRONMENT_FIELDS", "WalkIn")]
+    ("table", "schema"),
+    [("CONFIG_FIELDS", "ConfigIn"), ("ENVIRONMENT_FIELDS", "WalkIn"), ("CONTROL_FIELDS", "MountainCarIn")],
 )
 def test_the_config_table_is_the_servers(watch, server_url, table, schema):
     fields = from_module(watch.page, "/static/state/config.js", f"m.{table}")
