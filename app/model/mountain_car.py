@@ -43,6 +43,16 @@ def move(p: float, v: float, action: int) -> tuple[float, float, float, bool]:
     return p, v, -1.0, p >= GOAL
 
 
+def record(
+    p: float, v: float, action: int, reward: float, p2: float, v2: float, terminal: bool, next_action: int
+) -> dict:
+    """A transition as a trace and a frame carry it: (S, A, R, S', A') and whether S' ends the episode."""
+    return {
+        "state": [p, v], "action": action, "reward": reward, "next_state": [p2, v2],
+        "next_action": next_action, "terminal": terminal,
+    }  # fmt: skip
+
+
 def scaled(p: float, v: float) -> list[float]:
     """(p, v) mapped linearly onto [-1, 1] x [-1, 1]: the network's inputs, before the bias 1."""
     return [
