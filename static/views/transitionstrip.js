@@ -1,12 +1,15 @@
 /**
  * @fileoverview Control mode's transition strip: the step on show as (S, A, R, S′, A′) and the
  * target y of the action taken, with the agent's formula and its numbers, and the error
- * y − q̂(S, A) that step corrects.  Only that output is corrected: the other two keep y = ŷ.
+ * y − q̂(S, A) that step corrects, from δᴮ's phase on (it is −δᴮ under a linear f_B: shown
+ * before, it would answer the quiz's or the class's question on ŷ or δᴮ).  Only that output is
+ * corrected: the other two keep y = ŷ.
  */
 
 import { richText, setAttr, setText } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { ACTION_NAMES, AGENT_TARGETS, isControl, targetParts } from '../state/control.js';
+import { reached } from '../state/phases.js';
 
 const PARTS = ['S', 'A', 'R', 'S′', 'A′', 'y'];
 const THROTTLE = ['−1', 'none', '+1'];
@@ -78,8 +81,10 @@ export class TransitionStrip {
       setAttr(this.container, `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(v));
     }
     const [agent] = AGENT_TARGETS[env.agent];
-    // A class's student has ŷ from the phase that shows it on: the error waits for it.
-    const error = t.y_hat ? ` Error y − q̂(S, A) = ${fmt(t.y[a])} − ${term(t.y_hat[a])} = ${fmt(t.y[a] - t.y_hat[a])}.` : '';
+    // The error waits for δᴮ's phase (a class's student has ŷ only from its own phase on).
+    const error = t.y_hat && reached(state, 'delta_B')
+      ? ` Error y − q̂(S, A) = ${fmt(t.y[a])} − ${term(t.y_hat[a])} = ${fmt(t.y[a] - t.y_hat[a])}.`
+      : ' Its error y − q̂(S, A) comes with δ^{B}.';
     richText(this.caption, `${agent}: ${targetText(t, env)}.${error} The two actions not taken get y = ŷ, so their δ^{B} is 0.`);
   }
 }

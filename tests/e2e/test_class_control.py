@@ -193,9 +193,9 @@ def test_the_phone_follows_steps_and_play_with_the_servers_transition_and_car(le
     heading = "document.querySelector('#equations-heading').textContent"
     phone.wait_for_function(f"{heading}.startsWith('Phase 1 ')")
     assert t.evaluate(heading) == phone.evaluate(heading)
-    target = (
-        t.locator("#transition-caption").text_content().split(" Error y")[0]
-    )  # the target, with its numbers
+    caption = t.locator("#transition-caption").text_content()
+    assert "Error y" not in caption, caption  # −δᴮ: the projector shows it from δᴮ's phase on
+    target = caption.split(" Its error")[0]  # the target, with its numbers
     assert phone.locator("#transition-caption").text_content().startswith(target)
     for name, page in (("teacher", t), ("phone", phone)):
         shot(page, artifacts / f"class-control-{name}.png")

@@ -134,6 +134,10 @@ def test_the_strip_and_the_target_are_the_servers_and_untaken_outputs_have_delta
     assert page.locator(f"#node-out-{a}.taken").count() == 1
     for k in untaken:
         assert page.locator(f"#tag-node-out-{k}-note").text_content() == "not taken: δB = 0"
+    # the strip's error y − q̂(S, A) is −δᴮ under a linear f_B: not before δᴮ's phase (the quiz asks it)
+    error = fmt(trace["y"][a] - trace["y_hat"][a])
+    caption = page.locator("#transition-caption").text_content()
+    assert "Error y" not in caption and error not in caption and "comes with δB" in caption, caption
     page.keyboard.press("n")
     settle(page)
     page.wait_for_selector("#equations[data-phase=delta_B]")
@@ -141,6 +145,8 @@ def test_the_strip_and_the_target_are_the_servers_and_untaken_outputs_have_delta
         assert trace["delta_B"][k] == 0
         assert page.locator(f"#val-delta_B-{k + 1} .num").text_content() == "0"
     assert page.locator(f"#val-delta_B-{a + 1} .num").text_content() != "0"
+    assert trace["delta_B"][a] == -(trace["y"][a] - trace["y_hat"][a])
+    assert f"= {error}." in page.locator("#transition-caption").text_content()
     page.screenshot(path=artifacts / "control-delta-B.png")
     assert watch.errors == [], watch.errors
 
