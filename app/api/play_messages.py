@@ -71,8 +71,17 @@ def _settings_error(err: dict) -> InputError:
 
 def whole_error(value, max_steps: int, why: str) -> InputError:
     return InputError(
-        "steps_per_frame", f"must be a whole number from 1 to {max_steps}{why}, not {_show(value)}"
+        "steps_per_frame", f"must be a whole number from 1 to {max_steps}{why}, not {_show(value)}", max_steps
     )
+
+
+def error_message(e: InputError) -> bytes:
+    """A refused settings message's answer: its words, the field, and the field's largest value
+    when it has one (so that a page can play at the most this session allows instead)."""
+    out = {"type": "error", "message": e.args[0], "field": e.field}
+    if e.largest is not None:
+        out["largest"] = e.largest
+    return orjson.dumps(out)
 
 
 def _show(value, limit: int = 40) -> str:

@@ -8,10 +8,11 @@ from typing import Literal
 class InputError(ValueError):
     """A value that passed its own bounds but does not fit the rest of the request."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, largest: int | None = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.largest = largest  # the largest value the field may take here, when it has one
 
 
 class SessionNotFound(KeyError):

@@ -9,7 +9,7 @@
 
 import { ApiError } from '../api.js';
 import { lastPhase } from '../state/phases.js';
-import { nextRate } from '../state/play.js';
+import { fewerSteps, nextRate } from '../state/play.js';
 import { GAVE_UP_NOTICE, isLost, reconnectingNotice, resumedNotice, retryDelay } from '../state/reconnect.js';
 import { state } from '../state/store.js';
 import { openPlayer, reopenAfter, setSpeed, stopPlaying } from './player.js';
@@ -33,6 +33,15 @@ function onFrames(frames) {
 function onStop(msg) {
   if (msg.type === 'closed' && isLost(msg.code) && state.play.playing) {
     reconnect();
+    return;
+  }
+  // More steps a frame than this session may take at this rate: the most it may, and on.
+  const fewer = msg.type === 'error' && msg.field === 'steps_per_frame' && msg.largest >= 1 && state.play.playing
+    ? fewerSteps(state.play.rate, state.play.stepsPerFrame, msg.largest) : null;
+  if (fewer) {
+    setSpeed(state.play.rate, fewer.steps);
+    state.notice = fewer.notice;
+    render();
     return;
   }
   stopPlaying();

@@ -152,6 +152,8 @@ def test_bad_messages_are_answered_naming_the_field(client, make_session, messag
         ws.send_json(message)
         error = _next(ws, "error")
         assert error["message"].startswith(f"{field}: ") and limit in error["message"]
+        assert error["field"] == field
+        assert error.get("largest") == (1000 if field == "steps_per_frame" else None)
         # nothing of a bad message is applied, and the stream goes on
         ws.send_json({"paused": False})
         _next(ws)
@@ -172,14 +174,16 @@ def test_steps_per_frame_is_bounded_by_the_network_size(client):
     sid = client.post("/api/sessions", json=cfg).json()["id"]
     with _play(client, sid) as ws:
         ws.send_json({"paused": True, "steps_per_frame": 1000})
-        message = _next(ws, "error")["message"]
+        error = _next(ws, "error")
+        message = error["message"]
         assert message.startswith("steps_per_frame: must be a whole number from 1 to ")
         assert message.endswith("for this session at 30 frames a second, not 1000")
         largest = int(message.split(" to ")[1].split()[0])
-        assert 1 <= largest < 1000
+        assert 1 <= largest < 1000 and error["largest"] == largest and error["field"] == "steps_per_frame"
         ws.send_json({"steps_per_frame": largest})  # the largest it names is taken
         ws.send_json({"rate": 60})  # twice the rate: twice the work, past the share
-        assert "at 60 frames a second" in _next(ws, "error")["message"]
+        error = _next(ws, "error")
+        assert "at 60 frames a second" in error["message"] and error["largest"] <= largest
 
 
 def test_divergence_pauses_and_says_why(client, make_session):

@@ -258,3 +258,26 @@ def test_a_bad_control_setting_is_shown_beside_its_field_and_back_to_a_data_set(
     page.wait_for_function("!document.body.classList.contains('control-mode')")
     assert page.locator(".car-panel").is_hidden()
     assert watch.errors == [] or all("422" in e for e in watch.errors), watch.errors
+
+
+def test_a_speed_past_the_sessions_share_plays_at_the_most_the_menu_has_within_it(watch):
+    """60 frames a second of 100 transitions (each with its 4 replayed steps) is more work than one
+    stream may ask: the server names its largest steps a frame, and the page plays on at the most
+    the menu has within it, saying so, instead of stopping."""
+    page = watch.page
+    control_mode(page)
+    page.select_option("#rate", "60")
+    page.select_option("#steps-per-frame", "100")
+    page.click("#play")
+    page.wait_for_function("document.getElementById('steps-per-frame').value !== '100'")
+    notice = page.locator("#notice").text_content()
+    largest = int(re.search(r"at most (\d+) steps a frame", notice).group(1))
+    chosen = int(page.locator("#steps-per-frame").input_value())
+    assert chosen == max(n for n in (1, 5, 25, 100) if n <= largest) and largest < 100, notice
+    assert f"playing {chosen} a frame" in notice
+    assert page.locator("#play").get_attribute("aria-pressed") == "true"
+    before = int(page.locator("#step-count").text_content())
+    page.wait_for_function(f"Number(document.getElementById('step-count').textContent) > {before + chosen}")
+    page.click("#play")
+    page.wait_for_selector("#play[aria-pressed=false]")
+    assert watch.errors == [], watch.errors

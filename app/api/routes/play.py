@@ -36,7 +36,7 @@ from ...sessions.workers import Workers
 from ...settings import Settings
 from ..clients import client_of
 from ..frames import play_frame
-from ..play_messages import Budget, parse_settings, whole_error
+from ..play_messages import Budget, error_message, parse_settings, whole_error
 from ..schemas import PlaySettingsIn
 
 router = APIRouter()
@@ -150,7 +150,7 @@ class Player:
             try:
                 changes = self._budgeted(parse_settings(text, MAX_STEPS_PER_FRAME))
             except InputError as e:
-                await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
+                await self._send(error_message(e))
                 continue
             for name, value in changes.items():
                 setattr(self, name, value)
