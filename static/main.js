@@ -8,7 +8,7 @@ import { bootClassroom, classViews, holdQuestion } from './class/index.js';
 import { actions } from './control/actions.js';
 import { lowerAlpha } from './control/alpha.js';
 import { boot } from './control/boot.js';
-import { compareWithTiles } from './control/compare.js';
+import { compareWithTiles, keepRunBefore } from './control/compare.js';
 import { applyCsv, openCsv, setRole } from './control/csv.js';
 import { bindDerivation, closeDerivation, follow, moveLine } from './control/derive.js';
 import { applySettings, setSample, setWeight } from './control/edits.js';
@@ -88,7 +88,10 @@ const views = [
   new TransitionStrip().init($('transition-strip'), $('transition-caption')),
   new CostMaps().init($('cost-maps'), $('maps-caption')),
   new EpisodeChart().init($('episode-chart'), $('episode-caption'), $('compare-tiles'), $('compare-caption')),
-  new ReplayLesson().init($('replay-text'), $('replay-toggle'), (replay) => settings.change('replay', replay)),
+  new ReplayLesson().init($('replay-text'), $('replay-toggle'), (replay) => {
+    keepRunBefore(replay);
+    settings.change('replay', replay);
+  }),
   new CsvPanel().init($('csv-panel'), { file: openCsv, role: setRole, apply: () => applyCsv(() => settings.read()) }),
   lessonView,
   new StatusView().init(document.body),

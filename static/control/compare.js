@@ -17,6 +17,30 @@ export function tilesConfig(config) {
   return { seed: config.seed, environment: { name, features: 'tiles', agent, epsilon, gamma } };
 }
 
+/**
+ * The replay lesson's switch (to `replay`) is about to make a new session: the run on show is kept
+ * as "the run before", which the episode chart draws beside the new one (and beside it only).
+ */
+export function keepRunBefore(replay) {
+  const steps = state.counters.episodeSteps || [];
+  const was = state.session.config.environment.replay;
+  state.earlier = steps.length
+    ? { of: null, replay, label: was > 0 ? `replay ${was}` : 'no replay', epoch: state.counters.epoch, steps: [...steps] }
+    : null;
+}
+
+/** A session the page adopts: the run before belongs to the switch's new session, and to no later one. */
+export function claimRunBefore(body) {
+  const e = state.earlier;
+  const env = body.config.environment;
+  state.earlier = e && e.of === null && env && env.replay === e.replay ? { ...e, of: body.id } : null;
+}
+
+/** The same run went on in a new session (an import): the run before goes with it. */
+export function moveRunBefore(from, to) {
+  if (state.earlier && state.earlier.of === from) state.earlier.of = to;
+}
+
 export const compareWithTiles = () =>
   guarded(async () => {
     const of = state.session.id;

@@ -16,6 +16,7 @@ import { state } from '../state/store.js';
 import { chartValue, isEpisodic } from '../state/td.js';
 import { reached } from '../state/phases.js';
 import { completeTrace } from '../state/trace.js';
+import { claimRunBefore, moveRunBefore } from './compare.js';
 import { render } from './render.js';
 
 /**
@@ -42,6 +43,7 @@ export function showSession(id, config, s) {
 export function adopt(body) {
   if (state.compare) api.remove(state.compare.id).catch(() => {}); // a comparison belongs to the run it was made for
   state.compare = null;
+  claimRunBefore(body);
   showSession(body.id, body.config, body.state);
   state.limits = body.limits || null;
   clearLosses(state.chart, chartValue(body.state));
@@ -51,6 +53,7 @@ export function adopt(body) {
 
 /** The same run in a new session (the server's answer to an import): the loss history on show is kept. */
 export function continueRun(body) {
+  if (state.session) moveRunBefore(state.session.id, body.id);
   showSession(body.id, body.config, body.state);
   setLimits(body);
   state.fieldErrors = {};

@@ -2,7 +2,8 @@
  * @fileoverview Control mode's steps per episode, on a log scale, drawn with uPlot as the loss
  * chart is (its look, its decades): each finished episode's length from the state's
  * episode_steps (the last 1,000), and the length at which an episode is cut; and, once asked
- * for (control/compare.js), the tile coder's on the same seed as a second series.
+ * for (control/compare.js), the tile coder's on the same seed as a second series; after the
+ * replay lesson's switch, the run before it (with replay, or without) as a third.
  */
 
 import { setAttr, setProp, setText } from '../lib/dom.js';
@@ -54,10 +55,11 @@ export class EpisodeChart {
         { label: 'steps of the episode', stroke: '#0072B2', width: 2, points: { show: true, size: 6, fill: '#0072B2' } },
         { label: `cut at ${count(CAR.MAX_STEPS)} steps`, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
         { label: 'tile coder', stroke: '#009E73', width: 2, dash: [3, 3], points: { show: true, size: 7, fill: '#009E73' } },
+        { label: 'the run before', stroke: '#666', width: 1.5, dash: [2, 4], points: { show: true, size: 5, fill: '#666' } },
       ],
       legend: { live: false },
     };
-    this.plot = new (uPlot())(opts, [[], [], [], []], this.container);
+    this.plot = new (uPlot())(opts, [[], [], [], [], []], this.container);
   }
 
   render(state) {
@@ -66,27 +68,40 @@ export class EpisodeChart {
     if (!this.plot) this._create();
     const steps = state.counters.episodeSteps || [];
     const c = state.compare && state.compare.of === state.session.id ? state.compare : null;
+    const e = state.earlier && state.earlier.of === state.session.id && !isTiles(cfg) ? state.earlier : null;
     this._compare(cfg, c, state.counters.epoch);
-    const key = `${state.session.id}/${state.counters.epoch}/${steps.length}/${c ? c.epoch : '-'}`;
+    const key = `${state.session.id}/${state.counters.epoch}/${steps.length}/${c ? c.epoch : '-'}/${e ? e.epoch : '-'}`;
     if (key === this.drawn || !this.pace.due(state)) return;
     this.drawn = key;
-    const first = state.counters.epoch - steps.length + 1; // the episodes kept are the latest
-    const xs = steps.map((_, i) => first + i);
-    // The tile coder's episodes by number, beside the network's (its kept ones: the latest 1,000).
-    const cFirst = c ? c.epoch - c.steps.length + 1 : 0;
-    const tiles = xs.map((e) => (c && e >= cFirst && e <= c.epoch ? c.steps[e - cFirst] : null));
-    this.plot.setData([xs, steps, xs.map(() => CAR.MAX_STEPS), tiles]);
+    // Each run's kept episodes are its latest (1,000 at most): by number, on one axis.
+    const runs = [[state.counters.epoch, steps], c && [c.epoch, c.steps], e && [e.epoch, e.steps]]
+      .map((run) => (run && run[1].length ? { first: run[0] - run[1].length + 1, steps: run[1] } : null));
+    const shown = runs.filter(Boolean);
+    const lo = Math.min(...shown.map((r) => r.first));
+    const hi = Math.max(...shown.map((r) => r.first + r.steps.length - 1));
+    const xs = shown.length ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [];
+    const [mine, tiles, before] = runs.map((r) => xs.map((x) => (r && x >= r.first && x - r.first < r.steps.length ? r.steps[x - r.first] : null)));
+    this.plot.setData([xs, mine, xs.map(() => CAR.MAX_STEPS), tiles, before]);
+    // The legend names the tile coder and the run before only when they are drawn.
+    for (const row of this.plot.root.querySelectorAll('.u-legend .u-series')) {
+      const label = row.textContent.trim();
+      if (label === 'tile coder') row.style.display = c ? '' : 'none';
+      if (label === 'the run before') row.style.display = e ? '' : 'none';
+    }
     setAttr(this.container, 'data-points', String(steps.length));
     setAttr(this.container, 'data-compare-points', String(tiles.filter((v) => v !== null).length));
+    setAttr(this.container, 'data-before-points', String(before.filter((v) => v !== null).length));
+    const beforeText = e ? ` The run before, with ${e.label} (grey, dotted): ${count(e.epoch)} episode${e.epoch === 1 ? '' : 's'}, the fewest steps of its ` +
+      `last ${Math.min(10, e.steps.length)}: ${count(Math.min(...e.steps.slice(-10)))}.` : '';
     if (!steps.length) {
-      setText(this.caption, 'No episode finished yet: an episode ends when the car reaches the goal.');
+      setText(this.caption, `No episode finished yet: an episode ends when the car reaches the goal.${beforeText}`);
       return;
     }
     const last = steps[steps.length - 1];
     const recent = steps.slice(-10);
     const best = Math.min(...recent);
     setText(this.caption, `Episode ${count(state.counters.epoch)} took ${count(last)} steps; the fewest of the last ` +
-      `${recent.length}: ${count(best)}.`);
+      `${recent.length}: ${count(best)}.${beforeText}`);
   }
 
   /** The comparison's button (not with the tile coder on show: it is the tile coder) and how far it is. */

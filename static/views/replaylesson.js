@@ -1,7 +1,8 @@
 /**
  * @fileoverview Control mode's lesson on experience replay, beside the steps per episode: what
  * replay does, in a few words, and one button that runs the same settings without it (or with
- * it again), through the settings form, as if the learner had typed the number.
+ * it again), through the settings form, as if the learner had typed the number; the run it
+ * leaves stays on the episode chart as "the run before" (control/compare.js).
  */
 
 import { setProp, setText } from '../lib/dom.js';
@@ -43,7 +44,8 @@ export class ReplayLesson {
       this.target = REPLAY.default;
       setText(this.text, `No replay: plain online semi-gradient ${agent} with a network, one step a move on moves in a ` +
         'row that are alike, which the network can fit at the cost of what it learned elsewhere in the valley. ' +
-        `Compare the steps per episode with replay ${REPLAY.default} (an episode is cut at ${count(CAR.MAX_STEPS)} steps).`);
+        `Compare its steps per episode with the run before this button (grey, dotted), or with replay ${REPLAY.default} ` +
+        `again (an episode is cut at ${count(CAR.MAX_STEPS)} steps).`);
       setText(this.button, `Run the same settings with replay ${REPLAY.default} again`);
     }
   }

@@ -226,6 +226,16 @@ def test_one_click_runs_the_same_settings_without_replay_and_back(watch):
     page = watch.page
     control_mode(page)
     choose(page, "agent", "expected_sarsa")
+    page.keyboard.press("e")  # one episode with replay, to compare with
+    page.wait_for_selector("#episode-chart[data-points='1']", timeout=60_000)
+    settle(page)
+    chart = page.locator("#episode-chart")
+    before = [
+        int(n.replace(",", ""))
+        for n in re.findall(r"took ([\d,]+) steps", page.locator("#episode-caption").text_content())
+    ]
+    assert chart.get_attribute("data-before-points") == "0"
+    assert not page.locator(".u-legend .u-series", has_text="the run before").is_visible()
     assert "without replay" in page.locator("#replay-toggle").text_content()
     with page.expect_request(re.compile(r"/api/sessions$")) as info:
         page.click("#replay-toggle")
@@ -235,10 +245,18 @@ def test_one_click_runs_the_same_settings_without_replay_and_back(watch):
     assert config["hidden"] == 32  # the same network
     assert page.locator("input[name=replay]").input_value() == "0"
     assert "with replay 4 again" in page.locator("#replay-toggle").text_content()
+    # the run with replay stays on the chart beside the new one, named
+    assert chart.get_attribute("data-points") == "0" and chart.get_attribute("data-before-points") == "1"
+    caption = page.locator("#episode-caption").text_content()
+    said = "The run before, with replay 4 (grey, dotted): 1 episode, the fewest steps of its last 1: "
+    said += f"{before[0]:,}."
+    assert said in caption, caption
+    assert page.locator(".u-legend .u-series", has_text="the run before").is_visible()
     with page.expect_request(re.compile(r"/api/sessions$")) as info:
         page.click("#replay-toggle")
     settle(page)
     assert json.loads(info.value.post_data)["environment"]["replay"] == 4
+    assert chart.get_attribute("data-before-points") == "0"  # the run without replay had no episode to keep
     assert watch.errors == [], watch.errors
 
 
