@@ -5,6 +5,7 @@
  */
 
 import { ij, sub } from '../lib/format.js';
+import { ACTION_NAMES } from '../state/control.js';
 import { LAST_PHASE, PHASES, phaseIndex } from '../state/phases.js';
 
 /**
@@ -45,16 +46,26 @@ const TARGETS = [
   { target: 'A', label: (i) => `the new A_{${ij(i[0], i[1])}}` },
 ];
 
-/** Every entry a quiz may ask of this trace: [{target, index, label}], in the slides' order. */
+/**
+ * Every entry a quiz may ask of this trace: [{target, index, label, note}], in the slides' order.
+ * In control mode only the action taken is corrected: the others' δᴮ are 0 and their columns of
+ * B do not move (the page says so), so those are not offered; `note` names each output's action.
+ */
 export function quizEntries(trace) {
   if (!trace) return [];
+  const taken = trace.transition ? trace.transition.action : null;
   const out = [];
   for (const { target, label } of TARGETS) {
     const value = trace[target];
     const indices = Array.isArray(value[0])
       ? value.flatMap((row, j) => row.map((_, k) => [j, k]))
       : value.map((_, k) => [k]);
-    for (const index of indices) out.push({ target, index, label: label(index) });
+    for (const index of indices) {
+      const output = { y_hat: index[0], delta_B: index[0], B: index[1] }[target];
+      if (taken !== null && target !== 'y_hat' && output !== undefined && output !== taken) continue;
+      const note = taken !== null && output !== undefined ? `q̂(S, ${ACTION_NAMES[output]})${output === taken ? ', taken' : ''}` : '';
+      out.push({ target, index, label: label(index), note });
+    }
   }
   return out;
 }

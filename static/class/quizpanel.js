@@ -128,10 +128,10 @@ export class QuizPanelView {
     putProp($('class-quiz-results'), 'hidden', this.teacher.hidden || !c.quiz);
     if (this.teacher.hidden) return;
     const entries = quizEntries(state.trace);
-    const key = entries.map((e) => e.label).join('|');
+    const key = entries.map((e) => `${e.label}${e.note}`).join('|');
     if (key !== this.entriesKey) {
       const before = this.entry.selectedIndex;
-      this.entry.replaceChildren(...entries.map((e) => new Option(plain(e.label), e.label)));
+      this.entry.replaceChildren(...entries.map((e) => new Option(plain(e.label) + (e.note ? ` (${e.note})` : ''), e.label)));
       this.entry.selectedIndex = Math.min(Math.max(before, 0), entries.length - 1);
       this.entries = entries;
       this.entriesKey = key;

@@ -161,6 +161,15 @@ def test_the_phone_follows_steps_and_play_with_the_servers_transition_and_car(le
         float(phone.locator("#transition-strip").get_attribute("data-target"))
         == body["trace"]["y"][body["trace"]["transition"]["action"]]
     )
+    # The teacher's questions: every q̂, named by its action; δᴮ and B's column of the action taken
+    # only (the others' are 0 and unmoved, and the page says so).
+    a = body["trace"]["transition"]["action"]
+    options = t.eval_on_selector_all("#class-quiz-entry option", "os => os.map((o) => o.textContent)")
+    named = [f"q̂(S, {name})" + (", taken" if k == a else "") for k, name in enumerate(ACTIONS)]
+    assert [o for o in options if o.startswith("ŷ")] == [f"ŷ_{k + 1} ({named[k]})" for k in range(3)]
+    assert [o for o in options if o.startswith("δB")] == [f"δB_{a + 1} ({named[a]})"]
+    new_b = [o for o in options if o.startswith("the new B")]
+    assert len(new_b) == 33 and all(o.endswith(f"{a + 1} ({named[a]})") for o in new_b), new_b[:3]
 
     # Play at two frames a second; pause just after a frame, far from the next one.
     t.select_option("#rate", "2")
