@@ -9,7 +9,7 @@
 import { katex } from '../lib/libraries.js';
 import { richText, setAttr, setProp, setText } from '../lib/dom.js';
 import { Pace } from '../lib/pace.js';
-import { ij, sub } from '../lib/format.js';
+import { count, ij, sub } from '../lib/format.js';
 import { chain, matrixTex, sumOf, tex } from '../lib/tex.js';
 import { PHASES, coversEveryPhase, phasesOf } from '../state/phases.js';
 import {
@@ -214,7 +214,10 @@ export class EquationsView {
     }
     const steps = phasesOf(state.session.config); // the tile coder's step has no phases of A
     const k = steps.indexOf(phase);
-    richText(this.heading, k < 0 ? phase.title : `Phase ${k + 1} of ${steps.length}: ${phase.title}`);
+    // While playing the lines are typeset at most once a second, the diagram every frame: the
+    // heading says whose numbers the lines hold.
+    const of = state.play.playing ? `, step ${count(state.counters.step)}` : '';
+    richText(this.heading, k < 0 ? `${phase.title}${of}` : `Phase ${k + 1} of ${steps.length}: ${phase.title}${of}`);
     setAttr(this.container, 'data-phase', phase.id);
     const config = state.session.config;
     // A line the same as the one already in its place stays: typesetting anew and laying out a

@@ -3,6 +3,8 @@ and the screen, without scrolling the panel, at 1280×720 and 1920×1080."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.test_derivation import open_by_key, wait_derivation
@@ -140,11 +142,16 @@ def test_every_line_stays_on_the_screen_while_a_run_plays(screen, artifacts):
     steps = []
     for k in range(3):
         page.wait_for_timeout(1_100)  # each wait holds a typesetting while playing
+        heading = page.locator("#equations-heading").text_content()
         steps.append(page.locator("#step-count").text_content())
         check_panel(page, "#equations", ":scope > *", ("playing", size, k, steps[-1]))
+        # the lines lag the diagram while playing, and the heading says of which step they are
+        of = re.search(r", step ([\d,]+)$", heading)
+        assert of and int(of.group(1).replace(",", "")) <= int(steps[-1].replace(",", "")), heading
     assert len(set(steps)) == 3, steps  # the run went on
     page.screenshot(path=artifacts / f"fit-playing-{size['width']}x{size['height']}.png")
     page.click("#play")
     page.wait_for_selector("#play[aria-pressed=false]")
     settle(page)
     check_panel(page, "#equations", ":scope > *", ("paused", size))
+    assert ", step" not in page.locator("#equations-heading").text_content()
