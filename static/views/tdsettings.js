@@ -94,9 +94,11 @@ export function readEnvironment(form, config, errors, before = null) {
     else env[field.name] = read;
   }
   // Into control mode, or to the other features: the server's defaults for them (the network's
-  // agent and replay, the tile coder's: no replay, no bias), which the form then shows.
+  // agent and replay, the tile coder's: no replay, no bias), which the form then shows; from one
+  // features to the other, the agent's ε and γ stay (a comparison on the same ones).
   if (value === 'control' && (crossed || refeatured)) {
-    for (const name of Object.keys(env)) if (name !== 'name' && name !== 'features') delete env[name];
+    const kept = refeatured ? ['name', 'features', 'epsilon', 'gamma'] : ['name', 'features'];
+    for (const name of Object.keys(env)) if (!kept.includes(name)) delete env[name];
     delete config.bias;
   } else if (features === 'tiles' && env.tilings !== before.environment.tilings) {
     delete config.alpha_B; // other tilings: the server's α_B for them (the course's 0.5 / tilings)

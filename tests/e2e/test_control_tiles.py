@@ -49,7 +49,11 @@ def test_each_features_own_fields_are_on_the_form(watch, server_url):
     config = type_setting(page, "target_every", "25")
     assert config["environment"]["target_every"] == 25
     assert session_of(page, server_url)["config"]["environment"]["target_every"] == 25
-    tiles_mode(page)
+    type_setting(page, "car_epsilon", "0.1")
+    config = choose(page, "car_features", "tiles")  # the agent's ε and γ stay; the rest is the tile coder's
+    assert config["environment"]["epsilon"] == 0.1 and config["environment"]["gamma"] == 1
+    assert "target_every" not in config["environment"] and "agent" not in config["environment"]
+    page.wait_for_selector("#network-svg.tiles")
     assert all(page.locator(f"input[name={n}]").is_visible() for n in tiles)
     assert not any(page.locator(f"input[name={n}]").is_visible() for n in network)
     assert [page.locator(f"input[name={n}]").input_value() for n in tiles] == ["8", "8", "4096"]
