@@ -44,7 +44,8 @@ export class EpisodeChart {
       ...this._size(),
       scales: {
         x: { time: false, range: (u, min, max) => (Number.isFinite(min) ? [min, Math.max(max, min + 1)] : [1, 2]) },
-        y: { distr: 3, range: (u, min, max) => logRange(u, min, Math.max(max, CAR.MAX_STEPS)) },
+        // Before any episode ends, the decades an episode's length can span (up to its cut).
+        y: { distr: 3, range: (u, min, max) => logRange(u, min > 0 ? min : 100, Math.max(max, CAR.MAX_STEPS)) },
       },
       axes: [
         { ...axis, label: 'episode', values: labels(count), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
