@@ -3,7 +3,8 @@
  * to go −max_a q̂(s, a) (blue low, vermillion high) and the greedy action argmax_a q̂(s, a),
  * from the values endpoint (the state's `values`, asked again at most a few times a second
  * while playing), with the car's (p, v) marked on both at every drawing; and, once compared
- * (control/compare.js), the tile coder's cost to go on the same seed, on the network's scale.
+ * (control/compare.js), the tile coder's cost to go on the same seed, both maps then on one
+ * scale (the same colour is the same cost on both).
  */
 
 import { richText, setAttr, setProp, setText, svgEl as el } from '../lib/dom.js';
@@ -107,8 +108,8 @@ export class CostMaps {
     const n = v.position.length;
     const { cost, greedy } = costAndGreedy(v);
     const other = tc ? costAndGreedy(tc.values).cost : null;
-    const [lo, hi] = range(cost);
-    this._tiles(other, n, tc);
+    const [lo, hi] = other ? range([...range(cost), ...range(other)]) : range(cost);
+    this._tiles(other, n, tc, lo, hi);
     const t = (c) => (hi > lo ? (c - lo) / (hi - lo) : 0.5);
     const costUrl = paint(n, (i, j) => {
       const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
@@ -122,7 +123,7 @@ export class CostMaps {
     setAttr(c.svg, 'data-hi', String(hi));
     setAttr(this.container, 'data-version', String(v.version));
     setAttr(this.container, 'data-step', String(v.step)); // the step whose weights they are
-    setText(c.legend, `from ${fmt(lo)} (blue) to ${fmt(hi)} (vermillion)`);
+    setText(c.legend, `${other ? 'both maps ' : ''}from ${fmt(lo)} (blue) to ${fmt(hi)} (vermillion)`);
     const counts = [0, 1, 2].map((a) => greedy.filter((x) => x === a).length);
     setAttr(c.svg, 'aria-label', `Cost to go over position and velocity, from ${fmt(lo)} to ${fmt(hi)}.`);
     setAttr(g.svg, 'aria-label', `Greedy action over position and velocity: ${counts.map((k, a) => `${ACTION_NAMES[a]} at ${k}`).join(', ')} of ${n * n} points.`);
@@ -139,18 +140,20 @@ export class CostMaps {
     }
   }
 
-  /** The tile coder's cost to go beside the network's, on a scale of its own (hidden until compared). */
-  _tiles(cost, n, c) {
+  /** The tile coder's cost to go beside the network's, on the scale lo..hi of both (hidden until compared). */
+  _tiles(cost, n, c, lo, hi) {
     const m = this.maps.tiles;
     setProp(m.figure, 'hidden', !cost);
     if (!cost) return;
-    const [lo, hi] = range(cost);
     const t = (x) => (hi > lo ? (x - lo) / (hi - lo) : 0.5);
     setAttr(m.image, 'href', paint(n, (i, j) => {
       const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
       return [PALETTE[q], PALETTE[q + 1], PALETTE[q + 2]];
     }));
-    setText(m.legend, `after ${c.epoch} episodes: from ${fmt(lo)} (blue) to ${fmt(hi)} (vermillion)`);
-    setAttr(m.svg, 'aria-label', `The tile coder's cost to go over position and velocity, from ${fmt(lo)} to ${fmt(hi)}.`);
+    const [own, top] = range(cost);
+    setText(m.legend, `after ${c.epoch} episodes: from ${fmt(own)} to ${fmt(top)}, on the network's map's scale`);
+    setAttr(m.svg, 'aria-label', `The tile coder's cost to go over position and velocity, from ${fmt(own)} to ${fmt(top)}.`);
+    setAttr(m.svg, 'data-lo', String(lo));
+    setAttr(m.svg, 'data-hi', String(hi));
   }
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.e2e.test_control import control_mode, session_of, step
+from tests.e2e.test_control import control_mode, fmt, session_of, step
 from tests.e2e.test_td import choose, settle, type_setting
 
 
@@ -167,6 +167,14 @@ def test_the_comparison_runs_the_tile_coder_to_as_many_episodes(watch, server_ur
     page.wait_for_selector("#map-tiles .map-image[href^='data:image/png']")
     assert page.locator("#map-tiles").is_visible()
     assert "after 2 episodes" in page.locator("#map-tiles-legend").text_content()
+    # both cost maps on one scale: the same colour is the same cost
+    scale = [page.locator("#map-cost").get_attribute(f"data-{end}") for end in ("lo", "hi")]
+    assert [page.locator("#map-tiles").get_attribute(f"data-{end}") for end in ("lo", "hi")] == scale
+    lo, hi = map(float, scale)
+    assert (
+        page.locator("#map-cost-legend").text_content()
+        == f"both maps from {fmt(lo)} (blue) to {fmt(hi)} (vermillion)"
+    )
     page.locator(".episodes-panel").scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "tiles-compare.png")
     assert watch.errors == [], watch.errors
