@@ -75,7 +75,8 @@ export class TransitionStrip {
     setText(this.cells.A, `${ACTION_NAMES[a]} (${THROTTLE[a]})`);
     setText(this.cells.R, fmt(tr.reward));
     setText(this.cells['S′'], tr.terminal ? `${pair(tr.next_state)}, the goal` : pair(tr.next_state));
-    setText(this.cells['A′'], tr.terminal ? '— (episode over)' : ACTION_NAMES[tr.next_action]);
+    const a2 = tr.next_action;
+    setText(this.cells['A′'], tr.terminal ? '— (episode over)' : `${ACTION_NAMES[a2]} (${THROTTLE[a2]})`);
     setText(this.cells.y, fmt(t.y[a]));
     for (const [name, v] of [['action', a], ['nextAction', tr.next_action], ['reward', tr.reward], ['target', t.y[a]]]) {
       setAttr(this.container, `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(v));

@@ -95,7 +95,7 @@ def test_the_strip_and_the_target_are_the_servers_and_untaken_outputs_have_delta
         assert page.locator(".strip-part[data-part=A] .strip-value").text_content().startswith(ACTIONS[a])
         assert (
             page.locator(".strip-part[data-part='A′'] .strip-value").text_content()
-            == ACTIONS[tr["next_action"]]
+            == f"{ACTIONS[tr['next_action']]} ({['−1', 'none', '+1'][tr['next_action']]})"
         )
         p, v = tr["state"]
         assert page.locator(".strip-part[data-part=S] .strip-value").text_content() == f"({fmt(p)}, {fmt(v)})"
