@@ -125,8 +125,10 @@ export class Player {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
+  // An open stream is a playing one (Pause closes it): a stream the server paused (its steps a
+  // frame past what the session may now take) plays again at the new speed.
   setSpeed(rate, stepsPerFrame) {
-    this.send({ rate, steps_per_frame: stepsPerFrame });
+    this.send({ rate, steps_per_frame: stepsPerFrame, paused: false });
   }
 
   close() {

@@ -89,6 +89,7 @@ const views = [
   new CostMaps().init($('cost-maps'), $('maps-caption')),
   new EpisodeChart().init($('episode-chart'), $('episode-caption'), $('compare-tiles'), $('compare-caption')),
   new ReplayLesson().init($('replay-text'), $('replay-toggle'), (replay) => {
+    stopPlaying(); // the frames still waiting are taken first: their episodes are the run's
     keepRunBefore(replay);
     settings.change('replay', replay);
   }),

@@ -44,7 +44,7 @@ def move(p: float, v: float, action: int) -> tuple[float, float, float, bool]:
 
 
 def record(
-    p: float, v: float, action: int, reward: float, p2: float, v2: float, terminal: bool, next_action: int
+    p: float, v: float, action: int, reward: float, p2: float, v2: float, next_action: int, terminal: bool
 ) -> dict:
     """A transition as a trace and a frame carry it: (S, A, R, S', A') and whether S' ends the episode."""
     return {

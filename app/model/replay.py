@@ -199,7 +199,7 @@ def transition(
         if fast is not None and fast.holds(A):  # the trace keeps A and B before: not the arrays fast writes
             A, B = A.copy(), B.copy()
         trace = agent.learn(s, action, value, A, B, moments)
-    trace["transition"] = mc.record(p, v, action, reward, p2, v2, terminal, a2)
+    trace["transition"] = mc.record(p, v, action, reward, p2, v2, a2, terminal)
     trace["s_next"], trace["q_next"] = s_next, q_next
     trace["target"] = None
     if buffer is not None and agent.replay > 0:

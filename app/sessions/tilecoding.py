@@ -167,7 +167,7 @@ class TileSession(ControlSession):
             q_next = control.q_hat(B, self._looked_up(p2, v2)[1])
             a2 = mc.epsilon_greedy(q_next, agent.epsilon, self.rng)
             value = agent.value(reward, False, q_next, a2)
-        move = mc.record(p, v, action, reward, p2, v2, terminal, a2)
+        move = mc.record(p, v, action, reward, p2, v2, a2, terminal)
         if not self._shown(t, shown, car, terminal):
             # B's active rows are written in place: _save keeps a copy of B to undo a failed call.
             loss, written = control.frozen_update(rows, action, value, B, self.net.alpha_B)

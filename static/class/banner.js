@@ -11,7 +11,8 @@ import { putProp, putText } from './put.js';
 
 // Where the controls that change the session are; the log scale and presenter mode stay the student's.
 const DRIVING = '.controls button, .controls select, #settings :is(input, select, button), #hand-preset, '
-  + '#sample-editor :is(input, button), #weight-editor :is(input, button), #import-session, #gradcheck-run';
+  + '#sample-editor :is(input, button), #weight-editor :is(input, button), #import-session, #gradcheck-run, '
+  + '#replay-toggle, #compare-tiles';
 const OWN = new Set(['presenter-toggle', 'log-scale']);
 
 export class BannerView {

@@ -53,7 +53,8 @@ const TARGETS = [
  */
 export function quizEntries(trace) {
   if (!trace) return [];
-  const taken = trace.transition ? trace.transition.action : null;
+  const action = trace.transition && trace.transition.action; // TD mode's transition has none
+  const taken = Number.isInteger(action) ? action : null;
   const out = [];
   for (const { target, label } of TARGETS) {
     const value = trace[target];

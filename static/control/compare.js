@@ -24,16 +24,22 @@ export function tilesConfig(config) {
 export function keepRunBefore(replay) {
   const steps = state.counters.episodeSteps || [];
   const was = state.session.config.environment.replay;
-  state.earlier = steps.length
-    ? { of: null, replay, label: was > 0 ? `replay ${was}` : 'no replay', epoch: state.counters.epoch, steps: [...steps] }
-    : null;
+  state.earlier = steps.length && state.session.id ? {
+    of: null, pending: true, replay, label: was > 0 ? `replay ${was}` : 'no replay',
+    epoch: state.counters.epoch, steps: [...steps],
+  } : null;
 }
 
-/** A session the page adopts: the run before belongs to the switch's new session, and to no later one. */
+/**
+ * A session the page adopts: the run before belongs to the switch's new session (the first
+ * adopted with the replay it switched to), stays with it when it is adopted again (a spotlight
+ * ended), and goes with any other.
+ */
 export function claimRunBefore(body) {
   const e = state.earlier;
   const env = body.config.environment;
-  state.earlier = e && e.of === null && env && env.replay === e.replay ? { ...e, of: body.id } : null;
+  if (e && !e.pending && e.of === body.id) return;
+  state.earlier = e && e.pending && env && env.replay === e.replay ? { ...e, of: body.id, pending: false } : null;
 }
 
 /** The same run went on in a new session (an import): the run before goes with it. */

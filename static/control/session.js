@@ -54,6 +54,7 @@ export function adopt(body) {
 /** The same run in a new session (the server's answer to an import): the loss history on show is kept. */
 export function continueRun(body) {
   if (state.session) moveRunBefore(state.session.id, body.id);
+  if (state.compare && state.session && state.compare.of === state.session.id) state.compare.of = body.id; // it goes on too
   showSession(body.id, body.config, body.state);
   setLimits(body);
   state.fieldErrors = {};

@@ -69,9 +69,13 @@ export class EpisodeChart {
     if (!this.plot) this._create();
     const steps = state.counters.episodeSteps || [];
     const c = state.compare && state.compare.of === state.session.id ? state.compare : null;
-    const e = state.earlier && state.earlier.of === state.session.id && !isTiles(cfg) ? state.earlier : null;
+    // The run before the replay lesson's switch, from its first episode (one past 1,000 episodes
+    // has lost its first: only the caption names it then).
+    const earlier = state.earlier && state.session.id && state.earlier.of === state.session.id && !isTiles(cfg)
+      ? state.earlier : null;
+    const e = earlier && earlier.epoch === earlier.steps.length ? earlier : null;
     this._compare(cfg, c, state.counters.epoch);
-    const key = `${state.session.id}/${state.counters.epoch}/${steps.length}/${c ? c.epoch : '-'}/${e ? e.epoch : '-'}`;
+    const key = `${state.session.id}/${state.counters.epoch}/${steps.length}/${c ? c.epoch : '-'}/${earlier ? earlier.epoch : '-'}`;
     if (key === this.drawn || !this.pace.due(state)) return;
     this.drawn = key;
     // Each run's kept episodes are its latest (1,000 at most): by number, on one axis.
@@ -92,8 +96,9 @@ export class EpisodeChart {
     setAttr(this.container, 'data-points', String(steps.length));
     setAttr(this.container, 'data-compare-points', String(tiles.filter((v) => v !== null).length));
     setAttr(this.container, 'data-before-points', String(before.filter((v) => v !== null).length));
-    const beforeText = e ? ` The run before, with ${e.label} (grey, dotted): ${count(e.epoch)} episode${e.epoch === 1 ? '' : 's'}, the fewest steps of its ` +
-      `last ${Math.min(10, e.steps.length)}: ${count(Math.min(...e.steps.slice(-10)))}.` : '';
+    const beforeText = earlier ? ` The run before, with ${earlier.label}${e ? ' (grey, dotted)' : ' (its first episodes not kept, not drawn)'}: ` +
+      `${count(earlier.epoch)} episode${earlier.epoch === 1 ? '' : 's'}, the fewest steps of its last ` +
+      `${Math.min(10, earlier.steps.length)}: ${count(Math.min(...earlier.steps.slice(-10)))}.` : '';
     if (!steps.length) {
       setText(this.caption, `No episode finished yet: an episode ends when the car reaches the goal.${beforeText}`);
       return;

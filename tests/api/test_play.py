@@ -271,3 +271,31 @@ def test_large_or_flooding_messages_close_the_connection(strict_client):
         with pytest.raises(WebSocketDisconnect) as closed:
             _next(ws, "none: frames until the close")
         assert closed.value.code == 1008
+
+
+def test_steps_a_frame_past_a_budget_that_shrank_pause_the_stream_naming_the_most_it_may_take(
+    client, make_session, monkeypatch
+):
+    """The estimate of a step's cost learns while a stream plays: when a frame's steps no longer fit
+    one call, the stream pauses itself and says so as it refuses a settings message, with the most
+    steps a frame it may take now; asked for those, it plays on."""
+    from app.sessions import budget
+
+    made = make_session()
+    sid, per_call = made["id"], made["limits"]["max_steps"]
+    with _play(client, sid) as ws:
+        ws.send_json({"rate": 10, "steps_per_frame": 20})
+        _next(ws)
+        # a step now costs this many times more: one call takes about 17 steps, not 20
+        k = 0.06 * per_call
+        was = budget.correction
+        monkeypatch.setattr(budget, "correction", lambda kind: k * was(kind))
+        error = _next(ws, "error")
+        assert error["field"] == "steps_per_frame" and error["message"].endswith(
+            "for this session at 10 frames a second now, not 20"
+        ), error
+        largest = error["largest"]
+        assert 1 <= largest < 20 and largest == int(error["message"].split(" to ")[1].split()[0])
+        ws.send_json({"rate": 10, "steps_per_frame": largest, "paused": False})
+        before = _next(ws)["state"]["step"]
+        assert _next(ws)["state"]["step"] == before + largest

@@ -202,3 +202,31 @@ def test_a_link_reproduces_a_td_run(watch, browser):
     assert page.locator("#td-caption").text_content() == other.locator("#td-caption").text_content()
     other.context.close()
     assert watch.errors == [], watch.errors
+
+
+def test_a_class_question_may_ask_every_entry_of_a_td_step(watch):
+    """A TD step's trace has a transition but no action taken (that is control mode's): the
+    class's question picker offers every entry of it, unnamed, as for a data set."""
+    page = watch.page
+    td_mode(page)
+    trace = step(page)["trace"]
+    assert "transition" in trace and "action" not in trace["transition"]
+    entries = page.evaluate(
+        "(t) => import('/static/class/classstate.js')"
+        ".then((m) => m.quizEntries(t).map((e) => [e.target, e.index, e.note]))",
+        trace,
+    )
+
+    def indices(value):
+        return (
+            [[j, k] for j, row in enumerate(value) for k in range(len(row))]
+            if isinstance(value[0], list)
+            else [[k] for k in range(len(value))]
+        )
+
+    want = [
+        [target, index, ""]
+        for target in ("y_hat", "delta_B", "B", "delta_A", "A")
+        for index in indices(trace[target])
+    ]
+    assert entries == want

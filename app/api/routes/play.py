@@ -7,7 +7,9 @@ The page sends JSON text with any of {"rate": frames per second, 1..60,
 sent before (at first: rate 30, steps_per_frame 1, not paused).  The server
 answers with
     {"type": "frame", "state": {...}, "trace": {...}, "losses": [...]}   at the rate,
-    {"type": "error", "message": "<field>: <what is wrong and the limit>"}   for a bad message,
+    {"type": "error", "message": "<field>: <what is wrong and the limit>", "field", "largest"?}
+        for a bad message (nothing of it applied), or for steps a frame past what the session
+        may now take (the stream pauses itself: "largest" is what it may take),
     {"type": "diverged", "message", "advice", "state"}   and pauses itself.
 Close codes: 4404 no such session, 1013 too many players, 1008 a message too
 large or too many messages, 1011 a failure on the server.
@@ -161,11 +163,15 @@ class Player:
         """The changes, once their work fits this stream's share and all play's; InputError if not."""
         rate = changes.get("rate", self.rate)
         steps = changes.get("steps_per_frame", self.steps_per_frame)
-        largest = min(MAX_STEPS_PER_FRAME, self.session.max_steps(seconds=self.limits.play_share / rate))
-        if steps > largest:
-            raise whole_error(steps, largest, f" for this session at {rate:g} frames a second")
+        if steps > self._largest(rate):
+            raise whole_error(steps, self._largest(rate), f" for this session at {rate:g} frames a second")
         self._ask_load(self._load_of(rate, steps, changes.get("paused", self.paused)))
         return changes
+
+    def _largest(self, rate: float) -> int:
+        """The most steps a frame this stream may take at `rate`: its share, and one call's budget."""
+        share = self.session.max_steps(seconds=self.limits.play_share / rate)
+        return min(MAX_STEPS_PER_FRAME, share, self.session.max_steps())
 
     def _load_of(self, rate: float, steps: int, paused: bool) -> float:
         return 0.0 if paused else rate * self.session.estimate(steps)
@@ -239,10 +245,14 @@ class Player:
             self._ask_load(0.0)
             await self._send(orjson.dumps(diverged_message(e), option=orjson.OPT_SERIALIZE_NUMPY))
             return
-        except InputError as e:  # the budget shrank since the settings (the estimate learns)
+        except InputError as refused:  # the budget shrank since the settings (the estimate learns)
             self.paused = True
             self._ask_load(0.0)
-            await self._send(orjson.dumps({"type": "error", "message": e.args[0]}))
+            largest, why = self._largest(self.rate), f" for this session at {self.rate:g} frames a second now"
+            # told as a settings message past it is told, with the most it may take now
+            past = largest < self.steps_per_frame
+            told = whole_error(self.steps_per_frame, largest, why) if past else refused
+            await self._send(error_message(told))
             return
         await self._send(body)
 
