@@ -24,7 +24,7 @@ export function tilesConfig(config) {
 export function keepRunBefore(replay) {
   const steps = state.counters.episodeSteps || [];
   const was = state.session.config.environment.replay;
-  state.earlier = steps.length && state.session.id ? {
+  state.runBefore = steps.length && state.session.id ? {
     of: null, pending: true, replay, label: was > 0 ? `replay ${was}` : 'no replay',
     epoch: state.counters.epoch, steps: [...steps],
   } : null;
@@ -36,15 +36,16 @@ export function keepRunBefore(replay) {
  * ended), and goes with any other.
  */
 export function claimRunBefore(body) {
-  const e = state.earlier;
+  const e = state.runBefore;
   const env = body.config.environment;
   if (e && !e.pending && e.of === body.id) return;
-  state.earlier = e && e.pending && env && env.replay === e.replay ? { ...e, of: body.id, pending: false } : null;
+  state.runBefore = e && e.pending && env && env.replay === e.replay ? { ...e, of: body.id, pending: false } : null;
 }
 
-/** The same run went on in a new session (an import): the run before goes with it. */
-export function moveRunBefore(from, to) {
-  if (state.earlier && state.earlier.of === from) state.earlier.of = to;
+/** The same run went on in a new session (an import): its comparison and the run before go with it. */
+export function moveComparisons(from, to) {
+  if (state.runBefore && state.runBefore.of === from) state.runBefore.of = to;
+  if (state.compare && state.compare.of === from) state.compare.of = to;
 }
 
 export const compareWithTiles = () =>

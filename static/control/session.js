@@ -16,7 +16,7 @@ import { state } from '../state/store.js';
 import { chartValue, isEpisodic } from '../state/td.js';
 import { reached } from '../state/phases.js';
 import { completeTrace } from '../state/trace.js';
-import { claimRunBefore, moveRunBefore } from './compare.js';
+import { claimRunBefore, moveComparisons } from './compare.js';
 import { render } from './render.js';
 
 /**
@@ -53,8 +53,7 @@ export function adopt(body) {
 
 /** The same run in a new session (the server's answer to an import): the loss history on show is kept. */
 export function continueRun(body) {
-  if (state.session) moveRunBefore(state.session.id, body.id);
-  if (state.compare && state.session && state.compare.of === state.session.id) state.compare.of = body.id; // it goes on too
+  if (state.session) moveComparisons(state.session.id, body.id);
   showSession(body.id, body.config, body.state);
   setLimits(body);
   state.fieldErrors = {};

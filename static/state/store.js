@@ -34,7 +34,7 @@ export function initialState() {
     work: null, // the job of several calls under way: see state/work.js
     classroom: null, // the class this page teaches or follows: see class/classstate.js
     compare: null, // control mode: the tile coder beside the network, {of, id, epoch, steps, values}; control/compare.js
-    earlier: null, // control mode: the run before the replay lesson's switch, {of, replay, label, epoch, steps}; control/compare.js
+    runBefore: null, // control mode: the run before the replay lesson's switch, {of, replay, label, epoch, steps}; control/compare.js
     values: null, // TD mode: {v_hat, v_true, rmsve, step} of every state, from the values endpoint
     derivation: null, // the weight being derived: {name, a, b, line, check, error}; see state/derivation.js
     preview: null, // before a step: the next step's forward pass (psi, x, theta, y_hat, loss), from a weight check

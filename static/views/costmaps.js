@@ -45,6 +45,15 @@ function paint(n, colour) {
 const xOf = (p) => BOX.left + ((p - CAR.POSITION[0]) / (CAR.POSITION[1] - CAR.POSITION[0])) * (BOX.right - BOX.left);
 const yOf = (v) => BOX.bottom - ((v - CAR.VELOCITY[0]) / (CAR.VELOCITY[1] - CAR.VELOCITY[0])) * (BOX.bottom - BOX.top);
 
+/** A cost map's image: each of the n × n costs on the page's scale from lo (blue) to hi (vermillion). */
+function paintCost(cost, n, lo, hi) {
+  const t = (c) => (hi > lo ? (c - lo) / (hi - lo) : 0.5);
+  return paint(n, (i, j) => {
+    const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
+    return [PALETTE[q], PALETTE[q + 1], PALETTE[q + 2]];
+  });
+}
+
 export class CostMaps {
   /** @param {HTMLElement} container  @param {HTMLElement} caption */
   init(container, caption) {
@@ -110,11 +119,7 @@ export class CostMaps {
     const other = tc ? costAndGreedy(tc.values).cost : null;
     const [lo, hi] = other ? range([...range(cost), ...range(other)]) : range(cost);
     this._tiles(other, n, tc, lo, hi);
-    const t = (c) => (hi > lo ? (c - lo) / (hi - lo) : 0.5);
-    const costUrl = paint(n, (i, j) => {
-      const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
-      return [PALETTE[q], PALETTE[q + 1], PALETTE[q + 2]];
-    });
+    const costUrl = paintCost(cost, n, lo, hi);
     const greedyUrl = paint(n, (i, j) => ACTION_COLOURS[greedy[i * n + j]]);
     const { cost: c, greedy: g } = this.maps;
     setAttr(c.image, 'href', costUrl);
@@ -145,11 +150,7 @@ export class CostMaps {
     const m = this.maps.tiles;
     setProp(m.figure, 'hidden', !cost);
     if (!cost) return;
-    const t = (x) => (hi > lo ? (x - lo) / (hi - lo) : 0.5);
-    setAttr(m.image, 'href', paint(n, (i, j) => {
-      const q = 3 * Math.round(t(cost[i * n + j]) * PALETTE_STEPS);
-      return [PALETTE[q], PALETTE[q + 1], PALETTE[q + 2]];
-    }));
+    setAttr(m.image, 'href', paintCost(cost, n, lo, hi));
     const [own, top] = range(cost);
     setText(m.legend, `after ${c.epoch} episodes: from ${fmt(own)} to ${fmt(top)}, on the network's map's scale`);
     setAttr(m.svg, 'aria-label', `The tile coder's cost to go over position and velocity, from ${fmt(own)} to ${fmt(top)}.`);

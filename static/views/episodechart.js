@@ -71,8 +71,8 @@ export class EpisodeChart {
     const c = state.compare && state.compare.of === state.session.id ? state.compare : null;
     // The run before the replay lesson's switch, from its first episode (one past 1,000 episodes
     // has lost its first: only the caption names it then).
-    const earlier = state.earlier && state.session.id && state.earlier.of === state.session.id && !isTiles(cfg)
-      ? state.earlier : null;
+    const earlier = state.runBefore && state.session.id && state.runBefore.of === state.session.id && !isTiles(cfg)
+      ? state.runBefore : null;
     const e = earlier && earlier.epoch === earlier.steps.length ? earlier : null;
     this._compare(cfg, c, state.counters.epoch);
     const key = `${state.session.id}/${state.counters.epoch}/${steps.length}/${c ? c.epoch : '-'}/${earlier ? earlier.epoch : '-'}`;

@@ -163,8 +163,9 @@ class Player:
         """The changes, once their work fits this stream's share and all play's; InputError if not."""
         rate = changes.get("rate", self.rate)
         steps = changes.get("steps_per_frame", self.steps_per_frame)
-        if steps > self._largest(rate):
-            raise whole_error(steps, self._largest(rate), f" for this session at {rate:g} frames a second")
+        largest = self._largest(rate)
+        if steps > largest:
+            raise whole_error(steps, largest, f" for this session at {rate:g} frames a second")
         self._ask_load(self._load_of(rate, steps, changes.get("paused", self.paused)))
         return changes
 
